@@ -22,7 +22,9 @@ class PermissionDenied(UserError):
 class ScoreInputError(ValueError, MsctError):
     """A score was asked for with a missing, non-numeric, non-finite or non-positive input."""
 
-    def __init__(self, name: str, value: object, why: str = "must be a positive finite number") -> None:
+    def __init__(
+        self, name: str, value: object, why: str = "must be a positive finite number"
+    ) -> None:
         self.name = name
         self.value = value
         super().__init__(f"{name} {why} (got {value!r})")

@@ -1,0 +1,8 @@
+"""Start MSC-CRF: `python main.py` is the same as `uv run msct-crf`."""
+
+import sys
+
+from msct_crf.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,13 @@
+"""Sub-commands contributed by feature modules; each registrar adds one subparser.
+
+Kept apart from cli.py so export and backup can grow their options without touching it.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+
+Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
+
+REGISTRARS: list[Registrar] = []

@@ -1,0 +1,234 @@
+"""Engine factory: where the database lives, how SQLite connections are configured,
+and what a database error means to the person at the keyboard.
+
+SQLite connections get, on every new pooled DBAPI connection:
+
+- ``PRAGMA journal_mode=WAL``   readers do not block the writer and vice versa;
+- ``PRAGMA foreign_keys=ON``    SQLite leaves them off by default;
+- ``PRAGMA synchronous=FULL``   a committed transaction survives a power cut;
+- ``PRAGMA busy_timeout=N``     wait up to N ms for another writer instead of failing.
+
+Transaction control follows the SQLAlchemy 2.x SQLite documentation, section
+"Enabling Non-Legacy SQLite Transactional Modes with the sqlite3 or aiosqlite driver",
+recipe "Using SQLAlchemy to emit BEGIN in lieu of SQLite's transaction control": the
+``connect`` event sets ``dbapi_connection.isolation_level = None`` so the sqlite3
+driver never emits its own (deferred, DML-only) BEGIN, and the ``begin`` event emits
+``BEGIN IMMEDIATE`` so every transaction, including one that starts with a SELECT,
+takes SQLite's write lock up-front. Two consequences:
+
+- reading the audit chain's head hash and appending to it is race-free;
+- a transaction that only reads still holds the write lock until it ends, so keep
+  sessions short (open, do the work, commit/rollback, close). A ``read_only`` engine
+  uses a plain deferred ``BEGIN`` instead.
+
+The other documented 2.x option, ``connect_args={"autocommit": False}``, needs
+Python >= 3.12 and only ever emits a deferred ``BEGIN``, so it cannot give
+``BEGIN IMMEDIATE``; it is not used.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import platformdirs
+from sqlalchemy import create_engine, event
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+
+from msct_crf.errors import DatabaseError
+
+APP_NAME = "msct-crf"
+DATABASE_FILENAME = "msct-crf.db"
+
+__all__ = [
+    "as_database_error",
+    "default_database_path",
+    "default_database_url",
+    "explain_db_error",
+    "make_engine",
+    "sqlite_path_from_url",
+    "sqlite_url",
+]
+
+
+# --------------------------------------------------------------------------- locations
+
+
+def default_database_path() -> Path:
+    """The per-user database file; its folder is created by :func:`make_engine`, not here."""
+    return platformdirs.user_data_path(APP_NAME, appauthor=False) / DATABASE_FILENAME
+
+
+def sqlite_url(path: str | os.PathLike[str]) -> str:
+    """A ``sqlite:///`` URL for a file path (absolute; spaces, ``?``, ``#``, ``%`` and
+    non-ASCII characters are escaped so :func:`sqlite_path_from_url` gives the path back)."""
+    absolute = os.path.abspath(os.fspath(path))
+    return URL.create("sqlite", database=absolute).render_as_string(hide_password=False)
+
+
+def default_database_url() -> str:
+    return sqlite_url(default_database_path())
+
+
+def _is_memory(database: str | None, query: Any) -> bool:
+    if not database or database == ":memory:":
+        return True
+    if database.startswith("file:"):
+        mode = query.get("mode") if query is not None else None
+        return mode == "memory" or "mode=memory" in database
+    return False
+
+
+def sqlite_path_from_url(url: str | URL) -> Path | None:
+    """The database file a SQLite URL points to, or None (not SQLite, or in memory)."""
+    u = make_url(url)
+    if u.get_backend_name() != "sqlite":
+        return None
+    database = u.database
+    if _is_memory(database, u.query):
+        return None
+    assert database is not None
+    if database.startswith("file:"):
+        # A SQLite URI filename (used with ?uri=true): file:/path or file:///path
+        parts = urlsplit(database)
+        raw = unquote(parts.path)
+        if os.name == "nt" and len(raw) >= 3 and raw[0] == "/" and raw[2] == ":":
+            raw = raw[1:]
+        return Path(os.path.abspath(raw))
+    return Path(os.path.abspath(database))
+
+
+# --------------------------------------------------------------------------- engine
+
+
+def _read_only_url(path: Path) -> URL:
+    # Path.as_uri() percent-encodes; SQLite decodes %XX in URI filenames.
+    return URL.create(
+        "sqlite",
+        database=path.resolve().as_uri(),
+        query={"mode": "ro", "uri": "true"},
+    )
+
+
+def _install_sqlite_listeners(engine: Engine, *, busy_timeout_ms: int, read_only: bool) -> None:
+    begin_sql = "BEGIN" if read_only else "BEGIN IMMEDIATE"
+    legacy = getattr(sqlite3, "LEGACY_TRANSACTION_CONTROL", None)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, connection_record: Any) -> None:
+        # Python >= 3.12: isolation_level is only honoured in legacy transaction
+        # control, which a future Python may stop being the default; pin it.
+        if legacy is not None and getattr(dbapi_connection, "autocommit", legacy) != legacy:
+            dbapi_connection.autocommit = legacy
+        # Stop the sqlite3 driver from emitting BEGIN itself; we emit it in "begin".
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+            if not read_only:
+                # Changing the journal mode writes the header: not possible read-only.
+                cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA foreign_keys = ON")
+            cursor.execute("PRAGMA synchronous = FULL")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        # sqlite3 still emits COMMIT / ROLLBACK correctly (connection.commit()).
+        conn.exec_driver_sql(begin_sql)
+
+
+def make_engine(
+    url: str | None = None,
+    *,
+    busy_timeout_ms: int = 5000,
+    read_only: bool = False,
+) -> Engine:
+    """Create the engine for ``url`` (default: the per-user SQLite file).
+
+    SQLite: pragmas on every connection and ``BEGIN IMMEDIATE`` transactions (see the
+    module docstring); ``read_only`` opens the file with ``mode=ro`` and plain ``BEGIN``.
+    Any other URL (PostgreSQL) is passed to :func:`sqlalchemy.create_engine` unchanged.
+    """
+    if url is None:
+        url = default_database_url()
+    u = make_url(url)
+    if u.get_backend_name() != "sqlite":
+        return create_engine(u, pool_pre_ping=True)
+
+    path = sqlite_path_from_url(u)
+    if path is not None:
+        if read_only:
+            u = _read_only_url(path)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+    connect_args: dict[str, Any] = {"timeout": busy_timeout_ms / 1000.0}
+    engine = create_engine(u, connect_args=connect_args)
+    _install_sqlite_listeners(engine, busy_timeout_ms=busy_timeout_ms, read_only=read_only)
+    return engine
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def _sqlite_error(exc: BaseException) -> BaseException:
+    """The driver exception behind a SQLAlchemy wrapper (or ``exc`` itself)."""
+    if isinstance(exc, sa_exc.DBAPIError) and exc.orig is not None:
+        return exc.orig
+    return exc
+
+
+def explain_db_error(exc: BaseException, path: str | os.PathLike[str] | None = None) -> str:
+    """One sentence a user can act on, for a database error (driver or SQLAlchemy)."""
+    orig = _sqlite_error(exc)
+    message = str(orig).strip()
+    low = message.lower()
+    code = str(getattr(orig, "sqlite_errorname", "") or "")
+    where = f" ({os.fspath(path)})" if path is not None else ""
+
+    if code.startswith("SQLITE_BUSY") or "database is locked" in low or "is locked" in low:
+        return "The database is busy: another program is writing to it. Try again in a moment."
+    if code.startswith("SQLITE_FULL") or "database or disk is full" in low or "disk is full" in low:
+        return (
+            f"The disk is full: the change could not be saved{where}. Free some disk space "
+            "and try again; nothing already saved was lost."
+        )
+    if code.startswith("SQLITE_READONLY") or "readonly database" in low or "read-only" in low:
+        return (
+            f"The database file is read-only{where}: it was opened for reading only, or "
+            "you do not have permission to change it."
+        )
+    if (
+        code.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT"))
+        or "file is not a database" in low
+        or "not a database" in low
+        or "malformed" in low
+    ):
+        return (
+            f"The database file{where} is damaged or not an MSC-CRF database. "
+            "Restore it from a backup."
+        )
+    if code.startswith("SQLITE_CANTOPEN") or "unable to open database" in low:
+        return (
+            f"The database file{where} cannot be opened: it is missing, its folder does "
+            "not exist, or you do not have permission to read it."
+        )
+    if code.startswith("SQLITE_IOERR") or "disk i/o error" in low:
+        return (
+            f"The disk reported an error while reading or writing the database{where}. "
+            "Check the drive and try again."
+        )
+    return f"Database error: {message}" if message else f"Database error: {type(orig).__name__}"
+
+
+def as_database_error(
+    exc: BaseException, path: str | os.PathLike[str] | None = None
+) -> DatabaseError:
+    """A :class:`~msct_crf.errors.DatabaseError` carrying :func:`explain_db_error`'s text;
+    raise it ``from exc`` so the driver error stays in the traceback."""
+    return DatabaseError(explain_db_error(exc, path))

@@ -1,0 +1,631 @@
+"""The only write path: parse -> derive -> validate -> write -> audit, in one transaction.
+
+`save_form` never raises on user data: it returns a `SaveResult` whose findings name the field
+and what is allowed. Hard errors refuse the save; soft warnings refuse it until the caller
+confirms them (the confirmation is audited); changing a form that is already complete needs
+a reason. Values are stored in SI units; a value typed in conventional units is converted and
+the audit keeps what was typed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from msct_crf import audit
+from msct_crf.db.models import (
+    FORM_MODELS,
+    AdverseEvent,
+    Conmed,
+    Disposition,
+    FormRecord,
+    Infusion,
+    MedicalHistory,
+    SiteSequence,
+    Subject,
+    Visit,
+    VitalSign,
+)
+from msct_crf.derive import derive
+from msct_crf.dictionary import Field, FieldType, Form, MissingCode
+from msct_crf.dictionary import form as get_form
+from msct_crf.errors import UserError
+from msct_crf.store import Store
+from msct_crf.units import UnitSystem
+from msct_crf.validation import Finding, SubjectContext, parse_value, validate
+
+#: Record statuses, in lifecycle order (DESIGN.md).
+DRAFT, COMPLETE, VERIFIED, SIGNED, LOCKED = "draft", "complete", "verified", "signed", "locked"
+STATUSES = (DRAFT, COMPLETE, VERIFIED, SIGNED, LOCKED)
+FROZEN_STATUSES = frozenset({SIGNED, LOCKED})
+
+Clock = Callable[[], dt.datetime]
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    saved: bool
+    record_id: int | None = None
+    subject: str | None = None
+    findings: tuple[Finding, ...] = ()
+    needs_confirmation: bool = False  # soft warnings the caller has not confirmed
+    needs_reason: bool = False  # the form was complete; a reason for the change is needed
+    message: str = ""
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "warning"]
+
+
+@dataclass
+class Record:
+    """One saved form: SI values (derived included), missing-data codes, bookkeeping."""
+
+    form: str
+    id: int
+    subject: str
+    values: dict[str, Any]
+    missing: dict[str, str]
+    status: str
+    parent_id: int | None = None
+    created_at: str = ""
+    created_by: str = ""
+    updated_at: str = ""
+    updated_by: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def record_from_row(form: Form, row: FormRecord, subjid: str) -> Record:
+    return Record(
+        form=form.code,
+        id=row.id,
+        subject=subjid,
+        values={f.code: getattr(row, f.column) for f in form.fields},
+        missing=dict(row.missing or {}),
+        status=row.status,
+        parent_id=getattr(row, "infusion_id", None),
+        created_at=row.created_at,
+        created_by=row.created_by,
+        updated_at=row.updated_at,
+        updated_by=row.updated_by,
+    )
+
+
+def _subject_row(session: Session, subjid: str) -> Subject | None:
+    return session.scalars(select(Subject).where(Subject.subjid == subjid)).one_or_none()
+
+
+def get_subject(store: Store, subjid: str) -> Record | None:
+    with store.reading() as session:
+        row = _subject_row(session, subjid)
+        return record_from_row(get_form("ENROL"), row, subjid) if row else None
+
+
+def get_record(store: Store, form_code: str, record_id: int) -> Record | None:
+    form = get_form(form_code)
+    model: Any = FORM_MODELS[form_code]
+    with store.reading() as session:
+        row = session.get(model, record_id)
+        if row is None:
+            return None
+        owner = row if isinstance(row, Subject) else session.get(Subject, row.subject_id)
+        assert owner is not None
+        subjid = owner.subjid
+        return record_from_row(form, row, subjid)
+
+
+_ORDER = {
+    "MH": MedicalHistory.id,
+    "EX": Infusion.exstdtc,
+    "VS": VitalSign.id,
+    "VIS": Visit.visdtc,
+    "AE": AdverseEvent.aestdtc,
+    "CM": Conmed.id,
+    "DS": Disposition.id,
+}
+
+
+def list_records(
+    store: Store, form_code: str, subjid: str, parent_id: int | None = None
+) -> list[Record]:
+    """Records of a form for one subject (vital signs: of one infusion), in natural order."""
+    form = get_form(form_code)
+    if form_code == "ENROL":
+        record = get_subject(store, subjid)
+        return [record] if record else []
+    model: Any = FORM_MODELS[form_code]
+    with store.reading() as session:
+        subject = _subject_row(session, subjid)
+        if subject is None:
+            return []
+        query = select(model).where(model.subject_id == subject.id)
+        if parent_id is not None:
+            query = query.where(model.infusion_id == parent_id)
+        query = query.order_by(_ORDER[form_code], model.id)
+        return [record_from_row(form, row, subjid) for row in session.scalars(query)]
+
+
+def list_subjects(store: Store) -> list[str]:
+    with store.reading() as session:
+        return list(session.scalars(select(Subject.subjid).order_by(Subject.subjid)))
+
+
+# --------------------------------------------------------------------------- context
+
+
+def _latest_date(
+    session: Session, subject_id: int, exclude: tuple[str, int | None]
+) -> dt.date | None:
+    candidates: list[dt.date] = []
+    for model, column, code in (
+        (Visit, Visit.visdtc, "VIS"),
+        (Infusion, Infusion.exstdtc, "EX"),
+        (AdverseEvent, AdverseEvent.aestdtc, "AE"),
+    ):
+        query = select(func.max(column)).where(model.subject_id == subject_id)
+        if exclude[0] == code and exclude[1] is not None:
+            query = query.where(model.id != exclude[1])
+        value = session.scalar(query)
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if value is not None:
+            candidates.append(value)
+    return max(candidates) if candidates else None
+
+
+def subject_context(
+    session: Session, subject: Subject | None, exclude: tuple[str, int | None] = ("", None)
+) -> tuple[SubjectContext, dict[str, Any]]:
+    """What the rules and derivations need to know about a subject."""
+    if subject is None:
+        return SubjectContext(), {}
+    infusions = session.execute(
+        select(Infusion.exstdtc, Infusion.exendtc).where(Infusion.subject_id == subject.id)
+    ).all()
+    starts = [s for s, _e in infusions if s is not None]
+    disposition = session.scalars(
+        select(Disposition).where(Disposition.subject_id == subject.id)
+    ).one_or_none()
+    died = disposition is not None and disposition.dsdecod == "DIED"
+    visits = session.execute(
+        select(Visit.id, Visit.visit).where(Visit.subject_id == subject.id)
+    ).all()
+    taken = {
+        code
+        for visit_id, code in visits
+        if code and not (exclude[0] == "VIS" and visit_id == exclude[1])
+    }
+    context = SubjectContext(
+        consent_date=subject.rficdtc,
+        enrolment_date=subject.enrldtc,
+        death_date=disposition.dsstdtc if died and disposition else None,
+        day0=min(starts).date() if starts else None,
+        has_death_disposition=died,
+        latest_data_date=_latest_date(session, subject.id, exclude),
+        taken_visits=frozenset(taken),
+    )
+    facts = {
+        "SEX": subject.sex,
+        "DXCAT": subject.dxcat,
+        "infusion_windows": [(s, e or s) for s, e in infusions if s is not None],
+        "infusion_starts": sorted(starts),
+    }
+    return context, facts
+
+
+# --------------------------------------------------------------------------- saving
+
+
+def _unknown_field(form: Form, code: str) -> Finding:
+    return Finding(
+        code,
+        "error",
+        "unknown_field",
+        f"{code} is not a field of the {form.label.en} form",
+        f"{code} 不是{form.label.zh}表的字段",
+    )
+
+
+def _parse_all(
+    form: Form,
+    raw: Mapping[str, object],
+    units: Mapping[str, UnitSystem],
+) -> tuple[dict[str, Any], list[Finding]]:
+    parsed: dict[str, Any] = {}
+    findings: list[Finding] = []
+    for code, value in raw.items():
+        try:
+            f = form.field(code)
+        except KeyError:
+            findings.append(_unknown_field(form, code))
+            continue
+        if f.derived:
+            continue  # derived values are computed here, never taken from input
+        result = parse_value(f, value, units.get(code, UnitSystem.SI))
+        if result.finding:
+            findings.append(result.finding)
+        parsed[code] = result.value
+    return parsed, findings
+
+
+def _missing_findings(form: Form, missing: Mapping[str, str]) -> list[Finding]:
+    out = []
+    for code, value in missing.items():
+        if code not in {f.code for f in form.fields}:
+            out.append(_unknown_field(form, code))
+        elif value not in MissingCode.__members__:
+            f = form.field(code)
+            out.append(
+                Finding(
+                    code,
+                    "error",
+                    "missing_code",
+                    f"{f.label.en} ({code}): missing-data code must be ND, UNK or NA "
+                    f"(got {str(value)[:20]!r})",
+                    f"{f.label.zh}（{code}）：缺失代码须为 ND、UNK 或 NA",
+                )
+            )
+    return out
+
+
+def _allocate_subjid(session: Session, site: str) -> str:
+    sequence = session.get(SiteSequence, site)
+    if sequence is None:
+        sequence = SiteSequence(siteid=site, last_number=0)
+        session.add(sequence)
+    sequence.last_number += 1
+    return f"{site}-{sequence.last_number:03d}"
+
+
+def _text(f: Field | None, value: Any) -> str | None:
+    return audit.to_text(value)
+
+
+def save_form(
+    store: Store,
+    *,
+    user: str,
+    form: str,
+    values: Mapping[str, object],
+    subject: str | None = None,
+    record_id: int | None = None,
+    parent_id: int | None = None,
+    units: Mapping[str, UnitSystem] | UnitSystem = UnitSystem.SI,
+    missing: Mapping[str, str] | None = None,
+    complete: bool = True,
+    confirm_warnings: bool = False,
+    reason: str | None = None,
+    now: Clock = utc_now,
+) -> SaveResult:
+    """Validate and save one form of one subject; see the module docstring."""
+    with store.session() as session:
+        result = save_in_session(
+            session,
+            user=user,
+            form=form,
+            values=values,
+            subject=subject,
+            record_id=record_id,
+            parent_id=parent_id,
+            units=units,
+            missing=missing,
+            complete=complete,
+            confirm_warnings=confirm_warnings,
+            reason=reason,
+            now=now,
+        )
+        if not result.saved:
+            session.rollback()
+        return result
+
+
+def save_in_session(
+    session: Session,
+    *,
+    user: str,
+    form: str,
+    values: Mapping[str, object],
+    subject: str | None = None,
+    record_id: int | None = None,
+    parent_id: int | None = None,
+    units: Mapping[str, UnitSystem] | UnitSystem = UnitSystem.SI,
+    missing: Mapping[str, str] | None = None,
+    complete: bool = True,
+    confirm_warnings: bool = False,
+    reason: str | None = None,
+    now: Clock = utc_now,
+) -> SaveResult:
+    """`save_form` inside a caller's transaction (used by the demo and bulk loads)."""
+    form_def = get_form(form)
+    if not user or not user.strip():
+        raise UserError("A user name is required to save (it goes into the audit trail)")
+    model: Any = FORM_MODELS[form]
+    unit_map = {code: units for code in values} if isinstance(units, UnitSystem) else dict(units)
+    missing = dict(missing or {})
+    reason = (reason or "").strip() or None
+
+    # -- which subject and which record
+    subject_row = _subject_row(session, subject) if subject else None
+    if form != "ENROL" and subject_row is None:
+        return SaveResult(False, message=f"Subject {subject!r} does not exist")
+    row: Any = None
+    if form == "ENROL":
+        row = subject_row
+        if subject and row is None:
+            return SaveResult(False, message=f"Subject {subject!r} does not exist")
+    elif record_id is not None:
+        row = session.get(model, record_id)
+        if row is None or row.subject_id != subject_row.id:  # type: ignore[union-attr]
+            return SaveResult(
+                False,
+                subject=subject,
+                message=f"{form_def.label.en} record {record_id} of {subject} not found",
+            )
+    elif not form_def.repeating:
+        row = session.scalars(select(model).where(model.subject_id == subject_row.id)).one_or_none()  # type: ignore[union-attr]
+    if form == "VS":
+        parent_id = parent_id if parent_id is not None else (row.infusion_id if row else None)
+        parent = session.get(Infusion, parent_id) if parent_id is not None else None
+        if parent is None or parent.subject_id != subject_row.id:  # type: ignore[union-attr]
+            return SaveResult(
+                False,
+                subject=subject,
+                message="Vital signs belong to an infusion of this subject; "
+                f"infusion {parent_id} not found",
+            )
+    if row is not None and row.status in FROZEN_STATUSES:
+        return SaveResult(
+            False,
+            record_id=row.id,
+            subject=subject,
+            message=f"This {form_def.label.en} form is {row.status}; "
+            "it must be unlocked (with a reason) before it can change",
+        )
+
+    # -- parse what was typed, merge with what is saved
+    parsed, findings = _parse_all(form_def, values, unit_map)
+    findings += _missing_findings(form_def, missing)
+    old_values = (
+        {f.code: getattr(row, f.column) for f in form_def.fields} if row is not None else {}
+    )
+    old_missing = dict(row.missing or {}) if row is not None else {}
+    merged = {f.code: old_values.get(f.code) for f in form_def.entry_fields}
+    merged.update(parsed)
+    merged_missing = {k: v for k, v in {**old_missing, **missing}.items() if v}
+    for code, value in parsed.items():  # typing a value clears an old missing-data code
+        if value is not None and code not in missing:
+            merged_missing.pop(code, None)
+    merged_missing = {k: v for k, v in merged_missing.items() if merged.get(k) is None}
+
+    context, facts = subject_context(
+        session, subject_row, (form, row.id if row is not None else None)
+    )
+    if form == "ENROL":
+        facts = {}
+    merged.update(derive(form, merged, facts))
+    if form == "EX":
+        start = merged.get("EXSTDTC")
+        earlier = [
+            s
+            for s in facts.get("infusion_starts", [])
+            if start is not None and s < start and (row is None or s != old_values.get("EXSTDTC"))
+        ]
+        merged["EXNUM"] = len(earlier) + 1 if start is not None else old_values.get("EXNUM")
+    findings += validate(form, merged, merged_missing, context=context, complete=complete)
+    if (
+        form == "VIS"
+        and merged.get("VISIT") not in (None, "UNSCHED")
+        and merged["VISIT"] in context.taken_visits
+    ):
+        f = form_def.field("VISIT")
+        findings.append(
+            Finding(
+                "VISIT",
+                "error",
+                "duplicate_visit",
+                f"{f.label.en} (VISIT): {merged['VISIT']} is already entered for "
+                "this subject; open that visit to change it",
+                f"{f.label.zh}（VISIT）：该访视已录入",
+            )
+        )
+
+    errors = [f for f in findings if f.severity == "error"]
+    warnings = [f for f in findings if f.severity == "warning"]
+    if errors:
+        return SaveResult(
+            False,
+            subject=subject,
+            record_id=row.id if row is not None else None,
+            findings=tuple(findings),
+            message=f"{len(errors)} error(s); nothing saved",
+        )
+    if warnings and not confirm_warnings:
+        return SaveResult(
+            False,
+            subject=subject,
+            record_id=row.id if row is not None else None,
+            findings=tuple(findings),
+            needs_confirmation=True,
+            message=f"{len(warnings)} warning(s) need confirmation",
+        )
+
+    new_status = COMPLETE if complete else DRAFT
+    if row is not None and row.status != DRAFT:
+        new_status = row.status if complete else DRAFT
+    changes = [
+        audit.Change(code, _text(None, old_values.get(code)), _text(None, merged.get(code)))
+        for code in (f.code for f in form_def.fields)
+        if code in merged and _text(None, old_values.get(code)) != _text(None, merged.get(code))
+    ]
+    changes += [
+        audit.Change(f"{code}.missing", old_missing.get(code), merged_missing.get(code))
+        for code in sorted(set(old_missing) | set(merged_missing))
+        if old_missing.get(code) != merged_missing.get(code)
+    ]
+    if row is not None and row.status != new_status:
+        changes.append(audit.Change("status", row.status, new_status))
+    if row is not None and row.status != DRAFT and changes and reason is None:
+        return SaveResult(
+            False,
+            subject=subject,
+            record_id=row.id,
+            findings=tuple(findings),
+            needs_reason=True,
+            message=f"This {form_def.label.en} form is {row.status}; give a reason for the change",
+        )
+    if row is not None and not changes:
+        return SaveResult(
+            True, record_id=row.id, subject=subject, findings=tuple(findings), message="No changes"
+        )
+
+    # -- write
+    stamp = audit.format_utc(now())
+    inserting = row is None
+    if inserting:
+        row = model(
+            created_at=stamp,
+            created_by=user,
+            updated_at=stamp,
+            updated_by=user,
+            status=new_status,
+            missing={},
+        )
+        if form == "ENROL":
+            row.subjid = _allocate_subjid(session, str(merged["SITEID"]))
+            subject = row.subjid
+        else:
+            row.subject_id = subject_row.id  # type: ignore[union-attr]
+        if form == "VS":
+            row.infusion_id = parent_id
+        session.add(row)
+    for f in form_def.fields:
+        if f.code in merged and f.code != "SUBJID":
+            setattr(row, f.column, merged[f.code])
+    row.missing = merged_missing
+    row.status = new_status
+    row.updated_at, row.updated_by = stamp, user
+    session.flush()
+    if inserting:
+        changes = [
+            audit.Change("status", None, new_status),
+            *[c for c in changes if c.field != "status"],
+        ]
+    audit.append(
+        session,
+        user=user,
+        action="insert" if inserting else "update",
+        table_name=form_def.table,
+        record_id=str(row.id),
+        subject_id=subject,
+        changes=changes,
+        reason=reason,
+        now=now,
+    )
+    typed_in_conventional = [
+        audit.Change(code, None, f"{values[code]} {form_def.field(code).conventional.unit}")  # type: ignore[union-attr]
+        for code, system in unit_map.items()
+        if system is UnitSystem.CONVENTIONAL
+        and code in parsed
+        and parsed[code] is not None
+        and form_def.field(code).conventional is not None
+    ]
+    if typed_in_conventional:
+        audit.append(
+            session,
+            user=user,
+            action="unit_entry",
+            table_name=form_def.table,
+            record_id=str(row.id),
+            subject_id=subject,
+            changes=typed_in_conventional,
+            now=now,
+        )
+    if warnings:
+        audit.append(
+            session,
+            user=user,
+            action="confirm_warning",
+            table_name=form_def.table,
+            record_id=str(row.id),
+            subject_id=subject,
+            changes=[audit.Change(w.field, None, w.message) for w in warnings],
+            now=now,
+        )
+    return SaveResult(
+        True, record_id=row.id, subject=subject, findings=tuple(findings), message="Saved"
+    )
+
+
+def delete_record(
+    store: Store, *, user: str, form: str, record_id: int, reason: str, now: Clock = utc_now
+) -> SaveResult:
+    """Delete one record of a repeating form, with a reason; every value goes to the audit."""
+    form_def = get_form(form)
+    if not form_def.repeating:
+        return SaveResult(False, message=f"The {form_def.label.en} form cannot be deleted")
+    if not reason or not reason.strip():
+        return SaveResult(False, needs_reason=True, message="Give a reason for the deletion")
+    model: Any = FORM_MODELS[form]
+    with store.session() as session:
+        row = session.get(model, record_id)
+        if row is None:
+            return SaveResult(False, message=f"{form_def.label.en} record {record_id} not found")
+        if row.status in FROZEN_STATUSES:
+            return SaveResult(
+                False, record_id=record_id, message=f"This form is {row.status}; unlock it first"
+            )
+        subjid = session.get(Subject, row.subject_id).subjid  # type: ignore[union-attr]
+        if form == "EX":
+            children = session.scalars(select(VitalSign).where(VitalSign.infusion_id == row.id))
+            for child in children:
+                _delete_row(session, get_form("VS"), child, subjid, user, reason, now)
+            for event in session.scalars(
+                select(AdverseEvent).where(AdverseEvent.infusion_id == row.id)
+            ):
+                event.infusion_id = None
+        _delete_row(session, form_def, row, subjid, user, reason, now)
+        return SaveResult(True, record_id=record_id, subject=subjid, message="Deleted")
+
+
+def _delete_row(
+    session: Session, form_def: Form, row: Any, subjid: str, user: str, reason: str, now: Clock
+) -> None:
+    changes = [
+        audit.Change(f.code, audit.to_text(getattr(row, f.column)), None)
+        for f in form_def.fields
+        if getattr(row, f.column) is not None
+    ]
+    changes.append(audit.Change("status", row.status, None))
+    audit.append(
+        session,
+        user=user,
+        action="delete",
+        table_name=form_def.table,
+        record_id=str(row.id),
+        subject_id=subjid,
+        changes=changes,
+        reason=reason.strip(),
+        now=now,
+    )
+    session.delete(row)
+    session.flush()
+
+
+def is_date_field(f: Field) -> bool:
+    return f.type in (FieldType.DATE, FieldType.DATETIME, FieldType.PARTIAL_DATE)

@@ -1,0 +1,130 @@
+"""Opening a study database: existence, a damaged-file check, migrations, sessions.
+
+`Store.open` is the one way in for the app, the CLI, tests and benchmarks. A file that is not
+an SQLite database, fails `PRAGMA quick_check`, or carries a newer schema is refused with a
+`DatabaseError` before anything is written to it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.orm import Session, sessionmaker
+
+from msct_crf.db import migrate
+from msct_crf.db.engine import (
+    default_database_url,
+    explain_db_error,
+    make_engine,
+    sqlite_path_from_url,
+    sqlite_url,
+)
+from msct_crf.errors import DatabaseError
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def check_sqlite_file(path: Path) -> None:
+    """Refuse a file that is not a healthy SQLite database, without writing to it."""
+    if not path.exists():
+        raise DatabaseError(f"Database file not found: {path}")
+    if path.is_dir():
+        raise DatabaseError(f"{path} is a folder, not a database file")
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise DatabaseError(f"Cannot read {path}: {exc.strerror or exc}") from exc
+    if path.stat().st_size == 0:
+        return  # an empty file is a new database
+    if header != SQLITE_HEADER:
+        raise DatabaseError(f"{path} is not an MSC-CRF database (not an SQLite file)")
+    try:
+        # read-only and immutable=0: quick_check must never write to a suspect file
+        uri = f"{path.resolve().as_uri()}?mode=ro"
+        connection = sqlite3.connect(uri, uri=True, timeout=5)
+        try:
+            rows = connection.execute("PRAGMA quick_check").fetchall()
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(explain_db_error(exc, path)) from exc
+    if rows != [("ok",)]:
+        first = rows[0][0] if rows else "no answer"
+        raise DatabaseError(f"{path} is damaged (quick_check: {first}); restore a backup")
+
+
+class Store:
+    """An open study database: its engine and a session factory."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @property
+    def path(self) -> Path | None:
+        return sqlite_path_from_url(self.engine.url)
+
+    @classmethod
+    def open(cls, url: str | None = None, *, create: bool = True) -> Store:
+        """Open (and, when `create`, create) the database at `url`, migrated to the newest
+        schema. The default is the per-user SQLite file."""
+        url = url or default_database_url()
+        path = sqlite_path_from_url(url)
+        if path is not None:
+            if path.exists():
+                check_sqlite_file(path)
+            elif not create:
+                raise DatabaseError(f"Database file not found: {path}")
+            elif not path.parent.exists():
+                try:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise DatabaseError(f"Cannot create folder {path.parent}: {exc}") from exc
+        engine = make_engine(url)
+        try:
+            migrate.upgrade(engine)
+        except DatabaseError:
+            engine.dispose()
+            raise
+        except (sa_exc.DBAPIError, sqlite3.Error, OSError) as exc:
+            engine.dispose()
+            raise DatabaseError(explain_db_error(exc, path)) from exc
+        return cls(engine)
+
+    @classmethod
+    def open_path(cls, path: str | Path, *, create: bool = True) -> Store:
+        return cls.open(sqlite_url(path), create=create)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session whose transaction commits on success and rolls back on error."""
+        with self.sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session for reads; it rolls back at the end so it never holds the write lock."""
+        with self.sessions() as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

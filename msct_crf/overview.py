@@ -161,7 +161,7 @@ def _gather(
         infusions = infusions.where(Infusion.subject_id.in_(subject_ids))
         visits = visits.where(Visit.subject_id.in_(subject_ids))
         dispositions = dispositions.where(Disposition.subject_id.in_(subject_ids))
-    subjects = session.execute(query).all()
+    subjects = list(session.execute(query).all())
     facts: dict[int, _Facts] = defaultdict(lambda: _Facts([], [], []))
     for subject_id, start, source in session.execute(infusions):
         item = facts[subject_id]

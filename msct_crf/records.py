@@ -176,7 +176,9 @@ def _latest_date(
     for model, column, code in (
         (Visit, Visit.visdtc, "VIS"),
         (Infusion, Infusion.exstdtc, "EX"),
+        (Infusion, Infusion.exendtc, "EX"),
         (AdverseEvent, AdverseEvent.aestdtc, "AE"),
+        (AdverseEvent, AdverseEvent.aeendtc, "AE"),
     ):
         query = select(func.max(column)).where(model.subject_id == subject_id)
         if exclude[0] == code and exclude[1] is not None:
@@ -227,6 +229,15 @@ def subject_context(
         "infusion_starts": sorted(starts),
     }
     return context, facts
+
+
+def context_for(
+    store: Store, subjid: str | None, form_code: str = "", record_id: int | None = None
+) -> tuple[SubjectContext, dict[str, Any]]:
+    """The subject context and derivation facts a save would use, for live validation."""
+    with store.reading() as session:
+        row = _subject_row(session, subjid) if subjid else None
+        return subject_context(session, row, (form_code, record_id))
 
 
 # --------------------------------------------------------------------------- saving
@@ -389,6 +400,12 @@ def save_in_session(
                 message="Vital signs belong to an infusion of this subject; "
                 f"infusion {parent_id} not found",
             )
+    if form == "AE" and parent_id is not None:  # opened from an infusion-reaction answer
+        parent = session.get(Infusion, parent_id)
+        if parent is None or parent.subject_id != subject_row.id:  # type: ignore[union-attr]
+            return SaveResult(
+                False, subject=subject, message=f"Infusion {parent_id} of {subject} not found"
+            )
     if row is not None and row.status in FROZEN_STATUSES:
         return SaveResult(
             False,
@@ -407,6 +424,23 @@ def save_in_session(
     old_missing = dict(row.missing or {}) if row is not None else {}
     merged = {f.code: old_values.get(f.code) for f in form_def.entry_fields}
     merged.update(parsed)
+    for code, value in missing.items():
+        if not value or code not in merged:
+            continue
+        if parsed.get(code) is not None:  # a value and a missing-data code typed together
+            f = form_def.field(code)
+            findings.append(
+                Finding(
+                    code,
+                    "error",
+                    "missing_code",
+                    f"{f.label.en} ({code}) has both a value and the missing-data code "
+                    f"{value}; clear one",
+                    f"{f.label.zh}（{code}）同时有数值和缺失代码 {value}，请清除其一",
+                )
+            )
+        else:
+            merged[code] = None  # setting a missing-data code clears the saved value
     merged_missing = {k: v for k, v in {**old_missing, **missing}.items() if v}
     for code, value in parsed.items():  # typing a value clears an old missing-data code
         if value is not None and code not in missing:
@@ -427,7 +461,22 @@ def save_in_session(
             if start is not None and s < start and (row is None or s != old_values.get("EXSTDTC"))
         ]
         merged["EXNUM"] = len(earlier) + 1 if start is not None else old_values.get("EXNUM")
-    findings += validate(form, merged, merged_missing, context=context, complete=complete)
+    findings += validate(
+        form, merged, merged_missing, context=context, complete=complete, units=unit_map
+    )
+    if form == "ENROL" and merged.get("SITEID") is None:
+        site = form_def.field("SITEID")
+        if not any(f.field == "SITEID" for f in findings):
+            findings.append(
+                Finding(
+                    "SITEID",
+                    "error",
+                    "required",
+                    f"{site.label.en} (SITEID) is needed to assign the subject ID, even for a "
+                    f"draft; choose one of {', '.join(site.codelist.codes)}",  # type: ignore[union-attr]
+                    f"{site.label.zh}（SITEID）用于分配受试者编号，草稿也须填写",
+                )
+            )
     if (
         form == "VIS"
         and merged.get("VISIT") not in (None, "UNSCHED")
@@ -511,7 +560,7 @@ def save_in_session(
             subject = row.subjid
         else:
             row.subject_id = subject_row.id  # type: ignore[union-attr]
-        if form == "VS":
+        if form in ("VS", "AE") and parent_id is not None:
             row.infusion_id = parent_id
         session.add(row)
     for f in form_def.fields:

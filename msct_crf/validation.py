@@ -10,6 +10,7 @@ is allowed, in English and Chinese.
 from __future__ import annotations
 
 import math
+import numbers
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -26,6 +27,7 @@ from msct_crf.dictionary import (
     FieldType,
     Form,
     MissingCode,
+    Range,
 )
 from msct_crf.dictionary import (
     form as get_form,
@@ -39,7 +41,13 @@ MAX_MAGNITUDE = 1e12
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2100, 12, 31)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
-_PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", re.ASCII)
+# What a person may type as a number: plain ASCII decimal notation (full-width digits are
+# folded to ASCII first by NFKC). No "1_000", no hex, no other scripts' digits.
+_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$", re.ASCII)
+_NON_FINITE = re.compile(r"^[+-]?(?:nan|inf|infinity)$", re.IGNORECASE)
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?$", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -117,28 +125,65 @@ def _parse_text(f: Field, raw: object, units: UnitSystem) -> Parsed:
 
 
 def _number(raw: object) -> float | None:
+    """A float from a typed or Python number; None when it is not a number at all.
+    Non-finite and overflowing input comes back as inf/nan for the caller to refuse."""
     if isinstance(raw, bool):
         return None
-    if isinstance(raw, int | float):
-        return float(raw)
-    if isinstance(raw, str):
+    if isinstance(raw, int):
         try:
             return float(raw)
-        except ValueError:
-            return None
+        except OverflowError:
+            return math.inf
+    if isinstance(raw, float):
+        return raw
+    if isinstance(raw, str) and (_NUMBER.match(raw) or _NON_FINITE.match(raw)):
+        try:
+            return float(raw)
+        except (ValueError, OverflowError):
+            return math.inf
+    if isinstance(raw, numbers.Real):  # Decimal, Fraction, numpy numbers
+        try:
+            return float(raw)
+        except (ValueError, OverflowError):
+            return math.inf
     return None
 
 
-def _describe_allowed(f: Field, units: UnitSystem) -> str:
+def _shown(raw: object) -> str:
+    """What was typed, shortened for a message (never raises, even for a huge int)."""
+    if isinstance(raw, int) and not isinstance(raw, bool) and raw.bit_length() > 128:
+        return "a number with more than 38 digits"
+    text = raw if isinstance(raw, str) else repr(raw)
+    return repr(text[:40] + ("..." if len(text) > 40 else ""))
+
+
+def _describe_range(f: Field, rng: Range, units: UnitSystem, *, exclusive_low: bool = False) -> str:
+    """`rng` in the field's SI unit and, for conventional input, also in the conventional unit."""
     unit = f" {f.unit}" if f.unit else ""
-    text = f"{f.hard.describe()}{unit}" if f.hard else "a number"
-    if units is UnitSystem.CONVENTIONAL and f.conventional and f.hard:
-        low = f.hard.low / f.conventional.factor if f.hard.low is not None else None
-        high = f.hard.high / f.conventional.factor if f.hard.high is not None else None
-        lo = f"{low:.3g}" if low is not None else ""
-        hi = f"{high:.3g}" if high is not None else ""
-        text += f" ({lo}-{hi} {f.conventional.unit})"
+    if exclusive_low and rng.low is not None and rng.high is None:
+        text = f"> {rng.low:g}{unit}"
+    elif exclusive_low and rng.low is not None and rng.high is not None:
+        text = f"> {rng.low:g} and <= {rng.high:g}{unit}"
+    else:
+        text = f"{rng.describe()}{unit}"
+    if units is UnitSystem.CONVENTIONAL and f.conventional is not None:
+        conv = Range(
+            None if rng.low is None else f.conventional.from_si(rng.low),
+            None if rng.high is None else f.conventional.from_si(rng.high),
+        )
+        described = (
+            conv.describe()
+            if conv.low is None or conv.high is None
+            else (f"{conv.low:.3g}-{conv.high:.3g}")
+        )
+        text += f" ({described} {f.conventional.unit})"
     return text
+
+
+def _describe_allowed(f: Field, units: UnitSystem) -> str:
+    if f.hard is None:
+        return "a number"
+    return _describe_range(f, f.hard, units, exclusive_low=f.exclusive_low)
 
 
 def _parse_number(f: Field, raw: object, units: UnitSystem) -> Parsed:
@@ -150,8 +195,8 @@ def _parse_number(f: Field, raw: object, units: UnitSystem) -> Parsed:
             _error(
                 f,
                 "type",
-                f"must be {kind}; allowed {_describe_allowed(f, units)} (got {str(raw)[:40]!r})",
-                f"须为数字（输入为 {str(raw)[:40]!r}）",
+                f"must be {kind}; allowed {_describe_allowed(f, units)} (got {_shown(raw)})",
+                f"须为数字，允许 {_describe_allowed(f, units)}（输入为 {_shown(raw)}）",
             ),
         )
     if not math.isfinite(number) or abs(number) > MAX_MAGNITUDE:
@@ -161,8 +206,8 @@ def _parse_number(f: Field, raw: object, units: UnitSystem) -> Parsed:
                 f,
                 "type",
                 f"must be a finite number; allowed "
-                f"{_describe_allowed(f, units)} (got {str(raw)[:40]})",
-                "须为有限数值",
+                f"{_describe_allowed(f, units)} (got {_shown(raw)})",
+                f"须为有限数值，允许 {_describe_allowed(f, units)}（输入为 {_shown(raw)}）",
             ),
         )
     if units is UnitSystem.CONVENTIONAL and f.conventional is not None:
@@ -172,7 +217,11 @@ def _parse_number(f: Field, raw: object, units: UnitSystem) -> Parsed:
             return Parsed(
                 None,
                 _error(
-                    f, "type", f"must be a whole number (got {raw})", f"须为整数（输入为 {raw}）"
+                    f,
+                    "type",
+                    f"must be a whole number; allowed {_describe_allowed(f, units)} "
+                    f"(got {_shown(raw)})",
+                    f"须为整数（输入为 {_shown(raw)}）",
                 ),
             )
         return Parsed(int(number))
@@ -184,7 +233,7 @@ def _parse_date(f: Field, raw: object, units: UnitSystem) -> Parsed:
         raw = raw.date()
     if not isinstance(raw, date):
         try:
-            raw = date.fromisoformat(str(raw)[:10]) if len(str(raw)) == 10 else None
+            raw = date.fromisoformat(raw) if isinstance(raw, str) and _DATE.match(raw) else None
         except ValueError:
             raw = None
     if not isinstance(raw, date) or not EARLIEST_DATE <= raw <= LATEST_DATE:
@@ -229,7 +278,7 @@ def _parse_datetime(f: Field, raw: object, units: UnitSystem) -> Parsed:
     value: datetime | None = None
     if isinstance(raw, datetime):
         value = raw.replace(tzinfo=None, microsecond=0)
-    elif isinstance(raw, str) and len(raw) >= 16:
+    elif isinstance(raw, str) and _DATETIME.match(raw):
         try:
             value = datetime.fromisoformat(raw.replace(" ", "T", 1)).replace(microsecond=0)
         except ValueError:
@@ -297,40 +346,53 @@ class SubjectContext:
 
 
 def field_findings(f: Field, value: Any, units: UnitSystem = UnitSystem.SI) -> list[Finding]:
-    """Hard and soft range findings of one parsed (SI) value."""
+    """Hard and soft range findings of one parsed (SI) value. With conventional `units` the
+    messages also give the range (and the value) in the conventional unit."""
     if value is None or not f.is_numeric:
         return []
-    allowed = _describe_allowed(f, units)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return [
+            _error(
+                f,
+                "type",
+                f"must be a finite number; allowed {_describe_allowed(f, units)}",
+                f"须为有限数值，允许 {_describe_allowed(f, units)}",
+            )
+        ]
+    shown = _fmt_value(f, value, units)
     if f.hard is not None and (
         not f.hard.contains(value)
         or (f.exclusive_low and f.hard.low is not None and value <= f.hard.low)
     ):
-        bound = (
-            f"> {f.hard.low:g}{' ' + f.unit if f.unit else ''}"
-            if f.exclusive_low and f.hard.high is None and f.hard.low is not None
-            else allowed
-        )
+        bound = _describe_allowed(f, units)
         return [
             _error(
                 f,
                 "hard_range",
-                f"must be {bound}; got {_fmt(value)}",
-                f"超出允许范围 {bound}（输入 {_fmt(value)}）",
+                f"must be {bound}; got {shown}",
+                f"超出允许范围 {bound}（输入 {shown}）",
             )
         ]
     if f.soft is not None and not f.soft.contains(value):
-        unit = f" {f.unit}" if f.unit else ""
+        expected = _describe_range(f, f.soft, units)
         return [
             _error(
                 f,
                 "soft_range",
-                f"is {_fmt(value)}{unit}, outside the expected "
-                f"{f.soft.describe()}{unit}; confirm it is correct",
-                f"为 {_fmt(value)}{unit}，超出常见范围 {f.soft.describe()}{unit}，请确认",
+                f"is {shown}, outside the expected {expected}; confirm it is correct",
+                f"为 {shown}，超出常见范围 {expected}，请确认",
                 severity="warning",
             )
         ]
     return []
+
+
+def _fmt_value(f: Field, value: float, units: UnitSystem) -> str:
+    unit = f" {f.unit}" if f.unit else ""
+    text = f"{_fmt(value)}{unit}"
+    if units is UnitSystem.CONVENTIONAL and f.conventional is not None:
+        text = f"{_fmt(f.conventional.from_si(value))} {f.conventional.unit} = {text}"
+    return text
 
 
 def _fmt(value: float) -> str:
@@ -344,11 +406,19 @@ def validate(
     *,
     context: SubjectContext | None = None,
     complete: bool = True,
-    units: UnitSystem = UnitSystem.SI,
+    units: UnitSystem | Mapping[str, UnitSystem] = UnitSystem.SI,
 ) -> list[Finding]:
-    """Findings for one form's parsed SI `values` (derived fields included)."""
+    """Findings for one form's parsed SI `values` (derived fields included).
+
+    `units` says in which unit system each value was typed (one for all, or per field code),
+    so a range message can also give the range in the unit the person typed."""
     form = get_form(form_code)
     missing = missing or {}
+    unit_of_field = (
+        (lambda code: units)
+        if isinstance(units, UnitSystem)
+        else (lambda code: units.get(code, UnitSystem.SI))
+    )
     context = context or SubjectContext()
     findings: list[Finding] = []
     for f in form.fields:
@@ -381,8 +451,11 @@ def validate(
                     "为必填项，请输入数值或缺失代码",
                 )
             )
-        findings.extend(field_findings(f, value, units))
+        findings.extend(field_findings(f, value, unit_of_field(f.code)))
     for rule in form.rules:
+        target = _SPECIFY_TARGETS.get(rule)
+        if target is not None and missing.get(target) in MissingCode.__members__:
+            continue  # "specify ..." answered with a missing-data code (e.g. cause UNK)
         findings.extend(_RULES[rule](form, values, context))
     return findings
 
@@ -457,7 +530,13 @@ def _eligibility(form: Form, v: Mapping[str, Any], c: SubjectContext) -> list[Fi
 Rule = Callable[[Form, Mapping[str, Any], SubjectContext], list[Finding]]
 
 
+#: rule code -> the field a "specify ..." rule asks for; a missing-data code answers it.
+_SPECIFY_TARGETS: dict[str, str] = {}
+
+
 def _specify(code: str, trigger: str, trigger_value: str, target: str) -> Rule:
+    _SPECIFY_TARGETS[code] = target
+
     def check(form: Form, v: Mapping[str, Any], c: SubjectContext) -> list[Finding]:
         if v.get(trigger) == trigger_value and not v.get(target):
             return [_rule(code, form.field(target))]
@@ -524,11 +603,19 @@ def _not_after_death(form: Form, v: Mapping[str, Any], c: SubjectContext) -> lis
     if c.death_date is None:
         return []
     out = []
+    death = c.death_date.isoformat()
     for f in form.fields:
+        value = v.get(f.code)
         if f.type in (FieldType.DATE, FieldType.DATETIME):
-            d = _as_date(v.get(f.code))
-            if d is not None and d > c.death_date:
-                out.append(_rule("NOT_AFTER_DEATH", f, detail=f" ({c.death_date.isoformat()})"))
+            d = _as_date(value)
+            after = d is not None and d > c.death_date
+        elif f.type is FieldType.PARTIAL_DATE and _partial_key(value):
+            # "2025" or "2024-07" is after a death on 2024-06-30; "2024" is not known to be
+            after = str(value) > death[: len(str(value))]
+        else:
+            after = False
+        if after:
+            out.append(_rule("NOT_AFTER_DEATH", f, detail=f" ({death})"))
     return out
 
 

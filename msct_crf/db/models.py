@@ -27,6 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .audit_table import AuditEntry
 from .base import Base
+from .security_models import Query, Signature, StudySetting
 
 __all__ = [
     "AdverseEvent",
@@ -38,8 +39,11 @@ __all__ = [
     "FormRecord",
     "Infusion",
     "MedicalHistory",
+    "Query",
+    "Signature",
     "SiteSequence",
     "Subject",
+    "StudySetting",
     "Visit",
     "VitalSign",
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 class MsctError(Exception):
     """Base class of every error MSC-CRF raises on purpose."""
@@ -13,6 +15,9 @@ class UserError(MsctError):
 
 class DatabaseError(UserError):
     """The database cannot be opened or written (missing, damaged, locked, read-only, full disk)."""
+
+    #: For a damaged file: the newest good backup found beside it (offered to the user).
+    backup: Path | None = None
 
 
 class PermissionDenied(UserError):

@@ -43,7 +43,7 @@ def check_sqlite_file(path: Path) -> None:
     if path.stat().st_size == 0:
         return  # an empty file is a new database
     if header != SQLITE_HEADER:
-        raise DatabaseError(f"{path} is not an MSC-CRF database (not an SQLite file)")
+        raise _damaged(path, f"{path} is not an MSC-CRF database (not an SQLite file)")
     try:
         # read-only and immutable=0: quick_check must never write to a suspect file
         uri = f"{path.resolve().as_uri()}?mode=ro"
@@ -53,10 +53,21 @@ def check_sqlite_file(path: Path) -> None:
         finally:
             connection.close()
     except sqlite3.DatabaseError as exc:
-        raise DatabaseError(explain_db_error(exc, path)) from exc
+        message = explain_db_error(exc, path)
+        raise (_damaged(path, message) if "damaged" in message else DatabaseError(message)) from exc
     if rows != [("ok",)]:
         first = rows[0][0] if rows else "no answer"
-        raise DatabaseError(f"{path} is damaged (quick_check: {first}); restore a backup")
+        raise _damaged(path, f"{path} is damaged (quick_check: {first}); restore a backup.")
+
+
+def _damaged(path: Path, message: str) -> DatabaseError:
+    """A DatabaseError for a damaged file, naming (and carrying) the newest good backup."""
+    from msct_crf.backup import damaged_file_hint
+
+    hint, backup = damaged_file_hint(path)
+    error = DatabaseError(message + hint)
+    error.backup = backup
+    return error
 
 
 class Store:
@@ -107,18 +118,28 @@ class Store:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A session whose transaction commits on success and rolls back on error."""
-        with self.sessions() as session, session.begin():
+        """A session whose transaction commits on success and rolls back on error.
+        A busy, read-only, full or damaged database raises DatabaseError with a clear message."""
+        with self._explained(), self.sessions() as session, session.begin():
             yield session
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
         """A session for reads; it rolls back at the end so it never holds the write lock."""
-        with self.sessions() as session:
+        with self._explained(), self.sessions() as session:
             try:
                 yield session
             finally:
                 session.rollback()
+
+    @contextmanager
+    def _explained(self) -> Iterator[None]:
+        try:
+            yield
+        except sa_exc.DBAPIError as exc:
+            if isinstance(exc, sa_exc.IntegrityError | sa_exc.ProgrammingError):
+                raise  # a bug in the application, not something the user can fix
+            raise DatabaseError(explain_db_error(exc, self.path)) from exc
 
     def close(self) -> None:
         self.engine.dispose()

@@ -11,3 +11,7 @@ from collections.abc import Callable
 Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 
 REGISTRARS: list[Registrar] = []
+
+from msct_crf import backup_cli  # noqa: E402
+
+REGISTRARS.append(backup_cli.register)

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from msct_crf import audit
+from msct_crf import audit, security
 from msct_crf.db.models import (
     FORM_MODELS,
     AdverseEvent,
@@ -280,7 +280,7 @@ def _missing_findings(form: Form, missing: Mapping[str, str]) -> list[Finding]:
     for code, value in missing.items():
         if code not in {f.code for f in form.fields}:
             out.append(_unknown_field(form, code))
-        elif value not in MissingCode.__members__:
+        elif value and value not in MissingCode.__members__:  # "" / None clears a code
             f = form.field(code)
             out.append(
                 Finding(
@@ -323,6 +323,7 @@ def save_form(
     confirm_warnings: bool = False,
     reason: str | None = None,
     now: Clock = utc_now,
+    actor: security.Actor | None = None,
 ) -> SaveResult:
     """Validate and save one form of one subject; see the module docstring."""
     with store.session() as session:
@@ -340,6 +341,7 @@ def save_form(
             confirm_warnings=confirm_warnings,
             reason=reason,
             now=now,
+            actor=actor,
         )
         if not result.saved:
             session.rollback()
@@ -361,11 +363,14 @@ def save_in_session(
     confirm_warnings: bool = False,
     reason: str | None = None,
     now: Clock = utc_now,
+    actor: security.Actor | None = None,
 ) -> SaveResult:
     """`save_form` inside a caller's transaction (used by the demo and bulk loads)."""
     form_def = get_form(form)
-    if not user or not user.strip():
+    if actor is None and (not user or not user.strip()):
         raise UserError("A user name is required to save (it goes into the audit trail)")
+    # account mode: a logged-in Actor whose role may enter data (msct_crf.security)
+    user = security.authorize(session, actor, security.Permission.ENTER_DATA, user=user)
     model: Any = FORM_MODELS[form]
     unit_map = {code: units for code in values} if isinstance(units, UnitSystem) else dict(units)
     missing = dict(missing or {})
@@ -527,6 +532,8 @@ def save_in_session(
         for code in sorted(set(old_missing) | set(merged_missing))
         if old_missing.get(code) != merged_missing.get(code)
     ]
+    if new_status == VERIFIED and changes:
+        new_status = COMPLETE  # changed data is no longer source-verified
     if row is not None and row.status != new_status:
         changes.append(audit.Change("status", row.status, new_status))
     if row is not None and row.status != DRAFT and changes and reason is None:
@@ -622,7 +629,14 @@ def save_in_session(
 
 
 def delete_record(
-    store: Store, *, user: str, form: str, record_id: int, reason: str, now: Clock = utc_now
+    store: Store,
+    *,
+    user: str,
+    form: str,
+    record_id: int,
+    reason: str,
+    now: Clock = utc_now,
+    actor: security.Actor | None = None,
 ) -> SaveResult:
     """Delete one record of a repeating form, with a reason; every value goes to the audit."""
     form_def = get_form(form)
@@ -632,6 +646,7 @@ def delete_record(
         return SaveResult(False, needs_reason=True, message="Give a reason for the deletion")
     model: Any = FORM_MODELS[form]
     with store.session() as session:
+        user = security.authorize(session, actor, security.Permission.DELETE_DATA, user=user)
         row = session.get(model, record_id)
         if row is None:
             return SaveResult(False, message=f"{form_def.label.en} record {record_id} not found")

@@ -218,6 +218,14 @@ def explain_db_error(exc: BaseException, path: str | os.PathLike[str] | None = N
             f"The database file{where} cannot be opened: it is missing, its folder does "
             "not exist, or you do not have permission to read it."
         )
+    if code in ("SQLITE_IOERR_WRITE", "SQLITE_IOERR_FSYNC", "SQLITE_IOERR_TRUNCATE"):
+        # A write cut short by a full disk or a file-size limit is reported as a write
+        # error (not SQLITE_FULL) when part of the data was written before the failure.
+        return (
+            f"The database could not be written{where}: the disk may be full or failing. "
+            "Free some disk space or check the drive and try again; nothing already saved "
+            "was lost."
+        )
     if code.startswith("SQLITE_IOERR") or "disk i/o error" in low:
         return (
             f"The disk reported an error while reading or writing the database{where}. "

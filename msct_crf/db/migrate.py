@@ -35,8 +35,8 @@ def current_revision(engine: Engine) -> str | None:
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema up to `revision` (head by default); a newer schema is refused."""
     current = current_revision(engine)
-    script = ScriptDirectory.from_config(alembic_config())
-    if current is not None and script.get_revision(current) is None:
+    if current is not None and current not in known_revisions():
+        # (script.get_revision raises CommandError for an unknown id instead of returning None)
         raise DatabaseError(
             f"This database was written by a newer version of MSC-CRF (schema {current}); "
             "update the app to open it."

@@ -1,0 +1,629 @@
+"""One record of one form: fields from the dictionary, live validation, save with audit.
+
+Save goes through msct_crf.records.save_in_session inside one transaction (the infusion and
+its vital signs commit together or not at all). Hard errors keep the save button disabled;
+soft warnings are confirmed at save; a complete form needs a reason to change. Nothing here
+computes a score or checks a range itself: the core answers, this page shows the answer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.exc import SQLAlchemyError
+
+from msct_crf import records
+from msct_crf.derive import derive
+from msct_crf.dictionary import CHOLESTATIC_DIAGNOSES, Field
+from msct_crf.dictionary import form as get_form
+from msct_crf.errors import DatabaseError, UserError
+from msct_crf.records import Record, SaveResult
+from msct_crf.store import Store
+from msct_crf.units import UnitSystem
+from msct_crf.validation import Finding, SubjectContext, validate
+
+from . import prompts
+from .field_editor import ERROR_COLOUR, FieldEditor
+from .score_panel import ScorePanel
+from .vital_signs_grid import VitalSignsGrid
+
+#: Derived fields shown read-only on the form (the visit's scores live in the score panel).
+SHOWN_DERIVED = {
+    "ENROL": ("SUBJID", "AGE", "BMI"),
+    "EX": ("EXNUM", "EXDUR", "EXDOSE"),
+    "AE": ("AEINFREL",),
+}
+#: Fields laid out in two columns (lab values).
+TWO_COLUMNS = {"VIS": ("ALT", "IGG")}
+
+
+class _Abort(Exception):
+    """Rolls the save transaction back, carrying the result that refused it."""
+
+    def __init__(self, result: SaveResult, where: str = "") -> None:
+        super().__init__(result.message)
+        self.result = result
+        self.where = where
+
+
+class FormPage(QWidget):
+    """Editor for one record of one form.
+
+    Signals:
+        saved(str, int): subject ID and record id after a successful save.
+        dirtyChanged(bool): the page gained or lost unsaved changes.
+    """
+
+    saved = Signal(str, int)
+    dirtyChanged = Signal(bool)
+
+    def __init__(
+        self, store: Store, user: str, form_code: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._user = user
+        self._form = get_form(form_code)
+        self._language = "en"
+        self._units = UnitSystem.SI
+        self._subjid: str | None = None
+        self._record: Record | None = None
+        self._parent_id: int | None = None
+        self._context = SubjectContext()
+        self._facts: dict[str, Any] = {}
+        self._snapshot: dict[str, tuple[str, str, str | None]] = {}
+        self._dirty = False
+        self._findings: list[Finding] = []
+        self._editors: dict[str, FieldEditor] = {}
+        self._displays: dict[str, FieldEditor] = {}
+        self._editable = True
+        self.score_panel: ScorePanel | None = ScorePanel(self) if form_code == "VIS" else None
+        self.vital_signs: VitalSignsGrid | None = None
+        self._build()
+        self.load_record(None, None)
+
+    # ------------------------------------------------------------------ layout
+
+    def _section_titles(self) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
+        """Sections of the long forms: (title, first field code of each section)."""
+        return {
+            "ENROL": [
+                (self.tr("Subject"), ("SUBJID",)),
+                (self.tr("Cirrhosis"), ("CIRRDTC",)),
+                (self.tr("Eligibility"), ("IEIN01",)),
+            ],
+            "EX": [(self.tr("Infusion"), ("EXNUM",))],
+            "VIS": [
+                (self.tr("Visit"), ("VISIT",)),
+                (self.tr("Laboratory"), ("ALT",)),
+                (self.tr("Clinical status"), ("ASCITES",)),
+            ],
+        }
+
+    def _build(self) -> None:
+        form = self._form
+        self._title = QLabel(self)
+        title_font = QFont(self._title.font())
+        title_font.setBold(True)
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.25)
+        self._title.setFont(title_font)
+        self._record_info = QLabel(self)
+        self._record_info.setObjectName("recordInfo")
+        self._units_toggle = QCheckBox(self)
+        self._units_toggle.setObjectName("unitsToggle")
+        self._units_toggle.setText(self.tr("Conventional units (mg/dL, g/dL)"))
+        self._units_toggle.setVisible(any(f.conventional for f in form.fields))
+        self._units_toggle.toggled.connect(self._units_toggled)
+        header = QHBoxLayout()
+        header.addWidget(self._title)
+        header.addWidget(self._record_info, 1)
+        header.addWidget(self._units_toggle)
+
+        body = QWidget(self)
+        body_layout = QVBoxLayout(body)
+        sections = dict(
+            (codes[0], title) for title, codes in self._section_titles().get(form.code, [])
+        )
+        shown = [
+            f for f in form.fields if not f.derived or f.code in SHOWN_DERIVED.get(form.code, ())
+        ]
+        two = TWO_COLUMNS.get(form.code)
+        two_codes = self._span(shown, two) if two else set()
+        grid: QGridLayout | None = None
+        row = 0
+        column = 0
+        for f in shown:
+            if grid is None or f.code in sections:
+                box = QGroupBox(sections.get(f.code, ""), body)
+                grid = QGridLayout(box)
+                grid.setColumnStretch(1, 1)
+                grid.setVerticalSpacing(4)
+                body_layout.addWidget(box)
+                row, column = 0, 0
+            editor = FieldEditor(f, read_only=f.derived, parent=box)
+            editor.edited.connect(self._edited)
+            (self._displays if f.derived else self._editors)[f.code] = editor
+            label = editor.label_widget()
+            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+            label.setMinimumWidth(180)
+            if f.code in two_codes:
+                grid.setColumnStretch(3, 1)
+                grid.addWidget(label, row, column * 2)
+                grid.addWidget(editor, row, column * 2 + 1, Qt.AlignmentFlag.AlignTop)
+                column = 1 - column
+                row += column == 0
+            else:
+                if column:
+                    row, column = row + 1, 0
+                grid.addWidget(label, row, 0)
+                grid.addWidget(editor, row, 1, 1, 3)
+                row += 1
+        if form.code == "EX":
+            box = QGroupBox(self.tr("Vital signs"), body)
+            self.vital_signs = VitalSignsGrid(box)
+            self.vital_signs.edited.connect(self._edited_grid)
+            QVBoxLayout(box).addWidget(self.vital_signs)
+            body_layout.addWidget(box)
+        body_layout.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setObjectName("formScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        middle = QHBoxLayout()
+        middle.addWidget(scroll, 1)
+        if self.score_panel is not None:
+            middle.addWidget(self.score_panel)
+
+        self._status = QLabel(self)
+        self._status.setObjectName("formStatus")
+        self._status.setWordWrap(True)
+        self._status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._save_button = QPushButton(self.tr("Save"), self)
+        self._save_button.setObjectName("saveButton")
+        self._save_button.setAutoDefault(False)
+        self._save_button.setDefault(False)
+        self._save_button.setToolTip(self.tr("Save this form (Ctrl+S)"))
+        self._save_button.clicked.connect(self.save)
+        footer = QHBoxLayout()
+        footer.addWidget(self._status, 1)
+        footer.addWidget(self._save_button)
+        shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(self.save)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addLayout(middle, 1)
+        layout.addLayout(footer)
+        chain = [e.focus_widget() for e in self._editors.values()]
+        if self.vital_signs is not None:
+            chain += self.vital_signs.cells()
+        chain.append(self._save_button)
+        if self._units_toggle.isVisible():
+            chain.append(self._units_toggle)
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+        self._retitle()
+
+    @staticmethod
+    def _span(fields: list[Field], bounds: tuple[str, str]) -> set[str]:
+        codes = [f.code for f in fields]
+        first, last = codes.index(bounds[0]), codes.index(bounds[1])
+        return set(codes[first : last + 1])
+
+    def _retitle(self) -> None:
+        self._title.setText(self._form.label.get(self._language))
+
+    # ------------------------------------------------------------------ public
+
+    @property
+    def form_code(self) -> str:
+        return self._form.code
+
+    def subject(self) -> str | None:
+        return self._subjid
+
+    def record_id(self) -> int | None:
+        return self._record.id if self._record else None
+
+    def editor(self, code: str) -> FieldEditor:
+        return self._editors.get(code) or self._displays[code]
+
+    def load_record(
+        self, subjid: str | None, record_id: int | None, parent_id: int | None = None
+    ) -> None:
+        """Show a saved record, or a blank new one (record_id None). A non-repeating form
+        (enrolment, disposition) opens the subject's existing record when there is one."""
+        record: Record | None = None
+        try:
+            if record_id is not None:
+                record = records.get_record(self._store, self._form.code, record_id)
+            elif subjid and not self._form.repeating:
+                found = records.list_records(self._store, self._form.code, subjid)
+                record = found[0] if found else None
+            if subjid and self._form.code != "ENROL":
+                self._context, self._facts = records.context_for(
+                    self._store, subjid, self._form.code, record.id if record else None
+                )
+            elif subjid:
+                self._context, self._facts = records.context_for(self._store, subjid)
+                self._facts = {}
+            else:
+                self._context, self._facts = SubjectContext(), {}
+        except (DatabaseError, SQLAlchemyError) as exc:
+            self._set_status(self.tr("Cannot read the database: {error}").format(error=exc), True)
+            return
+        self._subjid = subjid if subjid else (record.subject if record else None)
+        self._record = record
+        self._parent_id = (
+            parent_id if parent_id is not None else (record.parent_id if record else None)
+        )
+        for code, editor in self._editors.items():
+            value = record.values.get(code) if record else None
+            editor.set_value(value, record.missing.get(code) if record else None)
+            editor.set_finding(None)
+        if record is None:
+            self._apply_defaults()
+        for code, display in self._displays.items():
+            display.set_value(record.values.get(code) if record else None)
+        if self.vital_signs is not None:
+            children: list[Record] = []
+            if record is not None and self._subjid:
+                children = records.list_records(self._store, "VS", self._subjid, record.id)
+            self.vital_signs.load(children)
+        if self.score_panel is not None:
+            self._load_score_context()
+        self._snapshot = self._state()
+        self._editable = self._can_edit()
+        for editor in self._editors.values():
+            editor.set_editable(self._editable)
+        if self.vital_signs is not None:
+            self.vital_signs.set_editable(self._editable)
+        self._record_info.setText(self._describe_record())
+        self._set_status("")
+        self._revalidate()
+        self._set_dirty(False)
+
+    def prefill(self, values: dict[str, str]) -> None:
+        """Fill in a new record's fields as if typed, keeping them as its starting state."""
+        for code, text in values.items():
+            self._editors[code].set_raw(text)
+        self._snapshot = self._state()
+        self._revalidate()
+        self._set_dirty(False)
+
+    def is_dirty(self) -> bool:
+        return self._dirty
+
+    def maybe_leave(self) -> bool:
+        """True when it is fine to leave: nothing unsaved, saved now, or discarded."""
+        if not self._dirty:
+            return True
+        choice = prompts.ask_unsaved(self)
+        if choice is prompts.LeaveChoice.SAVE:
+            return self.save()
+        if choice is prompts.LeaveChoice.DISCARD:
+            self.load_record(self._subjid, self.record_id(), self._parent_id)
+            return True
+        return False
+
+    def set_units(self, units: UnitSystem) -> None:
+        """Show lab values in SI or conventional units (typed values are kept as typed)."""
+        self._units = units
+        self._units_toggle.blockSignals(True)
+        self._units_toggle.setChecked(units is UnitSystem.CONVENTIONAL)
+        self._units_toggle.blockSignals(False)
+        for editor in self._editors.values():
+            editor.set_units(units)
+        self._revalidate()
+
+    def units(self) -> UnitSystem:
+        return self._units
+
+    def set_language(self, language: str) -> None:
+        """Field labels, code-list labels and messages in English or Chinese."""
+        self._language = language
+        for editor in (*self._editors.values(), *self._displays.values()):
+            editor.set_language(language)
+        if self.vital_signs is not None:
+            self.vital_signs.set_language(language)
+        if self.score_panel is not None:
+            self.score_panel.set_language(language)
+        self._retitle()
+        self._revalidate()
+
+    def findings(self) -> list[Finding]:
+        """The live findings of what is on the page now."""
+        return list(self._findings)
+
+    def status_text(self) -> str:
+        return self._status.text()
+
+    # ------------------------------------------------------------------ saving
+
+    def save(self) -> bool:
+        """Validate and save; asks to confirm warnings and for a reason when needed."""
+        if not self._editable:
+            self._set_status(self.tr("This form cannot be edited here."), True)
+            return False
+        if self._form.code != "ENROL" and not self._subjid:
+            self._set_status(self.tr("Choose a subject first."), True)
+            return False
+        self._revalidate()
+        if self._error_count():
+            self._set_status(
+                self.tr("Not saved: correct the {n} error(s) marked in red.").format(
+                    n=self._error_count()
+                ),
+                True,
+            )
+            self._focus_first_error()
+            return False
+        confirm, reason = False, None
+        result = SaveResult(False)
+        for _attempt in range(4):
+            result, where = self._write(confirm, reason)
+            if result.saved:
+                break
+            if result.needs_confirmation and not confirm:
+                if not prompts.confirm_warnings(self, self._warning_lines(result, where)):
+                    self._set_status(self.tr("Not saved: warnings were not confirmed."), True)
+                    return False
+                confirm = True
+            elif result.needs_reason and reason is None:
+                reason = prompts.ask_reason(self, self._form.label.get(self._language))
+                if not reason:
+                    self._set_status(
+                        self.tr("Not saved: a reason for the change is required."), True
+                    )
+                    return False
+            else:
+                self._show_save_findings(result, where)
+                return False
+        if not result.saved or result.record_id is None or result.subject is None:
+            self._show_save_findings(result, "")
+            return False
+        message = result.message
+        self.load_record(result.subject, result.record_id, self._parent_id)
+        self._set_status(self.tr("Saved.") if message == "Saved" else message, False)
+        self.saved.emit(result.subject, result.record_id)
+        return True
+
+    def _write(self, confirm: bool, reason: str | None) -> tuple[SaveResult, str]:
+        values: dict[str, object] = {code: e.raw() for code, e in self._editors.items()}
+        units = {code: e.raw_units() for code, e in self._editors.items()}
+        missing = {
+            code: e.missing() or ""
+            for code, e in self._editors.items()
+            if e.missing() or (self._record and code in self._record.missing)
+        }
+        try:
+            with self._store.session() as session:
+                result = records.save_in_session(
+                    session,
+                    user=self._user,
+                    form=self._form.code,
+                    values=values,
+                    subject=self._subjid,
+                    record_id=self._record.id if self._record else None,
+                    parent_id=self._parent_id if self._record is None else None,
+                    units=units,
+                    missing=missing,
+                    confirm_warnings=confirm,
+                    reason=reason,
+                )
+                if not result.saved:
+                    raise _Abort(result)
+                if self.vital_signs is not None and result.record_id is not None:
+                    self._write_vital_signs(session, result, confirm, reason)
+                return result, ""
+        except _Abort as abort:
+            return abort.result, abort.where
+        except (DatabaseError, UserError, SQLAlchemyError) as exc:
+            return SaveResult(False, message=self.tr("Not saved: {error}").format(error=exc)), ""
+
+    def _write_vital_signs(
+        self, session: Any, infusion: SaveResult, confirm: bool, reason: str | None
+    ) -> None:
+        assert self.vital_signs is not None
+        for tpt, values, missing, record_id in self.vital_signs.rows_to_save():
+            result = records.save_in_session(
+                session,
+                user=self._user,
+                form="VS",
+                values=values,
+                subject=infusion.subject,
+                record_id=record_id,
+                parent_id=infusion.record_id,
+                missing=missing,
+                confirm_warnings=confirm,
+                reason=reason,
+            )
+            if not result.saved:
+                raise _Abort(result, tpt)
+
+    # ------------------------------------------------------------------ validation
+
+    def _edited(self, _code: str) -> None:
+        self._revalidate()
+        self._set_dirty(self._state() != self._snapshot)
+
+    def _edited_grid(self) -> None:
+        self._revalidate()
+        self._set_dirty(self._state() != self._snapshot)
+
+    def _parsed(self) -> tuple[dict[str, Any], dict[str, Finding], dict[str, str]]:
+        values: dict[str, Any] = {}
+        parse_findings: dict[str, Finding] = {}
+        for code, editor in self._editors.items():
+            parsed = editor.parsed()
+            values[code] = parsed.value
+            if parsed.finding is not None:
+                parse_findings[code] = parsed.finding
+        missing = {code: m for code, e in self._editors.items() if (m := e.missing())}
+        return values, parse_findings, missing
+
+    def _revalidate(self) -> None:
+        values, parse_findings, missing = self._parsed()
+        derived = derive(self._form.code, values, self._facts)
+        values.update(derived)
+        for code, display in self._displays.items():
+            if code in derived:
+                display.set_value(derived[code])
+        findings = list(parse_findings.values())
+        findings += validate(
+            self._form.code,
+            values,
+            missing,
+            context=self._context,
+            complete=False,
+            units=self._units,
+        )
+        self._findings = findings
+        self._show_findings(findings, parse_findings)
+        if self.score_panel is not None:  # scores only from values that pass the hard checks
+            refused = {f.field for f in findings if f.is_error}
+            self.score_panel.update_values(
+                {code: None if code in refused else v for code, v in values.items()}
+            )
+        errors = self._error_count()
+        self._save_button.setEnabled(self._editable and errors == 0)
+        self._save_button.setToolTip(
+            self.tr("Save this form (Ctrl+S)")
+            if errors == 0
+            else self.tr("Correct the errors marked in red first")
+        )
+
+    def _show_findings(
+        self, findings: list[Finding], first: dict[str, Finding] | None = None
+    ) -> None:
+        first = first or {}
+        unplaced: list[Finding] = []
+        for code, editor in (*self._editors.items(), *self._displays.items()):
+            mine = [f for f in findings if f.field == code]
+            worst = first.get(code) or next((f for f in mine if f.is_error), None)
+            editor.set_finding(worst or (mine[0] if mine else None))
+        unplaced = [
+            f for f in findings if f.field not in self._editors and f.field not in self._displays
+        ]
+        if unplaced:
+            self._set_status(
+                "\n".join(self._text(f) for f in unplaced), any(f.is_error for f in unplaced)
+            )
+
+    def _show_save_findings(self, result: SaveResult, where: str) -> None:
+        if where and self.vital_signs is not None:
+            lines = [f"{where}: {self._text(f)}" for f in result.findings]
+            self._set_status("\n".join([result.message, *lines]), True)
+            return
+        if result.findings:
+            self._show_findings(list(result.findings))
+        placed = {*self._editors, *self._displays}
+        extra = [self._text(f) for f in result.findings if f.field not in placed]
+        self._set_status("\n".join([result.message or self.tr("Not saved."), *extra]), True)
+        self._focus_first_error(result.findings)
+
+    def _warning_lines(self, result: SaveResult, where: str) -> list[str]:
+        lines: list[str] = []
+        for f in result.warnings:
+            lines.append(f"{where}: {self._text(f)}" if where else self._text(f))
+        for f in self._findings:
+            if not f.is_error and self._text(f) not in lines:
+                lines.append(self._text(f))
+        if self.vital_signs is not None:
+            for tpt, items in self.vital_signs.findings().items():
+                for f in items:
+                    line = f"{tpt}: {self._text(f)}"
+                    if not f.is_error and line not in lines:
+                        lines.append(line)
+        return lines
+
+    def _error_count(self) -> int:
+        count = sum(1 for f in self._findings if f.is_error)
+        if self.vital_signs is not None:
+            count += self.vital_signs.error_count()
+        return count
+
+    def _focus_first_error(self, findings: tuple[Finding, ...] | None = None) -> None:
+        pool = findings if findings is not None else tuple(self._findings)
+        for f in pool:
+            if f.is_error and f.field in self._editors:
+                self._editors[f.field].focus_widget().setFocus()
+                return
+
+    def _text(self, finding: Finding) -> str:
+        return finding.message_zh if self._language.startswith("zh") else finding.message
+
+    # ------------------------------------------------------------------ state
+
+    def _state(self) -> dict[str, Any]:
+        state: dict[str, Any] = {code: e.state() for code, e in self._editors.items()}
+        if self.vital_signs is not None:
+            state["__vs__"] = self.vital_signs.is_dirty()
+        return state
+
+    def _set_dirty(self, dirty: bool) -> None:
+        if dirty != self._dirty:
+            self._dirty = dirty
+            self.dirtyChanged.emit(dirty)
+
+    def _set_status(self, text: str, error: bool = False) -> None:
+        self._status.setText(text)
+        self._status.setStyleSheet(f"color: {ERROR_COLOUR};" if error and text else "")
+
+    def _units_toggled(self, checked: bool) -> None:
+        self.set_units(UnitSystem.CONVENTIONAL if checked else UnitSystem.SI)
+
+    def _can_edit(self) -> bool:
+        if self._form.code != "ENROL" and not self._subjid:
+            return False
+        return self._record is None or self._record.status not in records.FROZEN_STATUSES
+
+    def _apply_defaults(self) -> None:
+        if self._form.code == "EX" and "EXROUTE" in self._editors:
+            self._editors["EXROUTE"].set_value("PIV")
+
+    def _load_score_context(self) -> None:
+        assert self.score_panel is not None
+        subject = records.get_subject(self._store, self._subjid) if self._subjid else None
+        sex = subject.values.get("SEX") if subject else None
+        self.score_panel.set_subject(
+            female=None if sex is None else sex == "F",
+            cholestatic=bool(subject) and subject.values.get("DXCAT") in CHOLESTATIC_DIAGNOSES,  # type: ignore[union-attr]
+        )
+        baseline = None
+        if self._subjid:
+            for visit in records.list_records(self._store, "VIS", self._subjid):
+                own = self._record is not None and visit.id == self._record.id
+                if visit.values.get("VISIT") == "BASELINE" and not own:
+                    baseline = visit.values
+                    break
+        self.score_panel.set_baseline(baseline)
+
+    def _describe_record(self) -> str:
+        record = self._record
+        if record is None:
+            if self._form.code == "ENROL":
+                return self.tr("New subject (the ID is assigned when saved)")
+            if not self._subjid:
+                return self.tr("No subject chosen")
+            return self.tr("New record for {subject}").format(subject=self._subjid)
+        return self.tr("{subject} · {status} · last saved {when} by {user}").format(
+            subject=record.subject,
+            status=record.status,
+            when=record.updated_at[:16].replace("T", " "),
+            user=record.updated_by,
+        )

@@ -21,12 +21,13 @@ Two layers share one implementation per formula:
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
-from typing import Final, Generic, TypeVar
+from typing import Final, Generic, ParamSpec, TypeVar
 
 from msct_crf.errors import ScoreInputError
 
@@ -70,6 +71,20 @@ _SODIUM_HIGH: Final = Decimal(137)
 # 34 digits is far more than any score needs; a private context keeps other code's
 # decimal settings from changing our results.
 _CONTEXT: Final = Context(prec=34)
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _in_decimal_context(formula: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run a formula (conversions, floors, logs, rounding) entirely in `_CONTEXT`."""
+
+    @functools.wraps(formula)
+    def run(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with localcontext(_CONTEXT):
+            return formula(*args, **kwargs)
+
+    return run
 
 
 @dataclass(frozen=True)
@@ -233,14 +248,13 @@ def _meld_i(
     bilirubin, creatinine, international_ratio = _meld_labs(
         bilirubin_umol_l, creatinine_umol_l, inr, dialysis, Decimal(4), notes
     )
-    with localcontext(_CONTEXT):
-        raw = (
-            Decimal("0.957") * creatinine.ln()
-            + Decimal("0.378") * bilirubin.ln()
-            + Decimal("1.120") * international_ratio.ln()
-            + Decimal("0.643")
-        )
-        return int(_round_half_up(raw, 1) * 10)
+    raw = (
+        Decimal("0.957") * creatinine.ln()
+        + Decimal("0.378") * bilirubin.ln()
+        + Decimal("1.120") * international_ratio.ln()
+        + Decimal("0.643")
+    )
+    return int(_round_half_up(raw, 1) * 10)
 
 
 def _cap(value: int, label: str, notes: list[str]) -> int:
@@ -257,6 +271,7 @@ def _int_detail(name: str, value: int, notes: list[str]) -> ScoreDetail[int]:
 # --------------------------------------------------------------------------- the formulas
 
 
+@_in_decimal_context
 def _meld(
     bilirubin_umol_l: Decimal, creatinine_umol_l: Decimal, inr: Decimal, dialysis: bool
 ) -> ScoreDetail[int]:
@@ -270,6 +285,7 @@ def _meld(
     return _int_detail("MELD", value, notes)
 
 
+@_in_decimal_context
 def _meld_na(
     bilirubin_umol_l: Decimal,
     creatinine_umol_l: Decimal,
@@ -287,15 +303,15 @@ def _meld_na(
     meld_i = _meld_i(bilirubin_umol_l, creatinine_umol_l, inr, dialysis, notes)
     if meld_i > 11:
         sodium_gap = _SODIUM_HIGH - _sodium(sodium_mmol_l, notes)
-        with localcontext(_CONTEXT):
-            raw = meld_i + Decimal("1.32") * sodium_gap - Decimal("0.033") * meld_i * sodium_gap
-            value = int(_round_half_up(raw))
+        raw = meld_i + Decimal("1.32") * sodium_gap - Decimal("0.033") * meld_i * sodium_gap
+        value = int(_round_half_up(raw))
     else:
         notes.append(f"MELD(i) {meld_i} ≤ 11: sodium correction not applied")
         value = meld_i
     return _int_detail("MELD-Na", _cap(value, "MELD-Na", notes), notes)
 
 
+@_in_decimal_context
 def _meld_3(
     bilirubin_umol_l: Decimal,
     creatinine_umol_l: Decimal,
@@ -331,17 +347,16 @@ def _meld_3(
         notes,
     )
     albumin_gap = Decimal("3.5") - albumin
-    with localcontext(_CONTEXT):
-        raw = (
-            (Decimal("1.33") if female else Decimal(0))
-            + (Decimal("4.56") - Decimal("0.24") * sodium_gap) * bilirubin.ln()
-            + Decimal("0.82") * sodium_gap
-            + Decimal("9.09") * international_ratio.ln()
-            + (Decimal("11.14") - Decimal("1.83") * albumin_gap) * creatinine.ln()
-            + Decimal("1.85") * albumin_gap
-            + Decimal(6)
-        )
-        value = int(_round_half_up(raw))
+    raw = (
+        (Decimal("1.33") if female else Decimal(0))
+        + (Decimal("4.56") - Decimal("0.24") * sodium_gap) * bilirubin.ln()
+        + Decimal("0.82") * sodium_gap
+        + Decimal("9.09") * international_ratio.ln()
+        + (Decimal("11.14") - Decimal("1.83") * albumin_gap) * creatinine.ln()
+        + Decimal("1.85") * albumin_gap
+        + Decimal(6)
+    )
+    value = int(_round_half_up(raw))
     if value < _MELD_MIN:
         notes.append(f"MELD 3.0 bounded to {_MELD_MIN}")
         value = _MELD_MIN
@@ -355,6 +370,7 @@ def _points(value: Decimal, low: Decimal, high: Decimal) -> int:
     return 2 if value <= high else 3
 
 
+@_in_decimal_context
 def _child_pugh(
     bilirubin_umol_l: Decimal,
     albumin_g_l: Decimal,
@@ -395,14 +411,14 @@ def _albi_grade(score: Decimal) -> int:
     return 2 if score <= Decimal("-1.39") else 3
 
 
+@_in_decimal_context
 def _albi(bilirubin_umol_l: Decimal, albumin_g_l: Decimal) -> ScoreDetail[tuple[float, int]]:
     """ALBI: Johnson PJ et al., J Clin Oncol 2015;33:550-558.
 
     ALBI = 0.66 log10(bilirubin µmol/L) - 0.085 albumin g/L; grade 1 <= -2.60 < grade 2
     <= -1.39 < grade 3, graded on the unrounded score.
     """
-    with localcontext(_CONTEXT):
-        score = Decimal("0.66") * bilirubin_umol_l.log10() - Decimal("0.085") * albumin_g_l
+    score = Decimal("0.66") * bilirubin_umol_l.log10() - Decimal("0.085") * albumin_g_l
     grade = _albi_grade(score)
     value = float(score)
     return ScoreDetail("ALBI", (value, grade), f"{value:.2f} (grade {grade})")

@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal, localcontext
 from typing import Any
 
 import pytest
@@ -551,6 +551,30 @@ def test_integers_and_decimals_are_numbers() -> None:
     }
     assert meld(**decimals) == 13
     assert meld(bilirubin_umol_l=17, creatinine_umol_l=88, inr=1) == 6
+
+
+def test_caller_decimal_context_does_not_change_results() -> None:
+    # Run in the caller's 3-digit, round-down context, these formulas would give MELD-Na 19
+    # (not 20) and the 12.5 MELD 3.0 case 12 (not 13); they run in their own context instead.
+    with localcontext() as context:
+        context.prec = 3
+        context.rounding = ROUND_DOWN
+        assert meld(bilirubin_umol_l=32.49, creatinine_umol_l=114.92, inr=1.2) == 13
+        assert (
+            meld_na(bilirubin_umol_l=25.65, creatinine_umol_l=238.68, inr=1.1, sodium_mmol_l=135)
+            == 20
+        )
+        assert (
+            meld_3(
+                bilirubin_umol_l=10,
+                creatinine_umol_l=50,
+                inr=1,
+                sodium_mmol_l=131.6,
+                albumin_g_l=23.8,
+                female=False,
+            )
+            == 13
+        )
 
 
 # --------------------------------------------------------------------------- compute_all

@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Literal
 
 from msct_crf import schedule
@@ -141,7 +142,7 @@ def _number(raw: object) -> float | None:
             return float(raw)
         except (ValueError, OverflowError):
             return math.inf
-    if isinstance(raw, numbers.Real):  # Decimal, Fraction, numpy numbers
+    if isinstance(raw, numbers.Real | Decimal):  # Decimal, Fraction, numpy numbers
         try:
             return float(raw)
         except (ValueError, OverflowError):

@@ -1,0 +1,198 @@
+"""A subject's records of a repeating form (infusions, visits, AEs, conmeds, history),
+listed above an embedded `FormPage` that edits the selected one."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from msct_crf import records
+from msct_crf.dictionary import form as get_form
+from msct_crf.records import Record
+from msct_crf.store import Store
+from msct_crf.units import UnitSystem
+
+from . import prompts
+from .form_page import FormPage
+from .formatting import display_text
+from .linked_ae import LinkedAeDialog, needs_linked_ae
+
+#: The columns that identify a record in the list, per form.
+COLUMNS = {
+    "EX": ("EXNUM", "EXSTDTC", "EXSRC", "EXDOSE", "EXREACT"),
+    "VIS": ("VISIT", "VISDTC", "TBIL", "ALB", "MELD"),
+    "AE": ("AETERM", "AESTDTC", "AETOXGR", "AESER", "AEREL"),
+    "CM": ("CMTRT", "CMCAT", "CMSTDTC", "CMENDTC", "CMONGO"),
+    "MH": ("MHTERM", "MHSTDTC", "MHONGO"),
+}
+RECORD_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class RecordListPage(QWidget):
+    """Table of records + New button + editor.
+
+    Signals:
+        changed(): a record was saved (the shell refreshes its header, list and schedule).
+    """
+
+    changed = Signal()
+
+    def __init__(
+        self, store: Store, user: str, form_code: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._user = user
+        self._form = get_form(form_code)
+        if not self._form.repeating:
+            raise ValueError(f"{form_code} is not a repeating form")
+        self._subjid: str | None = None
+        self._language = "en"
+        self._records: list[Record] = []
+        self.ae_dialog: LinkedAeDialog | None = None
+        self._columns = COLUMNS.get(form_code, tuple(f.code for f in self._form.entry_fields[:4]))
+        self._table = QTableWidget(0, len(self._columns) + 1, self)
+        self._table.setObjectName("recordTable")
+        self._table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self._table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self._table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self._table.verticalHeader().hide()
+        self._table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self._table.itemSelectionChanged.connect(self._selection_changed)
+        self._new_button = QPushButton(self.tr("&New record"), self)
+        self._new_button.setObjectName("newButton")
+        self._new_button.setAutoDefault(False)
+        self._new_button.setToolTip(self.tr("Start a new record (Alt+N)"))
+        self._new_button.clicked.connect(self.new_record)
+        self.editor = FormPage(store, user, form_code, self)
+        self.editor.saved.connect(self._saved)
+        top = QWidget(self)
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self._new_button)
+        buttons.addStretch(1)
+        top_layout.addLayout(buttons)
+        top_layout.addWidget(self._table)
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.addWidget(top)
+        splitter.addWidget(self.editor)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 4)
+        splitter.setSizes([160, 640])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+        self._set_headers()
+
+    # ------------------------------------------------------------------ public
+
+    @property
+    def form_code(self) -> str:
+        return self._form.code
+
+    def set_subject(self, subjid: str) -> None:
+        """Show this subject's records and a blank new record in the editor."""
+        self._subjid = subjid
+        self.refresh()
+        self.editor.load_record(subjid, None)
+
+    def refresh(self, select: int | None = None) -> None:
+        self._records = records.list_records(self._store, self._form.code, self._subjid or "")
+        table = self._table
+        table.blockSignals(True)
+        table.setRowCount(len(self._records))
+        for row, record in enumerate(self._records):
+            for column, code in enumerate(self._columns):
+                text = display_text(
+                    self._form.field(code), record.values.get(code), language=self._language
+                )
+                item = QTableWidgetItem(text or record.missing.get(code, ""))
+                item.setData(RECORD_ID_ROLE, record.id)
+                table.setItem(row, column, item)
+            table.setItem(row, len(self._columns), QTableWidgetItem(record.status))
+        table.clearSelection()
+        if select is not None:
+            for row, record in enumerate(self._records):
+                if record.id == select:
+                    table.selectionModel().select(
+                        table.model().index(row, 0),
+                        QItemSelectionModel.SelectionFlag.ClearAndSelect
+                        | QItemSelectionModel.SelectionFlag.Rows,
+                    )
+                    table.setCurrentCell(row, 0)
+        table.blockSignals(False)
+
+    def record_ids(self) -> list[int]:
+        return [r.id for r in self._records]
+
+    def open_record(self, record_id: int) -> bool:
+        """Edit a listed record (asks first about unsaved changes)."""
+        if not self.editor.maybe_leave():
+            return False
+        self.editor.load_record(self._subjid, record_id)
+        self.refresh(select=record_id)
+        return True
+
+    def new_record(self) -> bool:
+        if not self._subjid or not self.editor.maybe_leave():
+            return False
+        self.editor.load_record(self._subjid, None)
+        self.refresh()
+        self.editor.setFocus()
+        return True
+
+    def maybe_leave(self) -> bool:
+        return self.editor.maybe_leave()
+
+    def set_units(self, units: UnitSystem) -> None:
+        self.editor.set_units(units)
+
+    def set_language(self, language: str) -> None:
+        self._language = language
+        self.editor.set_language(language)
+        self._set_headers()
+        self.refresh(select=self.editor.record_id())
+
+    # ------------------------------------------------------------------ internals
+
+    def _set_headers(self) -> None:
+        labels = [self._form.field(c).label.get(self._language) for c in self._columns]
+        self._table.setHorizontalHeaderLabels([*labels, self.tr("Status")])
+
+    def _selection_changed(self) -> None:
+        rows = self._table.selectionModel().selectedRows()
+        if not rows:
+            return
+        record_id = self._records[rows[0].row()].id
+        if record_id == self.editor.record_id():
+            return
+        if not self.open_record(record_id):
+            self.refresh(select=self.editor.record_id())
+
+    def _saved(self, subjid: str, record_id: int) -> None:
+        self.refresh(select=record_id)
+        self.changed.emit()
+        if self._form.code == "EX" and needs_linked_ae(self._store, subjid, record_id):
+            self._offer_linked_ae(subjid, record_id)
+
+    def _offer_linked_ae(self, subjid: str, infusion_id: int) -> None:
+        if not prompts.ask_open_linked_ae(self):
+            return
+        infusion = records.get_record(self._store, "EX", infusion_id)
+        onset = infusion.values.get("EXSTDTC") if infusion else None
+        dialog = LinkedAeDialog(self._store, self._user, subjid, infusion_id, onset, self)
+        dialog.setModal(True)
+        dialog.accepted.connect(self.changed)
+        self.ae_dialog = dialog
+        dialog.open()

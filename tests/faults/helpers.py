@@ -1,0 +1,461 @@
+"""Shared pieces of the fault tests: a small study, deterministic visit values, database
+checks, and the child processes (run as ``python tests/faults/helpers.py ROLE ...``).
+
+The children use the real write path (`msct_crf.records.save_form`) on a real file; the
+parent kills them, limits their file size or holds the database locked, and then checks the
+file with SQLite's own checks and the audit chain. Nothing in SQLite is mocked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import queue
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+HELPERS = Path(__file__).resolve()
+REPO = HELPERS.parents[2]
+USER = "faults"
+
+ENROL_VALUES = {
+    "SITEID": "GZH",
+    "INITIALS": "FT",
+    "SEX": "F",
+    "BRTHDTC": "1970-03-01",
+    "RFICDTC": "2024-01-05",
+    "ENRLDTC": "2024-01-05",
+    "DXCAT": "PBC",
+}
+
+#: The visit fields the children write, with a range inside the soft limits.
+VISIT_NUMBERS = {
+    "ALT": (5.0, 900.0),
+    "AST": (5.0, 900.0),
+    "TBIL": (10.0, 400.0),
+    "ALB": (20.0, 50.0),
+    "INR": (0.8, 5.0),
+    "CREAT": (40.0, 600.0),
+    "SODIUM": (125.0, 150.0),
+    "PLT": (20.0, 500.0),
+}
+
+
+def visit_values(rng: random.Random) -> dict[str, str]:
+    """Raw (typed) values of one unscheduled visit, valid and inside the soft ranges."""
+    day = rng.randrange(0, 600)
+    year, rest = (2024, day) if day < 366 else (2025, day - 366)
+    visit_date = dt.date(year, 1, 1) + dt.timedelta(days=rest)
+    if visit_date < dt.date(2024, 1, 5):
+        visit_date = dt.date(2024, 1, 5)
+    values = {"VISIT": "UNSCHED", "VISDTC": visit_date.isoformat()}
+    for code, (low, high) in VISIT_NUMBERS.items():
+        values[code] = f"{rng.uniform(low, high):.1f}"
+    return values
+
+
+def values_hash(values: Mapping[str, Any]) -> str:
+    """A hash of visit values that is the same for what was typed and what was stored."""
+    canonical: dict[str, str] = {}
+    for code in ("VISIT", "VISDTC", *VISIT_NUMBERS):
+        value = values.get(code)
+        if value is None:
+            canonical[code] = ""
+        elif code in VISIT_NUMBERS:
+            canonical[code] = repr(float(value))
+        else:
+            canonical[code] = str(value)[:10]
+    text = json.dumps(canonical, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def new_study(path: Path) -> str:
+    """A database with one enrolled subject; returns the subject id."""
+    from msct_crf import records
+    from msct_crf.store import Store
+
+    store = Store.open_path(path)
+    try:
+        result = records.save_form(store, user=USER, form="ENROL", values=ENROL_VALUES)
+        assert result.saved and result.subject, result
+        return result.subject
+    finally:
+        store.close()
+
+
+def database_problems(path: Path) -> list[str]:
+    """Every failed check of the file: integrity_check, foreign_key_check, audit chain."""
+    from msct_crf.errors import DatabaseError
+    from msct_crf.integrity import verify_database
+
+    try:
+        checks = verify_database(path)
+    except DatabaseError as exc:
+        return [f"open: {exc}"]
+    return [f"{c.name}: {c.detail}" for c in checks if not c.ok]
+
+
+def file_bytes(path: Path) -> bytes:
+    return path.read_bytes()
+
+
+def companion_files(path: Path) -> list[Path]:
+    return [p for p in (Path(f"{path}{s}") for s in ("-wal", "-shm", "-journal")) if p.exists()]
+
+
+def child(role: str, *args: object, **popen: Any) -> subprocess.Popen[str]:
+    """Start ``helpers.py ROLE args`` in a new Python process (line-buffered text pipes)."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    env["PYTHONUNBUFFERED"] = "1"
+    return subprocess.Popen(
+        [sys.executable, str(HELPERS), role, *map(str, args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+        env=env,
+        **popen,
+    )
+
+
+def run_child(role: str, *args: object, timeout: float = 120) -> tuple[int, str, str]:
+    process = child(role, *args)
+    try:
+        out, err = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        out, err = process.communicate()
+        raise AssertionError(
+            f"child {role} hung (killed after {timeout} s): {err[-2000:]}"
+        ) from None
+    return process.returncode, out, err
+
+
+def stored_visits(path: Path) -> dict[int, str]:
+    """{visit id: values_hash} of every visit in the file (read-only)."""
+    columns = ["id", "visit", "visdtc", *(c.lower() for c in VISIT_NUMBERS)]
+    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        rows = connection.execute(f"SELECT {', '.join(columns)} FROM visit").fetchall()
+    finally:
+        connection.close()
+    out = {}
+    for row in rows:
+        values = dict(zip(["VISIT", "VISDTC", *VISIT_NUMBERS], row[1:], strict=True))
+        out[int(row[0])] = values_hash(values)
+    return out
+
+
+# --------------------------------------------------------------------------- kill -9
+
+
+@dataclass
+class KillReport:
+    kills: int = 0
+    acked_saves: int = 0  # ACK lines seen in total
+    records_checked: int = 0
+    lost: list[str] = field(default_factory=list)  # acknowledged saves not found as acked
+    problems: list[str] = field(default_factory=list)  # integrity / fk / audit chain failures
+    unacked_committed: int = 0  # saves that committed although the kill came before the ACK
+
+
+class _Lines:
+    """Lines of a child's stdout, read by a thread so the parent can wait with a timeout."""
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        self.queue: queue.Queue[str] = queue.Queue()
+        assert process.stdout is not None
+        stream = process.stdout
+
+        def _read() -> None:
+            for line in stream:
+                self.queue.put(line)
+            self.queue.put("")  # end of file
+
+        threading.Thread(target=_read, daemon=True).start()
+
+    def next(self, timeout: float = 60) -> str:
+        try:
+            line = self.queue.get(timeout=timeout)
+        except queue.Empty:
+            raise AssertionError(f"child said nothing for {timeout} s") from None
+        if line == "":
+            raise AssertionError("child exited")
+        return line
+
+
+def run_kills(path: Path, subjid: str, kills: int, seed: int, max_delay: float = 0.5) -> KillReport:
+    """Start a saving process, SIGKILL it at a random moment, check the file; `kills` times.
+
+    The saving processes are forked from a "zygote" process that has already imported the
+    app, so each one starts in milliseconds; each is a real process writing a real file.
+    After each kill: every acknowledged save is present with its values (a save that was
+    tried but not acknowledged may or may not have committed; either is correct), nothing
+    unknown was written, and integrity_check, foreign_key_check and the audit chain pass."""
+    rng = random.Random(seed)
+    report = KillReport()
+    acked: dict[int, str] = {}  # record id -> hash of the newest acknowledged values
+    zygote = child("zygote", path, subjid)
+    lines = _Lines(zygote)
+    assert zygote.stdin is not None
+    try:
+        assert lines.next().strip() == "ZYGOTE"
+        for cycle in range(kills):
+            zygote.stdin.write(f"GO {seed * 100_000 + cycle}\n")
+            zygote.stdin.flush()
+            pid = int(lines.next().split()[1])  # CHILD <pid>
+            output: list[str] = []
+            while True:
+                line = lines.next()
+                output.append(line)
+                if line.startswith(("READY", "DEAD")):
+                    break
+            if not output[-1].startswith("READY"):
+                raise AssertionError(f"saver did not start: {''.join(output)[-2000:]}")
+            time.sleep(rng.uniform(0.0, max_delay))
+            os.kill(pid, signal.SIGKILL)
+            while not output[-1].startswith("DEAD"):
+                output.append(lines.next())
+            report.kills += 1
+            pending: dict[str, str] = {}  # "new" or record id -> hash tried, not acknowledged
+            for line in output:
+                parts = line.split()
+                if parts[0] == "TRY":
+                    pending = {parts[1]: parts[2]}
+                elif parts[0] == "ACK":
+                    acked[int(parts[1])] = parts[2]
+                    pending = {}
+                    report.acked_saves += 1
+                elif parts[0] in ("REFUSED", "ERROR"):
+                    raise AssertionError(f"cycle {cycle}: {line}")
+            report.problems += [f"cycle {cycle}: {p}" for p in database_problems(path)]
+            stored = stored_visits(path)
+            for record_id, digest in list(acked.items()):
+                report.records_checked += 1
+                have = stored.get(record_id)
+                if have == digest:
+                    continue
+                if have is not None and pending.get(str(record_id)) == have:
+                    acked[record_id] = have  # the edit committed just before the kill
+                    report.unacked_committed += 1
+                    continue
+                report.lost.append(
+                    f"cycle {cycle}: record {record_id} expected {digest}, got {have}"
+                )
+            for record_id, digest in stored.items():
+                if record_id in acked:
+                    continue
+                if pending.get("new") == digest:
+                    acked[record_id] = digest  # the insert committed just before the kill
+                    report.unacked_committed += 1
+                else:
+                    report.lost.append(f"cycle {cycle}: unknown record {record_id} ({digest})")
+    finally:
+        zygote.stdin.close()
+        try:
+            zygote.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            zygote.kill()
+            zygote.wait()
+    return report
+
+
+# --------------------------------------------------------------------------- children
+
+
+def _say(text: str) -> None:
+    """One line in one write(2): a kill never leaves half a line in the pipe."""
+    os.write(1, (text + "\n").encode())
+
+
+def _saver(db: str, subjid: str, seed: str) -> None:
+    """Save visits forever, saying TRY before and ACK after each save returns.
+
+    Every third save edits an earlier visit (with a reason) instead of adding one."""
+    from msct_crf import records
+    from msct_crf.store import Store
+
+    rng = random.Random(int(seed))
+    store = Store.open_path(db, create=False)
+    saved = sorted(stored_visits(Path(db)))
+    _say("READY")
+    while True:
+        values = visit_values(rng)
+        digest = values_hash(values)
+        target = rng.choice(saved) if saved and rng.random() < 1 / 3 else None
+        _say(f"TRY {target if target is not None else 'new'} {digest}")
+        result = records.save_form(
+            store,
+            user=USER,
+            form="VIS",
+            subject=subjid,
+            record_id=target,
+            values=values,
+            reason="corrected from source" if target is not None else None,
+            confirm_warnings=True,
+        )
+        if not result.saved:
+            _say(f"REFUSED {result.message}")
+            return
+        assert result.record_id is not None
+        if target is None:
+            saved.append(result.record_id)
+        _say(f"ACK {result.record_id} {digest}")
+
+
+def _zygote(db: str, subjid: str) -> int:
+    """Import the app once, then fork one saver per "GO <seed>" line on stdin."""
+    import msct_crf.records  # noqa: F401  (imported before forking, on purpose)
+    import msct_crf.store  # noqa: F401
+
+    _say("ZYGOTE")
+    for line in sys.stdin:
+        seed = line.split()[1]
+        pid = os.fork()
+        if pid == 0:
+            code = 0
+            try:
+                _saver(db, subjid, seed)
+            except BaseException as exc:  # report, never fall back into the loop
+                _say(f"ERROR {type(exc).__name__}: {exc}".replace("\n", " "))
+                code = 1
+            finally:
+                os._exit(code)
+        _say(f"CHILD {pid}")
+        os.waitpid(pid, 0)
+        _say(f"DEAD {pid}")
+    return 0
+
+
+def _diskfull(db: str, subjid: str, method: str, amount: str) -> int:
+    """Fill the database to a limit, report the error, lift the limit, retry the same save.
+
+    method "fsize": RLIMIT_FSIZE = current file sizes + `amount` bytes (SIGXFSZ ignored, so
+    the write fails with EFBIG); method "pages": PRAGMA max_page_count = pages + `amount`.
+    Prints one JSON line with what happened."""
+    import resource
+    import signal
+
+    from sqlalchemy import event
+
+    from msct_crf import records
+    from msct_crf.errors import DatabaseError
+    from msct_crf.store import Store
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    store = Store.open_path(db, create=False)
+    rng = random.Random(int(amount))
+    acked: dict[int, str] = {}
+    limit_pages = {"n": 0}
+
+    def _limit(dbapi_connection: Any, record: Any) -> None:
+        if limit_pages["n"]:
+            dbapi_connection.execute(f"PRAGMA max_page_count = {limit_pages['n']}")
+
+    event.listen(store.engine, "connect", _limit)
+    path = Path(db)
+    if method == "fsize":
+        biggest = max(p.stat().st_size for p in [path, *companion_files(path)])
+        resource.setrlimit(resource.RLIMIT_FSIZE, (biggest + int(amount), resource.RLIM_INFINITY))
+    else:
+        probe = sqlite3.connect(db)
+        try:
+            pages = int(probe.execute("PRAGMA page_count").fetchone()[0])
+        finally:
+            probe.close()
+        limit_pages["n"] = pages + int(amount)
+        store.engine.dispose()  # new connections get the limit
+    error = ""
+    draft: dict[str, str] = {}
+    for _ in range(10_000):
+        draft = visit_values(rng)
+        draft["VISIT"] = "UNSCHED"
+        try:
+            result = records.save_form(
+                store, user=USER, form="VIS", subject=subjid, values=draft, confirm_warnings=True
+            )
+        except DatabaseError as exc:
+            error = str(exc)
+            break
+        assert result.saved, result
+        assert result.record_id is not None
+        acked[result.record_id] = values_hash(draft)
+    # lift the limit and retry the very same draft
+    if method == "fsize":
+        resource.setrlimit(resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+    else:
+        limit_pages["n"] = 0
+        store.engine.dispose()
+    retry = records.save_form(
+        store, user=USER, form="VIS", subject=subjid, values=draft, confirm_warnings=True
+    )
+    store.close()
+    print(
+        json.dumps(
+            {
+                "error": error,
+                "acked": {str(k): v for k, v in acked.items()},
+                "retry_saved": retry.saved,
+                "retry_id": retry.record_id,
+                "retry_hash": values_hash(draft),
+            }
+        ),
+        flush=True,
+    )
+    return 0
+
+
+def _holder(db: str) -> int:
+    """Hold the database's write lock (BEGIN IMMEDIATE) until stdin closes or says STOP."""
+    connection = sqlite3.connect(db, isolation_level=None, timeout=1)
+    connection.execute("BEGIN IMMEDIATE")
+    print("LOCKED", flush=True)
+    sys.stdin.readline()
+    connection.execute("ROLLBACK")
+    connection.close()
+    return 0
+
+
+def _busy_saver(db: str, subjid: str, busy_ms: str) -> int:
+    """Try one save while another process holds the lock; print the outcome as JSON."""
+    from msct_crf import records
+    from msct_crf.db.engine import make_engine, sqlite_url
+    from msct_crf.errors import DatabaseError
+    from msct_crf.store import Store
+
+    store = Store(make_engine(sqlite_url(db), busy_timeout_ms=int(busy_ms)))
+    values = visit_values(random.Random(7))
+    try:
+        result = records.save_form(
+            store, user=USER, form="VIS", subject=subjid, values=values, confirm_warnings=True
+        )
+        outcome = {"raised": False, "saved": result.saved, "message": result.message}
+    except DatabaseError as exc:
+        outcome = {"raised": True, "saved": False, "message": str(exc)}
+    store.close()
+    print(json.dumps(outcome), flush=True)
+    return 0
+
+
+ROLES = {"zygote": _zygote, "diskfull": _diskfull, "holder": _holder, "busy_saver": _busy_saver}
+
+
+def main(argv: Sequence[str]) -> int:
+    return int(ROLES[argv[0]](*argv[1:]) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,29 @@
+"""kill -9 of a process in the middle of saving: nothing acknowledged is lost, ever.
+
+A child process saves visits (and edits with a reason) through `records.save_form` in a loop
+and prints an ACK line after each save returns; the test kills it with SIGKILL at random
+moments and checks the file after every kill. benchmarks/faults_full.py runs 200+ kills.
+"""
+
+from __future__ import annotations
+
+import signal
+from pathlib import Path
+
+import pytest
+
+from faults.helpers import new_study, run_kills
+
+KILLS = 12
+
+pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
+
+
+def test_no_acknowledged_save_is_lost_after_kill9(tmp_path: Path) -> None:
+    db = tmp_path / "study.db"
+    subjid = new_study(db)
+    report = run_kills(db, subjid, kills=KILLS, seed=20261125)
+    assert report.kills == KILLS
+    assert report.acked_saves > KILLS  # the kills did land between and during saves
+    assert report.lost == []
+    assert report.problems == []

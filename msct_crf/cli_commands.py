@@ -12,6 +12,11 @@ Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], No
 
 REGISTRARS: list[Registrar] = []
 
-from msct_crf import backup_cli  # noqa: E402
+from msct_crf import backup_cli, security_cli  # noqa: E402
 
 REGISTRARS.append(backup_cli.register)
+REGISTRARS.append(security_cli.register)
+
+from msct_crf.export.cli import register as _register_export  # noqa: E402
+
+REGISTRARS.append(_register_export)

@@ -437,7 +437,7 @@ def backup_database(
             _fsync_file(tmp)
         except sqlite3.Error as exc:
             raise DatabaseError(
-                "The backup could not be written: " + explain_db_error(exc, directory)
+                f"The backup could not be written to {directory}. " + explain_db_error(exc)
             ) from exc
         except OSError as exc:
             raise _os_error(exc, "the backup", directory) from exc

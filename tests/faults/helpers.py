@@ -340,25 +340,26 @@ def _zygote(db: str, subjid: str) -> int:
     return 0
 
 
-def _diskfull(db: str, subjid: str, method: str, amount: str) -> int:
-    """Fill the database to a limit, report the error, lift the limit, retry the same save.
+def _diskfull(db: str, subjid: str, points: str) -> int:
+    """At each point ("method:amount,..."): save until the disk is "full", keep the draft,
+    lift the limit and retry the very same draft. One JSON line per point.
 
-    method "fsize": RLIMIT_FSIZE = current file sizes + `amount` bytes (SIGXFSZ ignored, so
-    the write fails with EFBIG); method "pages": PRAGMA max_page_count = pages + `amount`.
-    Prints one JSON line with what happened."""
+    method "fsize": RLIMIT_FSIZE = amount bytes (SIGXFSZ ignored, so write(2) fails with
+    EFBIG as it fails with ENOSPC on a full disk); "pages": PRAGMA max_page_count = pages +
+    amount on every connection (SQLITE_FULL); "backup": RLIMIT_FSIZE = amount bytes while
+    writing a backup."""
+    import copy
     import resource
-    import signal
 
     from sqlalchemy import event
 
-    from msct_crf import records
+    from msct_crf import backup, records
     from msct_crf.errors import DatabaseError
     from msct_crf.store import Store
 
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     store = Store.open_path(db, create=False)
-    rng = random.Random(int(amount))
-    acked: dict[int, str] = {}
+    path = Path(db)
     limit_pages = {"n": 0}
 
     def _limit(dbapi_connection: Any, record: Any) -> None:
@@ -366,56 +367,116 @@ def _diskfull(db: str, subjid: str, method: str, amount: str) -> int:
             dbapi_connection.execute(f"PRAGMA max_page_count = {limit_pages['n']}")
 
     event.listen(store.engine, "connect", _limit)
-    path = Path(db)
-    if method == "fsize":
-        biggest = max(p.stat().st_size for p in [path, *companion_files(path)])
-        resource.setrlimit(resource.RLIMIT_FSIZE, (biggest + int(amount), resource.RLIM_INFINITY))
-    else:
-        probe = sqlite3.connect(db)
-        try:
-            pages = int(probe.execute("PRAGMA page_count").fetchone()[0])
-        finally:
-            probe.close()
-        limit_pages["n"] = pages + int(amount)
-        store.engine.dispose()  # new connections get the limit
-    error = ""
-    draft: dict[str, str] = {}
-    for _ in range(10_000):
-        draft = visit_values(rng)
-        draft["VISIT"] = "UNSCHED"
-        try:
-            result = records.save_form(
-                store, user=USER, form="VIS", subject=subjid, values=draft, confirm_warnings=True
-            )
-        except DatabaseError as exc:
-            error = str(exc)
-            break
-        assert result.saved, result
-        assert result.record_id is not None
-        acked[result.record_id] = values_hash(draft)
-    # lift the limit and retry the very same draft
-    if method == "fsize":
-        resource.setrlimit(resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
-    else:
-        limit_pages["n"] = 0
-        store.engine.dispose()
-    retry = records.save_form(
-        store, user=USER, form="VIS", subject=subjid, values=draft, confirm_warnings=True
-    )
+    unlimited = (resource.RLIM_INFINITY, resource.RLIM_INFINITY)
+    for point in points.split(","):
+        method, amount = point.split(":")[0], int(point.split(":")[1])
+        rng = random.Random(amount)
+        acked: dict[int, str] = {}
+        outcome: dict[str, Any] = {"method": method, "amount": amount}
+        if method == "backup":
+            folder = path.parent / "backups"
+            before = sorted(p.name for p in folder.glob("*")) if folder.exists() else []
+            resource.setrlimit(resource.RLIMIT_FSIZE, (amount, resource.RLIM_INFINITY))
+            try:
+                backup.backup_database(store, folder, user=USER)
+                outcome["error"] = ""
+            except DatabaseError as exc:
+                outcome["error"] = str(exc)
+            resource.setrlimit(resource.RLIMIT_FSIZE, unlimited)
+            outcome["leftover"] = sorted(
+                set(p.name for p in folder.glob("*")) - set(before)
+            )  # files the failed backup left behind
+            info = backup.backup_database(store, folder, user=USER)
+            outcome["retry_saved"] = info.verified
+            _say(json.dumps(outcome))
+            continue
+        if method == "fsize":
+            resource.setrlimit(resource.RLIMIT_FSIZE, (amount, resource.RLIM_INFINITY))
+        else:
+            probe = sqlite3.connect(db)
+            try:
+                pages = int(probe.execute("PRAGMA page_count").fetchone()[0])
+            finally:
+                probe.close()
+            limit_pages["n"] = pages + amount
+            store.engine.dispose()  # new connections get the limit
+        error = ""
+        draft: dict[str, str] = {}
+        for _ in range(10_000):
+            draft = visit_values(rng)
+            draft["PLT"] = f"{rng.uniform(20, 500):.1f}"
+            typed = copy.deepcopy(draft)
+            try:
+                result = records.save_form(
+                    store,
+                    user=USER,
+                    form="VIS",
+                    subject=subjid,
+                    values=draft,
+                    confirm_warnings=True,
+                )
+            except DatabaseError as exc:
+                error = str(exc)
+                break
+            assert result.saved, result
+            assert result.record_id is not None
+            acked[result.record_id] = values_hash(draft)
+        outcome["draft_kept"] = draft == typed
+        # lift the limit and retry the very same draft
+        if method == "fsize":
+            resource.setrlimit(resource.RLIMIT_FSIZE, unlimited)
+        else:
+            limit_pages["n"] = 0
+            store.engine.dispose()
+        retry = records.save_form(
+            store, user=USER, form="VIS", subject=subjid, values=draft, confirm_warnings=True
+        )
+        outcome.update(
+            error=error,
+            acked={str(k): v for k, v in acked.items()},
+            retry_saved=retry.saved,
+            retry_id=retry.record_id,
+            retry_hash=values_hash(draft),
+        )
+        _say(json.dumps(outcome))
     store.close()
-    print(
-        json.dumps(
-            {
-                "error": error,
-                "acked": {str(k): v for k, v in acked.items()},
-                "retry_saved": retry.saved,
-                "retry_id": retry.record_id,
-                "retry_hash": values_hash(draft),
-            }
-        ),
-        flush=True,
-    )
     return 0
+
+
+def run_disk_full(path: Path, subjid: str, points: Sequence[tuple[str, int]]) -> list[str]:
+    """Run the disk-full child over `points` ((method, amount), see `_diskfull`); return
+    every failure found (empty = good)."""
+    code, out, err = run_child("diskfull", path, subjid, ",".join(f"{m}:{a}" for m, a in points))
+    failures: list[str] = []
+    if code != 0:
+        return [f"child failed ({code}): {err[-3000:]}"]
+    reported = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    if len(reported) != len(points):
+        failures.append(f"{len(reported)} of {len(points)} points reported: {err[-2000:]}")
+    expected: dict[int, str] = {}
+    for point in reported:
+        where = f"{point['method']} {point['amount']}"
+        message = point["error"].lower()
+        if not message:
+            failures.append(f"{where}: no error although the disk was full")
+        elif "disk" not in message or "full" not in message:
+            failures.append(f"{where}: unclear message {point['error']!r}")
+        if not point["retry_saved"]:
+            failures.append(f"{where}: the retry after freeing space failed")
+        if point["method"] == "backup":
+            if point.get("leftover"):
+                failures.append(f"{where}: a failed backup left files {point['leftover']}")
+            continue
+        if not point["draft_kept"]:
+            failures.append(f"{where}: the draft changed")
+        expected.update({int(k): v for k, v in point["acked"].items()})
+        expected[int(point["retry_id"])] = point["retry_hash"]
+    stored = stored_visits(path)
+    for record_id, digest in expected.items():
+        if stored.get(record_id) != digest:
+            failures.append(f"record {record_id} lost or changed after the disk was full")
+    failures += database_problems(path)
+    return failures
 
 
 def _holder(db: str) -> int:

@@ -14,6 +14,7 @@ import json
 import os
 import queue
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -520,3 +521,111 @@ def main(argv: Sequence[str]) -> int:
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
+
+
+# --------------------------------------------------------------------------- corruption
+
+CORRUPTIONS = ("header", "page", "truncate")
+
+
+def build_reference_study(path: Path, visits: int = 40) -> str:
+    """A closed, checkpointed study with some visits (several pages in several tables)."""
+    from msct_crf import records
+    from msct_crf.store import Store
+
+    subjid = new_study(path)
+    store = Store.open_path(path, create=False)
+    try:
+        rng = random.Random(1)
+        for _ in range(visits):
+            result = records.save_form(
+                store,
+                user=USER,
+                form="VIS",
+                subject=subjid,
+                values=visit_values(rng),
+                confirm_warnings=True,
+            )
+            assert result.saved, result
+    finally:
+        store.close()
+    assert not companion_files(path), "the reference study was not checkpointed"
+    return subjid
+
+
+def corrupt_copy(reference: Path, target: Path, kind: str, rng: random.Random) -> str:
+    """Copy `reference` to `target` and damage it; return a description of the damage.
+
+    header: the 100-byte file header overwritten with random bytes; page: one whole page
+    (not the header page) overwritten with random bytes; truncate: the file cut at a
+    random offset (at least one byte kept: an empty file is a new database by design)."""
+    data = bytearray(reference.read_bytes())
+    page_size = int.from_bytes(data[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if kind == "header":
+        data[0:100] = rng.randbytes(100)
+        what = "header overwritten"
+    elif kind == "page":
+        pages = len(data) // page_size
+        page = rng.randrange(2, pages + 1)  # 1-based page number
+        start = (page - 1) * page_size
+        data[start : start + page_size] = rng.randbytes(page_size)
+        what = f"page {page} of {pages} overwritten"
+    elif kind == "truncate":
+        cut = rng.randrange(1, len(data))
+        del data[cut:]
+        what = f"truncated at byte {cut} of {len(reference.read_bytes())}"
+    else:
+        raise ValueError(kind)
+    target.write_bytes(bytes(data))
+    return what
+
+
+@dataclass
+class CorruptionReport:
+    copies: int = 0
+    detected: int = 0
+    undetected: list[str] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)  # files changed by the attempt to open
+    unclear: list[str] = field(default_factory=list)  # messages that do not say "damaged"
+    offered_backup: int = 0
+
+
+def run_corruptions(folder: Path, copies: int, seed: int) -> CorruptionReport:
+    """Open `copies` damaged copies of one study with Store.open: each must be refused with
+    a DatabaseError, name the newest good backup, and leave the file byte-for-byte as it was."""
+    from msct_crf import backup
+    from msct_crf.errors import DatabaseError
+    from msct_crf.store import Store
+
+    rng = random.Random(seed)
+    reference = folder / "reference.db"
+    build_reference_study(reference)
+    report = CorruptionReport()
+    good = folder / "good" / "study.db"
+    good.parent.mkdir()
+    shutil.copyfile(reference, good)
+    backup.backup_database(good, user=USER)  # backups/study-<time>.db beside it
+    for n in range(copies):
+        kind = CORRUPTIONS[n % len(CORRUPTIONS)]
+        target = folder / f"copy{n}" / "study.db"
+        shutil.copytree(good.parent / "backups", target.parent / "backups")
+        what = corrupt_copy(reference, target, kind, rng)
+        before = target.read_bytes()
+        report.copies += 1
+        try:
+            store = Store.open_path(target, create=False)
+        except DatabaseError as exc:
+            report.detected += 1
+            message = str(exc)
+            if "damaged" not in message and "not an MSC-CRF database" not in message:
+                report.unclear.append(f"{what}: {message}")
+            if exc.backup is not None and exc.backup.exists():
+                report.offered_backup += 1
+        else:
+            store.close()
+            report.undetected.append(what)
+        wal = Path(f"{target}-wal")
+        if target.read_bytes() != before or (wal.exists() and wal.stat().st_size > 0):
+            report.written.append(what)
+    return report

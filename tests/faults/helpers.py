@@ -509,6 +509,12 @@ def _busy_saver(db: str, subjid: str, busy_ms: str) -> int:
         outcome = {"raised": True, "saved": False, "message": str(exc)}
     store.close()
     print(json.dumps(outcome), flush=True)
+    try:  # opening runs the migrations in a write transaction: busy too, after 5 s
+        Store.open_path(db, create=False).close()
+        opened = {"raised": False, "message": ""}
+    except DatabaseError as exc:
+        opened = {"raised": True, "message": str(exc)}
+    print(json.dumps(opened), flush=True)
     return 0
 
 

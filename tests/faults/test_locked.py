@@ -1,0 +1,86 @@
+"""A database another process is writing to, a read-only database and a missing file each
+give one clear message; nothing hangs and nothing already saved is lost.
+
+The lock is real: a second process holds SQLite's write lock (BEGIN IMMEDIATE). The saving
+process runs with a short busy timeout; a subprocess timeout (not a timed assertion) proves
+it does not hang.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from faults.helpers import USER, child, new_study, run_child, visit_values
+from msct_crf import records
+from msct_crf.db.engine import make_engine, sqlite_url
+from msct_crf.errors import DatabaseError
+from msct_crf.store import Store
+
+
+def test_locked_database_gives_busy_message_without_hanging(tmp_path: Path) -> None:
+    db = tmp_path / "study.db"
+    subjid = new_study(db)
+    holder = child("holder", db)
+    assert holder.stdout is not None and holder.stdin is not None
+    try:
+        assert holder.stdout.readline().strip() == "LOCKED"
+        code, out, err = run_child("busy_saver", db, subjid, 300, timeout=90)
+    finally:
+        holder.stdin.write("STOP\n")
+        holder.stdin.close()
+        holder.wait(timeout=30)
+    assert code == 0, err
+    save, opening = (json.loads(line) for line in out.splitlines())
+    assert save["raised"] and not save["saved"]
+    assert "busy" in save["message"] and "another program" in save["message"]
+    assert opening["raised"] and "busy" in opening["message"]
+    # once the other process let go, the same save goes through
+    store = Store.open_path(db, create=False)
+    try:
+        result = records.save_form(
+            store,
+            user=USER,
+            form="VIS",
+            subject=subjid,
+            values=visit_values(random.Random(7)),
+            confirm_warnings=True,
+        )
+        assert result.saved
+        assert len(records.list_records(store, "VIS", subjid)) == 1
+    finally:
+        store.close()
+
+
+def test_read_only_database_gives_clear_message(tmp_path: Path) -> None:
+    """Tests run as root, for whom file permissions do not stop writing, so the file is
+    opened read-only instead (what a read-only share or a file without write permission
+    gives a normal user)."""
+    db = tmp_path / "study.db"
+    subjid = new_study(db)
+    before = db.read_bytes()
+    store = Store(make_engine(sqlite_url(db), read_only=True))
+    try:
+        with pytest.raises(DatabaseError, match="read-only"):
+            records.save_form(
+                store,
+                user=USER,
+                form="VIS",
+                subject=subjid,
+                values=visit_values(random.Random(3)),
+                confirm_warnings=True,
+            )
+        assert records.get_subject(store, subjid) is not None  # reading still works
+    finally:
+        store.close()
+    assert db.read_bytes() == before
+
+
+def test_missing_file_gives_clear_message(tmp_path: Path) -> None:
+    with pytest.raises(DatabaseError, match="not found"):
+        Store.open_path(tmp_path / "gone.db", create=False)
+    with pytest.raises(DatabaseError, match="folder"):
+        Store.open_path(tmp_path, create=False)

@@ -235,6 +235,37 @@ def append(
     return entries
 
 
+def append_many(
+    conn: Connection, rows: Iterable[Mapping[str, str | None]], *, batch_rows: int = 5000
+) -> int:
+    """Append many prepared rows in order, chained like :func:`append`; for bulk loads.
+
+    Each row holds the text values of :data:`HASHED_FIELDS` except ``prev_hash`` (see
+    :func:`to_text`); the chain continues from the current head. Runs in the caller's
+    transaction (never commits) with one executemany per ``batch_rows``. Returns the count.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"LOCK TABLE {AUDIT_TABLE} IN EXCLUSIVE MODE")
+    prev = _head_hash_on(conn)
+    pending: list[dict[str, str | None]] = []
+    written = 0
+    for row in rows:
+        if not row.get("user") or not row.get("action"):
+            raise ValueError("audit: user and action are required")
+        values = {name: row.get(name) for name in HASHED_FIELDS}
+        values["prev_hash"] = prev
+        prev = values["hash"] = compute_hash(values)
+        pending.append(values)
+        if len(pending) >= batch_rows:
+            conn.execute(insert(_TABLE), pending)
+            written += len(pending)
+            pending = []
+    if pending:
+        conn.execute(insert(_TABLE), pending)
+        written += len(pending)
+    return written
+
+
 # --------------------------------------------------------------------------- verify
 
 

@@ -24,6 +24,14 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"msct-crf: {message} (see msct-crf --help)\n")
 
 
+def one_line(message: object, limit: int = 400) -> str:
+    """A message as one line: SQLite's multi-line reports (integrity_check) keep their
+    first problem lines, joined with "; ", and very long text is cut."""
+    lines = [line.strip() for line in str(message).splitlines()]
+    text = "; ".join(line for line in lines if line and not line.startswith("***"))
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -50,7 +58,10 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     for check in checks if args.verbose else []:
         print(f"{check.name}: {'ok' if check.ok else 'FAILED'} - {check.detail}")
     if failed:
-        print(f"msct-crf verify: {failed[0].name} failed: {failed[0].detail}", file=sys.stderr)
+        print(
+            one_line(f"msct-crf verify: {failed[0].name} failed: {failed[0].detail}"),
+            file=sys.stderr,
+        )
         return EXIT_FAILED
     print(f"ok: {args.db} - " + "; ".join(c.detail for c in checks if c.name == "audit_chain"))
     return EXIT_OK
@@ -123,15 +134,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args))
     except UserError as exc:
-        print(f"msct-crf: {exc}", file=sys.stderr)
+        print(one_line(f"msct-crf: {exc}"), file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         print("msct-crf: interrupted", file=sys.stderr)
         return 130
     except OSError as exc:
-        print(
-            f"msct-crf: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr
-        )
+        text = f"msct-crf: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")
+        print(one_line(text), file=sys.stderr)
         return EXIT_FAILED
 
 

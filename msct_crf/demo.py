@@ -560,7 +560,8 @@ def _save_subject(save: _Saver, rng: random.Random, plan: _Plan) -> None:
 # --------------------------------------------------------------------------- entry point
 
 
-def _remove_database(path: Path) -> None:
+def remove_database(path: Path) -> None:
+    """Delete a database file with its -wal, -shm and -journal companions, if present."""
     for suffix in ("", "-wal", "-shm", "-journal"):
         target = path.with_name(path.name + suffix)
         if target.exists():
@@ -576,7 +577,7 @@ def prepare_new_database(path: Path, overwrite: bool) -> None:
     if not path.parent.exists():
         raise UserError(f"Folder {path.parent} does not exist")
     try:
-        _remove_database(path)
+        remove_database(path)
     except OSError as exc:
         raise UserError(f"Cannot replace {path}: {exc.strerror or exc}") from exc
 

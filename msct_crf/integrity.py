@@ -20,6 +20,12 @@ from msct_crf.errors import DatabaseError
 from msct_crf.store import check_sqlite_file
 
 
+def _problems(rows: list[tuple[object, ...]]) -> list[str]:
+    """integrity_check's problem lines (one row may hold several, headed by "*** in database")."""
+    lines = [line.strip() for row in rows for line in str(row[0]).splitlines()]
+    return [line for line in lines if line and not line.startswith("***")] or ["no answer"]
+
+
 @dataclass(frozen=True)
 class Check:
     name: str
@@ -35,7 +41,7 @@ def verify_database(path: str | Path, progress: Callable[[int], None] | None = N
     try:
         connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
         try:
-            integrity = [r[0] for r in connection.execute("PRAGMA integrity_check")]
+            integrity = _problems(connection.execute("PRAGMA integrity_check").fetchall())
             fk = connection.execute("PRAGMA foreign_key_check").fetchall()
             tables = {
                 r[0]

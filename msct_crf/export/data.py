@@ -644,18 +644,28 @@ def wide_table(data: StudyData) -> Table:
     visits = visits.sort_values(["SUBJID", "VISDTC", "id"], kind="stable").drop_duplicates(
         ["SUBJID", "VISIT"]
     )
-    index = pd.Index(subjects["SUBJID"])
+    n = len(subjects)
+    rows = pd.Index(subjects["SUBJID"]).get_indexer(visits["SUBJID"])
+    cols = visits["VISIT"].map({v: i for i, v in enumerate(SCHEDULED_VISITS)}).to_numpy()
     vis_form = FORMS["VIS"]
     for code in WIDE_VARIABLES:
         f = vis_form.field(code)
-        pivot = visits.pivot(index="SUBJID", columns="VISIT", values=code) if len(visits) else None
-        for visit in SCHEDULED_VISITS:
-            name = f"{code}_{visit}"
-            base = field_var(f, options.units)
+        base = field_var(f, options.units)
+        grid: np.ndarray
+        if f.type in _DATE_KINDS:
+            grid = np.full((n, len(SCHEDULED_VISITS)), np.datetime64("NaT"), dtype="datetime64[ns]")
+            grid[rows, cols] = visits[code].to_numpy(dtype="datetime64[ns]")
+        elif f.is_numeric:
+            grid = np.full((n, len(SCHEDULED_VISITS)), np.nan)
+            grid[rows, cols] = visits[code].to_numpy(dtype="float64")
+        else:
+            grid = np.full((n, len(SCHEDULED_VISITS)), None, dtype=object)
+            grid[rows, cols] = visits[code].to_numpy(dtype=object)
+        for j, visit in enumerate(SCHEDULED_VISITS):
             visit_label = VISIT.items[VISIT.codes.index(visit)].label
             vars_.append(
                 Var(
-                    name,
+                    f"{code}_{visit}",
                     Label(f"{f.label.en}, {visit_label.en}", f"{f.label.zh}，{visit_label.zh}"),
                     f.type,
                     field=f,
@@ -664,15 +674,7 @@ def wide_table(data: StudyData) -> Table:
                     decimals=base.decimals,
                 )
             )
-            if pivot is not None and visit in pivot.columns:
-                series = pivot[visit].reindex(index)
-            else:
-                series = pd.Series([None] * len(index), index=index, dtype=object)
-            if f.type in _DATE_KINDS:
-                series = pd.to_datetime(series)
-            elif f.is_numeric:
-                series = pd.to_numeric(series, errors="coerce").astype("float64")
-            columns[name] = series.to_numpy()
+            columns[f"{code}_{visit}"] = grid[:, j]
     vars_ = [replace(v, name_header=True) for v in vars_]
     return Table("Wide", pd.DataFrame(columns), vars_)
 

@@ -22,6 +22,7 @@ same for the same seed and size (only the audit timestamps are real time).
 from __future__ import annotations
 
 import contextlib
+import functools
 import multiprocessing
 import os
 import random
@@ -36,10 +37,11 @@ from datetime import time as clock_time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Connection, Table, insert
+from sqlalchemy.dialects import sqlite as sqlite_dialect
 
 from msct_crf import audit
-from msct_crf.db.models import FORM_MODELS, SiteSequence
+from msct_crf.db.models import FORM_MODELS, SiteSequence, Subject
 from msct_crf.demo import prepare_new_database, remove_database
 from msct_crf.derive import derive
 from msct_crf.dictionary import VISITS
@@ -340,9 +342,92 @@ def _subject(index: int, subjects: int, seed: int) -> _SubjectData:
     return _SubjectData(site=str(enrol["SITEID"]), records=out)
 
 
-def _subjects_chunk(args: tuple[int, int, int, int]) -> list[_SubjectData]:
+# --------------------------------------------------------------------------- handing over
+
+
+_INSERT_ORDER = ("ENROL", "MH", "EX", "VS", "VIS", "AE", "CM", "DS")  # parents first
+_BOOKKEEPING = ("id", "status", "missing", "created_at", "created_by", "updated_at", "updated_by")
+
+
+@dataclass
+class _Row:
+    """A record as the worker hands it over: field columns already in their stored form
+    (SQLAlchemy's own bind processors), the audit content as canonical JSON."""
+
+    form: str
+    fields: tuple[Any, ...]
+    missing: str
+    content: str
+    warnings: list[tuple[str, str]]
+    parent: int | None
+
+
+_DIALECT = sqlite_dialect.dialect()
+
+
+@functools.cache
+def _layout(form_code: str) -> tuple[str, list[tuple[str, Any]]]:
+    """The INSERT statement of a form's table and, per field column, its bind processor."""
+    table: Table = FORM_MODELS[form_code].__table__  # type: ignore[attr-defined]
+    dialect = _DIALECT
+    fields = [
+        (f.column, table.c[f.column].type.dialect_impl(dialect).bind_processor(dialect))
+        for f in get_form(form_code).fields
+        if f.code != "SUBJID"
+    ]
+    owner = ["subjid"] if form_code == "ENROL" else ["subject_id"]
+    if form_code in ("VS", "AE"):
+        owner.append("infusion_id")
+    columns = [*_BOOKKEEPING, *owner, *(name for name, _ in fields)]
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(columns)}) "
+        f"VALUES ({', '.join('?' for _ in columns)})"
+    )
+    return sql, fields
+
+
+_MISSING_JSON = Subject.__table__.c.missing.type.dialect_impl(_DIALECT).bind_processor(_DIALECT)
+
+
+def _to_row(rec: _Rec) -> _Row:
+    _sql, fields = _layout(rec.form)
+    values = rec.values
+    stored = tuple(
+        None if values.get(code) is None else (process(values[code]) if process else values[code])
+        for code, (_name, process) in zip(
+            (f.code for f in get_form(rec.form).fields if f.code != "SUBJID"), fields, strict=True
+        )
+    )
+    content: dict[str, str | None] = {"status": "complete"}
+    for code, value in values.items():
+        if value is not None:
+            content[code] = audit.to_text(value)
+    for code, reason in rec.missing.items():
+        content[f"{code}.missing"] = reason
+    assert _MISSING_JSON is not None
+    return _Row(
+        form=rec.form,
+        fields=stored,
+        missing=_MISSING_JSON(rec.missing),
+        content=audit.canonical_json(content),
+        warnings=rec.warnings,
+        parent=rec.parent,
+    )
+
+
+@dataclass
+class _ReadySubject:
+    site: str
+    rows: list[_Row]
+
+
+def _subjects_chunk(args: tuple[int, int, int, int]) -> list[_ReadySubject]:
     first, last, subjects, seed = args
-    return [_subject(i, subjects, seed) for i in range(first, last)]
+    out = []
+    for i in range(first, last):
+        data = _subject(i, subjects, seed)
+        out.append(_ReadySubject(data.site, [_to_row(rec) for rec in data.records]))
+    return out
 
 
 class _SubjectSource:
@@ -364,7 +449,7 @@ class _SubjectSource:
         workers = os.cpu_count() or 1
         self.workers = workers if subjects >= PARALLEL_MIN_SUBJECTS and workers > 1 else 0
         self.pool: ProcessPoolExecutor | None = None
-        self.in_flight: deque[Future[list[_SubjectData]]] = deque()
+        self.in_flight: deque[Future[list[_ReadySubject]]] = deque()
 
     def __enter__(self) -> _SubjectSource:
         if self.workers:
@@ -379,7 +464,7 @@ class _SubjectSource:
         while self.chunks and len(self.in_flight) < 2 * self.workers:
             self.in_flight.append(self.pool.submit(_subjects_chunk, self.chunks.pop(0)))
 
-    def __iter__(self) -> Iterator[_SubjectData]:
+    def __iter__(self) -> Iterator[_ReadySubject]:
         if self.pool is None:
             for chunk in self.chunks:
                 yield from _subjects_chunk(chunk)
@@ -399,88 +484,50 @@ class _SubjectSource:
 # --------------------------------------------------------------------------- writing
 
 
-_SUBJECT_CHILDREN = ("MH", "EX", "VS", "VIS", "AE", "CM", "DS")
-
-
-def _record_json(rec: _Rec, subjid: str) -> str:
-    content: dict[str, str | None] = {"status": "complete"}
-    for code, value in rec.values.items():
-        if value is not None:
-            content[code] = audit.to_text(value)
-    if rec.form == "ENROL":
-        content["SUBJID"] = subjid
-    for code, reason in rec.missing.items():
-        content[f"{code}.missing"] = reason
-    return audit.canonical_json(content)
-
-
 class _Writer:
     """Buffers rows per table and the audit rows, flushing both in executemany batches."""
 
-    def __init__(self, conn: Any, user: str) -> None:
+    def __init__(self, conn: Connection, user: str) -> None:
         self.conn = conn
         self.user = user
-        self.tables: dict[str, Table] = {
-            code: model.__table__  # type: ignore[attr-defined]
-            for code, model in FORM_MODELS.items()
-        }
-        self.pending: dict[str, list[dict[str, Any]]] = {code: [] for code in FORM_MODELS}
+        self.pending: dict[str, list[tuple[Any, ...]]] = {code: [] for code in FORM_MODELS}
         self.audit_rows: list[dict[str, str | None]] = []
         self.next_id = dict.fromkeys(FORM_MODELS, 1)
         self.counts = dict.fromkeys(FORM_MODELS, 0)
         self.audit_count = 0
         self.buffered = 0
 
-    def add(self, subject: _SubjectData, subjid: str) -> None:
+    def add(self, subject: _ReadySubject, subjid: str) -> None:
         stamp = audit.format_utc(datetime.now(UTC))
+        user = self.user
         subject_id = self.next_id["ENROL"]
         infusion_ids: list[int] = []
-        for rec in subject.records:
-            form = get_form(rec.form)
-            record_id = self.next_id[rec.form]
-            self.next_id[rec.form] += 1
-            row: dict[str, Any] = {
-                "id": record_id,
-                "status": "complete",
-                "missing": dict(rec.missing),
-                "created_at": stamp,
-                "created_by": self.user,
-                "updated_at": stamp,
-                "updated_by": self.user,
-            }
-            for f in form.fields:
-                if f.code != "SUBJID":
-                    row[f.column] = rec.values.get(f.code)
-            if rec.form == "ENROL":
-                row["subjid"] = subjid
+        for row in subject.rows:
+            form = row.form
+            record_id = self.next_id[form]
+            self.next_id[form] += 1
+            head = (record_id, "complete", row.missing, stamp, user, stamp, user)
+            if form == "ENROL":
+                owner: tuple[Any, ...] = (subjid,)
+            elif form == "VS":
+                assert row.parent is not None
+                owner = (subject_id, infusion_ids[row.parent])
+            elif form == "AE":
+                owner = (subject_id, None)
             else:
-                row["subject_id"] = subject_id
-            if rec.form == "EX":
+                owner = (subject_id,)
+            if form == "EX":
                 infusion_ids.append(record_id)
-            elif rec.form == "VS":
-                assert rec.parent is not None
-                row["infusion_id"] = infusion_ids[rec.parent]
-            elif rec.form == "AE":
-                row["infusion_id"] = None
-            self.pending[rec.form].append(row)
+            self.pending[form].append(head + owner + row.fields)
             common = {
                 "ts_utc": stamp,
-                "user": self.user,
-                "table_name": form.table,
+                "user": user,
+                "table_name": get_form(form).table,
                 "record_id": str(record_id),
                 "subject_id": subjid,
-                "old_value": None,
-                "reason": None,
             }
-            self.audit_rows.append(
-                {
-                    **common,
-                    "action": "bulk_insert",
-                    "field": None,
-                    "new_value": _record_json(rec, subjid),
-                }
-            )
-            for field_code, message in rec.warnings:
+            self.audit_rows.append({**common, "action": "bulk_insert", "new_value": row.content})
+            for field_code, message in row.warnings:
                 self.audit_rows.append(
                     {
                         **common,
@@ -494,10 +541,10 @@ class _Writer:
             self.flush()
 
     def flush(self) -> None:
-        for code in ("ENROL", *_SUBJECT_CHILDREN):  # parents before children
+        for code in _INSERT_ORDER:
             rows = self.pending[code]
             if rows:
-                self.conn.execute(insert(self.tables[code]), rows)
+                self.conn.exec_driver_sql(_layout(code)[0], rows)
                 self.counts[code] += len(rows)
                 self.pending[code] = []
         self.audit_count += audit.append_many(self.conn, self.audit_rows)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from datetime import date, datetime
 from pathlib import Path
@@ -16,7 +17,7 @@ from msct_crf.derive import derive
 from msct_crf.dictionary import FORMS
 from msct_crf.errors import UserError
 from msct_crf.integrity import verify_database
-from msct_crf.records import save_form
+from msct_crf.records import get_record, save_form
 from msct_crf.store import Store
 
 
@@ -54,6 +55,19 @@ def test_shape(study: Path) -> None:
         (r["siteid"], r["last_number"]) for r in _rows(study, "SELECT * FROM site_sequence")
     )
     assert sum(sequences.values()) == 50
+
+
+def test_values_are_stored_as_the_orm_stores_them(study: Path) -> None:
+    for row in _rows(study, "SELECT exstdtc, exendtc, missing FROM infusion"):
+        for text in (row["exstdtc"], row["exendtc"]):
+            assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}", text)
+        assert row["missing"] == "{}"
+    for row in _rows(study, "SELECT visdtc, missing FROM visit"):
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d", row["visdtc"])
+        assert json.loads(row["missing"]) in ({}, {"IGG": "ND"})
+    with Store.open_path(study) as store:
+        infusion = get_record(store, "EX", 1)
+        assert infusion is not None and isinstance(infusion.values["EXSTDTC"], datetime)
 
 
 def test_every_record_has_one_audit_row_with_its_values(study: Path) -> None:

@@ -56,8 +56,36 @@ def check_sqlite_file(path: Path) -> None:
         message = explain_db_error(exc, path)
         raise (_damaged(path, message) if "damaged" in message else DatabaseError(message)) from exc
     if rows != [("ok",)]:
-        first = rows[0][0] if rows else "no answer"
+        # one row may hold many lines, headed by "*** in database main ***"
+        lines = [ln for r in rows for ln in str(r[0]).splitlines() if ln and ln[:3] != "***"]
+        first = lines[0] if lines else "no answer"
         raise _damaged(path, f"{path} is damaged (quick_check: {first}); restore a backup.")
+
+
+def _refuse_foreign_database(path: Path) -> None:
+    """Refuse an SQLite file that holds another program's tables (opening it would add ours).
+    An empty database, or one with MSC-CRF's schema-version table, is fine. Read-only."""
+    if path.stat().st_size == 0:
+        return
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+        try:
+            tables = {
+                row[0]
+                for row in connection.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' "
+                    "AND name NOT LIKE 'sqlite_%'"
+                )
+            }
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(explain_db_error(exc, path)) from exc
+    if tables and "alembic_version" not in tables:
+        raise DatabaseError(
+            f"{path} is an SQLite database of another program, not an MSC-CRF study "
+            "database; choose another file"
+        )
 
 
 def _damaged(path: Path, message: str) -> DatabaseError:
@@ -94,6 +122,7 @@ class Store:
         if path is not None:
             if path.exists():
                 check_sqlite_file(path)
+                _refuse_foreign_database(path)
             elif not create:
                 raise DatabaseError(f"Database file not found: {path}")
             elif not path.parent.exists():
@@ -101,7 +130,10 @@ class Store:
                     path.parent.mkdir(parents=True, exist_ok=True)
                 except OSError as exc:
                     raise DatabaseError(f"Cannot create folder {path.parent}: {exc}") from exc
-        engine = make_engine(url)
+        try:
+            engine = make_engine(url)
+        except (sa_exc.ArgumentError, OSError) as exc:
+            raise DatabaseError(f"Cannot open the database at {path or url}: {exc}") from exc
         try:
             migrate.upgrade(engine)
         except DatabaseError:

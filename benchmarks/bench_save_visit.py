@@ -1,0 +1,155 @@
+"""Saving one visit through the app's write path vs a bare insert + commit of the same row.
+
+The app path is `msct_crf.records.save_form`: parse, derive the scores, validate, write the
+row, write its audit rows (hash chain), commit, in one BEGIN IMMEDIATE transaction. The floor
+is raw sqlite3 inserting the very row the app stored (same columns and values) into a copy of
+the same database, with the same pragmas (WAL, synchronous=FULL, foreign_keys=ON,
+busy_timeout), and committing. The two are interleaved op by op so both see the same machine
+load. Prints the median and 90th-percentile time per save and the ratio; no assertions.
+
+    uv run python benchmarks/bench_save_visit.py [--n 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sqlite3
+import statistics
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from msct_crf.records import save_form
+from msct_crf.store import Store
+
+LABS = {
+    "ALT": "48",
+    "AST": "61",
+    "ALP": "210",
+    "GGT": "150",
+    "TBIL": "34.2",
+    "DBIL": "18.5",
+    "ALB": "31.5",
+    "PT": "14.8",
+    "PTA": "64",
+    "INR": "1.19",
+    "CREAT": "71",
+    "SODIUM": "137",
+    "PLT": "96",
+    "HGB": "118",
+    "WBC": "4.4",
+    "IGG": "18.2",
+    "ASCITES": "1",
+    "HE": "0",
+    "DIALYSIS": "N",
+    "VARBLEED": "N",
+}
+
+
+def _setup(path: Path) -> str:
+    with Store.open_path(path) as store:
+        enrol = save_form(
+            store,
+            user="bench",
+            form="ENROL",
+            values={
+                "SITEID": "GZH",
+                "INITIALS": "LXM",
+                "SEX": "F",
+                "BRTHDTC": "1968-04-02",
+                "RFICDTC": "2020-01-02",
+                "ENRLDTC": "2020-01-03",
+                "DXCAT": "PBC",
+            },
+        )
+        assert enrol.saved and enrol.subject
+        infusion = save_form(
+            store,
+            user="bench",
+            form="EX",
+            subject=enrol.subject,
+            values={
+                "EXSTDTC": "2020-01-10 09:00",
+                "EXENDTC": "2020-01-10 09:45",
+                "EXSRC": "UC-MSC",
+                "EXLOT": "UC2020-01",
+                "EXWT": "55",
+                "EXCELL": "55",
+                "EXPLAN": "1.0",
+            },
+        )
+        assert infusion.saved, infusion.findings
+        return enrol.subject
+
+
+def _raw_connection(path: Path) -> sqlite3.Connection:
+    connection = sqlite3.connect(path, isolation_level=None, timeout=5)
+    connection.execute("PRAGMA busy_timeout = 5000")
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("PRAGMA foreign_keys = ON")
+    connection.execute("PRAGMA synchronous = FULL")
+    return connection
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=200, help="saves to time (default 200)")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as folder:
+        app_path, floor_path = Path(folder) / "app.db", Path(folder) / "floor.db"
+        subject = _setup(app_path)
+        shutil.copyfile(app_path, floor_path)  # closed, so the WAL is checkpointed
+
+        store = Store.open_path(app_path)
+        reader = sqlite3.connect(app_path)
+        floor = _raw_connection(floor_path)
+        columns = [r[1] for r in reader.execute("PRAGMA table_info(visit)") if r[1] != "id"]
+        insert = (
+            f"INSERT INTO visit ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        )
+        app_times: list[float] = []
+        floor_times: list[float] = []
+        first = date(2020, 1, 20)
+        for i in range(args.n):
+            values = {"VISIT": "UNSCHED", "VISDTC": (first + timedelta(days=i)).isoformat()}
+            values.update(LABS)
+            started = time.perf_counter()
+            result = save_form(store, user="bench", form="VIS", subject=subject, values=values)
+            app_times.append(time.perf_counter() - started)
+            assert result.saved, result.findings
+            row = reader.execute(
+                f"SELECT {', '.join(columns)} FROM visit WHERE id = ?", (result.record_id,)
+            ).fetchone()
+            started = time.perf_counter()
+            floor.execute("BEGIN IMMEDIATE")
+            floor.execute(insert, row)
+            floor.execute("COMMIT")
+            floor_times.append(time.perf_counter() - started)
+        audit_rows = reader.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+        reader.close()
+        floor.close()
+        store.close()
+
+    def p90(values: list[float]) -> float:
+        return statistics.quantiles(values, n=10)[8] * 1000
+
+    app_median = statistics.median(app_times) * 1000
+    floor_median = statistics.median(floor_times) * 1000
+    print(f"save one visit, n={args.n} (interleaved)")
+    print(
+        f"  app   records.save_form (parse, derive, validate, write, audit, commit): "
+        f"median {app_median:.2f} ms, p90 {p90(app_times):.2f} ms"
+    )
+    print(
+        f"  floor raw sqlite3 INSERT of the same row + COMMIT (WAL, synchronous=FULL): "
+        f"median {floor_median:.2f} ms, p90 {p90(floor_times):.2f} ms"
+    )
+    print(f"  ratio app/floor (median): {app_median / floor_median:.1f}x")
+    print(f"  audit rows written: {audit_rows} (about {audit_rows // (args.n + 2)} per save)")
+
+
+if __name__ == "__main__":
+    main()

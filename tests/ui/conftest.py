@@ -3,6 +3,8 @@ fail loudly unless a test answers them (so no modal box can hang a headless run)
 
 from __future__ import annotations
 
+import ctypes
+import sys
 from collections.abc import Callable
 
 import pytest
@@ -10,6 +12,19 @@ import pytest
 from msct_crf import records
 from msct_crf.store import Store
 from ui.forms import prompts
+
+
+def _keep_none_alive() -> None:
+    """PySide6 6.12.0 on CPython 3.11 drops one reference to None on every call of a method
+    returning void (QLabel.setText, setStyleSheet, ...): after a few thousand calls None's
+    count reaches zero and the interpreter aborts ("none_dealloc"). PySide6 6.11 does not do
+    this, and None is immortal from Python 3.12. Until the dependency is pinned below 6.12,
+    give None a reference count no test run can exhaust (ob_refcnt is the first field)."""
+    if sys.version_info < (3, 12) and sys.implementation.name == "cpython":
+        ctypes.c_ssize_t.from_address(id(None)).value += 1 << 40
+
+
+_keep_none_alive()
 
 SUBJECT_VALUES = {
     "SITEID": "GZH",

@@ -1,27 +1,153 @@
-"""Application entry point (a minimal window until the desktop issue lands)."""
+"""Application entry point: the QApplication, the start dialog and the main window.
+
+``msct-crf`` (no arguments) opens the remembered database with the remembered user, or the
+start dialog on first run; ``--db PATH`` and ``--user NAME`` skip the dialog. A database
+that cannot be opened brings the start dialog back with the reason; nothing crashes.
+
+For screenshots and demonstrations the environment variable ``MSCT_CRF_SCREEN`` opens a
+given screen directly: comma-separated ``key=value`` pairs, e.g.
+``MSCT_CRF_SCREEN="subject=GZH-003,tab=VIS,record=last,lang=zh_CN"``. Keys:
+
+- ``start=1``           show the start dialog even with ``--db``;
+- ``lang=CODE``         ``en`` or ``zh_CN`` for this run (not remembered);
+- ``subject=ID``        open that subject's workspace;
+- ``new=1``             open a blank enrolment form (new subject);
+- ``tab=KEY``           ENROL, EX, VIS, AE, CM, MH, DS, schedule or trajectory;
+- ``record=first|last`` open the first or last record of a list tab;
+- ``work=0``            hide the today's-work dock;
+- ``size=WxH``          window size (default 1440x900).
+"""
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Callable
 
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
 
+from msct_crf.errors import MsctError
 from msct_crf.store import Store
+from ui import i18n
+from ui import settings as opts
+from ui.main_window import MainWindow
+
+SCREEN_ENV = "MSCT_CRF_SCREEN"
+
+
+def _application() -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("MSC-CRF")
+    app.setOrganizationName("msct-crf")
+    app.setApplicationVersion("0.1.0")
+    return app
 
 
 def create_main_window(database_url: str, user: str) -> QMainWindow:
+    """The main window on ``database_url`` for ``user`` (opened and migrated here)."""
+    _application()
     store = Store.open(database_url)
-    window = QMainWindow()
-    window.setWindowTitle(f"MSC-CRF - {store.path or store.url}")
-    window.setCentralWidget(QLabel(f"Signed in as {user}"))
-    return window
+    return MainWindow(store, user)
+
+
+def parse_screen(spec: str) -> dict[str, str]:
+    """``a=1,b=x`` -> {"a": "1", "b": "x"} (keys lower-case; bad pieces ignored)."""
+    pairs: dict[str, str] = {}
+    for piece in spec.split(","):
+        key, sep, value = piece.partition("=")
+        if sep and key.strip():
+            pairs[key.strip().lower()] = value.strip()
+    return pairs
+
+
+def apply_screen(window: MainWindow, screen: dict[str, str]) -> None:
+    """Open the screen asked for by ``MSCT_CRF_SCREEN`` (see the module docstring)."""
+    if "size" in screen:
+        width, _x, height = screen["size"].partition("x")
+        if width.isdigit() and height.isdigit():
+            window.resize(int(width), int(height))
+    if screen.get("work") == "0":
+        window.findChild(object, "todaysWorkDock").hide()  # type: ignore[union-attr]
+    if screen.get("new") == "1":
+        window.new_subject()
+        return
+    subjid = screen.get("subject")
+    if not subjid:
+        return
+    tab = screen.get("tab")
+    if not window.open_subject(subjid, tab):
+        return
+    which = screen.get("record")
+    if tab and which in ("first", "last"):
+        page = window.workspace.page(tab)
+        ids = page.record_ids() if hasattr(page, "record_ids") else []
+        if ids:
+            page.open_record(ids[0] if which == "first" else ids[-1])
+
+
+def _run_start_dialog(error: str | None) -> tuple[Store, str] | None:
+    from ui.start_dialog import StartDialog
+
+    dialog = StartDialog(error=error)
+    if dialog.exec() != StartDialog.DialogCode.Accepted or dialog.store is None:
+        return None
+    return dialog.store, dialog.user
+
+
+def _open_direct(path: str) -> tuple[Store | None, str | None]:
+    try:
+        return Store.open_path(path, create=False), None
+    except MsctError as exc:
+        return None, str(exc)
+    except OSError as exc:
+        return None, f"{exc.strerror or exc}: {path}"
 
 
 def main(database: str | None = None, user: str | None = None) -> int:
-    from msct_crf.db.engine import default_database_url, sqlite_url
+    """Start the desktop app; returns the exit status."""
+    app = _application()
+    settings = opts.Settings()
+    screen = parse_screen(os.environ.get(SCREEN_ENV, ""))
+    language = screen.get("lang") or settings.get(opts.LANGUAGE)
+    if language != i18n.DEFAULT_LANGUAGE:
+        i18n.set_language(language)
 
-    app = QApplication.instance() or QApplication(sys.argv)
-    url = sqlite_url(database) if database else default_database_url()
-    window = create_main_window(url, user or "nurse")
+    user = (user or "").strip() or settings.get(opts.LAST_USER).strip() or None
+    path = database or settings.get(opts.LAST_DATABASE) or None
+    store: Store | None = None
+    error: str | None = None
+    if path and user and screen.get("start") != "1":
+        store, error = _open_direct(path)
+    elif database and not user:
+        error = None  # ask for the user name; the path is in the recent list
+        settings.remember_database(os.path.abspath(database))
+    if store is None or user is None:
+        chosen = _run_start_dialog(error)
+        if chosen is None:
+            return 0
+        store, user = chosen
+    else:
+        settings.set(opts.LAST_USER, user)
+        if store.path is not None:
+            settings.remember_database(str(store.path))
+    window = MainWindow(store, user)
+    if screen:
+        window.resize(1440, 900)  # screenshots fill the virtual screen
     window.show()
+    if screen:
+        _after_load(window, lambda: apply_screen(window, screen))
     return app.exec()
+
+
+def _after_load(window: MainWindow, action: Callable[[], None]) -> None:
+    """Run ``action`` once the first overview has loaded (so lists are filled)."""
+
+    def once() -> None:
+        window.overviewLoaded.disconnect(once)
+        QTimer.singleShot(0, action)
+
+    window.overviewLoaded.connect(once)

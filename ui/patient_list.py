@@ -1,0 +1,315 @@
+"""The patient list's table model and its filter proxy.
+
+`PatientListModel` holds the `msct_crf.overview.SubjectRow`s of the whole study (loaded in
+one pass off the GUI thread by the view) and answers `data()` from them; texts that a
+filter or a language switch needs are computed once per row, not per paint. Refreshing
+with new rows emits ``dataChanged`` for exactly the rows that changed when the list of
+subjects is the same, and resets only when subjects were added or removed.
+
+Sorting is done by the source model on precomputed keys (one Python sort instead of a
+C++ sort calling back into Python for every comparison), so a 10,000-row list sorts and
+filters without a visible pause.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+
+from msct_crf.dictionary import ENROLMENT, INFUSION
+from msct_crf.overview import SubjectRow
+from msct_crf.schedule import VisitState
+from ui import labels
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class Roles(enum.IntEnum):
+    """Custom data roles of the patient list."""
+
+    SUBJECT_ID = Qt.ItemDataRole.UserRole + 1  # str: the subject ID of the row
+    ROW = Qt.ItemDataRole.UserRole + 2  # SubjectRow
+    OVERDUE = Qt.ItemDataRole.UserRole + 3  # bool
+    SORT_KEY = Qt.ItemDataRole.UserRole + 4  # comparable key of the cell
+
+
+class Column(enum.IntEnum):
+    SUBJID = 0
+    INITIALS = 1
+    SEX = 2
+    AGE = 3
+    DIAGNOSIS = 4
+    SOURCE = 5
+    INFUSIONS = 6
+    LAST_VISIT = 7
+    NEXT_VISIT = 8
+    STATUS = 9
+
+
+_SEX = ENROLMENT.field("SEX").codelist
+_DX = ENROLMENT.field("DXCAT").codelist
+_SOURCE = INFUSION.field("EXSRC").codelist
+_ALL_LANGUAGES = ("en", "zh")
+
+
+def _search_text(row: SubjectRow) -> str:
+    """What the search box matches: subject ID, initials and the diagnosis in both languages
+    (so a filter typed in English still matches after switching to Chinese and vice versa)."""
+    parts = [row.subjid, row.initials or "", row.diagnosis or "", row.diagnosis_other or ""]
+    if _DX is not None and row.diagnosis:
+        parts += [_DX.label(row.diagnosis, lang) for lang in _ALL_LANGUAGES]
+    return " ".join(parts).casefold()
+
+
+def _sort_key(row: SubjectRow, column: Column) -> Any:
+    """A key that sorts blanks last and dates as dates."""
+    never = dt.date.max
+    keys: dict[Column, Any] = {
+        Column.SUBJID: row.subjid,
+        Column.INITIALS: row.initials or "",
+        Column.SEX: row.sex or "",
+        Column.AGE: row.age if row.age is not None else 10_000,
+        Column.DIAGNOSIS: row.diagnosis or "~",
+        Column.SOURCE: row.msc_source or "~",
+        Column.INFUSIONS: row.infusions,
+        Column.LAST_VISIT: row.last_visit or dt.date.min,
+        Column.NEXT_VISIT: (
+            0 if row.overdue else 1,
+            row.next_visit_window_end or never,
+        ),
+        Column.STATUS: row.status.value,
+    }
+    return (keys[column], row.subjid)
+
+
+class PatientListModel(QAbstractTableModel):
+    """One row per subject; see the module docstring."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[SubjectRow] = []
+        self._search: list[str] = []
+        self._row_of: dict[str, int] = {}
+
+    # ------------------------------------------------------------------ data in
+
+    def set_rows(self, rows: Sequence[SubjectRow]) -> None:
+        """Show ``rows``; exact ``dataChanged`` when the same subjects, in the same order."""
+        rows = list(rows)
+        same_subjects = [r.subjid for r in rows] == [r.subjid for r in self._rows]
+        if not same_subjects:
+            self.beginResetModel()
+            self._rows = rows
+            self._search = [_search_text(r) for r in rows]
+            self._row_of = {r.subjid: i for i, r in enumerate(rows)}
+            self.endResetModel()
+            return
+        last = self.columnCount() - 1
+        for i, row in enumerate(rows):
+            if row != self._rows[i]:
+                self._rows[i] = row
+                self._search[i] = _search_text(row)
+                self.dataChanged.emit(self.index(i, 0), self.index(i, last))
+
+    def update_row(self, row: SubjectRow) -> None:
+        """Replace one subject's row (after a save) with an exact ``dataChanged``."""
+        i = self._row_of.get(row.subjid)
+        if i is None:
+            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows))
+            self._rows.append(row)
+            self._search.append(_search_text(row))
+            self._row_of[row.subjid] = len(self._rows) - 1
+            self.endInsertRows()
+            return
+        self._rows[i] = row
+        self._search[i] = _search_text(row)
+        self.dataChanged.emit(self.index(i, 0), self.index(i, self.columnCount() - 1))
+
+    def retranslate(self) -> None:
+        """Labels changed language: headers and every labelled cell repaint."""
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.columnCount() - 1)
+        if self._rows:
+            self.dataChanged.emit(
+                self.index(0, Column.SEX),
+                self.index(len(self._rows) - 1, Column.STATUS),
+                [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole],
+            )
+
+    # ------------------------------------------------------------------ lookups
+
+    def subject_row(self, row: int) -> SubjectRow:
+        return self._rows[row]
+
+    def row_of(self, subjid: str) -> int | None:
+        return self._row_of.get(subjid)
+
+    def search_text(self, row: int) -> str:
+        return self._search[row]
+
+    def rows(self) -> list[SubjectRow]:
+        return list(self._rows)
+
+    def overdue_count(self) -> int:
+        return sum(1 for r in self._rows if r.overdue)
+
+    # ------------------------------------------------------------------ Qt model API
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        titles = {
+            Column.SUBJID: self.tr("Subject ID"),
+            Column.INITIALS: self.tr("Initials"),
+            Column.SEX: self.tr("Sex"),
+            Column.AGE: self.tr("Age"),
+            Column.DIAGNOSIS: self.tr("Diagnosis"),
+            Column.SOURCE: self.tr("MSC source"),
+            Column.INFUSIONS: self.tr("Infusions"),
+            Column.LAST_VISIT: self.tr("Last visit"),
+            Column.NEXT_VISIT: self.tr("Next due visit"),
+            Column.STATUS: self.tr("Status"),
+        }
+        return titles.get(Column(section)) if 0 <= section < len(Column) else None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = Column(index.column())
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if row.overdue:
+                return labels.OVERDUE_ROW
+            if row.due:
+                return labels.DUE_ROW
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole and column == Column.NEXT_VISIT:
+            return self._next_tooltip(row)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (
+            Column.AGE,
+            Column.INFUSIONS,
+        ):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Roles.SUBJECT_ID:
+            return row.subjid
+        if role == Roles.ROW:
+            return row
+        if role == Roles.OVERDUE:
+            return row.overdue
+        if role == Roles.SORT_KEY:
+            return _sort_key(row, column)
+        return None
+
+    def _display(self, row: SubjectRow, column: Column) -> str:
+        if column == Column.SUBJID:
+            return row.subjid
+        if column == Column.INITIALS:
+            return row.initials or ""
+        if column == Column.SEX:
+            return labels.code_label(_SEX, row.sex)
+        if column == Column.AGE:
+            return "" if row.age is None else str(row.age)
+        if column == Column.DIAGNOSIS:
+            return labels.code_label(_DX, row.diagnosis)
+        if column == Column.SOURCE:
+            return row.msc_source or ""
+        if column == Column.INFUSIONS:
+            return str(row.infusions)
+        if column == Column.LAST_VISIT:
+            return labels.date_text(row.last_visit)
+        if column == Column.NEXT_VISIT:
+            if row.next_visit is None or row.next_visit_state is None:
+                return ""
+            when = (
+                row.next_visit_window_end
+                if row.next_visit_state is VisitState.OVERDUE
+                else row.next_visit_target
+            )
+            return self.tr("{visit}, {date} ({state})").format(
+                visit=labels.visit_label(row.next_visit),
+                date=labels.date_text(when),
+                state=labels.state_label(row.next_visit_state),
+            )
+        return labels.status_label(row.status)
+
+    def _next_tooltip(self, row: SubjectRow) -> str | None:
+        if row.next_visit is None:
+            return None
+        return self.tr("Target {target}; window closes {end}").format(
+            target=labels.date_text(row.next_visit_target),
+            end=labels.date_text(row.next_visit_window_end),
+        )
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort on precomputed keys, keeping persistent indexes (selection) on their rows."""
+        if not self._rows or not 0 <= column < len(Column):
+            return
+        col = Column(column)
+        self.layoutAboutToBeChanged.emit()
+        before = self.persistentIndexList()
+        old_subjects = [self._rows[i.row()].subjid for i in before]
+        order_rows = sorted(
+            range(len(self._rows)),
+            key=lambda i: _sort_key(self._rows[i], col),
+            reverse=order == Qt.SortOrder.DescendingOrder,
+        )
+        self._rows = [self._rows[i] for i in order_rows]
+        self._search = [self._search[i] for i in order_rows]
+        self._row_of = {r.subjid: i for i, r in enumerate(self._rows)}
+        after = [
+            self.index(self._row_of[s], i.column())
+            for s, i in zip(old_subjects, before, strict=True)
+        ]
+        self.changePersistentIndexList(before, after)
+        self.layoutChanged.emit()
+
+
+class PatientFilterProxy(QSortFilterProxyModel):
+    """Filters on the search text (ID, initials, diagnosis); sorting goes to the source."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._needle = ""
+
+    def set_search(self, text: str) -> None:
+        needle = text.strip().casefold()
+        if needle == self._needle:
+            return
+        self.beginFilterChange()
+        self._needle = needle
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def search(self) -> str:
+        return self._needle
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        if not self._needle:
+            return True
+        model = self.sourceModel()
+        assert isinstance(model, PatientListModel)
+        return self._needle in model.search_text(source_row)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        # The source sorts itself on precomputed keys; the proxy keeps its order.
+        source = self.sourceModel()
+        if source is not None:
+            source.sort(column, order)

@@ -76,7 +76,7 @@ class FieldEditor(QWidget):
         self._label = QLabel(self)
         self._label.setObjectName(f"label_{field.code}")
         self._label.setWordWrap(True)
-        self._label.setContentsMargins(0, 4, 0, 0)
+        self._label.setContentsMargins(0, 3, 0, 0)
         self._unit = QLabel(self)
         self._unit.setObjectName(f"unit_{field.code}")
         self._unit.setMinimumWidth(90)

@@ -36,7 +36,7 @@ from msct_crf.units import UnitSystem
 from msct_crf.validation import Finding, SubjectContext, validate
 
 from . import prompts
-from .field_editor import ERROR_COLOUR, FieldEditor
+from .field_editor import ERROR_COLOUR, WARNING_COLOUR, FieldEditor
 from .score_panel import ScorePanel
 from .vital_signs_grid import VitalSignsGrid
 
@@ -87,6 +87,7 @@ class FormPage(QWidget):
         self._snapshot: dict[str, tuple[str, str, str | None]] = {}
         self._dirty = False
         self._findings: list[Finding] = []
+        self._unplaced: list[Finding] = []
         self._editors: dict[str, FieldEditor] = {}
         self._displays: dict[str, FieldEditor] = {}
         self._editable = True
@@ -168,6 +169,8 @@ class FormPage(QWidget):
             else:
                 if column:
                     row, column = row + 1, 0
+                if not two_codes:  # keep the missing-data button near its field
+                    editor.setMaximumWidth(620)
                 grid.addWidget(label, row, 0)
                 grid.addWidget(editor, row, 1, 1, 3)
                 row += 1
@@ -500,6 +503,7 @@ class FormPage(QWidget):
                 {code: None if code in refused else v for code, v in values.items()}
             )
         errors = self._error_count()
+        self._show_summary(errors)
         self._save_button.setEnabled(self._editable and errors == 0)
         self._save_button.setToolTip(
             self.tr("Save this form (Ctrl+S)")
@@ -511,18 +515,34 @@ class FormPage(QWidget):
         self, findings: list[Finding], first: dict[str, Finding] | None = None
     ) -> None:
         first = first or {}
-        unplaced: list[Finding] = []
         for code, editor in (*self._editors.items(), *self._displays.items()):
             mine = [f for f in findings if f.field == code]
             worst = first.get(code) or next((f for f in mine if f.is_error), None)
             editor.set_finding(worst or (mine[0] if mine else None))
-        unplaced = [
+        self._unplaced = [
             f for f in findings if f.field not in self._editors and f.field not in self._displays
         ]
-        if unplaced:
-            self._set_status(
-                "\n".join(self._text(f) for f in unplaced), any(f.is_error for f in unplaced)
+
+    def _show_summary(self, errors: int) -> None:
+        """A one-line count of what stands between the page and a save."""
+        warnings = sum(1 for f in self._findings if not f.is_error)
+        if self.vital_signs is not None:
+            warnings += sum(
+                1 for items in self.vital_signs.findings().values() for f in items if not f.is_error
             )
+        extra = [self._text(f) for f in self._unplaced]
+        if errors:
+            line = self.tr("{n} error(s) to correct before saving.").format(n=errors)
+            self._set_status("\n".join([line, *extra]), True)
+        elif warnings:
+            line = self.tr("{n} unusual value(s): you will be asked to confirm at save.").format(
+                n=warnings
+            )
+            self._set_status("\n".join([line, *extra]))
+            self._status.setStyleSheet(f"color: {WARNING_COLOUR};")
+        elif self._status.property("live"):
+            self._set_status("")
+        self._status.setProperty("live", bool(errors or warnings))
 
     def _show_save_findings(self, result: SaveResult, where: str) -> None:
         if where and self.vital_signs is not None:

@@ -90,7 +90,7 @@ class ScorePanel(QWidget):
             notes = QLabel(frame)
             notes.setObjectName(f"score_{key}_notes")
             notes.setWordWrap(True)
-            notes.setStyleSheet("color: palette(mid);")
+            notes.setStyleSheet("color: #555;")
             grid.addWidget(name, row, 0)
             grid.addWidget(value, row, 1)
             grid.addWidget(change, row, 2)

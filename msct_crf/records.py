@@ -623,9 +623,90 @@ def save_in_session(
             changes=[audit.Change(w.field, None, w.message) for w in warnings],
             now=now,
         )
+    changed_fields = {c.field for c in changes}
+    if form == "EX" or (form == "ENROL" and not inserting and changed_fields & {"SEX", "DXCAT"}):
+        owner = row if form == "ENROL" else subject_row
+        assert isinstance(owner, Subject)
+        refresh_dependents(
+            session,
+            owner,
+            user=user,
+            now=now,
+            cause=f"{form_def.label.en} {row.id} changed",
+            visits=form == "ENROL",
+        )
     return SaveResult(
         True, record_id=row.id, subject=subject, findings=tuple(findings), message="Saved"
     )
+
+
+def refresh_dependents(
+    session: Session,
+    subject_row: Subject,
+    *,
+    user: str,
+    now: Clock,
+    cause: str,
+    visits: bool = True,
+) -> int:
+    """Recompute derived values that depend on other forms of the subject, audited.
+
+    Infusion numbers follow the infusions' start order; whether an adverse event is
+    infusion-related follows the infusion windows; visit scores follow sex and diagnosis.
+    Signed or locked records are left as they are. Returns the number of records changed."""
+    session.flush()
+    _context, facts = subject_context(session, subject_row)
+    changed = 0
+
+    def update(form_code: str, row: Any, new: Mapping[str, Any]) -> None:
+        nonlocal changed
+        if row.status in FROZEN_STATUSES:
+            return
+        form_def = get_form(form_code)
+        changes = []
+        for code, value in new.items():
+            column = form_def.field(code).column
+            old = getattr(row, column)
+            if audit.to_text(old) != audit.to_text(value):
+                changes.append(audit.Change(code, old, value))
+                setattr(row, column, value)
+        if changes:
+            changed += 1
+            row.updated_at, row.updated_by = audit.format_utc(now()), user
+            session.flush()
+            audit.append(
+                session,
+                user=user,
+                action="update",
+                table_name=form_def.table,
+                record_id=str(row.id),
+                subject_id=subject_row.subjid,
+                changes=changes,
+                reason=f"derived values recomputed: {cause}",
+                now=now,
+            )
+
+    infusions = list(
+        session.scalars(
+            select(Infusion)
+            .where(Infusion.subject_id == subject_row.id)
+            .order_by(Infusion.exstdtc, Infusion.id)
+        )
+    )
+    number = 0
+    for infusion in infusions:
+        if infusion.exstdtc is not None:
+            number += 1
+            update("EX", infusion, {"EXNUM": number})
+    events = session.scalars(select(AdverseEvent).where(AdverseEvent.subject_id == subject_row.id))
+    for event in events:
+        update("AE", event, derive("AE", {"AESTDTC": event.aestdtc}, facts))
+    entry = get_form("VIS").entry_fields
+    query = select(Visit).where(Visit.subject_id == subject_row.id)
+    for visit in session.scalars(query) if visits else ():
+        values = {f.code: getattr(visit, f.column) for f in entry}
+        update("VIS", visit, derive("VIS", values, facts))
+    return changed
 
 
 def delete_record(
@@ -664,6 +745,17 @@ def delete_record(
             ):
                 event.infusion_id = None
         _delete_row(session, form_def, row, subjid, user, reason, now)
+        if form == "EX":
+            owner = session.get(Subject, row.subject_id)
+            assert owner is not None
+            refresh_dependents(
+                session,
+                owner,
+                user=user,
+                now=now,
+                cause=f"{form_def.label.en} {record_id} deleted",
+                visits=False,
+            )
         return SaveResult(True, record_id=record_id, subject=subjid, message="Deleted")
 
 

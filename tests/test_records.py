@@ -802,6 +802,7 @@ def _replay(store: Store) -> dict[tuple[str, str], dict[str, str | None]]:
 def test_replaying_the_audit_trail_rebuilds_the_stored_values(store):
     subject = enrol(store)
     infusion = infuse(store, subject)
+    infuse(store, subject, EXSTDTC="2023-01-09 09:00", EXENDTC="2023-01-09 10:00")  # renumbers
     save_form(
         store,
         user=USER,
@@ -811,6 +812,7 @@ def test_replaying_the_audit_trail_rebuilds_the_stored_values(store):
         values={"VSTPT": "PRE", "TEMP": "36.5"},
     )
     saved = visit(store, subject)
+    assert saved.saved, saved.findings
     save_form(
         store,
         user=USER,
@@ -904,3 +906,86 @@ def test_records_keep_typed_python_values(store):
     )
     assert ex.saved
     assert get_record(store, "EX", ex.record_id).values["EXSTDTC"] == datetime(2023, 1, 10, 9)
+
+
+# --------------------------------------------------------------------------- dependents
+
+
+def test_infusions_are_renumbered_in_start_order(store):
+    subject = enrol(store)
+    later = infuse(store, subject, EXSTDTC="2023-01-17 09:00", EXENDTC="2023-01-17 10:00")
+    earlier = infuse(store, subject)
+    assert get_record(store, "EX", earlier).values["EXNUM"] == 1
+    assert get_record(store, "EX", later).values["EXNUM"] == 2
+    renumbered = [
+        r for r in audit_rows(store, action="update", table_name="infusion") if r.field == "EXNUM"
+    ]
+    assert [(r.record_id, r.old_value, r.new_value) for r in renumbered] == [(str(later), "1", "2")]
+    assert "derived values recomputed" in renumbered[0].reason
+    delete_record(store, user=USER, form="EX", record_id=earlier, reason="entered in error")
+    assert get_record(store, "EX", later).values["EXNUM"] == 1
+
+
+def test_moving_an_infusion_updates_adverse_event_relatedness(store):
+    subject = enrol(store)
+    infusion = infuse(store, subject)  # 2023-01-10 09:00-09:45
+    event = save_form(
+        store,
+        user=USER,
+        form="AE",
+        subject=subject,
+        values={
+            "AETERM": "fever",
+            "AESTDTC": "2023-01-20 12:00",
+            "AETOXGR": "1",
+            "AESER": "N",
+            "AEREL": "POSSIBLE",
+        },
+    )
+    assert get_record(store, "AE", event.record_id).values["AEINFREL"] == "N"
+    moved = save_form(
+        store,
+        user=USER,
+        form="EX",
+        subject=subject,
+        record_id=infusion,
+        values={"EXSTDTC": "2023-01-20 09:00", "EXENDTC": "2023-01-20 09:45"},
+        reason="wrong date typed",
+    )
+    assert moved.saved, moved.findings
+    assert get_record(store, "AE", event.record_id).values["AEINFREL"] == "Y"
+    [row] = [r for r in audit_rows(store, table_name="adverse_event") if r.action == "update"]
+    assert (row.field, row.old_value, row.new_value) == ("AEINFREL", "N", "Y")
+
+
+def test_changing_sex_recomputes_meld_3_of_every_visit(store):
+    subject = enrol(store, SEX="M")
+    saved = visit(store, subject)
+    male = get_record(store, "VIS", saved.record_id).values["MELD3"]
+    result = save_form(
+        store,
+        user=USER,
+        form="ENROL",
+        subject=subject,
+        values={"SEX": "F"},
+        reason="sex entered wrongly",
+    )
+    assert result.saved
+    female = get_record(store, "VIS", saved.record_id).values["MELD3"]
+    assert female == scores.meld_3(
+        bilirubin_umol_l=40.0,
+        creatinine_umol_l=80.0,
+        inr=1.4,
+        sodium_mmol_l=136.0,
+        albumin_g_l=30.0,
+        female=True,
+    )
+    assert female != male
+
+
+def test_frozen_records_are_not_recomputed(store):
+    subject = enrol(store)
+    later = infuse(store, subject, EXSTDTC="2023-01-17 09:00", EXENDTC="2023-01-17 10:00")
+    set_status(store, "EX", later, records.LOCKED)
+    infuse(store, subject)
+    assert get_record(store, "EX", later).values["EXNUM"] == 1

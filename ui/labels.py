@@ -17,21 +17,17 @@ from msct_crf.schedule import VisitState
 from ui.i18n import dictionary_language
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Labels", text)
-
-
 def state_label(state: VisitState) -> str:
     """The visit state in the UI language."""
     words = {
-        VisitState.DONE: _t("done"),
-        VisitState.DONE_OUT_OF_WINDOW: _t("out of window"),
-        VisitState.DUE: _t("due"),
-        VisitState.UPCOMING: _t("upcoming"),
-        VisitState.OVERDUE: _t("overdue"),
-        VisitState.MISSED: _t("missed"),
-        VisitState.NOT_EXPECTED: _t("not expected"),
-        VisitState.NO_DAY0: _t("not scheduled"),
+        VisitState.DONE: QCoreApplication.translate("Labels", "done"),
+        VisitState.DONE_OUT_OF_WINDOW: QCoreApplication.translate("Labels", "out of window"),
+        VisitState.DUE: QCoreApplication.translate("Labels", "due"),
+        VisitState.UPCOMING: QCoreApplication.translate("Labels", "upcoming"),
+        VisitState.OVERDUE: QCoreApplication.translate("Labels", "overdue"),
+        VisitState.MISSED: QCoreApplication.translate("Labels", "missed"),
+        VisitState.NOT_EXPECTED: QCoreApplication.translate("Labels", "not expected"),
+        VisitState.NO_DAY0: QCoreApplication.translate("Labels", "not scheduled"),
     }
     return words[state]
 
@@ -39,14 +35,14 @@ def state_label(state: VisitState) -> str:
 def status_label(status: SubjectStatus) -> str:
     """The subject's study status in the UI language."""
     words = {
-        SubjectStatus.ACTIVE: _t("active"),
-        SubjectStatus.COMPLETED: _t("completed"),
-        SubjectStatus.DIED: _t("died"),
-        SubjectStatus.TRANSPLANTED: _t("transplanted"),
-        SubjectStatus.LOST: _t("lost to follow-up"),
-        SubjectStatus.WITHDREW: _t("withdrew"),
-        SubjectStatus.INVESTIGATOR: _t("investigator decision"),
-        SubjectStatus.OTHER: _t("other"),
+        SubjectStatus.ACTIVE: QCoreApplication.translate("Labels", "active"),
+        SubjectStatus.COMPLETED: QCoreApplication.translate("Labels", "completed"),
+        SubjectStatus.DIED: QCoreApplication.translate("Labels", "died"),
+        SubjectStatus.TRANSPLANTED: QCoreApplication.translate("Labels", "transplanted"),
+        SubjectStatus.LOST: QCoreApplication.translate("Labels", "lost to follow-up"),
+        SubjectStatus.WITHDREW: QCoreApplication.translate("Labels", "withdrew"),
+        SubjectStatus.INVESTIGATOR: QCoreApplication.translate("Labels", "investigator decision"),
+        SubjectStatus.OTHER: QCoreApplication.translate("Labels", "other"),
     }
     return words[status]
 

@@ -46,10 +46,6 @@ DEMO_ENV = "MSCT_CRF_DEMO_DB"
 _FILTER = "MSC-CRF study (*.db *.sqlite);;All files (*)"
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("StartDialog", text)
-
-
 def demo_database_path() -> Path:
     """Where the demo study lives: the user's data folder unless ``MSCT_CRF_DEMO_DB`` says."""
     override = os.environ.get(DEMO_ENV)
@@ -62,7 +58,7 @@ def choose_new_database(parent: QWidget | None) -> Path | None:
     """Ask where to create a new study database (None when cancelled)."""
     name, _filter = QFileDialog.getSaveFileName(
         parent,
-        _t("Create a new study database"),
+        QCoreApplication.translate("StartDialog", "Create a new study database"),
         str(Path.home() / "study.db"),
         _FILTER,
         options=QFileDialog.Option.DontConfirmOverwrite,
@@ -76,7 +72,10 @@ def choose_new_database(parent: QWidget | None) -> Path | None:
 def choose_existing_database(parent: QWidget | None) -> Path | None:
     """Ask which study database to open (None when cancelled)."""
     name, _filter = QFileDialog.getOpenFileName(
-        parent, _t("Open a study database"), str(Path.home()), _FILTER
+        parent,
+        QCoreApplication.translate("StartDialog", "Open a study database"),
+        str(Path.home()),
+        _FILTER,
     )
     return Path(name) if name else None
 
@@ -85,9 +84,10 @@ def _open_store(path: Path, create: bool, demo: bool) -> Store:
     """Runs on a worker thread: create the demo if asked and missing, then open."""
     if create and not demo and path.exists() and path.stat().st_size > 0:
         raise MsctError(
-            _t(
+            QCoreApplication.translate(
+                "StartDialog",
                 "{path} already exists. Choose “Open an existing database” to open it, "
-                "or pick a new file name."
+                "or pick a new file name.",
             ).format(path=path)
         )
     if demo and not path.exists():
@@ -103,9 +103,9 @@ def describe_error(exc: BaseException) -> str:
         return str(exc)
     if isinstance(exc, OSError):
         return f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")
-    return _t("Unexpected error while opening the database: {error}").format(
-        error=f"{type(exc).__name__}: {exc}"
-    )
+    return QCoreApplication.translate(
+        "StartDialog", "Unexpected error while opening the database: {error}"
+    ).format(error=f"{type(exc).__name__}: {exc}")
 
 
 def open_store_with_progress(
@@ -119,9 +119,9 @@ def open_store_with_progress(
 ) -> background.Task:
     """Open (or create) ``path`` off the GUI thread behind a busy progress dialog."""
     text = (
-        _t("Creating the demo study (26 subjects)…")
+        QCoreApplication.translate("StartDialog", "Creating the demo study (26 subjects)…")
         if demo and not path.exists()
-        else _t("Opening {name}…").format(name=path.name)
+        else QCoreApplication.translate("StartDialog", "Opening {name}…").format(name=path.name)
     )
     progress = QProgressDialog(text, "", 0, 0, parent)
     progress.setObjectName("openProgress")

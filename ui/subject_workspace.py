@@ -38,10 +38,6 @@ from ui.subject_header import SubjectHeader
 from ui.trajectory_chart import TrajectoryChart
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("SubjectWorkspace", text)
-
-
 @dataclass(frozen=True)
 class TabDef:
     """One tab: its key (objectName ``tab_<key>``), what it holds and its title."""
@@ -52,15 +48,25 @@ class TabDef:
 
 
 TABS: tuple[TabDef, ...] = (
-    TabDef("ENROL", "form", lambda: _t("&Enrolment")),
-    TabDef("EX", "list", lambda: _t("&Infusions")),
-    TabDef("VIS", "list", lambda: _t("&Visits")),
-    TabDef("AE", "list", lambda: _t("&Adverse events")),
-    TabDef("CM", "list", lambda: _t("&Concomitant medications")),
-    TabDef("MH", "list", lambda: _t("&Medical history")),
-    TabDef("DS", "form", lambda: _t("&Disposition")),
-    TabDef("schedule", "schedule", lambda: _t("Sche&dule")),
-    TabDef("trajectory", "chart", lambda: _t("&Trajectory")),
+    TabDef("ENROL", "form", lambda: QCoreApplication.translate("SubjectWorkspace", "&Enrolment")),
+    TabDef("EX", "list", lambda: QCoreApplication.translate("SubjectWorkspace", "&Infusions")),
+    TabDef("VIS", "list", lambda: QCoreApplication.translate("SubjectWorkspace", "Visi&ts")),
+    TabDef("AE", "list", lambda: QCoreApplication.translate("SubjectWorkspace", "&Adverse events")),
+    TabDef(
+        "CM",
+        "list",
+        lambda: QCoreApplication.translate("SubjectWorkspace", "&Concomitant medications"),
+    ),
+    TabDef(
+        "MH", "list", lambda: QCoreApplication.translate("SubjectWorkspace", "&Medical history")
+    ),
+    TabDef("DS", "form", lambda: QCoreApplication.translate("SubjectWorkspace", "&Disposition")),
+    TabDef(
+        "schedule", "schedule", lambda: QCoreApplication.translate("SubjectWorkspace", "Sched&ule")
+    ),
+    TabDef(
+        "trajectory", "chart", lambda: QCoreApplication.translate("SubjectWorkspace", "Traject&ory")
+    ),
 )
 TAB_KEYS = tuple(t.key for t in TABS)
 

@@ -12,6 +12,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from msct_crf import audit, records, scores
@@ -989,3 +991,69 @@ def test_frozen_records_are_not_recomputed(store):
     set_status(store, "EX", later, records.LOCKED)
     infuse(store, subject)
     assert get_record(store, "EX", later).values["EXNUM"] == 1
+
+
+# --------------------------------------------------------------------------- fuzzing
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_arbitrary_input_never_crashes_and_saved_values_are_in_range(store, data):
+    """Any typed text on any form: a SaveResult every time, never an exception, and whatever
+    is saved lies within its hard range with a valid code and a valid missing-data code."""
+    subjects = records.list_subjects(store)
+    if not subjects:
+        subjects = [enrol(store)]
+        infuse(store, subjects[0])
+    subject = subjects[0]
+    form_code = data.draw(st.sampled_from(sorted(FORMS)))
+    form = FORMS[form_code]
+    codes = [f.code for f in form.entry_fields]
+    raw = st.one_of(
+        st.text(max_size=20),
+        st.sampled_from(["nan", "1e309", "-1", "0", "2023-02-30", "2023-05-01", "Y", "N", "F"]),
+        st.sampled_from(["2023-05-01 10:00", "'; DROP TABLE subject;--", "=cmd()", "１２"]),
+    )
+    values = data.draw(st.dictionaries(st.sampled_from(codes), raw, max_size=6))
+    missing = data.draw(
+        st.dictionaries(st.sampled_from(codes), st.sampled_from(["ND", "UNK", "NA", "XX"]))
+    )
+    complete = data.draw(st.booleans())
+    parent = None
+    if form_code == "VS":
+        parent = list_records(store, "EX", subject)[0].id
+    result = save_form(
+        store,
+        user=USER,
+        form=form_code,
+        subject=None if form_code == "ENROL" else subject,
+        values=values,
+        missing=missing,
+        complete=complete,
+        parent_id=parent,
+        confirm_warnings=True,
+        reason="fuzz",
+    )
+    assert isinstance(result, records.SaveResult)
+    if not result.saved:
+        assert result.errors or result.message
+        for finding in result.errors:
+            assert finding.field in result.message or finding.message
+        return
+    if result.record_id is None:
+        return
+    record = get_record(store, form_code, result.record_id)
+    for f in form.fields:
+        value = record.values[f.code]
+        if value is None:
+            continue
+        assert f.code not in record.missing
+        if f.is_numeric and f.hard is not None:
+            assert f.hard.contains(value), (f.code, value)
+        if f.codelist is not None:
+            assert value in f.codelist.codes
+    assert set(record.missing.values()) <= {"ND", "UNK", "NA"}

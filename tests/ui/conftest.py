@@ -14,17 +14,19 @@ from msct_crf.store import Store
 from ui.forms import prompts
 
 
-def _keep_none_alive() -> None:
+def _keep_singletons_alive() -> None:
     """PySide6 6.12.0 on CPython 3.11 drops one reference to None on every call of a method
-    returning void (QLabel.setText, setStyleSheet, ...): after a few thousand calls None's
-    count reaches zero and the interpreter aborts ("none_dealloc"). PySide6 6.11 does not do
-    this, and None is immortal from Python 3.12. Until the dependency is pinned below 6.12,
-    give None a reference count no test run can exhaust (ob_refcnt is the first field)."""
+    returning void (QLabel.setText, setStyleSheet, ...) and to True/False on every
+    Signal.emit: after a few thousand calls the count reaches zero and the interpreter aborts
+    ("none_dealloc" / "bool_dealloc"). PySide6 6.11.3 does not do this, and these objects are
+    immortal from Python 3.12. Until the dependency is pinned below 6.12, give them a
+    reference count no test run can exhaust (ob_refcnt is the first field of PyObject)."""
     if sys.version_info < (3, 12) and sys.implementation.name == "cpython":
-        ctypes.c_ssize_t.from_address(id(None)).value += 1 << 40
+        for singleton in (None, True, False):
+            ctypes.c_ssize_t.from_address(id(singleton)).value += 1 << 40
 
 
-_keep_none_alive()
+_keep_singletons_alive()
 
 SUBJECT_VALUES = {
     "SITEID": "GZH",

@@ -323,3 +323,28 @@ def test_chinese_labels(qtbot: QtBot, store: Store) -> None:
     label = page.findChild(QLabel, "label_SEX")
     assert label is not None and label.text().startswith("性别")
     assert combo(page, "SEX").itemText(1) == "女"
+
+
+def test_tab_goes_top_to_bottom_through_the_fields(
+    qtbot: QtBot, store: Store, subject: str
+) -> None:
+    page = make_page(qtbot, store, "VIS")
+    page.load_record(subject, None)
+    page.activateWindow()
+    start = combo(page, "VISIT")
+    start.setFocus()
+    qtbot.waitUntil(start.hasFocus)
+    order = []
+    for _ in range(6):
+        focused = page.focusWidget()
+        assert focused is not None
+        qtbot.keyClick(focused, Qt.Key.Key_Tab)
+        order.append(page.focusWidget().objectName())  # type: ignore[union-attr]
+    assert order == [
+        "field_VISDTC",
+        "field_ALT",
+        "field_AST",
+        "field_ALP",
+        "field_GGT",
+        "field_TBIL",
+    ]

@@ -159,7 +159,7 @@ class FormPage(QWidget):
             (self._displays if f.derived else self._editors)[f.code] = editor
             label = editor.label_widget()
             label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-            label.setMinimumWidth(180)
+            label.setMinimumWidth(110 if f.code in two_codes else 180)
             if f.code in two_codes:
                 grid.setColumnStretch(3, 1)
                 grid.addWidget(label, row, column * 2)
@@ -170,7 +170,7 @@ class FormPage(QWidget):
                 if column:
                     row, column = row + 1, 0
                 if not two_codes:  # keep the missing-data button near its field
-                    editor.setMaximumWidth(620)
+                    editor.setMaximumWidth(540)
                 grid.addWidget(label, row, 0)
                 grid.addWidget(editor, row, 1, 1, 3)
                 row += 1

@@ -107,7 +107,7 @@ class ScorePanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(frame)
         layout.addStretch(1)
-        self.setMinimumWidth(300)
+        self.setMinimumWidth(260)
         self._retranslate()
         self.update_values({})
 

@@ -6,7 +6,15 @@ from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QPushButton, QToolButton
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QToolButton,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from msct_crf import records
@@ -348,3 +356,19 @@ def test_tab_goes_top_to_bottom_through_the_fields(
         "field_GGT",
         "field_TBIL",
     ]
+
+
+@pytest.mark.parametrize("form_code", ["ENROL", "MH", "EX", "VIS", "AE", "CM", "DS"])
+def test_every_entry_field_has_its_widget(
+    qtbot: QtBot, store: Store, subject: str, form_code: str
+) -> None:
+    from msct_crf.dictionary import form as get_form
+
+    page = FormPage(store, "nurse", form_code)
+    qtbot.addWidget(page)
+    page.load_record(subject, None)
+    for f in get_form(form_code).entry_fields:
+        assert page.findChild(QWidget, f"field_{f.code}") is not None, f.code
+        assert page.findChild(QToolButton, f"missing_{f.code}") is not None, f.code
+    assert save_button(page).isEnabled()
+    assert not page.is_dirty()

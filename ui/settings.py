@@ -55,7 +55,7 @@ LANGUAGE = _declare("ui/language", str, "en")
 WINDOW_GEOMETRY = _declare("ui/window_geometry", QByteArray, QByteArray())
 WINDOW_STATE = _declare("ui/window_state", QByteArray, QByteArray())
 #: Series shown in the trajectory chart.
-CHART_SERIES = _declare("chart/series", list, ["MELD", "TBIL", "ALB"])
+CHART_SERIES = _declare("chart/series", list, ["MELD", "TBIL", "ALB", "ALT", "PT"])
 
 #: How many recent databases the File menu remembers.
 RECENT_LIMIT = 8

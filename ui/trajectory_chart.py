@@ -77,7 +77,8 @@ class TrajectoryChart(QWidget):
         self._grid = QGridLayout()
         self._grid.setSpacing(4)
         for code in TRAJECTORY_SERIES:
-            view = QChartView()
+            view = QChartView(self)
+            view.hide()
             view.setObjectName(f"chart_{code}")
             view.setRenderHint(QPainter.RenderHint.Antialiasing)
             view.setMinimumSize(260, 200)

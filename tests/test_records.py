@@ -1057,3 +1057,35 @@ def test_arbitrary_input_never_crashes_and_saved_values_are_in_range(store, data
         if f.codelist is not None:
             assert value in f.codelist.codes
     assert set(record.missing.values()) <= {"ND", "UNK", "NA"}
+
+
+def test_moving_consent_or_enrolment_past_other_forms_is_refused(store):
+    subject = enrol(store)
+    assert visit(store, subject).saved  # 2023-01-08
+    moved = save_form(
+        store,
+        user=USER,
+        form="ENROL",
+        subject=subject,
+        values={"RFICDTC": "2023-01-09", "ENRLDTC": "2023-01-09"},
+        reason="date corrected",
+    )
+    assert not moved.saved and [f.field for f in moved.errors] == ["RFICDTC"]
+    assert "2023-01-08" in moved.errors[0].message
+    done = save_form(
+        store,
+        user=USER,
+        form="DS",
+        subject=subject,
+        values={"DSDECOD": "WITHDREW", "DSSTDTC": "2023-03-01"},
+    )
+    assert done.saved
+    late = save_form(
+        store,
+        user=USER,
+        form="ENROL",
+        subject=subject,
+        values={"ENRLDTC": "2023-04-01"},
+        reason="date corrected",
+    )
+    assert not late.saved and "DS_NOT_BEFORE_ENROL" in {f.rule for f in late.errors}

@@ -295,6 +295,46 @@ def _missing_findings(form: Form, missing: Mapping[str, str]) -> list[Finding]:
     return out
 
 
+def _enrolment_vs_other_forms(
+    session: Session, form_def: Form, subject_row: Subject, merged: Mapping[str, Any]
+) -> list[Finding]:
+    """Moving the consent or enrolment date of an enrolled subject must not leave a visit
+    before consent or a disposition before enrolment."""
+    out: list[Finding] = []
+    consent, enrolled = merged.get("RFICDTC"), merged.get("ENRLDTC")
+    first_visit = session.scalar(
+        select(func.min(Visit.visdtc)).where(Visit.subject_id == subject_row.id)
+    )
+    if isinstance(consent, dt.date) and first_visit is not None and first_visit < consent:
+        f = form_def.field("RFICDTC")
+        out.append(
+            Finding(
+                "RFICDTC",
+                "error",
+                "VISIT_NOT_BEFORE_CONSENT",
+                f"{f.label.en} (RFICDTC) must be on or before the first visit "
+                f"({first_visit.isoformat()})",
+                f"{f.label.zh}（RFICDTC）须早于或等于首次访视日期（{first_visit.isoformat()}）",
+            )
+        )
+    ds_date = session.scalar(
+        select(Disposition.dsstdtc).where(Disposition.subject_id == subject_row.id)
+    )
+    if isinstance(enrolled, dt.date) and ds_date is not None and ds_date < enrolled:
+        f = form_def.field("ENRLDTC")
+        out.append(
+            Finding(
+                "ENRLDTC",
+                "error",
+                "DS_NOT_BEFORE_ENROL",
+                f"{f.label.en} (ENRLDTC) must be on or before the disposition date "
+                f"({ds_date.isoformat()})",
+                f"{f.label.zh}（ENRLDTC）须早于或等于研究结局日期（{ds_date.isoformat()}）",
+            )
+        )
+    return out
+
+
 def _allocate_subjid(session: Session, site: str) -> str:
     sequence = session.get(SiteSequence, site)
     if sequence is None:
@@ -469,6 +509,8 @@ def save_in_session(
     findings += validate(
         form, merged, merged_missing, context=context, complete=complete, units=unit_map
     )
+    if form == "ENROL" and row is not None:
+        findings += _enrolment_vs_other_forms(session, form_def, row, merged)
     if form == "ENROL" and merged.get("SITEID") is None:
         site = form_def.field("SITEID")
         if not any(f.field == "SITEID" for f in findings):
@@ -498,7 +540,6 @@ def save_in_session(
                 f"{f.label.zh}（VISIT）：该访视已录入",
             )
         )
-
     errors = [f for f in findings if f.severity == "error"]
     warnings = [f for f in findings if f.severity == "warning"]
     if errors:

@@ -226,7 +226,7 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         self._menus: dict[str, Any] = {}
         self._acts: dict[str, QAction] = {
-            "new_db": self._action(self._new_database, QKeySequence.StandardKey.New, "actNewDb"),
+            "new_db": self._action(self._new_database, "Ctrl+Shift+N", "actNewDb"),
             "open_db": self._action(
                 self._open_database, QKeySequence.StandardKey.Open, "actOpenDb"
             ),

@@ -296,6 +296,7 @@ class SubjectWorkspace(QWidget):
         layout = container.layout()
         assert layout is not None
         layout.addWidget(page)
+        page.show()  # at once, not queued: the keyboard may reach it before the next event loop
         return page
 
     def _on_saved(self, subjid: str, _record_id: int) -> None:

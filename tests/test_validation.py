@@ -655,3 +655,16 @@ def test_free_text_is_not_normalised_but_codes_and_numbers_are():
     assert parse_value(field("EX", "EXSTDTC"), "2023-01-05 10：30").value == datetime(
         2023, 1, 5, 10, 30
     )
+
+
+def test_partial_dates_after_death():
+    context = SubjectContext(death_date=D(2024, 6, 30), has_death_disposition=True)
+    cm = {"CMTRT": "UDCA", "CMCAT": "UDCA", "CMSTDTC": "2023-01"}
+    assert validate("CM", cm, context=context) == []
+    for stop in ("2024-07", "2025", "2024-07-01"):
+        [after] = validate("CM", {**cm, "CMENDTC": stop}, context=context)
+        assert after.rule == "NOT_AFTER_DEATH" and after.field == "CMENDTC"
+    for stop in ("2024", "2024-06", "2024-06-30"):  # not known to be after the death
+        assert validate("CM", {**cm, "CMENDTC": stop}, context=context) == []
+    mh = {"MHTERM": "hypertension", "MHSTDTC": "2025"}
+    assert rules_of(validate("MH", mh, context=context)) == {"NOT_AFTER_DEATH"}

@@ -154,6 +154,7 @@ MEDICAL_HISTORY = Form(
         _f("MHSTDTC", "Start date", "起始日期", T.PARTIAL_DATE),
         _yn("MHONGO", "Ongoing", "是否持续"),
     ),
+    rules=("NOT_AFTER_DEATH",),
 )
 
 INFUSION = Form(
@@ -515,7 +516,7 @@ CONMED = Form(
         _yn("CMONGO", "Ongoing", "是否持续"),
         _f("CMINDC", "Indication", "适应症", T.TEXT, max_length=200),
     ),
-    rules=("CM_END_AFTER_START",),
+    rules=("CM_END_AFTER_START", "NOT_AFTER_DEATH"),
 )
 
 DISPOSITION = Form(

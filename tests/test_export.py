@@ -914,3 +914,34 @@ def test_demo_ae_and_wide(demo_export: tuple[Path, Path]) -> None:
     pd.testing.assert_series_equal(
         wide.loc[tbil.index, "TBIL_M6"], tbil, check_names=False, check_dtype=False
     )
+
+
+def test_long_sheet_continues_past_the_row_limit(
+    small: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import msct_crf.export.workbook as workbook
+
+    monkeypatch.setattr(workbook, "EXCEL_MAX_ROWS", 7)  # 6 data rows per sheet
+    out = run_export(small, tmp_path / "x.xlsx", forms=("VIS",))
+    names = openpyxl.load_workbook(out, read_only=True).sheetnames
+    assert names[4:7] == ["Visits", "Visits (2)", "Visits (3)"]
+    parts = [sheet_frame(out, n) for n in names[4:7]]
+    assert [len(p) for p in parts] == [6, 6, 4]
+    assert sum(len(p) for p in parts) == len(VISITS)
+    assert list(parts[1].columns) == list(parts[0].columns)
+
+
+def test_unwritable_target_leaves_no_file_and_no_audit_row(
+    small: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import msct_crf.export.api as api
+
+    def refuse(*_args: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(api.os, "replace", refuse)
+    with pytest.raises(ExportError, match="cannot write"):
+        run_export(small, tmp_path / "locked.xlsx")
+    assert not list(tmp_path.glob("*.xlsx*")) and not list(tmp_path.glob(".*part"))
+    assert small.path is not None
+    assert _export_rows(small.path) == []

@@ -155,7 +155,16 @@ def _check_target(out_path: Path) -> Path:
     return out_path.resolve()
 
 
-def _audit_export(store: Store, user: str, what: str, options: ExportOptions) -> None:
+def _audit_export(
+    store: Store,
+    user: str,
+    what: str,
+    options: ExportOptions,
+    publish: Callable[[], None] = lambda: None,
+) -> None:
+    """Append the export's audit row and, inside the same transaction, ``publish`` the file
+    (rename it into place): a file that cannot be put in place leaves no audit row, and an
+    audit row that cannot be committed leaves no file."""
     with store.session() as session:
         audit.append(
             session,
@@ -163,6 +172,8 @@ def _audit_export(store: Store, user: str, what: str, options: ExportOptions) ->
             action="export",
             new_value=f"{what}; {options.summary_text()}",
         )
+        session.flush()
+        publish()
 
 
 def export_workbook(
@@ -272,11 +283,23 @@ def export_workbook(
             what += f" + {len(csv_files)} CSV files in {Path(csv_dir or '.').name}"
         if redcap:
             what += f" + {redcap.name}"
-        _audit_export(store, user, what, options)
+        published = False
+
+        def publish() -> None:
+            nonlocal published
+            try:
+                os.replace(tmp, target)
+            except OSError as exc:
+                raise ExportError(f"out: cannot write {target}: {exc.strerror or exc}") from exc
+            published = True
+
         try:
-            os.replace(tmp, target)
-        except OSError as exc:
-            raise ExportError(f"out: cannot write {target}: {exc.strerror or exc}") from exc
+            _audit_export(store, user, what, options, publish)
+        except BaseException:
+            if published:  # renamed, but the audit row did not commit: take the file back
+                with contextlib.suppress(OSError):
+                    target.unlink()
+            raise
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()

@@ -108,7 +108,7 @@ class ExportOptions:
         return [
             ("Forms", ", ".join(self.selected_forms)),
             ("Sites", ", ".join(self.sites) or "all"),
-            ("Subjects", ", ".join(self.subjects) or "all"),
+            ("Subjects", self._subjects_text()),
             ("Date from", self.date_from.isoformat() if self.date_from else "-"),
             ("Date to", self.date_to.isoformat() if self.date_to else "-"),
             ("Language", self.language),
@@ -116,6 +116,13 @@ class ExportOptions:
             ("Identifying fields", "included" if self.include_identifying else "left out"),
             ("Audit trail", "included" if self.include_audit else "not included"),
         ]
+
+    def _subjects_text(self) -> str:
+        if not self.subjects:
+            return "all"
+        if len(self.subjects) <= 20:
+            return ", ".join(self.subjects)
+        return ", ".join(self.subjects[:20]) + f" ... ({len(self.subjects)} subjects)"
 
     def summary_text(self) -> str:
         """One line for the audit trail."""

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -270,6 +270,90 @@ def verify_record(
         return VERIFIED
 
 
+def _sign_one(
+    session: Session,
+    *,
+    user: str,
+    printed_name: str,
+    form: str,
+    record_id: int,
+    meaning: str,
+    now: Clock,
+) -> Signature:
+    form_def, row, subjid = _load(session, form, record_id)
+    if row.status != VERIFIED:
+        raise LifecycleError(
+            f"Only a verified {form_def.label.en} form can be signed "
+            f"({subjid} record {record_id} is {row.status})"
+        )
+    pending = _open_queries(session, form_def, row.id)
+    if pending:
+        raise LifecycleError(
+            f"{pending} query(ies) on the {form_def.label.en} form of {subjid} are not closed yet"
+        )
+    digest = content_hash(form_def, row, subjid)
+    signature = Signature(
+        subject_id=_subject_pk(row),
+        form_table=form_def.table,
+        record_id=row.id,
+        signer=user,
+        printed_name=printed_name,
+        signed_at=audit.format_utc(now()),
+        meaning=meaning,
+        content_hash=digest,
+    )
+    session.add(signature)
+    session.flush()
+    _set_status(
+        session,
+        user=user,
+        action="sign",
+        form_def=form_def,
+        row=row,
+        subjid=subjid,
+        new_status=SIGNED,
+        extra=[audit.Change("signature", None, f"{_describe(signature)}; sha256 {digest}")],
+        now=now,
+    )
+    return signature
+
+
+def sign_records(
+    store: Store,
+    actor: Actor,
+    items: Iterable[tuple[str, int]],
+    password: str,
+    *,
+    meaning: str = DEFAULT_MEANING,
+    now: Clock = _utc_now,
+) -> list[SignatureInfo]:
+    """A PI signs several verified records, e.g. a subject's casebook, with one password
+    entry (a wrong password counts as a failed login). All or nothing: if one record cannot
+    be signed, none is. Each gets its own Signature with the SHA-256 of its content."""
+    security.require(actor, Permission.SIGN)
+    meaning_text = _clean_text(meaning, "meaning for the signature", MEANING_MAX)
+    targets = list(dict.fromkeys((get_form(form).code, int(rid)) for form, rid in items))
+    if not targets:
+        raise UserError("Choose at least one record to sign")
+    security.confirm_password(store, actor, password, now=now)
+    with store.session() as session:
+        account = security.current_account(session, actor)
+        user = security.authorize(session, actor, Permission.SIGN)
+        signatures = [
+            _sign_one(
+                session,
+                user=user,
+                printed_name=account.full_name or user,
+                form=form,
+                record_id=record_id,
+                meaning=meaning_text,
+                now=now,
+            )
+            for form, record_id in targets
+        ]
+        return [_info(session, s) for s in signatures]
+
+
 def sign_record(
     store: Store,
     actor: Actor,
@@ -282,48 +366,10 @@ def sign_record(
 ) -> SignatureInfo:
     """A PI signs a verified record, giving their password again (a wrong password counts as
     a failed login). Stores a Signature with the SHA-256 of the signed content."""
-    security.require(actor, Permission.SIGN)
-    meaning_text = _clean_text(meaning, "meaning for the signature", MEANING_MAX)
-    security.confirm_password(store, actor, password, now=now)
-    with store.session() as session:
-        account = security.current_account(session, actor)
-        user = security.authorize(session, actor, Permission.SIGN)
-        form_def, row, subjid = _load(session, form, record_id)
-        if row.status != VERIFIED:
-            raise LifecycleError(
-                f"Only a verified {form_def.label.en} form can be signed (it is {row.status})"
-            )
-        pending = _open_queries(session, form_def, row.id)
-        if pending:
-            raise LifecycleError(
-                f"{pending} query(ies) on this {form_def.label.en} form are not closed yet"
-            )
-        digest = content_hash(form_def, row, subjid)
-        stamp = audit.format_utc(now())
-        signature = Signature(
-            subject_id=_subject_pk(row),
-            form_table=form_def.table,
-            record_id=row.id,
-            signer=user,
-            printed_name=account.full_name or user,
-            signed_at=stamp,
-            meaning=meaning_text,
-            content_hash=digest,
-        )
-        session.add(signature)
-        session.flush()
-        _set_status(
-            session,
-            user=user,
-            action="sign",
-            form_def=form_def,
-            row=row,
-            subjid=subjid,
-            new_status=SIGNED,
-            extra=[audit.Change("signature", None, f"{_describe(signature)}; sha256 {digest}")],
-            now=now,
-        )
-        return _info(session, signature)
+    (signature,) = sign_records(
+        store, actor, [(form, record_id)], password, meaning=meaning, now=now
+    )
+    return signature
 
 
 def lock_record(
@@ -481,3 +527,52 @@ def available_actions(
     if status in (SIGNED, LOCKED) and actor.can(Permission.UNLOCK):
         out.add(UNLOCK)
     return frozenset(out)
+
+
+@dataclass(frozen=True)
+class RecordRef:
+    """A record waiting for a lifecycle step, for review lists ("to verify", "to sign")."""
+
+    form: str
+    record_id: int
+    subject: str
+    status: str
+    open_queries: int
+
+
+def records_in_status(store: Store, status: str, subject: str | None = None) -> list[RecordRef]:
+    """Records of every form in ``status`` (e.g. complete = to verify, verified = to sign),
+    for one subject or the study, by subject then form order."""
+    if status not in (DRAFT, COMPLETE, VERIFIED, SIGNED, LOCKED):
+        raise UserError(f"Unknown status {status!r}")
+    out: list[RecordRef] = []
+    with store.reading() as session:
+        pending: dict[tuple[str, int], int] = {}
+        for table, record_id in session.execute(
+            select(Query.form_table, Query.record_id).where(Query.status != "closed")
+        ):
+            pending[(table, record_id)] = pending.get((table, record_id), 0) + 1
+        for form_def in FORMS.values():
+            model: Any = FORM_MODELS[form_def.code]
+            if model is Subject:
+                stmt = select(Subject.id, Subject.subjid).where(Subject.status == status)
+            else:
+                stmt = (
+                    select(model.id, Subject.subjid)
+                    .join(Subject, Subject.id == model.subject_id)
+                    .where(model.status == status)
+                )
+            if subject is not None:
+                stmt = stmt.where(Subject.subjid == subject)
+            for record_id, subjid in session.execute(stmt.order_by(Subject.subjid, model.id)):
+                out.append(
+                    RecordRef(
+                        form_def.code,
+                        record_id,
+                        subjid,
+                        status,
+                        pending.get((form_def.table, record_id), 0),
+                    )
+                )
+    order = {code: i for i, code in enumerate(FORMS)}
+    return sorted(out, key=lambda r: (r.subject, order[r.form], r.record_id))

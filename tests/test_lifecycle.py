@@ -333,3 +333,42 @@ def test_signatures_listed_per_subject(store: Store, visit: SimpleNamespace) -> 
     assert len(lifecycle.list_signatures(store, include_voided=False)) == 1
     assert lifecycle.list_signatures(store, "GZH-999") == []
     assert security.can(v.pi, security.Permission.SIGN)
+
+
+def test_review_lists_and_signing_a_casebook(store: Store, visit: SimpleNamespace) -> None:
+    v = visit
+    subject_row = records.get_subject(store, v.subject)
+    assert subject_row is not None
+    to_verify = lifecycle.records_in_status(store, records.COMPLETE, v.subject)
+    assert [(r.form, r.record_id) for r in to_verify] == [
+        ("ENROL", subject_row.id),
+        ("VIS", v.id),
+    ]
+    _raise = queries.raise_query(
+        store, v.monitor, subject=v.subject, form="VIS", record_id=v.id, field="ALB",
+        text="ALB unit?",
+    )  # fmt: skip
+    assert lifecycle.records_in_status(store, records.COMPLETE)[1].open_queries == 1
+    queries.close_query(store, v.monitor, _raise.id)
+    for ref in to_verify:
+        lifecycle.verify_record(store, v.monitor, ref.form, ref.record_id)
+    to_sign = lifecycle.records_in_status(store, records.VERIFIED, v.subject)
+    assert len(to_sign) == 2 and lifecycle.records_in_status(store, records.COMPLETE) == []
+    # all or nothing: one unsignable record (still complete) refuses the batch
+    draft = records.save_form(
+        store, user="", actor=v.nurse, form="CM", subject=v.subject,
+        values={"CMTRT": "Ursodiol", "CMCAT": "UDCA", "CMSTDTC": "2023"},
+    )  # fmt: skip
+    assert draft.saved and draft.record_id is not None
+    items = [(r.form, r.record_id) for r in to_sign]
+    with pytest.raises(LifecycleError, match="Only a verified"):
+        lifecycle.sign_records(store, v.pi, [*items, ("CM", draft.record_id)], PI_PW)
+    assert lifecycle.records_in_status(store, records.SIGNED) == []
+    with pytest.raises(UserError, match="at least one"):
+        lifecycle.sign_records(store, v.pi, [], PI_PW)
+    signed = lifecycle.sign_records(store, v.pi, items, PI_PW, meaning=lifecycle.MEANINGS[1])
+    assert [s.form for s in signed] == ["ENROL", "VIS"] and all(s.valid for s in signed)
+    assert len({s.content_hash for s in signed}) == 2
+    assert len(lifecycle.records_in_status(store, records.SIGNED, v.subject)) == 2
+    with pytest.raises(UserError, match="Unknown status"):
+        lifecycle.records_in_status(store, "approved")

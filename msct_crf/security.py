@@ -28,6 +28,7 @@ import datetime as dt
 import enum
 import secrets
 import threading
+import time
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -966,3 +967,30 @@ def set_idle_lock_minutes(
     if isinstance(minutes, bool) or not isinstance(minutes, int) or not low <= minutes <= high:
         raise UserError(f"Idle lock time must be a whole number of minutes from {low} to {high}")
     set_setting(store, actor, IDLE_LOCK_KEY, str(minutes), now=now)
+
+
+class IdleLock:
+    """The idle-lock policy as a clock, for the UI: call :meth:`touch` on user input and
+    poll :meth:`expired` (e.g. from a timer); when it expires, lock the screen (keeping
+    unsaved input) and unlock with :func:`reauthenticate`, then :meth:`touch` again."""
+
+    def __init__(self, minutes: int, clock: Callable[[], float] = time.monotonic) -> None:
+        low, high = IDLE_LOCK_RANGE
+        if not low <= minutes <= high:
+            raise UserError(f"Idle lock time must be from {low} to {high} minutes")
+        self.seconds = minutes * 60.0
+        self._clock = clock
+        self._last = clock()
+
+    @classmethod
+    def for_store(cls, store: Store, clock: Callable[[], float] = time.monotonic) -> IdleLock:
+        return cls(idle_lock_minutes(store), clock)
+
+    def touch(self) -> None:
+        self._last = self._clock()
+
+    def seconds_left(self) -> float:
+        return max(0.0, self.seconds - (self._clock() - self._last))
+
+    def expired(self) -> bool:
+        return self.seconds_left() <= 0.0

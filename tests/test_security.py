@@ -541,3 +541,17 @@ def test_cli_needs_accounts_first(
         == 1
     )  # fmt: skip
     assert "no user accounts yet" in capsys.readouterr().err
+
+
+def test_idle_lock_clock(store: Store) -> None:
+    now = [1000.0]
+    lock = security.IdleLock.for_store(store, clock=lambda: now[0])
+    assert lock.seconds == 15 * 60 and not lock.expired()
+    now[0] += 14 * 60
+    lock.touch()  # input keeps the session open
+    now[0] += 14 * 60
+    assert not lock.expired() and lock.seconds_left() == 60
+    now[0] += 60
+    assert lock.expired()
+    with pytest.raises(UserError, match="from 1 to 240"):
+        security.IdleLock(0)

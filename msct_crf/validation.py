@@ -92,10 +92,7 @@ def parse_value(f: Field, raw: object, units: UnitSystem = UnitSystem.SI) -> Par
     if raw is None:
         return Parsed(None)
     if isinstance(raw, str):
-        if f.type is FieldType.TEXT:
-            raw = raw.strip()  # free text is kept as typed (full-width "，" stays Chinese)
-        else:  # full-width digits, "－" and "：" from Chinese input methods -> ASCII
-            raw = unicodedata.normalize("NFKC", raw).strip()
+        raw = unicodedata.normalize("NFKC", raw).strip()  # full-width digits from Chinese IMEs
         if raw == "":
             return Parsed(None)
         if _CONTROL.search(raw):

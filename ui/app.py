@@ -50,6 +50,8 @@ def _application() -> QApplication:
 def create_main_window(database_url: str, user: str) -> QMainWindow:
     """The main window on ``database_url`` for ``user`` (opened and migrated here)."""
     _application()
+    if not i18n.translators_installed():
+        i18n.set_language(i18n.current_language())
     store = Store.open(database_url)
     return MainWindow(store, user)
 
@@ -113,8 +115,8 @@ def main(database: str | None = None, user: str | None = None) -> int:
     settings = opts.Settings()
     screen = parse_screen(os.environ.get(SCREEN_ENV, ""))
     language = screen.get("lang") or settings.get(opts.LANGUAGE)
-    if language != i18n.DEFAULT_LANGUAGE:
-        i18n.set_language(language)
+    if not i18n.set_language(language):
+        i18n.set_language(i18n.DEFAULT_LANGUAGE)
 
     user = (user or "").strip() or settings.get(opts.LAST_USER).strip() or None
     path = database or settings.get(opts.LAST_DATABASE) or None

@@ -40,17 +40,19 @@ def dictionary_language() -> str:
 def set_language(language: str) -> bool:
     """Install the translators of ``language``; False when its file is missing.
 
-    English needs no translator: removing the others is enough.
+    English strings are the source texts; its small translator only supplies the plural
+    forms ("1 subject", "2 subjects") that ``tr(..., n)`` needs.
     """
     app = QCoreApplication.instance()
     if language not in LANGUAGES:
         return False
     new: list[QTranslator] = []
+    ours = QTranslator(app)
+    if ours.load(str(qm_path(language))):
+        new.append(ours)  # English has one too: it only holds the plural forms
+    elif language != DEFAULT_LANGUAGE:
+        return False
     if language != DEFAULT_LANGUAGE:
-        ours = QTranslator(app)
-        if not ours.load(str(qm_path(language))):
-            return False
-        new.append(ours)
         qt_own = QTranslator(app)
         qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
         if qt_own.load(QLocale(language), "qtbase", "_", qt_dir):
@@ -63,3 +65,7 @@ def set_language(language: str) -> bool:
         QCoreApplication.installTranslator(translator)
     _state["translators"] = new
     return True
+
+
+def translators_installed() -> bool:
+    return bool(_state["translators"])

@@ -91,7 +91,7 @@ class MainWindow(QMainWindow):
             | QDockWidget.DockWidgetFeature.DockWidgetMovable
         )
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self._dock)
-        self.resizeDocks([self._dock], [460], Qt.Orientation.Horizontal)
+        self.resizeDocks([self._dock], [400], Qt.Orientation.Horizontal)
 
         self._status_user = QLabel()
         self._status_user.setObjectName("statusUser")

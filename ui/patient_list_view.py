@@ -193,11 +193,12 @@ class PatientListView(QWidget):
             Column.INITIALS: "WWW",
             Column.SEX: "Female",
             Column.AGE: "100",
-            Column.DIAGNOSIS: "Primary biliary cholangitis",
+            Column.DIAGNOSIS: "Primary biliary chol…",
             Column.SOURCE: "UC-MSC",
             Column.INFUSIONS: "10",
             Column.LAST_VISIT: "2026-12-31",
             Column.NEXT_VISIT: "Month 12, 2026-12-31 (overdue)",
+            Column.STATUS: "lost to follow-up",
         }
         for column, sample in samples.items():
             title = str(self.model.headerData(column, Qt.Orientation.Horizontal) or "")

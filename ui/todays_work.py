@@ -119,10 +119,10 @@ class TodaysWorkModel(QAbstractTableModel):
                 return f"{labels.date_text(sv.window_start)} – {labels.date_text(sv.window_end)}"
             if sv.state is VisitState.OVERDUE and sv.window_end is not None:
                 late = (self._today - sv.window_end).days
-                return self.tr("overdue by %n day(s)", "", late)
+                return self.tr("overdue, %n day(s) late", "", late)
             if sv.window_end is not None:
                 left = (sv.window_end - self._today).days
-                return self.tr("due, window closes in %n day(s)", "", left)
+                return self.tr("due, %n day(s) left", "", left)
             return labels.state_label(sv.state)
         if role == Qt.ItemDataRole.BackgroundRole:
             return labels.STATE_COLOURS.get(sv.state)

@@ -190,22 +190,22 @@
 <context>
     <name>FieldEditor</name>
     <message>
-        <location filename="../../ui/forms/field_editor.py" line="158" />
+        <location filename="../../ui/forms/field_editor.py" line="160" />
         <source>Clear missing-data code</source>
         <translation>清除缺失数据代码</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/field_editor.py" line="161" />
+        <location filename="../../ui/forms/field_editor.py" line="163" />
         <source>Ctrl+M</source>
         <translation>Ctrl+M</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/field_editor.py" line="320" />
+        <location filename="../../ui/forms/field_editor.py" line="322" />
         <source>Missing-data code: {code} ({label})</source>
         <translation>缺失数据代码：{code}（{label}）</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/field_editor.py" line="329" />
+        <location filename="../../ui/forms/field_editor.py" line="331" />
         <source>Set a missing-data code: ND not done, UNK unknown, NA not applicable</source>
         <translation>设置缺失数据代码：ND 未检测，UNK 不详，NA 不适用</translation>
     </message>
@@ -708,17 +708,17 @@
         <translation>入组新受试者（Ctrl+N）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_list_view.py" line="215" />
+        <location filename="../../ui/patient_list_view.py" line="216" />
         <source>%n subject(s)</source>
         <translation><numerusform>%n 名受试者</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_list_view.py" line="217" />
+        <location filename="../../ui/patient_list_view.py" line="218" />
         <source>Showing %1 of %n subject(s)</source>
         <translation><numerusform>显示 %1 / %n 名受试者</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_list_view.py" line="219" />
+        <location filename="../../ui/patient_list_view.py" line="220" />
         <source>%n with overdue visits</source>
         <translation><numerusform>%n 名有逾期访视</numerusform></translation>
     </message>
@@ -1033,13 +1033,13 @@
     </message>
     <message numerus="yes">
         <location filename="../../ui/todays_work.py" line="122" />
-        <source>overdue by %n day(s)</source>
+        <source>overdue, %n day(s) late</source>
         <translation><numerusform>逾期 %n 天</numerusform></translation>
     </message>
     <message numerus="yes">
         <location filename="../../ui/todays_work.py" line="125" />
-        <source>due, window closes in %n day(s)</source>
-        <translation><numerusform>到期，窗口期 %n 天后结束</numerusform></translation>
+        <source>due, %n day(s) left</source>
+        <translation><numerusform>到期，剩余 %n 天</numerusform></translation>
     </message>
 </context>
 <context>
@@ -1063,17 +1063,17 @@
 <context>
     <name>TrajectoryChart</name>
     <message>
-        <location filename="../../ui/trajectory_chart.py" line="120" />
+        <location filename="../../ui/trajectory_chart.py" line="121" />
         <source>Dashed lines mark infusions. Show:</source>
         <translation>虚线表示输注日期。显示：</translation>
     </message>
     <message>
-        <location filename="../../ui/trajectory_chart.py" line="206" />
+        <location filename="../../ui/trajectory_chart.py" line="207" />
         <source>Infusion {n}</source>
         <translation>第 {n} 次输注</translation>
     </message>
     <message>
-        <location filename="../../ui/trajectory_chart.py" line="218" />
+        <location filename="../../ui/trajectory_chart.py" line="219" />
         <source>no values yet</source>
         <translation>暂无数据</translation>
     </message>

@@ -24,10 +24,10 @@ def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
     path = tmp_path / "settings.ini"
     monkeypatch.setenv("MSCT_CRF_SETTINGS", str(path))
     monkeypatch.setenv("MSCT_CRF_DEMO_DB", str(tmp_path / "demo.db"))
+    assert i18n.set_language(i18n.DEFAULT_LANGUAGE)  # English, with its plural forms
     yield path
     assert background.wait_for_tasks(), "a background task was still running"
-    if i18n.current_language() != i18n.DEFAULT_LANGUAGE:
-        i18n.set_language(i18n.DEFAULT_LANGUAGE)
+    i18n.set_language(i18n.DEFAULT_LANGUAGE)
 
 
 @pytest.fixture

@@ -92,7 +92,7 @@ def test_search_filters_by_id_initials_and_diagnosis(
     }
     view.set_search("")
     assert len(view.visible_subjects()) == 6
-    assert view.findChild(object, "patientCount").text().startswith("6 subject(s)")
+    assert view.findChild(object, "patientCount").text().startswith("6 subjects")
 
 
 def test_typing_in_the_search_box(qtbot: QtBot, store: Store, small_study: SmallStudy) -> None:

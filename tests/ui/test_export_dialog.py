@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
 import pytest
+from export_factory import build_small_study
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMenu, QWidget
@@ -19,9 +19,6 @@ from msct_crf.export import ExportOptions
 from msct_crf.store import Store
 from ui import background
 from ui.export_dialog import ExportDialog, add_export_action
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from test_export import build_small_study  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +92,6 @@ def test_cancel_leaves_no_file(qtbot, study: Store, tmp_path: Path, monkeypatch)
 
         gate.wait(10)
         return data
-
 
     gate = threading.Event()
     monkeypatch.setattr(api, "load_study", slow_load)

@@ -278,7 +278,9 @@ def _parse_partial_date(f: Field, raw: object, units: UnitSystem) -> Parsed:
 def _parse_datetime(f: Field, raw: object, units: UnitSystem) -> Parsed:
     value: datetime | None = None
     if isinstance(raw, datetime):
-        value = raw.replace(tzinfo=None, microsecond=0)
+        # local clinic time; an aware datetime is refused like "10:00+08:00" typed as text,
+        # rather than silently dropping its offset
+        value = raw.replace(microsecond=0) if raw.tzinfo is None else None
     elif isinstance(raw, str) and _DATETIME.match(raw):
         try:
             value = datetime.fromisoformat(raw.replace(" ", "T", 1)).replace(microsecond=0)

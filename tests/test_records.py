@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import shutil
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -997,7 +997,7 @@ def test_frozen_records_are_not_recomputed(store):
 
 
 @settings(
-    max_examples=40,
+    max_examples=60,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -1017,6 +1017,11 @@ def test_arbitrary_input_never_crashes_and_saved_values_are_in_range(store, data
         st.text(max_size=20),
         st.sampled_from(["nan", "1e309", "-1", "0", "2023-02-30", "2023-05-01", "Y", "N", "F"]),
         st.sampled_from(["2023-05-01 10:00", "'; DROP TABLE subject;--", "=cmd()", "１２"]),
+        st.floats(),
+        st.integers(min_value=-(10**30), max_value=10**30),
+        st.dates(),
+        st.datetimes(timezones=st.sampled_from([None, UTC])),
+        st.booleans(),
     )
     values = data.draw(st.dictionaries(st.sampled_from(codes), raw, max_size=6))
     missing = data.draw(

@@ -7,7 +7,7 @@ names the field and what is allowed, and nothing out of the hard range is ever a
 from __future__ import annotations
 
 import math
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -228,6 +228,7 @@ def test_parse_datetime_accepts(raw, expected):
         "2023-01-05 10",
         "1899-12-31 10:00",
         date(2023, 1, 5),
+        datetime(2023, 1, 5, 10, 30, tzinfo=UTC),
         "x" * 10_000,
     ],
 )

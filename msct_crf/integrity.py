@@ -68,6 +68,9 @@ def verify_database(path: str | Path, progress: Callable[[int], None] | None = N
     try:
         current = migrate.current_revision(engine)
         head = migrate.head_revision()
+        if current is None:
+            checks.append(Check("schema", False, "no schema version recorded (empty database)"))
+            return checks
         known = current == head or current in migrate.known_revisions()
         checks.append(
             Check(

@@ -170,3 +170,11 @@ def test_missing_and_damaged_files_raise_database_error(tmp_path, good):
     with pytest.raises(DatabaseError):
         verify_database(truncated)
     assert truncated.read_bytes() == before
+
+
+def test_an_empty_schema_version_is_reported(db):
+    connection = _raw(db)
+    connection.execute("DELETE FROM alembic_version")
+    connection.close()
+    schema = _by_name(verify_database(db))["schema"]
+    assert not schema.ok and "no schema version" in schema.detail

@@ -436,6 +436,14 @@ def save_in_session(
     elif not form_def.repeating:
         row = session.scalars(select(model).where(model.subject_id == subject_row.id)).one_or_none()  # type: ignore[union-attr]
     if form == "VS":
+        if row is not None and parent_id is not None and parent_id != row.infusion_id:
+            return SaveResult(
+                False,
+                record_id=row.id,
+                subject=subject,
+                message=f"These vital signs belong to infusion {row.infusion_id}; they cannot "
+                f"move to infusion {parent_id} (delete them and enter them there)",
+            )
         parent_id = parent_id if parent_id is not None else (row.infusion_id if row else None)
         parent = session.get(Infusion, parent_id) if parent_id is not None else None
         if parent is None or parent.subject_id != subject_row.id:  # type: ignore[union-attr]

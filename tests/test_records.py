@@ -1094,3 +1094,39 @@ def test_moving_consent_or_enrolment_past_other_forms_is_refused(store):
         reason="date corrected",
     )
     assert not late.saved and "DS_NOT_BEFORE_ENROL" in {f.rule for f in late.errors}
+
+
+def test_vital_signs_cannot_move_to_another_infusion(store):
+    subject = enrol(store)
+    first = infuse(store, subject)
+    second = infuse(store, subject, EXSTDTC="2023-01-17 09:00", EXENDTC="2023-01-17 10:00")
+    vs = save_form(
+        store,
+        user=USER,
+        form="VS",
+        subject=subject,
+        parent_id=first,
+        values={"VSTPT": "PRE", "PULSE": "70"},
+    )
+    moved = save_form(
+        store,
+        user=USER,
+        form="VS",
+        subject=subject,
+        record_id=vs.record_id,
+        parent_id=second,
+        values={"PULSE": "72"},
+        reason="x",
+    )
+    assert not moved.saved and "cannot move" in moved.message
+    same = save_form(
+        store,
+        user=USER,
+        form="VS",
+        subject=subject,
+        record_id=vs.record_id,
+        values={"PULSE": "72"},
+        reason="recounted",
+    )
+    assert same.saved
+    assert get_record(store, "VS", vs.record_id).parent_id == first

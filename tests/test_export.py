@@ -774,3 +774,54 @@ def test_unwritable_target_leaves_no_file_and_no_audit_row(
     assert not list(tmp_path.glob("*.xlsx*")) and not list(tmp_path.glob(".*part"))
     assert small.path is not None
     assert _export_rows(small.path) == []
+
+
+# --------------------------------------------------------------------------- roles
+
+
+def test_roles_once_the_study_has_accounts(
+    request: pytest.FixtureRequest,
+    small: Store,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import io
+
+    from argon2 import PasswordHasher
+
+    from msct_crf import security
+    from msct_crf.errors import PermissionDenied
+
+    security.set_hasher_factory(lambda: PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    request.addfinalizer(lambda: security.set_hasher_factory(PasswordHasher))
+    admin_pw, nurse_pw = "Admin-Pass-2026!", "Nurse-Pass-2026!"
+    security.create_admin(small, "admin", "Ada Admin", admin_pw)
+    admin = security.login(small, "admin", admin_pw)
+    security.add_user(
+        small, admin, username="nurse1", full_name="Zhang Min", role="nurse", password=nurse_pw
+    )
+    nurse = security.login(small, "nurse1", nurse_pw)
+    with pytest.raises(PermissionDenied, match="log in"):
+        run_export(small, tmp_path / "anon.xlsx")
+    options = ExportOptions(include_identifying=True)
+    with pytest.raises(PermissionDenied, match="identifying"):
+        export_workbook(small, tmp_path / "n.xlsx", options, user="", actor=nurse)
+    with pytest.raises(PermissionDenied, match="audit"):
+        export_workbook(
+            small, tmp_path / "n.xlsx", ExportOptions(include_audit=True), user="", actor=nurse
+        )
+    assert not list(tmp_path.glob("*.xlsx"))
+    export_workbook(small, tmp_path / "nurse.xlsx", ExportOptions(), user="", actor=nurse)
+    export_workbook(small, tmp_path / "admin.xlsx", options, user="", actor=admin)
+    assert "H-SECRET-0001" in sheet_frame(tmp_path / "admin.xlsx", "Enrolment").to_string()
+    assert small.path is not None
+    assert [u for u, _ in _export_rows(small.path)] == ["nurse1", "admin"]
+    # the CLI logs in (password from standard input, never from the command line)
+    monkeypatch.setattr("sys.stdin", io.StringIO(nurse_pw + "\n"))
+    out = tmp_path / "cli.xlsx"
+    args = ["export", "--db", str(small.path), "--out", str(out), "--user", "nurse1"]
+    assert cli_main([*args, "--password-stdin", "--quiet"]) == 0, capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin", io.StringIO("wrong\n"))
+    assert cli_main([*args, "--password-stdin", "--quiet", "--identifying"]) == 1
+    assert _export_rows(small.path)[-1][0] == "nurse1"

@@ -43,6 +43,7 @@ from msct_crf.dictionary import FORMS
 from msct_crf.dictionary.codelists import SITES
 from msct_crf.errors import UserError
 from msct_crf.export import FORM_ORDER, ExportCancelled, ExportOptions
+from msct_crf.security import Actor, Permission
 from msct_crf.store import Store
 from msct_crf.units import UnitSystem
 from ui import background
@@ -69,9 +70,13 @@ class ExportDialog(QDialog):
         user: str,
         parent: QWidget | None = None,
         *,
-        allow_identifying: bool = False,
+        actor: Actor | None = None,
+        allow_identifying: bool | None = None,
     ) -> None:
         super().__init__(parent)
+        self._actor = actor
+        if allow_identifying is None:  # administrators may export identifying fields
+            allow_identifying = actor is not None and actor.can(Permission.EXPORT_IDENTIFYING)
         self.setObjectName("exportDialog")
         self._store = store
         self._user = user
@@ -331,7 +336,7 @@ class ExportDialog(QDialog):
             self._show_error(str(exc))
             return
         target = self.output_path()
-        store, user = self._store, self._user
+        store, user, actor = self._store, self._user, self._actor
         self._set_running(True)
         self._status.setStyleSheet("")
         self._status.setText(self.tr("Exporting…"))
@@ -346,6 +351,7 @@ class ExportDialog(QDialog):
                 user=user,
                 progress=lambda percent, _message: task.report(percent),
                 cancelled=lambda: task.cancelled,
+                actor=actor,
             )
 
         self._task = background.run_task(
@@ -431,8 +437,11 @@ def add_export_action(
     parent: QWidget,
     store_getter: Callable[[], Store | None],
     user_getter: Callable[[], str],
+    actor_getter: Callable[[], Actor | None] | None = None,
 ) -> QAction:
-    """Add File > Export to Excel… (Ctrl+E) to ``menu``; it opens an ExportDialog."""
+    """Add File > Export to Excel… (Ctrl+E) to ``menu``; it opens an ExportDialog.
+
+    ``actor_getter`` gives the logged-in person once the study has accounts."""
     action = QAction(parent)
     action.setObjectName("actExport")
     action.setText(QCoreApplication.translate("ExportDialog", "Export to Excel…"))
@@ -442,7 +451,8 @@ def add_export_action(
         store = store_getter()
         if store is None:
             return
-        dialog = ExportDialog(store, user_getter(), parent)
+        actor = actor_getter() if actor_getter is not None else None
+        dialog = ExportDialog(store, user_getter(), parent, actor=actor)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
 

@@ -17,9 +17,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from msct_crf import audit
 from msct_crf.store import Store
+
+if TYPE_CHECKING:
+    from msct_crf.security import Actor
 
 from .codebook import REDCAP_COLUMNS, write_redcap_dictionary
 from .csv import write_csv_files
@@ -155,6 +159,26 @@ def _check_target(out_path: Path) -> Path:
     return out_path.resolve()
 
 
+def _authorize(store: Store, actor: Actor | None, user: str, options: ExportOptions) -> str:
+    """Who may export what (msct_crf.security); returns the name for the audit trail."""
+    from msct_crf import security
+
+    if actor is None and (not user or not user.strip()):
+        raise ExportError("user: a user name is required (it goes into the audit trail)")
+    needed = [security.Permission.EXPORT]
+    if options.include_identifying:
+        needed.append(security.Permission.EXPORT_IDENTIFYING)
+    if options.include_audit:
+        needed.append(security.Permission.VIEW_AUDIT)
+    with store.reading() as session:
+        name = user
+        for permission in needed:
+            name = security.authorize(
+                session, actor, permission, user=None if actor is not None else user
+            )
+    return name
+
+
 def _audit_export(
     store: Store,
     user: str,
@@ -187,15 +211,20 @@ def export_workbook(
     csv_dir: Path | str | None = None,
     redcap_path: Path | str | None = None,
     now: Callable[[], dt.datetime] | None = None,
+    actor: Actor | None = None,
 ) -> ExportReport:
     """Write the export workbook (and optionally the CSV files and REDCap dictionary).
 
+    ``actor`` is the logged-in person once the study has accounts (msct_crf.security):
+    exporting needs the export permission, identifying fields the export-identifying one
+    (administrators) and the audit trail sheet the view-audit one. In single-user mode
+    (no administrator account yet) ``user`` alone names who exported.
+
     Raises ExportCancelled when ``cancelled()`` turns true (nothing is left behind),
-    ExportError for bad options or an unwritable target, DatabaseError when the database
-    cannot be read or the audit row cannot be written.
+    ExportError for bad options or an unwritable target, PermissionDenied when the role
+    may not, DatabaseError when the database cannot be read or the audit row written.
     """
-    if not user or not user.strip():
-        raise ExportError("user: a user name is required (it goes into the audit trail)")
+    user = _authorize(store, actor, user, options)
     target = _check_target(Path(out_path))
     started = time.perf_counter()
     steps = _Steps(progress, cancelled)
@@ -327,10 +356,10 @@ def export_csv(
     *,
     user: str,
     redcap_path: Path | str | None = None,
+    actor: Actor | None = None,
 ) -> ExportReport:
     """CSV files (and the REDCap dictionary) without a workbook; audited like any export."""
-    if not user or not user.strip():
-        raise ExportError("user: a user name is required (it goes into the audit trail)")
+    user = _authorize(store, actor, user, options)
     started = time.perf_counter()
     data: StudyData = load_study(store, options, today=dt.date.today())
     files = write_csv_files(data, Path(directory))

@@ -41,6 +41,24 @@ def _flatten(values: list[list[str]] | None, upper: bool = True) -> tuple[str, .
     return tuple(out)
 
 
+def _login(store: Any, args: argparse.Namespace) -> Any:
+    """Once the study has accounts, exporting needs a log-in (password never on the
+    command line: a hidden prompt, or one line of standard input with --password-stdin)."""
+    from msct_crf import security
+    from msct_crf.errors import UserError
+
+    if security.needs_admin(store):
+        return None  # single-user mode: --user names who exported
+    if args.password_stdin:
+        line = sys.stdin.readline()
+        if not line:
+            raise UserError("--password-stdin: no password line on standard input")
+        password = line.rstrip("\r\n")
+    else:
+        password = getpass.getpass(f"Password of {args.user}: ")
+    return security.login(store, args.user, password)
+
+
 def _cmd_export(args: argparse.Namespace) -> int:
     from msct_crf.errors import UserError
     from msct_crf.store import Store
@@ -63,6 +81,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     )
     path = Path(args.db)
     with Store.open_path(path, create=False) as store:
+        actor = _login(store, args)
         quiet = args.quiet or not sys.stderr.isatty()
 
         def progress(percent: int, message: str) -> None:
@@ -78,6 +97,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
                 progress=progress,
                 csv_dir=args.csv_dir,
                 redcap_path=args.redcap,
+                actor=actor,
             )
         finally:
             if not quiet:
@@ -137,5 +157,10 @@ def register(subparsers: Any) -> None:
         "--identifying", action="store_true", help="include identifying fields (hospital number)"
     )
     export.add_argument("--user", default=_default_user(), help="user named in the audit trail")
+    export.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password (study with accounts) from standard input",
+    )
     export.add_argument("-q", "--quiet", action="store_true", help="no progress output")
     export.set_defaults(handler=_cmd_export)

@@ -34,6 +34,9 @@ from msct_crf.records import Record, SaveResult
 from msct_crf.store import Store
 from msct_crf.units import UnitSystem
 from msct_crf.validation import Finding, SubjectContext, validate
+from ui.lifecycle_bar import LifecycleBar
+from ui.queries_panel import mark_queried_fields
+from ui.session import UserSession
 
 from . import prompts
 from .field_editor import ERROR_COLOUR, WARNING_COLOUR, FieldEditor
@@ -65,17 +68,20 @@ class FormPage(QWidget):
     Signals:
         saved(str, int): subject ID and record id after a successful save.
         dirtyChanged(bool): the page gained or lost unsaved changes.
+        lifecycleChanged(str, int): verified, signed, locked, unlocked or a query answered.
     """
 
     saved = Signal(str, int)
     dirtyChanged = Signal(bool)
+    lifecycleChanged = Signal(str, int)
 
     def __init__(
-        self, store: Store, user: str, form_code: str, parent: QWidget | None = None
+        self, store: Store, user: str | UserSession, form_code: str, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self._store = store
-        self._user = user
+        self._session = UserSession.coerce(user)
+        self._user = self._session.user_name
         self._form = get_form(form_code)
         self._language = "en"
         self._units = UnitSystem.SI
@@ -132,6 +138,9 @@ class FormPage(QWidget):
         header.addWidget(self._title)
         header.addWidget(self._record_info, 1)
         header.addWidget(self._units_toggle)
+        self.lifecycle = LifecycleBar(self._store, self._session, self)
+        self.lifecycle.changed.connect(self._lifecycle_changed)
+        self.dirtyChanged.connect(self.lifecycle.set_dirty)
 
         body = QWidget(self)
         body_layout = QVBoxLayout(body)
@@ -209,6 +218,7 @@ class FormPage(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(header)
+        layout.addWidget(self.lifecycle)
         layout.addLayout(middle, 1)
         layout.addLayout(footer)
         chain = [e.focus_widget() for e in self._editors.values()]
@@ -296,6 +306,8 @@ class FormPage(QWidget):
         if self.vital_signs is not None:
             self.vital_signs.set_editable(self._editable)
         self._record_info.setText(self._describe_record())
+        self.lifecycle.set_record(self._subjid, self._form.code, self.record_id())
+        mark_queried_fields(self, self.lifecycle.queries_by_field())
         self._set_status("")
         self._revalidate()
         self._set_dirty(False)
@@ -360,7 +372,8 @@ class FormPage(QWidget):
     def save(self) -> bool:
         """Validate and save; asks to confirm warnings and for a reason when needed."""
         if not self._editable:
-            self._set_status(self.tr("This form cannot be edited here."), True)
+            refusal = self._role_refusal()
+            self._set_status(refusal or self.tr("This form cannot be edited here."), True)
             return False
         if self._form.code != "ENROL" and not self._subjid:
             self._set_status(self.tr("Choose a subject first."), True)
@@ -418,6 +431,7 @@ class FormPage(QWidget):
                 result = records.save_in_session(
                     session,
                     user=self._user,
+                    actor=self._session.actor,
                     form=self._form.code,
                     values=values,
                     subject=self._subjid,
@@ -446,6 +460,7 @@ class FormPage(QWidget):
             result = records.save_in_session(
                 session,
                 user=self._user,
+                actor=self._session.actor,
                 form="VS",
                 values=values,
                 subject=infusion.subject,
@@ -610,7 +625,29 @@ class FormPage(QWidget):
     def _can_edit(self) -> bool:
         if self._form.code != "ENROL" and not self._subjid:
             return False
+        if self._role_refusal():
+            return False
         return self._record is None or self._record.status not in records.FROZEN_STATUSES
+
+    def _role_refusal(self) -> str:
+        """Why the logged-in role may not enter data ("" when it may)."""
+        from msct_crf.security import Permission
+        from ui.session import role_name
+
+        if self._session.can(Permission.ENTER_DATA):
+            return ""
+        return self.tr("Not saved: {user} ({role}) may not enter or change study data.").format(
+            user=self._session.user_name, role=role_name(self._session.role or "")
+        )
+
+    def _lifecycle_changed(self) -> None:
+        """A lifecycle step or a query answer changed the record: show it as stored now."""
+        record_id = self.record_id()
+        if record_id is None:
+            return
+        self.load_record(self._subjid, record_id, self._parent_id)
+        if self._subjid:
+            self.lifecycleChanged.emit(self._subjid, record_id)
 
     def _apply_defaults(self) -> None:
         if self._form.code == "EX" and "EXROUTE" in self._editors:

@@ -21,6 +21,7 @@ from msct_crf.dictionary import form as get_form
 from msct_crf.records import Record
 from msct_crf.store import Store
 from msct_crf.units import UnitSystem
+from ui.session import UserSession
 
 from . import prompts
 from .form_page import FormPage
@@ -48,7 +49,7 @@ class RecordListPage(QWidget):
     changed = Signal()
 
     def __init__(
-        self, store: Store, user: str, form_code: str, parent: QWidget | None = None
+        self, store: Store, user: str | UserSession, form_code: str, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self._store = store
@@ -76,6 +77,7 @@ class RecordListPage(QWidget):
         self._new_button.clicked.connect(self.new_record)
         self.editor = FormPage(store, user, form_code, self)
         self.editor.saved.connect(self._saved)
+        self.editor.lifecycleChanged.connect(self._lifecycle_changed)
         top = QWidget(self)
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
@@ -185,6 +187,10 @@ class RecordListPage(QWidget):
         self.changed.emit()
         if self._form.code == "EX" and needs_linked_ae(self._store, subjid, record_id):
             self._offer_linked_ae(subjid, record_id)
+
+    def _lifecycle_changed(self, _subjid: str, record_id: int) -> None:
+        self.refresh(select=record_id)
+        self.changed.emit()
 
     def _offer_linked_ae(self, subjid: str, infusion_id: int) -> None:
         if not prompts.ask_open_linked_ae(self):

@@ -37,7 +37,13 @@ from msct_crf.dictionary import form as get_form
 from msct_crf.errors import UserError
 from msct_crf.store import Store
 from msct_crf.units import UnitSystem
-from msct_crf.validation import Finding, SubjectContext, parse_value, validate
+from msct_crf.validation import (
+    Finding,
+    SubjectContext,
+    has_control_characters,
+    parse_value,
+    validate,
+)
 
 #: Record statuses, in lifecycle order (DESIGN.md).
 DRAFT, COMPLETE, VERIFIED, SIGNED, LOCKED = "draft", "complete", "verified", "signed", "locked"
@@ -45,6 +51,8 @@ STATUSES = (DRAFT, COMPLETE, VERIFIED, SIGNED, LOCKED)
 FROZEN_STATUSES = frozenset({SIGNED, LOCKED})
 
 Clock = Callable[[], dt.datetime]
+
+BAD_REASON = "The reason contains control or invalid characters; type it as plain text"
 
 
 def utc_now() -> dt.datetime:
@@ -415,6 +423,8 @@ def save_in_session(
     unit_map = {code: units for code in values} if isinstance(units, UnitSystem) else dict(units)
     missing = dict(missing or {})
     reason = (reason or "").strip() or None
+    if reason is not None and has_control_characters(reason):
+        return SaveResult(False, subject=subject, needs_reason=True, message=BAD_REASON)
 
     # -- which subject and which record
     subject_row = _subject_row(session, subject) if subject else None
@@ -774,6 +784,8 @@ def delete_record(
         return SaveResult(False, message=f"The {form_def.label.en} form cannot be deleted")
     if not reason or not reason.strip():
         return SaveResult(False, needs_reason=True, message="Give a reason for the deletion")
+    if has_control_characters(reason):
+        return SaveResult(False, needs_reason=True, message=BAD_REASON)
     model: Any = FORM_MODELS[form]
     with store.session() as session:
         user = security.authorize(session, actor, security.Permission.DELETE_DATA, user=user)

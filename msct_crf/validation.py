@@ -41,7 +41,9 @@ Severity = Literal["error", "warning"]
 MAX_MAGNITUDE = 1e12
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2100, 12, 31)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+# Control characters, line/paragraph separators, and lone surrogates (not encodable as UTF-8,
+# so SQLite could not store them).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 _PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", re.ASCII)
 # What a person may type as a number: plain ASCII decimal notation (full-width digits are
 # folded to ASCII first by NFKC). No "1_000", no hex, no other scripts' digits.
@@ -101,8 +103,8 @@ def parse_value(f: Field, raw: object, units: UnitSystem = UnitSystem.SI) -> Par
                 _error(
                     f,
                     "type",
-                    "contains control characters; type plain text",
-                    "含有控制字符，请输入普通文本",
+                    "contains control characters or invalid characters; type plain text",
+                    "含有控制字符或无效字符，请输入普通文本",
                 ),
             )
     parser = _PARSERS[f.type]
@@ -724,6 +726,11 @@ _RULES = {
     "DS_NOT_BEFORE_ENROL": _ds_not_before_enrol,
     "NOTHING_AFTER_DEATH": _nothing_after_death,
 }
+
+
+def has_control_characters(text: str) -> bool:
+    """True when `text` holds characters no field may store (control, separators, surrogates)."""
+    return _CONTROL.search(text) is not None
 
 
 def errors(findings: list[Finding]) -> list[Finding]:

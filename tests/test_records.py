@@ -1130,3 +1130,25 @@ def test_vital_signs_cannot_move_to_another_infusion(store):
     )
     assert same.saved
     assert get_record(store, "VS", vs.record_id).parent_id == first
+
+
+def test_text_that_sqlite_cannot_store_is_refused_not_crashed(store):
+    result = save_form(
+        store, user=USER, form="ENROL", values={**ENROL, "INITIALS": "A\ud800"}
+    )  # a lone surrogate (e.g. half of an emoji from a broken clipboard)
+    assert not result.saved and result.errors[0].field == "INITIALS"
+    subject = enrol(store)
+    saved = visit(store, subject)
+    for reason in ("typo\ud800", "typo\x00"):
+        bad = save_form(
+            store,
+            user=USER,
+            form="VIS",
+            subject=subject,
+            record_id=saved.record_id,
+            values={"ALT": "50"},
+            reason=reason,
+        )
+        assert not bad.saved and bad.needs_reason and "invalid characters" in bad.message
+        gone = delete_record(store, user=USER, form="VIS", record_id=saved.record_id, reason=reason)
+        assert not gone.saved and "invalid characters" in gone.message

@@ -259,7 +259,7 @@ def test_text_length_and_control_characters():
     assert too_long.value is None and "at most 4 characters" in too_long.finding.message
     huge = parse_value(field("AE", "AETERM"), "x" * 10_000)
     assert huge.value is None and "at most 200 characters (got 10000)" in huge.finding.message
-    for raw in ("a\x00b", "a\x1bb", "a\x7fb", "a\u2028b", "a\x0cb", "\x00"):
+    for raw in ("a\x00b", "a\x1bb", "a\x7fb", "a\u2028b", "a\x0cb", "\x00", "a\ud800b"):
         parsed = parse_value(field("AE", "AETERM"), raw)
         assert parsed.value is None and "control characters" in parsed.finding.message
 

@@ -14,7 +14,8 @@ given screen directly: comma-separated ``key=value`` pairs, e.g.
 - ``new=1``             open a blank enrolment form (new subject);
 - ``tab=KEY``           ENROL, EX, VIS, AE, CM, MH, DS, schedule or trajectory;
 - ``record=first|last`` open the first or last record of a list tab;
-- ``work=0``            hide the today's-work dock;
+- ``scroll=bottom|middle`` scroll the tab's form down (e.g. to the vital signs);
+- ``work=0|wide``       hide the today's-work dock, or give it half the window;
 - ``size=WxH``          window size (default 1440x900).
 """
 
@@ -24,8 +25,8 @@ import os
 import sys
 from collections.abc import Callable
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMainWindow
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QScrollArea
 
 from msct_crf.errors import MsctError
 from msct_crf.store import Store
@@ -72,8 +73,11 @@ def apply_screen(window: MainWindow, screen: dict[str, str]) -> None:
         width, _x, height = screen["size"].partition("x")
         if width.isdigit() and height.isdigit():
             window.resize(int(width), int(height))
-    if screen.get("work") == "0":
-        window.findChild(object, "todaysWorkDock").hide()  # type: ignore[union-attr]
+    dock = window.findChild(QDockWidget, "todaysWorkDock")
+    if dock is not None and screen.get("work") == "0":
+        dock.hide()
+    if dock is not None and screen.get("work") == "wide":
+        window.resizeDocks([dock], [window.width() // 2], Qt.Orientation.Horizontal)
     if screen.get("new") == "1":
         window.new_subject()
         return
@@ -89,6 +93,11 @@ def apply_screen(window: MainWindow, screen: dict[str, str]) -> None:
         ids = page.record_ids() if hasattr(page, "record_ids") else []
         if ids:
             page.open_record(ids[0] if which == "first" else ids[-1])
+    if tab and screen.get("scroll") in ("bottom", "middle"):
+        page = window.workspace.page(tab)
+        for area in page.findChildren(QScrollArea):
+            bar = area.verticalScrollBar()
+            bar.setValue(bar.maximum() if screen["scroll"] == "bottom" else bar.maximum() // 2)
 
 
 def _run_start_dialog(error: str | None) -> tuple[Store, str] | None:

@@ -43,10 +43,9 @@ SUBJECT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 class WorkColumn(enum.IntEnum):
     SUBJECT = 0
-    INITIALS = 1
-    VISIT = 2
-    WINDOW = 3
-    STATE = 4
+    VISIT = 1
+    WINDOW = 2
+    STATE = 3
 
 
 class TodaysWorkModel(QAbstractTableModel):
@@ -95,7 +94,6 @@ class TodaysWorkModel(QAbstractTableModel):
             return None
         titles = (
             self.tr("Subject"),
-            self.tr("Initials"),
             self.tr("Visit"),
             self.tr("Window"),
             self.tr("State"),
@@ -110,20 +108,29 @@ class TodaysWorkModel(QAbstractTableModel):
         column = WorkColumn(index.column())
         if role == Qt.ItemDataRole.DisplayRole:
             if column == WorkColumn.SUBJECT:
-                return item.subject
-            if column == WorkColumn.INITIALS:
-                return self._initials.get(item.subject, "")
+                return f"{item.subject} {self._initials.get(item.subject, '')}".rstrip()
             if column == WorkColumn.VISIT:
                 return sv.visit.label.get(labels.dictionary_language())
             if column == WorkColumn.WINDOW:
-                return f"{labels.date_text(sv.window_start)} – {labels.date_text(sv.window_end)}"
+                start, end = sv.window_start, sv.window_end
+                if start is None or end is None:
+                    return ""
+                return f"{start:%m-%d} – {end:%m-%d}"
             if sv.state is VisitState.OVERDUE and sv.window_end is not None:
                 late = (self._today - sv.window_end).days
-                return self.tr("overdue, %n day(s) late", "", late)
+                return self.tr("%n day(s) late", "", late)
             if sv.window_end is not None:
                 left = (sv.window_end - self._today).days
-                return self.tr("due, %n day(s) left", "", left)
+                return self.tr("%n day(s) left", "", left)
             return labels.state_label(sv.state)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.tr("{visit} of {subject}: window {start} to {end} ({state})").format(
+                visit=sv.visit.label.get(labels.dictionary_language()),
+                subject=item.subject,
+                start=labels.date_text(sv.window_start),
+                end=labels.date_text(sv.window_end),
+                state=labels.state_label(sv.state),
+            )
         if role == Qt.ItemDataRole.BackgroundRole:
             return labels.STATE_COLOURS.get(sv.state)
         if role == SUBJECT_ROLE:

@@ -196,8 +196,11 @@ class TrajectoryChart(QWidget):
         )
         y_axis = QValueAxis()
         y_axis.setRange(y_low, y_high)
-        y_axis.setLabelFormat("%.0f" if y_high - y_low > 10 else "%.1f")
         y_axis.setTickCount(5)
+        y_axis.applyNiceNumbers()  # round tick values (MELD 10, 12, 14 rather than 9.6, 10.5)
+        y_low, y_high = y_axis.min(), y_axis.max()
+        whole = all(float(v).is_integer() for v in values)
+        y_axis.setLabelFormat("%.0f" if whole or y_high - y_low >= 8 else "%.1f")
         chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
 

@@ -42,26 +42,26 @@
 <context>
     <name>TodaysWorkModel</name>
     <message numerus="yes">
-        <location filename="../../ui/todays_work.py" line="122" />
-        <source>overdue, %n day(s) late</source>
+        <location filename="../../ui/todays_work.py" line="121" />
+        <source>%n day(s) late</source>
         <translation>
-            <numerusform>overdue, %n day late</numerusform>
-            <numerusform>overdue, %n days late</numerusform>
+            <numerusform>%n day late</numerusform>
+            <numerusform>%n days late</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/todays_work.py" line="125" />
-        <source>due, %n day(s) left</source>
+        <location filename="../../ui/todays_work.py" line="124" />
+        <source>%n day(s) left</source>
         <translation>
-            <numerusform>due, %n day left</numerusform>
-            <numerusform>due, %n days left</numerusform>
+            <numerusform>%n day left</numerusform>
+            <numerusform>%n days left</numerusform>
         </translation>
     </message>
 </context>
 <context>
     <name>TodaysWorkView</name>
     <message numerus="yes">
-        <location filename="../../ui/todays_work.py" line="186" />
+        <location filename="../../ui/todays_work.py" line="193" />
         <source>%n overdue</source>
         <translation>
             <numerusform>%n overdue</numerusform>
@@ -69,7 +69,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/todays_work.py" line="186" />
+        <location filename="../../ui/todays_work.py" line="193" />
         <source>%n due</source>
         <translation>
             <numerusform>%n due</numerusform>

@@ -1006,56 +1006,56 @@
 <context>
     <name>TodaysWorkModel</name>
     <message>
-        <location filename="../../ui/todays_work.py" line="97" />
+        <location filename="../../ui/todays_work.py" line="96" />
         <source>Subject</source>
         <extracomment>Custom role: the subject ID of the line.</extracomment>
         <translation>受试者</translation>
     </message>
     <message>
-        <location filename="../../ui/todays_work.py" line="98" />
-        <source>Initials</source>
-        <translation>姓名缩写</translation>
-    </message>
-    <message>
-        <location filename="../../ui/todays_work.py" line="99" />
+        <location filename="../../ui/todays_work.py" line="97" />
         <source>Visit</source>
         <translation>访视</translation>
     </message>
     <message>
-        <location filename="../../ui/todays_work.py" line="100" />
+        <location filename="../../ui/todays_work.py" line="98" />
         <source>Window</source>
         <translation>窗口期</translation>
     </message>
     <message>
-        <location filename="../../ui/todays_work.py" line="101" />
+        <location filename="../../ui/todays_work.py" line="99" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/todays_work.py" line="122" />
-        <source>overdue, %n day(s) late</source>
+        <location filename="../../ui/todays_work.py" line="121" />
+        <source>%n day(s) late</source>
         <translation><numerusform>逾期 %n 天</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/todays_work.py" line="125" />
-        <source>due, %n day(s) left</source>
-        <translation><numerusform>到期，剩余 %n 天</numerusform></translation>
+        <location filename="../../ui/todays_work.py" line="124" />
+        <source>%n day(s) left</source>
+        <translation><numerusform>剩余 %n 天</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../ui/todays_work.py" line="127" />
+        <source>{visit} of {subject}: window {start} to {end} ({state})</source>
+        <translation>{subject} 的{visit}：窗口期 {start} 至 {end}（{state}）</translation>
     </message>
 </context>
 <context>
     <name>TodaysWorkView</name>
     <message>
-        <location filename="../../ui/todays_work.py" line="183" />
+        <location filename="../../ui/todays_work.py" line="190" />
         <source>Nothing due today.</source>
         <translation>今天没有到期的访视。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/todays_work.py" line="186" />
+        <location filename="../../ui/todays_work.py" line="193" />
         <source>%n overdue</source>
         <translation><numerusform>%n 项逾期</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/todays_work.py" line="186" />
+        <location filename="../../ui/todays_work.py" line="193" />
         <source>%n due</source>
         <translation><numerusform>%n 项到期</numerusform></translation>
     </message>

@@ -64,9 +64,12 @@ def test_todays_work_lists_overdue_first(
     model = view.model
     assert model.rowCount() == 3
     first = [model.index(0, c).data() for c in range(model.columnCount())]
-    assert first == ["GZH-001", "OD", "Month 1", "2026-09-24 – 2026-10-08", "overdue, 48 days late"]
+    assert first == ["GZH-001 OD", "Month 1", "09-24 – 10-08", "48 days late"]
+    assert "2026-09-24 to 2026-10-08 (overdue)" in model.index(0, 1).data(
+        Qt.ItemDataRole.ToolTipRole
+    )
     assert model.index(0, 0).data(Qt.ItemDataRole.BackgroundRole) == labels.OVERDUE_ROW
-    due = [model.index(r, 0).data() for r in range(1, 3)]
+    due = [model.index(r, 0).data().split()[0] for r in range(1, 3)]
     assert small_study.due in due
     assert view.findChild(object, "todaysWorkSummary").text() == "1 overdue · 2 due"
 

@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (pytest fixtures imported from trust_fixtures)
 """The lifecycle bar on a form: status, signature and the steps each role may take."""
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def refusal(widget: FormPage) -> QMessageBox:
 
 def test_monitor_verifies_but_cannot_save(
     qtbot: QtBot, store: Store, visit: SimpleNamespace
-) -> None:  # noqa: F811
+) -> None:
     page = page_for(qtbot, store, visit, "monitor")
     assert label(page, "statusLabel").property("status") == "complete"
     verify = button(page, "verifyButton")
@@ -64,7 +65,7 @@ def test_monitor_verifies_but_cannot_save(
     assert not button(page, "signButton").isEnabled()  # monitors do not sign
 
 
-def test_nurse_cannot_sign(qtbot: QtBot, store: Store, visit: SimpleNamespace) -> None:  # noqa: F811
+def test_nurse_cannot_sign(qtbot: QtBot, store: Store, visit: SimpleNamespace) -> None:
     lifecycle.verify_record(store, visit.monitor, "VIS", visit.id)
     page = page_for(qtbot, store, visit, "nurse")
     sign = button(page, "signButton")
@@ -78,7 +79,7 @@ def test_pi_signs_locks_and_unlock_voids(
     qtbot: QtBot,
     store: Store,
     visit: SimpleNamespace,
-    monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     lifecycle.verify_record(store, visit.monitor, "VIS", visit.id)
     page = page_for(qtbot, store, visit, "pi")
@@ -125,7 +126,7 @@ def test_wrong_password_is_refused_with_a_message(
     qtbot: QtBot,
     store: Store,
     visit: SimpleNamespace,
-    monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     lifecycle.verify_record(store, visit.monitor, "VIS", visit.id)
     page = page_for(qtbot, store, visit, "pi")
@@ -136,7 +137,7 @@ def test_wrong_password_is_refused_with_a_message(
     refusal(page).close()
 
 
-def test_buttons_wait_for_unsaved_input(qtbot: QtBot, store: Store, visit: SimpleNamespace) -> None:  # noqa: F811
+def test_buttons_wait_for_unsaved_input(qtbot: QtBot, store: Store, visit: SimpleNamespace) -> None:
     page = page_for(qtbot, store, visit, "pi")
     unlocked_actions = button(page, "queriesButton")
     assert unlocked_actions.isEnabled()

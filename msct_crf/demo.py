@@ -43,7 +43,7 @@ MONTH = {"BASELINE": 0, "M1": 1, "M3": 3, "M6": 6, "M12": 12, "M18": 18, "M24": 
 
 # Share of the full treatment effect reached at each month (survivors' mean trajectory).
 _TBIL_EFFECT = {1: 0.3, 3: 0.6, 6: 1.0, 12: 1.0, 18: 0.8, 24: 0.6}
-_ALB_GAIN = {1: 0.5, 3: 1.2, 6: 2.0, 12: 2.4, 18: 2.8, 24: 3.4}  # g/L
+_ALB_GAIN = {1: 0.2, 3: 0.4, 6: 0.6, 12: 0.9, 18: 1.8, 24: 3.2}  # g/L
 _PT_EFFECT = {1: 0.3, 3: 0.7, 6: 1.0, 12: 0.6, 18: 0.4, 24: 0.4}
 _ALT_EFFECT = {1: 0.08, 3: 0.12, 6: 0.2, 12: 0.2, 18: 0.16, 24: 0.16}
 
@@ -257,7 +257,7 @@ def _labs(
         creat = base["CREAT"]
     else:
         tbil = base["TBIL"] * math.exp(-0.28 * r * _TBIL_EFFECT[month] + rng.gauss(0, 0.15))
-        alb = base["ALB"] + _ALB_GAIN[month] * r + rng.gauss(0, 1.5)
+        alb = base["ALB"] + _ALB_GAIN[month] * r + rng.gauss(0, 2.4)
         pt = base["PT"] - 0.9 * r * _PT_EFFECT[month] + rng.gauss(0, 0.6)
         alt = base["ALT"] * max(0.35, 1 - _ALT_EFFECT[month] * max(r, 0) + rng.gauss(0, 0.3))
         creat = base["CREAT"] * math.exp(rng.gauss(0, 0.07))

@@ -3,8 +3,6 @@ fail loudly unless a test answers them (so no modal box can hang a headless run)
 
 from __future__ import annotations
 
-import ctypes
-import sys
 from collections.abc import Callable
 
 import pytest
@@ -12,21 +10,6 @@ import pytest
 from msct_crf import records
 from msct_crf.store import Store
 from ui.forms import prompts
-
-
-def _keep_singletons_alive() -> None:
-    """PySide6 6.12.0 on CPython 3.11 drops one reference to None on every call of a method
-    returning void (QLabel.setText, setStyleSheet, ...) and to True/False on every
-    Signal.emit: after a few thousand calls the count reaches zero and the interpreter aborts
-    ("none_dealloc" / "bool_dealloc"). PySide6 6.11.3 does not do this, and these objects are
-    immortal from Python 3.12. Until the dependency is pinned below 6.12, give them a
-    reference count no test run can exhaust (ob_refcnt is the first field of PyObject)."""
-    if sys.version_info < (3, 12) and sys.implementation.name == "cpython":
-        for singleton in (None, True, False):
-            ctypes.c_ssize_t.from_address(id(singleton)).value += 1 << 40
-
-
-_keep_singletons_alive()
 
 SUBJECT_VALUES = {
     "SITEID": "GZH",

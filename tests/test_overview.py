@@ -128,3 +128,19 @@ def test_load_uses_a_fixed_number_of_queries(
 def test_empty_study(store: Store) -> None:
     loaded = overview.load_overview(store, TODAY)
     assert loaded.rows == [] and loaded.work == []
+
+
+def test_rows_without_possible_work_match_the_full_schedule(
+    store: Store, study: SmallStudy
+) -> None:
+    """The list skips the schedule of finished and not-yet-infused subjects; the rows must be
+    the same as with the full schedule."""
+    from msct_crf.overview import _Facts, _gather, _row, _schedule_of
+
+    with store.reading() as session:
+        subjects, facts = _gather(session, None)
+    quick = _rows(store)
+    for subject in subjects:
+        item = facts.get(subject.id) or _Facts([], [], [])
+        full = _row(subject, item, _schedule_of(item, TODAY))
+        assert quick[subject.subjid] == full, subject.subjid

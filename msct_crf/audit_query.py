@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from msct_crf import security
 from msct_crf.db.audit_table import AuditEntry
 from msct_crf.dictionary import FORMS
 from msct_crf.errors import UserError
@@ -76,12 +77,16 @@ def history(
     user: str | None = None,
     action: str | None = None,
     limit: int | None = None,
+    actor: security.Actor | None = None,
 ) -> list[AuditRow]:
     """Audit rows matching every filter given, newest first.
 
     ``subject`` is the subject ID (e.g. "GZH-001"); ``table`` a table name or ``form`` a form
     code (give one); ``record_id`` the record's id within that table; ``field`` the field
     code; ``limit`` the most recent N rows (None: up to :data:`MAX_ROWS`).
+
+    Once the study has accounts, ``actor`` must be logged in with a role that may view the
+    audit trail (administrator, PI, monitor); single-user databases need none.
     """
     if table is not None and form is not None:
         raise UserError("Filter by table or by form, not both")
@@ -105,6 +110,8 @@ def history(
         stmt = stmt.where(AuditEntry.action == action)
     stmt = stmt.order_by(AuditEntry.id.desc()).limit(count)
     with store.reading() as session:
+        if actor is not None or security.accounts_enabled(session):
+            security.authorize(session, actor, security.Permission.VIEW_AUDIT)
         return [
             AuditRow(
                 id=row.id,

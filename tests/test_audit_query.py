@@ -74,3 +74,26 @@ def test_bad_filters_are_refused(store: Store) -> None:
         audit_query.history(store, form="VIS", table="visit")
     with pytest.raises(UserError, match="positive"):
         audit_query.history(store, limit=0)
+
+
+def test_accounts_restrict_who_reads_the_trail(store: Store) -> None:
+    from argon2 import PasswordHasher
+
+    from msct_crf import security
+    from msct_crf.errors import PermissionDenied
+
+    security.set_hasher_factory(lambda: PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    try:
+        security.create_admin(store, "admin", "Ada Admin", "admin-pass-1")
+        admin = security.login(store, "admin", "admin-pass-1")
+        security.add_user(
+            store, admin, username="n1", full_name="N One", role="nurse", password="nurse-pass-1"
+        )
+        nurse = security.login(store, "n1", "nurse-pass-1")
+        with pytest.raises(PermissionDenied, match="log in"):
+            audit_query.history(store)
+        with pytest.raises(PermissionDenied, match="may not view the audit trail"):
+            audit_query.history(store, actor=nurse)
+        assert {r.action for r in audit_query.history(store, actor=admin)} >= {"account", "login"}
+    finally:
+        security.set_hasher_factory(PasswordHasher)

@@ -17,7 +17,15 @@ from msct_crf.security import ROLES, Actor, Permission
 
 #: Permissions a single-user (legacy, no accounts) session has: data entry only. Lifecycle
 #: steps and queries need a real account (the core refuses them without an Actor).
-SINGLE_USER_PERMISSIONS = frozenset({Permission.READ, Permission.ENTER_DATA, Permission.EXPORT})
+SINGLE_USER_PERMISSIONS = frozenset(
+    {
+        Permission.READ,
+        Permission.ENTER_DATA,
+        Permission.DELETE_DATA,
+        Permission.EXPORT,
+        Permission.VIEW_AUDIT,
+    }
+)
 
 
 def _tr(text: str) -> str:

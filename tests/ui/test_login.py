@@ -1,0 +1,169 @@
+# ruff: noqa: F811  (pytest fixtures imported from trust_fixtures)
+"""The login dialog: logging in, wrong passwords and the lockout after five, and the first
+run of a database without accounts (create the administrator or go on in single-user mode).
+Also the account dialogs: own password, user management, idle-lock time."""
+
+from __future__ import annotations
+
+import pytest
+from pytestqt.qtbot import QtBot
+from trust_fixtures import ADMIN_PW, NURSE_PW, accounts, fast_hasher  # noqa: F401
+
+from msct_crf import audit_query, security
+from msct_crf.store import Store
+from ui import account_dialogs
+from ui.account_dialogs import ChangePasswordDialog, IdleLockDialog, UserManagementDialog
+from ui.login_dialog import LoginDialog, session_for_store
+from ui.session import UserSession
+
+
+def dialog_for(qtbot: QtBot, store: Store, hint: str = "") -> LoginDialog:
+    dialog = LoginDialog(store, hint)
+    qtbot.addWidget(dialog)
+    return dialog
+
+
+def test_login_success(qtbot: QtBot, store: Store, accounts: dict) -> None:
+    dialog = dialog_for(qtbot, store, "nurse1")
+    assert not dialog.first_run
+    assert dialog.user.text() == "nurse1"
+    dialog.password.setText(NURSE_PW)
+    with qtbot.waitSignal(dialog.accepted):
+        dialog.login_button.click()
+    assert dialog.session is not None
+    assert dialog.session.user_name == "nurse1" and dialog.session.role == "nurse"
+    assert dialog.session.actor is not None
+
+
+def test_wrong_password_then_lockout_after_five(qtbot: QtBot, store: Store, accounts: dict) -> None:
+    dialog = dialog_for(qtbot, store, "nurse1")
+    for attempt in range(1, 6):
+        dialog.password.setText(f"wrong-{attempt}")
+        assert not dialog.try_login()
+        assert dialog.password.text() == ""  # cleared for the next try
+        if attempt < 5:
+            assert dialog.error_text() == "Wrong user name or password"
+    assert "locked" in dialog.error_text() and "administrator" in dialog.error_text()
+    dialog.password.setText(NURSE_PW)  # the right one no longer helps
+    assert not dialog.try_login()
+    assert "locked" in dialog.error_text()
+    assert dialog.session is None and dialog.result() == 0
+    assert security.get_user(store, "nurse1").locked  # type: ignore[union-attr]
+
+
+def test_first_run_creates_the_administrator(qtbot: QtBot, store: Store) -> None:
+    dialog = dialog_for(qtbot, store, "chen")
+    assert dialog.first_run
+    assert dialog.single_user.text() == "chen"
+    dialog.admin_user.setText("admin")
+    dialog.admin_name.setText("Ada Admin")
+    dialog.admin_password.setText(ADMIN_PW)
+    dialog.admin_repeat.setText("something-else")
+    assert not dialog.try_create_admin()
+    assert "differ" in dialog.error_text()
+    assert security.needs_admin(store)
+    dialog.admin_repeat.setText(ADMIN_PW)
+    with qtbot.waitSignal(dialog.accepted):
+        dialog.create_button.click()
+    assert dialog.session is not None and dialog.session.role == "admin"
+    assert not security.needs_admin(store)
+
+
+def test_first_run_rejects_a_short_password(qtbot: QtBot, store: Store) -> None:
+    dialog = dialog_for(qtbot, store)
+    dialog.admin_name.setText("Ada Admin")
+    dialog.admin_password.setText("short")
+    dialog.admin_repeat.setText("short")
+    assert not dialog.try_create_admin()
+    assert "at least 8 characters" in dialog.error_text()
+    assert security.needs_admin(store)
+
+
+def test_first_run_single_user_mode(qtbot: QtBot, store: Store) -> None:
+    dialog = dialog_for(qtbot, store)
+    assert not dialog.continue_single_user()
+    assert "name" in dialog.error_text()
+    dialog.single_user.setText("  Chen   Li ")
+    with qtbot.waitSignal(dialog.accepted):
+        dialog.single_button.click()
+    assert dialog.session is not None
+    assert (dialog.session.user_name, dialog.session.actor) == ("Chen Li", None)
+    assert security.needs_admin(store)  # still no accounts
+
+
+def test_session_for_a_database_without_accounts_needs_no_dialog(store: Store) -> None:
+    session = session_for_store(store, "nurse", offer_first_run=False)
+    assert session is not None and session.user_name == "nurse" and not session.has_account
+
+
+def test_change_own_password(qtbot: QtBot, store: Store, accounts: dict) -> None:
+    session = UserSession("", accounts["nurse"])
+    dialog = ChangePasswordDialog(store, session)
+    qtbot.addWidget(dialog)
+    dialog.current.setText("not-it-at-all")
+    dialog.new.setText("new-nurse-pass")
+    dialog.repeat.setText("new-nurse-pass")
+    assert not dialog.try_change()
+    assert "current password is wrong" in dialog.error.text()
+    dialog.current.setText(NURSE_PW)
+    assert dialog.try_change()
+    assert security.login(store, "nurse1", "new-nurse-pass").username == "nurse1"
+
+
+def test_user_management(
+    qtbot: QtBot, store: Store, accounts: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    admin = UserSession("", accounts["admin"])
+    dialog = UserManagementDialog(store, admin)
+    qtbot.addWidget(dialog)
+    assert [u.username for u in dialog.users()] == ["admin", "liwei", "mon1", "nurse1"]
+    monkeypatch.setattr(
+        account_dialogs,
+        "ask_new_user",
+        lambda _p: {
+            "username": "wang",
+            "full_name": "Wang Fang",
+            "role": "nurse",
+            "password": "wang-pass-1",
+        },
+    )
+    dialog.buttons["add"].click()
+    assert "Added wang" in dialog.message.text()
+    assert dialog.selected() is not None and dialog.selected().username == "wang"  # type: ignore[union-attr]
+    monkeypatch.setattr(account_dialogs, "ask_role", lambda *_a: "monitor")
+    dialog.buttons["role"].click()
+    assert security.get_user(store, "wang").role == "monitor"  # type: ignore[union-attr]
+    monkeypatch.setattr(account_dialogs, "ask_account_reason", lambda *_a: "left the site")
+    dialog.buttons["lock"].click()
+    assert security.get_user(store, "wang").locked  # type: ignore[union-attr]
+    assert not dialog.buttons["lock"].isEnabled() and dialog.buttons["unlock"].isEnabled()
+    dialog.buttons["unlock"].click()
+    assert not security.get_user(store, "wang").locked  # type: ignore[union-attr]
+    monkeypatch.setattr(account_dialogs, "ask_new_password", lambda *_a: "reset-pass-9")
+    dialog.buttons["reset"].click()
+    assert security.login(store, "wang", "reset-pass-9").role == "monitor"
+    # refused by the core: the last administrator cannot be locked
+    assert dialog.select("admin")
+    dialog.buttons["lock"].click()
+    assert "last usable administrator" in dialog.message.text()
+    actions = {
+        r.action for r in audit_query.history(store, table="app_user", actor=accounts["admin"])
+    }
+    assert "account" in actions
+    # a nurse is refused by the core, shown in the dialog
+    nurse_view = UserManagementDialog(store, UserSession("", accounts["nurse"]))
+    qtbot.addWidget(nurse_view)
+    nurse_view.buttons["add"].click()
+    assert "may not manage user accounts" in nurse_view.message.text()
+
+
+def test_idle_lock_minutes(qtbot: QtBot, store: Store, accounts: dict) -> None:
+    dialog = IdleLockDialog(store, UserSession("", accounts["admin"]))
+    qtbot.addWidget(dialog)
+    assert dialog.minutes.value() == security.DEFAULT_IDLE_LOCK_MINUTES
+    dialog.minutes.setValue(5)
+    assert dialog.try_save()
+    assert security.idle_lock_minutes(store) == 5
+    nurse = IdleLockDialog(store, UserSession("", accounts["nurse"]))
+    qtbot.addWidget(nurse)
+    assert not nurse.minutes.isEnabled()

@@ -73,7 +73,9 @@ class PatientListView(QWidget):
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(Column.SUBJID, Qt.SortOrder.AscendingOrder)
         self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        rows = self.table.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no per-row measuring
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -93,12 +95,8 @@ class PatientListView(QWidget):
         focus.activated.connect(self.focus_search)
 
         self.model.modelReset.connect(self._update_count)
-        self.model.dataChanged.connect(self._update_count)
         self.model.rowsInserted.connect(self._update_count)
-        self.proxy.layoutChanged.connect(self._update_count)
-        self.proxy.rowsInserted.connect(self._update_count)
-        self.proxy.rowsRemoved.connect(self._update_count)
-        self.proxy.modelReset.connect(self._update_count)
+        self.model.dataChanged.connect(self._update_count)
         self.retranslate()
 
     # ------------------------------------------------------------------ public

@@ -1,0 +1,110 @@
+"""Process start to a usable main window, against a bare PySide6 QMainWindow.
+
+Each sample is a fresh Python process (offscreen Qt) that prints, when its window has been
+shown and painted, the seconds since the process started (measured from the parent, from
+spawn to that line). The app child builds `ui.app.create_main_window` on a copy of the demo
+study and waits until the patient list is filled (overviewLoaded) and painted; the floor
+child imports PySide6.QtWidgets and shows an empty QMainWindow the same way. The two are
+interleaved so both see the same machine load. Prints medians and the ratio; asserts nothing.
+
+    uv run python benchmarks/bench_ui_startup.py [--n 7] [--db demo.db]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+APP_CHILD = r"""
+import sys
+sys.path.insert(0, {root!r})
+from PySide6.QtWidgets import QApplication
+from ui.app import create_main_window
+from msct_crf.db.engine import sqlite_url
+app = QApplication([])
+window = create_main_window(sqlite_url({db!r}), "bench")
+def ready():
+    window.repaint()
+    app.processEvents()
+    print("ready", window.patients.model.rowCount(), flush=True)
+    app.quit()
+window.overviewLoaded.connect(ready)
+window.show()
+app.exec()
+"""
+
+FLOOR_CHILD = r"""
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication([])
+window = QMainWindow()
+window.resize(1280, 800)
+def ready():
+    window.repaint()
+    app.processEvents()
+    print("ready", flush=True)
+    app.quit()
+window.show()
+QTimer.singleShot(0, ready)
+app.exec()
+"""
+
+
+def _run(code: str, env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    elapsed = time.perf_counter() - start
+    proc.wait(timeout=60)
+    if not line.startswith(b"ready"):
+        raise SystemExit(f"child failed: {line!r}")
+    return elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=7)
+    parser.add_argument("--db", help="study to open (default: a fresh demo study)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "study.db"
+        if args.db:
+            shutil.copy(args.db, db)
+        else:
+            from msct_crf.demo import create_demo
+
+            create_demo(db)
+        env = dict(
+            os.environ,
+            QT_QPA_PLATFORM="offscreen",
+            MSCT_CRF_SETTINGS=str(Path(tmp) / "settings.ini"),
+        )
+        app_code = APP_CHILD.format(root=str(ROOT), db=str(db))
+        _run(app_code, env)  # warm the file cache and .pyc files once
+        _run(FLOOR_CHILD, env)
+        app_times, floor_times = [], []
+        for _ in range(args.n):
+            app_times.append(_run(app_code, env))
+            floor_times.append(_run(FLOOR_CHILD, env))
+    app_median, floor_median = statistics.median(app_times), statistics.median(floor_times)
+    print(f"startup to a usable window, {args.n} runs each (medians, offscreen)")
+    print(f"  app  (demo study, list filled and painted) {app_median * 1000:8.0f} ms")
+    print(f"  floor (bare QMainWindow shown and painted) {floor_median * 1000:8.0f} ms")
+    print(f"  ratio {app_median / floor_median:.1f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

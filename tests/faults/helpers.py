@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 import os
 import queue
 import random
+import re
 import shutil
 import signal
 import sqlite3
@@ -171,6 +173,7 @@ class KillReport:
     lost: list[str] = field(default_factory=list)  # acknowledged saves not found as acked
     problems: list[str] = field(default_factory=list)  # integrity / fk / audit chain failures
     unacked_committed: int = 0  # saves that committed although the kill came before the ACK
+    mid_save: int = 0  # kills that landed between a TRY and its ACK (inside a save)
 
 
 class _Lines:
@@ -242,6 +245,7 @@ def run_kills(path: Path, subjid: str, kills: int, seed: int, max_delay: float =
                     report.acked_saves += 1
                 elif parts[0] in ("REFUSED", "ERROR"):
                     raise AssertionError(f"cycle {cycle}: {line}")
+            report.mid_save += bool(pending)
             report.problems += [f"cycle {cycle}: {p}" for p in database_problems(path)]
             stored = stored_visits(path)
             for record_id, digest in list(acked.items()):
@@ -635,3 +639,435 @@ def run_corruptions(folder: Path, copies: int, seed: int) -> CorruptionReport:
         if target.read_bytes() != before or (wal.exists() and wal.stat().st_size > 0):
             report.written.append(what)
     return report
+
+
+# --------------------------------------------------------------------------- bad inputs
+#
+# What "bad" means, per field type, decided here independently of msct_crf.validation.
+# Every string is first NFKC-normalised and stripped (full-width digits from a Chinese IME
+# are digits); a blank is "no value", never bad.
+#   TEXT         bad: a control character (Unicode Cc except tab, newline and carriage return;
+#                U+2028/U+2029), or longer than the field's max_length. Anything else is
+#                legitimately valid text - SQL-like or formula-like text included - and must
+#                be stored exactly as typed (after NFKC and stripping).
+#   INTEGER      bad: not an ASCII decimal number ([+-]digits[.digits][e[+-]digits]), NaN or
+#                infinite, magnitude over 1e12, not whole, or (at save) outside the hard range.
+#   FLOAT        as INTEGER, whole not required.
+#   DATE         bad: not YYYY-MM-DD in ASCII digits, not a real calendar date, or outside
+#                1900-01-01..2100-12-31.
+#   PARTIAL_DATE bad: not YYYY, YYYY-MM or YYYY-MM-DD in ASCII digits, not real, or a year
+#                outside 1900..2100.
+#   DATETIME     bad: not YYYY-MM-DD HH:MM (T allowed, optional :SS[.ffffff]) in ASCII
+#                digits, not real, with a time zone, or outside the date range.
+#   CODE         bad: not exactly one of the code list's codes.
+# Python objects (NaN, inf, 10**400, Decimal('NaN'), True) are also given to number fields.
+
+HOSTILE_STRINGS = [
+    "",
+    "   ",
+    "NaN",
+    "nan",
+    "-inf",
+    "+Infinity",
+    "1e308",
+    "1e309",
+    "-1e309",
+    "9" * 400,
+    "1e-400",
+    "0x1A",
+    "1_000",
+    "1,5",
+    "\u0661\u0662\u0663",  # Arabic-Indic digits
+    "\uff11\uff12\uff13",  # full-width digits
+    "12\x00",
+    "\x1b[31m12",
+    "\u202e12",
+    "12\u200b",
+    "1\n2",
+    "'; DROP TABLE subject; --",
+    "1; DELETE FROM audit_log",
+    "1 OR 1=1",
+    "=1+1",
+    '=HYPERLINK("http://example.invalid","x")',
+    "+cmd|' /C calc'!A0",
+    "@SUM(A1)",
+    "-2+3",
+    "x" * 10_000,
+    "\u4e2d" * 10_000,
+    "2024-02-30",
+    "2023-02-29",
+    "2024-02-29",
+    "2023-13-01",
+    "2023-00-10",
+    "0000-01-01",
+    "9999-12-31",
+    "1899-12-31",
+    "2101-01-01",
+    "2024-1-1",
+    "2024/01/01",
+    "20240101",
+    "2024-W01-1",
+    "2024-01-01T25:00",
+    "2024-01-01 10:00+08:00",
+    "2024-01-01 10:60",
+    "2024-01-01 10:00:00.1234567",
+    "2024-01-01 10:00",
+    "2024-01-01T10:00:59",
+    "Y",
+    "y",
+    "N ",
+    " F",
+    "NULL",
+    "None",
+    "True",
+    "-0",
+    "+5",
+    ".5",
+    "5.",
+    "1e2",
+    "12.0",
+    "12.5",
+    "-12",
+    "\U0001f600",
+    "e\u0301",
+]
+
+_ALPHABET = (
+    "0123456789" * 4
+    + ".-+eE :T/_,"
+    + "abcxyzNnIiFfYy"
+    + "\uff10\uff15\u0661\u0969\u4e2d\u6587\u00e9\U0001f600\u0301"
+    + "\x00\x07\x1b\x7f\x85\u2028\u200b\u202e\ufeff\t\n"
+    + "'\";=@|%\\"
+)
+
+
+def _random_number_text(rng: random.Random) -> str:
+    magnitude = 10 ** rng.randint(-8, 16)
+    value = rng.uniform(-1, 1) * magnitude
+    form = rng.randrange(6)
+    if form == 0:
+        return repr(value)
+    if form == 1:
+        return f"{value:.{rng.randint(0, 6)}f}"
+    if form == 2:
+        return f"{value:e}"
+    if form == 3:
+        return str(int(value))
+    if form == 4:
+        return f"{rng.randint(0, 400)}"
+    return f"{rng.choice(['', '+', '-', ' '])}{rng.randint(0, 999)}.{rng.randint(0, 99)}"
+
+
+def _random_date_text(rng: random.Random) -> str:
+    year = rng.choice([rng.randint(1890, 2110)] * 3 + [rng.randint(0, 9999)])
+    month = rng.choice([rng.randint(1, 12)] * 3 + [rng.randint(0, 99)])
+    day = rng.choice([rng.randint(1, 28)] * 3 + [rng.randint(0, 40)])
+    sep = rng.choice(["-"] * 6 + ["/", ".", ""])
+    parts = [f"{year:04d}", f"{month:02d}", f"{day:02d}"][: rng.choice([1, 2, 3, 3, 3, 3])]
+    text = sep.join(parts)
+    if rng.random() < 0.4:
+        text += rng.choice(["T", " "]) + f"{rng.randint(0, 30):02d}:{rng.randint(0, 70):02d}"
+        if rng.random() < 0.3:
+            text += f":{rng.randint(0, 70):02d}"
+        if rng.random() < 0.15:
+            text += rng.choice(["Z", "+08:00", ".5", ".1234567"])
+    return text
+
+
+def _random_junk(rng: random.Random) -> str:
+    if rng.random() < 0.05:
+        return rng.choice(_ALPHABET) * rng.randint(100, 10_000)
+    return "".join(rng.choice(_ALPHABET) for _ in range(rng.randint(0, 24)))
+
+
+def hostile_inputs(field_def: Any, count: int, rng: random.Random) -> list[object]:
+    """`count` inputs for one field: the hand-written hostile strings first, then random ones
+    shaped like the field's type (numbers, dates, codes) and random junk."""
+    from msct_crf.dictionary import FieldType
+
+    out: list[object] = list(HOSTILE_STRINGS)
+    if field_def.codelist is not None:
+        out += list(field_def.codelist.codes)
+    if field_def.type in (FieldType.INTEGER, FieldType.FLOAT):
+        from decimal import Decimal
+
+        out += [
+            math.nan,
+            math.inf,
+            -math.inf,
+            10**400,
+            1e308,
+            True,
+            Decimal("NaN"),
+            Decimal("1e500"),
+            7,
+            7.5,
+        ]
+    while len(out) < count:
+        pick = rng.random()
+        if pick < 0.35:
+            text = _random_number_text(rng)
+        elif pick < 0.65:
+            text = _random_date_text(rng)
+        elif pick < 0.75 and field_def.codelist is not None:
+            code = rng.choice(field_def.codelist.codes)
+            text = rng.choice([code, code.lower(), f" {code} ", code + rng.choice(_ALPHABET)])
+        else:
+            text = _random_junk(rng)
+        if rng.random() < 0.1:
+            text = rng.choice([" ", "\t", "\u3000", "\n"]) + text + rng.choice(["", " ", "\u00a0"])
+        out.append(text)
+    return out[:count] if count >= len(HOSTILE_STRINGS) else out[:count]
+
+
+_NUM = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+_YMD = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
+_PART = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", re.ASCII)
+_DT = re.compile(r"(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?", re.ASCII)
+_ALLOWED_CC = {"\t", "\n", "\r"}
+
+
+def expected_parse(field_def: Any, raw: object) -> tuple[bool, object]:
+    """(good, value) for `raw` typed into `field_def`, by the rules above (format only; the
+    hard range is checked by `in_hard_range`)."""
+    import unicodedata
+    from numbers import Real
+
+    from msct_crf.dictionary import FieldType
+
+    kind = field_def.type
+    if not isinstance(raw, str):
+        if kind not in (FieldType.INTEGER, FieldType.FLOAT) or isinstance(raw, bool):
+            return False, None
+        if not isinstance(raw, Real) and type(raw).__name__ != "Decimal":
+            return False, None
+        try:
+            number = float(raw)  # type: ignore[arg-type]
+        except (OverflowError, ValueError):
+            return False, None
+        if not math.isfinite(number) or abs(number) > 1e12:
+            return False, None
+        if kind is FieldType.INTEGER:
+            return (number == int(number)), int(number) if number == int(number) else None
+        return True, number
+    text = unicodedata.normalize("NFKC", raw).strip()
+    if text == "":
+        return True, None
+    if any(
+        (unicodedata.category(c) == "Cc" and c not in _ALLOWED_CC) or c in "\u2028\u2029"
+        for c in text
+    ):
+        return False, None
+    if kind is FieldType.TEXT:
+        return (len(text) <= field_def.max_length), text
+    if kind is FieldType.CODE:
+        return (text in field_def.codelist.codes), text
+    if kind in (FieldType.INTEGER, FieldType.FLOAT):
+        if not _NUM.fullmatch(text):
+            return False, None
+        number = float(text)
+        if not math.isfinite(number) or abs(number) > 1e12:
+            return False, None
+        if kind is FieldType.INTEGER:
+            return (number == int(number)), int(number) if number == int(number) else None
+        return True, number
+    if kind is FieldType.DATE:
+        match = _YMD.fullmatch(text)
+        if not match:
+            return False, None
+        try:
+            value = dt.date(*map(int, match.groups()))
+        except ValueError:
+            return False, None
+        return (dt.date(1900, 1, 1) <= value <= dt.date(2100, 12, 31)), value
+    if kind is FieldType.PARTIAL_DATE:
+        match = _PART.fullmatch(text)
+        if not match:
+            return False, None
+        year, month, day = match.groups()
+        try:
+            dt.date(int(year), int(month or 1), int(day or 1))
+        except ValueError:
+            return False, None
+        return (1900 <= int(year) <= 2100), text
+    if kind is FieldType.DATETIME:
+        match = _DT.fullmatch(text)
+        if not match:
+            return False, None
+        try:
+            day = dt.date.fromisoformat(match.group(1))
+            moment = dt.datetime.combine(
+                day, dt.time(int(match.group(2)), int(match.group(3)), int(match.group(4) or 0))
+            )
+        except ValueError:
+            return False, None
+        return (dt.date(1900, 1, 1) <= day <= dt.date(2100, 12, 31)), moment
+    raise AssertionError(kind)
+
+
+def in_hard_range(field_def: Any, value: object) -> bool:
+    hard = field_def.hard
+    if hard is None or value is None:
+        return True
+    assert isinstance(value, int | float)
+    if hard.low is not None and (
+        value < hard.low or (field_def.exclusive_low and value <= hard.low)
+    ):
+        return False
+    return not (hard.high is not None and value > hard.high)
+
+
+@dataclass
+class BadInputReport:
+    parsed: dict[str, int] = field(default_factory=dict)  # per field type
+    saved_calls: dict[str, int] = field(default_factory=dict)
+    refused: int = 0
+    accepted: int = 0
+    crashes: list[str] = field(default_factory=list)
+    silently_accepted: list[str] = field(default_factory=list)
+    wrongly_refused: list[str] = field(default_factory=list)
+    stored_wrong: list[str] = field(default_factory=list)
+
+
+def check_parse_value(per_type: int, seed: int, report: BadInputReport) -> None:
+    """`per_type` inputs per field type through parse_value, spread over every field of it."""
+    from msct_crf.dictionary import FORMS, FieldType
+    from msct_crf.validation import parse_value
+
+    rng = random.Random(seed)
+    for kind in FieldType:
+        fields = [f for form in FORMS.values() for f in form.fields if f.type is kind]
+        inputs = [
+            (fields[i % len(fields)], raw)
+            for i, raw in enumerate(hostile_inputs(fields[0], per_type, rng))
+        ]
+        for field_def, raw in inputs:
+            report.parsed[kind.name] = report.parsed.get(kind.name, 0) + 1
+            label = f"{field_def.code} {raw!r:.60}"
+            try:
+                result = parse_value(field_def, raw)
+            except Exception as exc:  # a crash is exactly what this test looks for
+                report.crashes.append(f"parse {label}: {type(exc).__name__}: {exc}")
+                continue
+            good, value = expected_parse(field_def, raw)
+            if not good and result.finding is None:
+                report.silently_accepted.append(f"parse {label} -> {result.value!r:.60}")
+            elif good and result.finding is not None:
+                report.wrongly_refused.append(f"parse {label}: {result.finding.message}")
+            elif good and result.value != value:
+                report.stored_wrong.append(f"parse {label}: {result.value!r:.60} != {value!r:.60}")
+            if result.finding is not None and result.finding.field != field_def.code:
+                report.crashes.append(f"parse {label}: finding names {result.finding.field}")
+
+
+#: (form, field, base values) used for the save_form leg; one field per type at least.
+SAVE_TARGETS: list[tuple[str, str]] = [
+    ("CM", "CMTRT"),
+    ("CM", "CMDOSU"),
+    ("VS", "PULSE"),
+    ("VS", "SPO2"),
+    ("VIS", "ALT"),
+    ("VIS", "INR"),
+    ("VIS", "VISDTC"),
+    ("CM", "CMSTDTC"),
+    ("AE", "AESTDTC"),
+    ("VIS", "ASCITES"),
+    ("AE", "AEREL"),
+]
+
+BASE_VALUES: dict[str, dict[str, str]] = {
+    "CM": {"CMTRT": "Ursodeoxycholic acid", "CMCAT": "UDCA"},
+    "VS": {"VSTPT": "PRE", "PULSE": "80"},
+    "VIS": {"VISIT": "UNSCHED", "VISDTC": "2024-06-01", "ALT": "40"},
+    "AE": {
+        "AETERM": "Fever",
+        "AESTDTC": "2024-03-01 10:00",
+        "AETOXGR": "1",
+        "AESER": "N",
+        "AEREL": "NOT",
+    },
+}
+
+
+def check_save_form(path: Path, per_type: int, seed: int, report: BadInputReport) -> None:
+    """Inputs through records.save_form on a real database: a bad input is refused with a
+    finding on its field; a saved one is stored exactly as expected; nothing raises."""
+    from msct_crf import records
+    from msct_crf.dictionary import field as get_field
+    from msct_crf.store import Store
+
+    subjid = new_study(path)
+    store = Store.open_path(path, create=False)
+    timepoints = list(get_field("VS", "VSTPT").codelist.codes)  # type: ignore[union-attr]
+    slots: list[tuple[int, str]] = []  # free (infusion id, timepoint) pairs
+
+    def _free_slot() -> tuple[int, str]:
+        if not slots:
+            n = report.saved_calls.get("infusions", 0) + 1
+            report.saved_calls["infusions"] = n
+            day = dt.date(2024, 2, 1) + dt.timedelta(days=n)
+            infusion = records.save_form(
+                store,
+                user=USER,
+                form="EX",
+                subject=subjid,
+                values={"EXSTDTC": f"{day} 09:00", "EXSRC": "UC-MSC", "EXLOT": f"LOT-{n}"},
+                confirm_warnings=True,
+            )
+            assert infusion.saved and infusion.record_id is not None, infusion
+            slots.extend((infusion.record_id, tp) for tp in timepoints)
+        return slots[0]
+
+    try:
+        rng = random.Random(seed)
+        by_type: dict[str, list[tuple[str, str]]] = {}
+        for form_code, code in SAVE_TARGETS:
+            by_type.setdefault(get_field(form_code, code).type.name, []).append((form_code, code))
+        for kind, targets in by_type.items():
+            pool = hostile_inputs(get_field(*targets[0]), max(per_type, 1000), rng)
+            chosen = pool if per_type >= len(pool) else rng.sample(pool, per_type)
+            for i, raw in enumerate(chosen):
+                form_code, code = targets[i % len(targets)]
+                field_def = get_field(form_code, code)
+                report.saved_calls[kind] = report.saved_calls.get(kind, 0) + 1
+                values: dict[str, object] = {**BASE_VALUES[form_code], code: raw}
+                parent_id = None
+                if form_code == "VS":
+                    parent_id, values["VSTPT"] = _free_slot()
+                label = f"save {form_code}.{code} {raw!r:.60}"
+                try:
+                    result = records.save_form(
+                        store,
+                        user=USER,
+                        form=form_code,
+                        subject=subjid,
+                        parent_id=parent_id,
+                        values=values,
+                        confirm_warnings=True,
+                    )
+                    if result.saved and form_code == "VS":
+                        slots.pop(0)
+                except Exception as exc:
+                    report.crashes.append(f"{label}: {type(exc).__name__}: {exc}")
+                    continue
+                good, value = expected_parse(field_def, raw)
+                good = good and in_hard_range(field_def, value)
+                if result.saved:
+                    report.accepted += 1
+                    if not good:
+                        report.silently_accepted.append(label)
+                        continue
+                    assert result.record_id is not None
+                    stored = records.get_record(store, form_code, result.record_id)
+                    have = stored.values.get(code) if stored else "<missing>"
+                    if have != value:
+                        report.stored_wrong.append(f"{label}: stored {have!r:.60} != {value!r:.60}")
+                else:
+                    report.refused += 1
+                    if not result.errors:
+                        report.silently_accepted.append(f"{label}: refused without a finding")
+                    elif not good and not any(f.field == code for f in result.errors):
+                        report.silently_accepted.append(f"{label}: finding does not name {code}")
+    finally:
+        store.close()

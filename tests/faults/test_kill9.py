@@ -24,6 +24,6 @@ def test_no_acknowledged_save_is_lost_after_kill9(tmp_path: Path) -> None:
     subjid = new_study(db)
     report = run_kills(db, subjid, kills=KILLS, seed=20261125)
     assert report.kills == KILLS
-    assert report.acked_saves > KILLS  # the kills did land between and during saves
+    assert report.acked_saves > 0 and report.mid_save > 0  # kills landed inside saves
     assert report.lost == []
     assert report.problems == []

@@ -4,7 +4,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="343" />
+        <location filename="../../ui/main_window.py" line="401" />
         <source>%n subject(s) loaded</source>
         <translation>
             <numerusform>%n subject loaded</numerusform>
@@ -15,7 +15,7 @@
 <context>
     <name>PatientListView</name>
     <message numerus="yes">
-        <location filename="../../ui/patient_list_view.py" line="216" />
+        <location filename="../../ui/patient_list_view.py" line="214" />
         <source>%n subject(s)</source>
         <translation>
             <numerusform>%n subject</numerusform>
@@ -23,7 +23,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_list_view.py" line="218" />
+        <location filename="../../ui/patient_list_view.py" line="216" />
         <source>Showing %1 of %n subject(s)</source>
         <translation>
             <numerusform>Showing %1 of %n subject</numerusform>
@@ -31,7 +31,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_list_view.py" line="220" />
+        <location filename="../../ui/patient_list_view.py" line="218" />
         <source>%n with overdue visits</source>
         <translation>
             <numerusform>%n with overdue visits</numerusform>

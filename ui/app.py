@@ -16,7 +16,9 @@ given screen directly: comma-separated ``key=value`` pairs, e.g.
 - ``record=first|last`` open the first or last record of a list tab;
 - ``scroll=bottom|middle`` scroll the tab's form down (e.g. to the vital signs);
 - ``work=0|wide``       hide the today's-work dock, or give it half the window;
-- ``size=WxH``          window size (default 1440x900).
+- ``size=WxH``          window size (default 1440x900);
+- ``login=1``           offer the login / first-run dialog even with ``--user`` on a database
+  without accounts (a database with accounts always asks for the password).
 """
 
 from __future__ import annotations
@@ -136,6 +138,7 @@ def main(database: str | None = None, user: str | None = None) -> int:
     elif database and not user:
         error = None  # ask for the user name; the path is in the recent list
         settings.remember_database(os.path.abspath(database))
+    interactive = store is None or user is None
     if store is None or user is None:
         chosen = _run_start_dialog(error)
         if chosen is None:
@@ -145,7 +148,18 @@ def main(database: str | None = None, user: str | None = None) -> int:
         settings.set(opts.LAST_USER, user)
         if store.path is not None:
             settings.remember_database(str(store.path))
-    window = MainWindow(store, user)
+    from ui.login_dialog import session_for_store
+
+    session = session_for_store(
+        store, user, offer_first_run=interactive or screen.get("login") == "1"
+    )
+    if session is None:
+        store.close()
+        return 0
+    if session.user_name != user:
+        settings.set(opts.LAST_USER, session.user_name)
+        settings.sync()
+    window = MainWindow(store, session)
     if screen:
         window.resize(1440, 900)  # screenshots fill the virtual screen
     window.show()

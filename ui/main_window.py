@@ -3,8 +3,10 @@
 A QStackedWidget switches between the patient list and the subject workspace; today's work
 sits in a dock. The study overview (list rows and today's work) is read off the GUI thread
 with `msct_crf.overview.load_overview` and handed to both views. Menus: File (new / open
-database, demo study, verify, quit), Subject (new subject, patient list), View, Language and
-Help. The title and status bar show the database file and the user.
+database, demo study, verify, quit), Subject (new subject, patient list), View, Account
+(change password, manage users, idle lock), Review (open queries, audit trail), Language and
+Help. With user accounts the idle lock (`ui.idle_lock`) is installed. The title and status
+bar show the database file and the user.
 
 Signals:
     overviewLoaded(): the patient list and today's work were (re)filled.
@@ -13,6 +15,7 @@ Signals:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
@@ -34,10 +37,13 @@ from msct_crf import overview
 from msct_crf.dictionary import STUDY_CODE, STUDY_TITLE
 from msct_crf.errors import MsctError
 from msct_crf.integrity import verify_database
+from msct_crf.security import Permission
 from msct_crf.store import Store
 from ui import background, i18n, start_dialog
 from ui import settings as opts
+from ui.idle_lock import IdleLockGuard
 from ui.patient_list_view import PatientListView
+from ui.session import UserSession, show_refusal
 from ui.subject_workspace import SubjectWorkspace
 from ui.todays_work import TodaysWorkView
 
@@ -57,7 +63,7 @@ class MainWindow(QMainWindow):
     def __init__(
         self,
         store: Store,
-        user: str,
+        user: str | UserSession,
         *,
         today: Callable[[], dt.date] = dt.date.today,
         parent: QWidget | None = None,
@@ -65,7 +71,10 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self._store = store
-        self._user = user
+        self._session = UserSession.coerce(user)
+        self._user = self._session.user_name
+        self._force_close = False
+        self._windows: list[QWidget] = []
         self._today = today
         self._settings = opts.Settings()
         self._loading: background.Task | None = None
@@ -101,6 +110,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self._status_db)
 
         self._build_menus()
+        self.idle_lock = self._make_idle_lock()
         self.retranslate()
         self.resize(1280, 800)
         geometry = self._settings.get(opts.WINDOW_GEOMETRY)
@@ -117,6 +127,10 @@ class MainWindow(QMainWindow):
     @property
     def user(self) -> str:
         return self._user
+
+    @property
+    def session(self) -> UserSession:
+        return self._session
 
     def today(self) -> dt.date:
         return self._today()
@@ -166,8 +180,17 @@ class MainWindow(QMainWindow):
         if not self.workspace.maybe_leave():
             store.close()
             return False
+        from ui.login_dialog import session_for_store
+
+        session = session_for_store(store, self._user, self, offer_first_run=False)
+        if session is None:
+            store.close()
+            return False
         old = self._store
+        self._end_session()
+        self._session, self._user = session, session.user_name
         self._store = store
+        self.idle_lock = self._make_idle_lock()
         self._stack.removeWidget(self.workspace)
         self.workspace.deleteLater()
         self.workspace = self._make_workspace()
@@ -193,10 +216,11 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self.workspace.maybe_leave():
+        if not self._force_close and not self.workspace.maybe_leave():
             event.ignore()
             return
         self._closing = True
+        self._end_session()
         self._settings.set(opts.WINDOW_GEOMETRY, self.saveGeometry())
         self._settings.sync()
         background.wait_for_tasks()
@@ -207,7 +231,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ building
 
     def _make_workspace(self) -> SubjectWorkspace:
-        workspace = SubjectWorkspace(self._store, self._user, self._today)
+        workspace = SubjectWorkspace(self._store, self._session, self._today)
         workspace.backRequested.connect(self._back_to_list)
         workspace.subjectChanged.connect(self._on_subject_changed)
         workspace.subjectCreated.connect(self._on_subject_changed)
@@ -237,6 +261,18 @@ class MainWindow(QMainWindow):
             "list": self._action(self.show_patient_list, "Ctrl+L", "actPatientList"),
             "refresh": self._action(self.refresh, QKeySequence.StandardKey.Refresh, "actRefresh"),
             "about": self._action(self._about, None, "actAbout"),
+            "password": self._action(self._change_password, None, "actChangePassword"),
+            "users": self._action(self._manage_users, None, "actManageUsers"),
+            "idle": self._action(self._idle_lock_settings, None, "actIdleLock"),
+            "lock_now": self._action(self._lock_now, "Ctrl+Shift+L", "actLockNow"),
+            "queries": self._action(self._open_queries, None, "actOpenQueries"),
+            "subject_queries": self._action(
+                lambda: self._open_queries(subject_only=True), None, "actSubjectQueries"
+            ),
+            "audit": self._action(self._open_audit, None, "actAuditTrail"),
+            "subject_audit": self._action(
+                lambda: self._open_audit(subject_only=True), None, "actSubjectAudit"
+            ),
         }
         file_menu = bar.addMenu("")
         for key in ("new_db", "open_db", "demo"):
@@ -253,6 +289,15 @@ class MainWindow(QMainWindow):
         self._acts["work"].setShortcut(QKeySequence("Ctrl+T"))
         view_menu.addAction(self._acts["work"])
         view_menu.addAction(self._acts["refresh"])
+        account_menu = bar.addMenu("")
+        account_menu.setObjectName("accountMenu")
+        for key in ("password", "users", "idle", "lock_now"):
+            account_menu.addAction(self._acts[key])
+        review_menu = bar.addMenu("")
+        review_menu.setObjectName("reviewMenu")
+        for key in ("queries", "subject_queries", "audit", "subject_audit"):
+            review_menu.addAction(self._acts[key])
+        review_menu.aboutToShow.connect(self._update_session_actions)
         language_menu = bar.addMenu("")
         language_menu.setObjectName("languageMenu")
         group = QActionGroup(self)
@@ -273,6 +318,8 @@ class MainWindow(QMainWindow):
             "file": file_menu,
             "subject": subject_menu,
             "view": view_menu,
+            "account": account_menu,
+            "review": review_menu,
             "language": language_menu,
             "help": help_menu,
         }
@@ -283,7 +330,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(
             self.tr("MSC-CRF — {database} — {user}").format(database=where, user=self._user)
         )
-        self._status_user.setText(self.tr("User: {user}").format(user=self._user))
+        self._status_user.setText(self.tr("User: {user}").format(user=self._session.display_name()))
         self._status_db.setText(
             self.tr("Database: {path}").format(path=str(path) if path else self._store.url)
         )
@@ -292,6 +339,8 @@ class MainWindow(QMainWindow):
             "file": self.tr("&File"),
             "subject": self.tr("&Subject"),
             "view": self.tr("&View"),
+            "account": self.tr("&Account"),
+            "review": self.tr("&Review"),
             "language": self.tr("&Language"),
             "help": self.tr("&Help"),
         }
@@ -308,9 +357,18 @@ class MainWindow(QMainWindow):
             "work": self.tr("&Today's work"),
             "refresh": self.tr("&Refresh"),
             "about": self.tr("&About MSC-CRF"),
+            "password": self.tr("&Change password…"),
+            "users": self.tr("&Manage users…"),
+            "idle": self.tr("&Idle lock…"),
+            "lock_now": self.tr("&Lock the screen now"),
+            "queries": self.tr("Open &queries (study)…"),
+            "subject_queries": self.tr("Open queries of this &subject…"),
+            "audit": self.tr("&Audit trail…"),
+            "subject_audit": self.tr("Audit trail of this s&ubject…"),
         }
         for key, text in texts.items():
             self._acts[key].setText(text)
+        self._update_session_actions()
         for code, action in self._language_actions.items():
             action.setChecked(code == i18n.current_language())
 
@@ -441,6 +499,124 @@ class MainWindow(QMainWindow):
             work, on_done=done, on_error=failed, on_progress=progress.setValue
         )
         progress.canceled.connect(task.cancel)
+
+    # ------------------------------------------------------------------ accounts and review
+
+    def _make_idle_lock(self) -> IdleLockGuard | None:
+        """The idle lock, for a session with an account (single-user mode has no password)."""
+        if not self._session.has_account:
+            return None
+        guard = IdleLockGuard(self._store, self._session, self)
+        guard.quitRequested.connect(self._quit_from_lock)
+        guard.install()
+        return guard
+
+    def _end_session(self) -> None:
+        """Stop the idle lock and log the account out (audited)."""
+        from msct_crf import security
+
+        guard, self.idle_lock = getattr(self, "idle_lock", None), None
+        if guard is not None:
+            guard.uninstall()
+            guard.deleteLater()
+        actor = self._session.actor
+        if actor is not None:
+            # the database may be unwritable now; the login then simply lapses
+            with contextlib.suppress(MsctError):
+                security.logout(self._store, actor)
+
+    def _quit_from_lock(self) -> None:
+        self._force_close = True
+        self.close()
+
+    def _update_session_actions(self) -> None:
+        session = self._session
+        account = session.has_account
+        self._acts["password"].setEnabled(account)
+        self._acts["users"].setEnabled(session.can(Permission.MANAGE_USERS))
+        self._acts["idle"].setEnabled(account)
+        self._acts["lock_now"].setEnabled(account)
+        has_subject = self.showing_workspace() and self.workspace.current_subject() is not None
+        self._acts["subject_queries"].setEnabled(has_subject)
+        audit_ok = session.can(Permission.VIEW_AUDIT)
+        self._acts["audit"].setEnabled(audit_ok)
+        self._acts["subject_audit"].setEnabled(audit_ok and has_subject)
+
+    def _show_window(self, dialog: QWidget) -> None:
+        """Keep a non-modal window alive while it is open."""
+        self._windows = [w for w in self._windows if w.isVisible()]
+        self._windows.append(dialog)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+
+    def _change_password(self) -> None:
+        from ui.account_dialogs import ChangePasswordDialog
+
+        dialog = ChangePasswordDialog(self._store, self._session, self)
+        if dialog.exec():
+            self.statusBar().showMessage(self.tr("Your password was changed."), 4000)
+
+    def _manage_users(self) -> None:
+        from ui.account_dialogs import UserManagementDialog
+
+        try:
+            dialog = UserManagementDialog(self._store, self._session, self)
+        except MsctError as exc:
+            show_refusal(self, exc)
+            return
+        dialog.exec()
+
+    def _idle_lock_settings(self) -> None:
+        from msct_crf import security
+        from ui.account_dialogs import IdleLockDialog
+
+        dialog = IdleLockDialog(self._store, self._session, self)
+        if dialog.exec() and self.idle_lock is not None:
+            self.idle_lock.set_minutes(security.idle_lock_minutes(self._store))
+
+    def _lock_now(self) -> None:
+        if self.idle_lock is not None:
+            self.idle_lock.lock()
+
+    def _current_subject(self) -> str | None:
+        return self.workspace.current_subject() if self.showing_workspace() else None
+
+    def _open_queries(self, subject_only: bool = False) -> None:
+        from ui.queries_panel import QueriesDialog
+
+        subject = self._current_subject() if subject_only else None
+        dialog = QueriesDialog(self._store, self._session, subject=subject, parent=self)
+        dialog.panel.openRecord.connect(self._open_record)
+        dialog.panel.changed.connect(self._reload_workspace)
+        self._show_window(dialog)
+
+    def _open_audit(self, subject_only: bool = False) -> None:
+        from ui.audit_viewer import AuditViewerDialog
+
+        subject = self._current_subject() if subject_only else None
+        self._show_window(AuditViewerDialog(self._store, self._session, subject, self))
+
+    def _open_record(self, subjid: str, form: str, record_id: int) -> None:
+        """Show a record named by a query list (subject, form tab, record)."""
+        from ui.subject_workspace import TAB_KEYS
+
+        tab = form if form in TAB_KEYS else None
+        if not self.open_subject(subjid, tab):
+            return
+        page = self.workspace.page(tab) if tab else None
+        if page is not None and hasattr(page, "open_record"):
+            page.open_record(record_id)
+        self.activateWindow()
+
+    def _reload_workspace(self) -> None:
+        """A query answer may have corrected data: reload the page shown, if it is clean."""
+        subjid = self._current_subject()
+        if subjid is None:
+            return
+        page = self.workspace.page(self.workspace.current_key())
+        editor = getattr(page, "editor", page)
+        if hasattr(editor, "is_dirty") and not editor.is_dirty() and editor.record_id():
+            editor.load_record(subjid, editor.record_id())
 
     def _about(self) -> None:
         language = i18n.dictionary_language()

@@ -34,6 +34,7 @@ from msct_crf.errors import DatabaseError
 from msct_crf.store import Store
 from ui.i18n import dictionary_language
 from ui.schedule_view import ScheduleView
+from ui.session import UserSession
 from ui.subject_header import SubjectHeader
 from ui.trajectory_chart import TrajectoryChart
 
@@ -81,7 +82,7 @@ class SubjectWorkspace(QWidget):
     def __init__(
         self,
         store: Store,
-        user: str,
+        user: str | UserSession,
         today: Callable[[], dt.date] = dt.date.today,
         parent: QWidget | None = None,
     ) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from pytestqt.qtbot import QtBot
+from shell_fixtures import isolated_settings  # noqa: F401
 from trust_fixtures import ADMIN_PW, NURSE_PW, accounts, fast_hasher  # noqa: F401
 
 from msct_crf import audit_query, security
@@ -167,3 +168,50 @@ def test_idle_lock_minutes(qtbot: QtBot, store: Store, accounts: dict) -> None:
     nurse = IdleLockDialog(store, UserSession("", accounts["nurse"]))
     qtbot.addWidget(nurse)
     assert not nurse.minutes.isEnabled()
+
+
+def test_main_window_with_an_account(
+    qtbot: QtBot, store: Store, accounts: dict, isolated_settings: object
+) -> None:
+    from PySide6.QtWidgets import QDialog
+
+    from ui import background
+    from ui.main_window import MainWindow
+
+    window = MainWindow(Store.open_path(store.path), UserSession("", accounts["monitor"]))
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.overviewLoaded, timeout=20_000):
+        window.show()
+    acts = {a.objectName(): a for a in window.findChildren(type(window._acts["audit"]))}
+    assert acts["actChangePassword"].isEnabled()
+    assert not acts["actManageUsers"].isEnabled()  # monitors do not manage users
+    assert acts["actAuditTrail"].isEnabled()
+    assert window.idle_lock is not None and window.idle_lock.minutes == 15
+    assert (
+        "Mona Monitor"
+        in window.statusBar().findChild(type(window._status_user), "statusUser").text()
+    )  # type: ignore[union-attr]
+    acts["actAuditTrail"].trigger()
+    viewer = window.findChild(QDialog, "auditViewerDialog")
+    assert viewer is not None and viewer.isVisible()
+    acts["actOpenQueries"].trigger()
+    assert window.findChild(QDialog, "queriesDialog") is not None
+    background.wait_for_tasks()
+    window.close()
+    rows = audit_query.history(store, action="logout", actor=accounts["admin"])
+    assert [r.user for r in rows] == ["mon1"]
+
+
+def test_single_user_main_window_keeps_working(
+    qtbot: QtBot, store: Store, isolated_settings: object
+) -> None:
+    from ui.main_window import MainWindow
+
+    window = MainWindow(Store.open_path(store.path), "nurse")
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.overviewLoaded, timeout=20_000):
+        window.show()
+    assert window.idle_lock is None and window.session.user_name == "nurse"
+    assert not window._acts["password"].isEnabled()
+    assert window._acts["audit"].isEnabled()
+    window.close()

@@ -695,6 +695,12 @@ class Deviation:
     days_off: int | None
 
 
+def _dates(series: pd.Series) -> list[dt.date | None]:
+    """datetime64 values as datetime.date (None where missing), converted in numpy."""
+    days = pd.to_datetime(series).to_numpy(dtype="datetime64[D]")
+    return days.astype(object).tolist()
+
+
 def deviations(data: StudyData) -> list[Deviation]:
     """Out-of-window and missed visits of every kept subject (msct_crf.schedule)."""
     visits = data.visits_si
@@ -703,28 +709,28 @@ def deviations(data: StudyData) -> list[Deviation]:
     for subjid, code, when in zip(
         visits["SUBJID"].tolist(),
         visits["VISIT"].tolist(),
-        visits["VISDTC"].tolist(),
+        _dates(visits["VISDTC"]),
         strict=True,
     ):
-        if code in scheduled and when is not None and not pd.isna(when):
-            by_subject.setdefault(subjid, []).append((code, when.date()))
+        if code in scheduled and when is not None:
+            by_subject.setdefault(subjid, []).append((code, when))
     out: list[Deviation] = []
     s = data.subjects
     for subjid, site, day0, status, end in zip(
         s["SUBJID"].tolist(),
         s["SITEID"].tolist(),
-        s["DAY0"].tolist(),
+        _dates(s["DAY0"]),
         s["DSDECOD"].tolist(),
-        s["DSSTDTC"].tolist(),
+        _dates(s["DSSTDTC"]),
         strict=True,
     ):
-        if day0 is None or pd.isna(day0):
+        if day0 is None:
             continue
         plan = sched.subject_schedule(
-            day0=day0.date(),
+            day0=day0,
             visits=by_subject.get(subjid, ()),
             end_status=status,
-            end_date=None if end is None or pd.isna(end) else end.date(),
+            end_date=end,
             today=data.today,
         )
         for sv in sched.deviations(plan):

@@ -60,6 +60,8 @@ def _t(en: str, zh: str) -> Label:
 
 def text_width(text: str) -> int:
     """Display width in Excel's character units: CJK and full-width characters count 2."""
+    if text.isascii():
+        return len(text)
     return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
 
 
@@ -279,8 +281,10 @@ class WorkbookWriter:
             self._finish(ws, name, stop - start, len(headers), freeze_cols)
 
     def _rows(self, ws: Worksheet, columns: list[_Column], start: int, stop: int) -> None:
-        write_number = ws.write_number
-        write_string = ws.write_string
+        # The row-and-column forms of XlsxWriter's writers, without the decorator that
+        # parses "A1" strings: the loop below is the whole cost of a large export.
+        write_number = getattr(ws, "_write_number", ws.write_number)
+        write_string = getattr(ws, "_write_string", ws.write_string)
         plan = [
             (c, col.values, write_number if col.number else write_string, col.fmt)
             for c, col in enumerate(columns)

@@ -1,0 +1,92 @@
+"""One writing instance per database: a second one is refused with who holds the lock, and
+a lock left by a crashed process (killed with SIGKILL) is taken over."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSysInfo
+
+from ui.instance_lock import (
+    acquire_database_lock,
+    lock_holder,
+    lock_path_for,
+    other_instance_message,
+)
+
+HOLD = """
+import sys
+from PySide6.QtCore import QLockFile
+lock = QLockFile(sys.argv[1])
+lock.setStaleLockTime(0)
+assert lock.tryLock(0)
+print("HELD", flush=True)
+sys.stdin.readline()
+lock.unlock()
+"""
+
+
+def _holder(db: Path) -> subprocess.Popen[str]:
+    process = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(lock_path_for(db))],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline().strip() == "HELD"
+    return process
+
+
+def test_second_instance_in_this_process_is_refused(db_path: Path) -> None:
+    first = acquire_database_lock(db_path)
+    assert first is not None and first.held
+    assert first.path == Path(f"{db_path}.lock") and first.path.exists()
+    assert acquire_database_lock(db_path) is None
+    holder = lock_holder(db_path)
+    assert holder is not None and holder.pid == os.getpid()
+    message = other_instance_message(db_path)
+    assert str(os.getpid()) in message and str(db_path) in message
+    first.release()
+    assert not first.path.exists()
+    with acquire_database_lock(db_path) as again:  # type: ignore[union-attr]
+        assert again.held
+    assert lock_holder(db_path) is None
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="uses SIGKILL")
+def test_other_process_holds_then_crashes(db_path: Path) -> None:
+    process = _holder(db_path)
+    try:
+        assert acquire_database_lock(db_path) is None
+        message = other_instance_message(db_path)
+        assert f"process {process.pid}" in message
+        assert QSysInfo.machineHostName() in message
+        process.send_signal(signal.SIGKILL)  # crashes without unlocking
+        process.wait(timeout=30)
+        assert lock_path_for(db_path).exists()  # the lock file is left behind...
+        taken = acquire_database_lock(db_path)  # ...and is stale: its process is gone
+        assert taken is not None and taken.held
+        assert lock_holder(db_path).pid == os.getpid()  # type: ignore[union-attr]
+        taken.release()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def test_lock_released_by_the_other_process(db_path: Path) -> None:
+    process = _holder(db_path)
+    assert process.stdin is not None
+    assert acquire_database_lock(db_path) is None
+    process.stdin.write("\n")
+    process.stdin.close()
+    process.wait(timeout=30)
+    lock = acquire_database_lock(db_path, timeout_ms=100)
+    assert lock is not None
+    lock.release()

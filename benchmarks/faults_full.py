@@ -35,14 +35,15 @@ def _report(name: str, ok: bool, detail: str, started: float) -> bool:
     return ok
 
 
-def run_kill9(folder: Path, kills: int) -> bool:
+def run_kill9(folder: Path, kills: int, max_delay: float) -> bool:
     started = time.perf_counter()
     db = folder / "kill9.db"
     subjid = helpers.new_study(db)
-    report = helpers.run_kills(db, subjid, kills=kills, seed=20261125)
+    report = helpers.run_kills(db, subjid, kills=kills, seed=20261125, max_delay=max_delay)
     ok = not report.lost and not report.problems and report.kills == kills
     detail = (
-        f"{report.kills} kills, {report.acked_saves} acknowledged saves, "
+        f"{report.kills} kills at 0-{max_delay:g} s after start, "
+        f"{report.acked_saves} acknowledged saves, "
         f"{report.mid_save} kills inside a save, {report.unacked_committed} unacknowledged "
         f"saves found committed, {report.records_checked} record checks, "
         f"{len(report.lost)} lost, {len(report.problems)} integrity/fk/audit problems"
@@ -163,6 +164,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("checks", nargs="*", help=f"some of: {', '.join(CHECKS)} (default all)")
     parser.add_argument("--kills", type=int, default=200)
+    parser.add_argument(
+        "--max-delay", type=float, default=1.5, help="kill at 0..this many seconds after start"
+    )
     parser.add_argument("--copies", type=int, default=50)
     parser.add_argument("--inputs", type=int, default=1000, help="bad inputs per field type")
     parser.add_argument("--examples", type=int, default=60)
@@ -177,7 +181,7 @@ def main() -> int:
         folder = Path(tmp)
         for name in checks:
             if name == "kill9":
-                results.append(run_kill9(folder, args.kills))
+                results.append(run_kill9(folder, args.kills, args.max_delay))
             elif name == "diskfull":
                 results.append(run_disk_full(folder))
             elif name == "corruption":

@@ -97,7 +97,13 @@ def action_name(action: str) -> str:
 def form_text(row: AuditRow) -> str:
     code = row.form
     if code is None:
-        return row.table_name or ""
+        other = {
+            "data_query": _tr("Query"),
+            "app_user": _tr("User account"),
+            "study_setting": _tr("Study setting"),
+        }
+        table = row.table_name or ""
+        return f"{other[table]} ({table})" if table in other else table
     return f"{get_form(code).label.get(dictionary_language())} ({code})"
 
 
@@ -275,6 +281,7 @@ class AuditViewer(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
@@ -321,7 +328,7 @@ class AuditViewer(QWidget):
     def _done(self, rows: list[AuditRow]) -> None:
         self._task = None
         self.model.set_rows(rows)
-        widths = (150, 90, 150, 80, 150, 60, 200, 260)
+        widths = (140, 80, 190, 75, 150, 55, 190, 230)
         for column, width in enumerate(widths):
             self.table.setColumnWidth(column, width)
         self._show_count()
@@ -366,4 +373,4 @@ class AuditViewerDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.viewer, 1)
         layout.addWidget(buttons)
-        self.resize(1280, 640)
+        self.resize(1360, 680)

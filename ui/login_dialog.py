@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -136,10 +135,8 @@ class LoginDialog(QDialog):
         first_layout.addWidget(admin_box)
         first_layout.addWidget(single_box)
 
-        self._pages = QStackedWidget(self)
-        self._pages.addWidget(login_page)
-        self._pages.addWidget(first_page)
-        self._pages.setCurrentWidget(first_page if self.first_run else login_page)
+        # only the page that applies is shown (and sizes the dialog)
+        (login_page if self.first_run else first_page).hide()
         cancel = QPushButton(self.tr("Cancel"), self)
         cancel.setObjectName("loginCancel")
         cancel.setAutoDefault(False)
@@ -149,9 +146,9 @@ class LoginDialog(QDialog):
         bottom.addWidget(cancel)
         layout = QVBoxLayout(self)
         layout.addWidget(self._title)
-        layout.addWidget(self._pages)
+        layout.addWidget(login_page)
+        layout.addWidget(first_page)
         layout.addWidget(self._error)
-        layout.addStretch(1)
         layout.addLayout(bottom)
 
         if self.first_run:
@@ -167,7 +164,8 @@ class LoginDialog(QDialog):
             self.setWindowTitle(self.tr("MSC-CRF — log in"))
             self._title.setText(self.tr("Log in to <b>{database}</b>").format(database=where))
             (self.password if user_hint else self.user).setFocus()
-        self.resize(560, 300 if not self.first_run else 520)
+        self.setMinimumWidth(520)
+        self.adjustSize()
 
     # ------------------------------------------------------------------ actions
 

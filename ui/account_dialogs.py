@@ -37,10 +37,6 @@ ERROR_STYLE = "color: #c62828;"
 OK_STYLE = "color: #2e7d32;"
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("AccountDialogs", text)
-
-
 def _password(parent: QWidget, name: str) -> QLineEdit:
     edit = QLineEdit(parent)
     edit.setObjectName(name)
@@ -167,8 +163,8 @@ def ask_role(parent: QWidget | None, username: str, current: str) -> str | None:
     names = [role_name(r) for r in ROLES]
     chosen, ok = QInputDialog.getItem(
         parent,
-        _tr("Change role"),
-        _tr("New role of {user}:").format(user=username),
+        QCoreApplication.translate("AccountDialogs", "Change role"),
+        QCoreApplication.translate("AccountDialogs", "New role of {user}:").format(user=username),
         names,
         ROLES.index(current) if current in ROLES else 0,
         False,
@@ -179,10 +175,10 @@ def ask_role(parent: QWidget | None, username: str, current: str) -> str | None:
 def ask_new_password(parent: QWidget | None, username: str) -> str | None:
     text, ok = QInputDialog.getText(
         parent,
-        _tr("Reset password"),
-        _tr("New password for {user} (tell them to change it at first login):").format(
-            user=username
-        ),
+        QCoreApplication.translate("AccountDialogs", "Reset password"),
+        QCoreApplication.translate(
+            "AccountDialogs", "New password for {user} (tell them to change it at first login):"
+        ).format(user=username),
         QLineEdit.EchoMode.Password,
     )
     return text if ok and text else None
@@ -190,7 +186,9 @@ def ask_new_password(parent: QWidget | None, username: str) -> str | None:
 
 def ask_account_reason(parent: QWidget | None, what: str) -> str | None:
     """An optional reason ("" for none) for an account change, or None when cancelled."""
-    text, ok = QInputDialog.getText(parent, what, _tr("Reason (optional, audited):"))
+    text, ok = QInputDialog.getText(
+        parent, what, QCoreApplication.translate("AccountDialogs", "Reason (optional, audited):")
+    )
     return text.strip() if ok else None
 
 

@@ -64,32 +64,28 @@ FILTERS = {
 }
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("AuditViewer", text)
-
-
 def action_name(action: str) -> str:
     names = {
-        "insert": _tr("created"),
-        "update": _tr("changed"),
-        "delete": _tr("deleted"),
-        "verify": _tr("verified"),
-        "sign": _tr("signed"),
-        "lock": _tr("locked"),
-        "unlock": _tr("unlocked"),
-        "login": _tr("logged in"),
-        "login_failed": _tr("login failed"),
-        "logout": _tr("logged out"),
-        "export": _tr("exported"),
-        "query_open": _tr("query raised"),
-        "query_answer": _tr("query answered"),
-        "query_close": _tr("query closed"),
-        "account": _tr("account changed"),
-        "setting": _tr("setting changed"),
-        "confirm_warning": _tr("warning confirmed"),
-        "unit_entry": _tr("typed in conventional units"),
-        "backup": _tr("backup"),
-        "restore": _tr("restore"),
+        "insert": QCoreApplication.translate("AuditViewer", "created"),
+        "update": QCoreApplication.translate("AuditViewer", "changed"),
+        "delete": QCoreApplication.translate("AuditViewer", "deleted"),
+        "verify": QCoreApplication.translate("AuditViewer", "verified"),
+        "sign": QCoreApplication.translate("AuditViewer", "signed"),
+        "lock": QCoreApplication.translate("AuditViewer", "locked"),
+        "unlock": QCoreApplication.translate("AuditViewer", "unlocked"),
+        "login": QCoreApplication.translate("AuditViewer", "logged in"),
+        "login_failed": QCoreApplication.translate("AuditViewer", "login failed"),
+        "logout": QCoreApplication.translate("AuditViewer", "logged out"),
+        "export": QCoreApplication.translate("AuditViewer", "exported"),
+        "query_open": QCoreApplication.translate("AuditViewer", "query raised"),
+        "query_answer": QCoreApplication.translate("AuditViewer", "query answered"),
+        "query_close": QCoreApplication.translate("AuditViewer", "query closed"),
+        "account": QCoreApplication.translate("AuditViewer", "account changed"),
+        "setting": QCoreApplication.translate("AuditViewer", "setting changed"),
+        "confirm_warning": QCoreApplication.translate("AuditViewer", "warning confirmed"),
+        "unit_entry": QCoreApplication.translate("AuditViewer", "typed in conventional units"),
+        "backup": QCoreApplication.translate("AuditViewer", "backup"),
+        "restore": QCoreApplication.translate("AuditViewer", "restore"),
     }
     return f"{names[action]} ({action})" if action in names else action
 
@@ -98,9 +94,9 @@ def form_text(row: AuditRow) -> str:
     code = row.form
     if code is None:
         other = {
-            "data_query": _tr("Query"),
-            "app_user": _tr("User account"),
-            "study_setting": _tr("Study setting"),
+            "data_query": QCoreApplication.translate("AuditViewer", "Query"),
+            "app_user": QCoreApplication.translate("AuditViewer", "User account"),
+            "study_setting": QCoreApplication.translate("AuditViewer", "Study setting"),
         }
         table = row.table_name or ""
         return f"{other[table]} ({table})" if table in other else table

@@ -50,17 +50,13 @@ STATUS_COLOURS = {
 VOID_COLOUR = "#c62828"
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("LifecycleBar", text)
-
-
 def status_name(status: str) -> str:
     names = {
-        DRAFT: _tr("draft"),
-        COMPLETE: _tr("complete"),
-        VERIFIED: _tr("verified"),
-        SIGNED: _tr("signed"),
-        LOCKED: _tr("locked"),
+        DRAFT: QCoreApplication.translate("LifecycleBar", "draft"),
+        COMPLETE: QCoreApplication.translate("LifecycleBar", "complete"),
+        VERIFIED: QCoreApplication.translate("LifecycleBar", "verified"),
+        SIGNED: QCoreApplication.translate("LifecycleBar", "signed"),
+        LOCKED: QCoreApplication.translate("LifecycleBar", "locked"),
     }
     return names.get(status, status)
 
@@ -68,9 +64,11 @@ def status_name(status: str) -> str:
 def meanings() -> list[tuple[str, str]]:
     """(stored meaning, translated text shown) for the signature meanings offered."""
     shown = [
-        _tr("I approve this data"),
-        _tr("I have reviewed this data"),
-        _tr("I am the responsible investigator for this data"),
+        QCoreApplication.translate("LifecycleBar", "I approve this data"),
+        QCoreApplication.translate("LifecycleBar", "I have reviewed this data"),
+        QCoreApplication.translate(
+            "LifecycleBar", "I am the responsible investigator for this data"
+        ),
     ]
     return list(zip(lifecycle.MEANINGS, shown, strict=True))
 
@@ -91,7 +89,9 @@ def local_time(iso_utc: str | None) -> str:
 
 def signature_text(signature: SignatureInfo) -> str:
     """The signature line as rich text: name, user, date and time, meaning; voided struck."""
-    line = _tr("Signed by {name} ({user}) on {when} — {meaning}").format(
+    line = QCoreApplication.translate(
+        "LifecycleBar", "Signed by {name} ({user}) on {when} — {meaning}"
+    ).format(
         name=signature.printed_name,
         user=signature.signer,
         when=local_time(signature.signed_at),
@@ -99,7 +99,9 @@ def signature_text(signature: SignatureInfo) -> str:
     )
     line = line.replace("&", "&amp;").replace("<", "&lt;")
     if not signature.active:
-        why = _tr("VOIDED {when} by {user}: {reason}").format(
+        why = QCoreApplication.translate(
+            "LifecycleBar", "VOIDED {when} by {user}: {reason}"
+        ).format(
             when=local_time(signature.voided_at),
             user=signature.voided_by or "",
             reason=signature.void_reason or "",
@@ -107,7 +109,9 @@ def signature_text(signature: SignatureInfo) -> str:
         why = why.replace("&", "&amp;").replace("<", "&lt;")
         return f'<span style="color:{VOID_COLOUR}"><s>{line}</s> <b>{why}</b></span>'
     if not signature.valid:
-        bad = _tr("INVALID: the data no longer match what was signed")
+        bad = QCoreApplication.translate(
+            "LifecycleBar", "INVALID: the data no longer match what was signed"
+        )
         return f'<span style="color:{VOID_COLOUR}"><s>{line}</s> <b>{bad}</b></span>'
     return f'<span style="color:{STATUS_COLOURS[SIGNED]}">✔ {line}</span>'
 
@@ -201,10 +205,11 @@ def ask_signature(parent: QWidget | None, printed_name: str, what: str) -> tuple
 def ask_unlock_reason(parent: QWidget | None, what: str) -> str | None:
     """The reason for unlocking, or None when cancelled."""
     dialog = ReasonDialog(
-        _tr("Unlock"),
-        _tr(
+        QCoreApplication.translate("LifecycleBar", "Unlock"),
+        QCoreApplication.translate(
+            "LifecycleBar",
             "Unlocking {what} voids its signature; the form returns to complete and can be "
-            "changed. Give the reason (it goes into the audit trail):"
+            "changed. Give the reason (it goes into the audit trail):",
         ).format(what=what),
         parent,
     )

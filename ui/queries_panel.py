@@ -60,17 +60,17 @@ BADGE_STYLE = (
 _Index = QModelIndex | QPersistentModelIndex
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("QueriesPanel", text)
-
-
 def status_name(status: str) -> str:
-    return {OPEN: _tr("open"), ANSWERED: _tr("answered"), CLOSED: _tr("closed")}.get(status, status)
+    return {
+        OPEN: QCoreApplication.translate("QueriesPanel", "open"),
+        ANSWERED: QCoreApplication.translate("QueriesPanel", "answered"),
+        CLOSED: QCoreApplication.translate("QueriesPanel", "closed"),
+    }.get(status, status)
 
 
 def field_label(form: str, field: str | None) -> str:
     if field is None:
-        return _tr("(whole form)")
+        return QCoreApplication.translate("QueriesPanel", "(whole form)")
     try:
         return f"{get_form(form).field(field).label.get(dictionary_language())} ({field})"
     except (KeyError, ValueError):
@@ -87,13 +87,15 @@ def form_label(form: str) -> str:
 def query_summary(query: QueryInfo) -> str:
     """Plain text of one query for tooltips: question, who, answer."""
     lines = [
-        _tr("#{id} {status} — {who}: {text}").format(
+        QCoreApplication.translate("QueriesPanel", "#{id} {status} — {who}: {text}").format(
             id=query.id, status=status_name(query.status), who=query.raised_by, text=query.text
         )
     ]
     if query.answer:
         lines.append(
-            _tr("Answer by {who}: {text}").format(who=query.answered_by or "", text=query.answer)
+            QCoreApplication.translate("QueriesPanel", "Answer by {who}: {text}").format(
+                who=query.answered_by or "", text=query.answer
+            )
         )
     return "\n".join(lines)
 
@@ -318,8 +320,8 @@ def ask_close_note(parent: QWidget | None, query: QueryInfo) -> str | None:
 
     text, ok = QInputDialog.getText(
         parent,
-        _tr("Close query #{id}").format(id=query.id),
-        _tr("Closing note (optional):"),
+        QCoreApplication.translate("QueriesPanel", "Close query #{id}").format(id=query.id),
+        QCoreApplication.translate("QueriesPanel", "Closing note (optional):"),
     )
     return text.strip() if ok else None
 

@@ -28,17 +28,13 @@ SINGLE_USER_PERMISSIONS = frozenset(
 )
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("UserSession", text)
-
-
 def role_name(role: str) -> str:
     """The translated name of a role (admin, pi, nurse, monitor)."""
     names = {
-        "admin": _tr("administrator"),
-        "pi": _tr("principal investigator"),
-        "nurse": _tr("study nurse"),
-        "monitor": _tr("monitor"),
+        "admin": QCoreApplication.translate("UserSession", "administrator"),
+        "pi": QCoreApplication.translate("UserSession", "principal investigator"),
+        "nurse": QCoreApplication.translate("UserSession", "study nurse"),
+        "monitor": QCoreApplication.translate("UserSession", "monitor"),
     }
     return names.get(role, role)
 
@@ -110,7 +106,7 @@ def refusal_box(parent: QWidget | None, title: str, exc: BaseException) -> QMess
 
 def show_refusal(parent: QWidget | None, exc: BaseException, title: str | None = None) -> None:
     """Report an action the core refused (PermissionDenied, UserError) without crashing."""
-    refusal_box(parent, title or _tr("Not allowed"), exc)
+    refusal_box(parent, title or QCoreApplication.translate("UserSession", "Not allowed"), exc)
 
 
 __all__ = ["ROLES", "SINGLE_USER_PERMISSIONS", "UserSession", "role_name", "show_refusal"]

@@ -21,6 +21,7 @@ from msct_crf import audit, security
 from msct_crf.db.models import (
     FORM_MODELS,
     AdverseEvent,
+    AuditEntry,
     Conmed,
     Disposition,
     FormRecord,
@@ -343,6 +344,24 @@ def _enrolment_vs_other_forms(
     return out
 
 
+def fresh_record_id(session: Session, model: Any, table_name: str) -> int:
+    """An id no record of `table_name` has ever had.
+
+    The form tables have no AUTOINCREMENT, so SQLite would hand the id of a deleted newest
+    record to the next one, which would then inherit the deleted record's audit history,
+    queries and signatures. Every record ever saved has audit rows under its id, so the next
+    id is one past the table's largest, skipping any id the audit trail already knows
+    (an indexed lookup; runs inside the write transaction, so it is race-free)."""
+    candidate = (session.scalar(select(func.max(model.id))) or 0) + 1
+    while session.scalar(
+        select(AuditEntry.id)
+        .where(AuditEntry.table_name == table_name, AuditEntry.record_id == str(candidate))
+        .limit(1)
+    ):
+        candidate += 1
+    return int(candidate)
+
+
 def _allocate_subjid(session: Session, site: str) -> str:
     sequence = session.get(SiteSequence, site)
     if sequence is None:
@@ -558,25 +577,6 @@ def save_in_session(
                 f"{f.label.zh}（VISIT）：该访视已录入",
             )
         )
-    if form == "VS" and merged.get("VSTPT") is not None:
-        taken = select(VitalSign.id).where(
-            VitalSign.infusion_id == parent_id, VitalSign.vstpt == merged["VSTPT"]
-        )
-        if row is not None:
-            taken = taken.where(VitalSign.id != row.id)
-        if session.scalar(taken) is not None:
-            f = form_def.field("VSTPT")
-            findings.append(
-                Finding(
-                    "VSTPT",
-                    "error",
-                    "duplicate_timepoint",
-                    f"{f.label.en} (VSTPT): {merged['VSTPT']} is already entered for this "
-                    "infusion; open those vital signs to change them",
-                    f"{f.label.zh}（VSTPT）：该时间点已录入",
-                )
-            )
-
     errors = [f for f in findings if f.severity == "error"]
     warnings = [f for f in findings if f.severity == "warning"]
     if errors:
@@ -647,6 +647,7 @@ def save_in_session(
             row.subject_id = subject_row.id  # type: ignore[union-attr]
         if form in ("VS", "AE") and parent_id is not None:
             row.infusion_id = parent_id
+        row.id = fresh_record_id(session, model, form_def.table)
         session.add(row)
     for f in form_def.fields:
         if f.code in merged and f.code != "SUBJID":

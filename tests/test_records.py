@@ -1152,3 +1152,15 @@ def test_text_that_sqlite_cannot_store_is_refused_not_crashed(store):
         assert not bad.saved and bad.needs_reason and "invalid characters" in bad.message
         gone = delete_record(store, user=USER, form="VIS", record_id=saved.record_id, reason=reason)
         assert not gone.saved and "invalid characters" in gone.message
+
+
+def test_a_deleted_records_id_is_never_given_to_a_new_record(store):
+    subject = enrol(store)
+    first = visit(store, subject).record_id
+    newest = visit(store, subject, VISIT="UNSCHED", VISDTC="2023-02-01").record_id
+    assert delete_record(store, user=USER, form="VIS", record_id=newest, reason="twice").saved
+    again = visit(store, subject, VISIT="UNSCHED", VISDTC="2023-02-02").record_id
+    assert again not in (first, newest)
+    # the new record's audit history is its own
+    history = audit_rows(store, table_name="visit", record_id=str(again))
+    assert {r.action for r in history} == {"insert"}

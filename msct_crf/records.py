@@ -577,6 +577,25 @@ def save_in_session(
                 f"{f.label.zh}（VISIT）：该访视已录入",
             )
         )
+    if form == "VS" and merged.get("VSTPT") is not None:
+        taken = select(VitalSign.id).where(
+            VitalSign.infusion_id == parent_id, VitalSign.vstpt == merged["VSTPT"]
+        )
+        if row is not None:
+            taken = taken.where(VitalSign.id != row.id)
+        if session.scalar(taken) is not None:
+            f = form_def.field("VSTPT")
+            findings.append(
+                Finding(
+                    "VSTPT",
+                    "error",
+                    "duplicate_timepoint",
+                    f"{f.label.en} (VSTPT): {merged['VSTPT']} is already entered for this "
+                    "infusion; open those vital signs to change them",
+                    f"{f.label.zh}（VSTPT）：该时间点已录入",
+                )
+            )
+
     errors = [f for f in findings if f.severity == "error"]
     warnings = [f for f in findings if f.severity == "warning"]
     if errors:

@@ -451,7 +451,14 @@ def load_study(
     notes = []
     if not options.include_identifying:
         hidden = [f.code for form in FORMS.values() for f in form.fields if f.identifying]
-        notes.append(f"Identifying fields left out: {', '.join(hidden)}")
+        notes.append(
+            (
+                "未导出可识别身份字段："
+                if options.language == "zh"
+                else "Identifying fields left out: "
+            )
+            + ", ".join(hidden)
+        )
     return StudyData(
         options=options,
         subjects=subjects,

@@ -103,23 +103,32 @@ class ExportOptions:
         """The forms to export, in sheet order."""
         return tuple(f for f in FORM_ORDER if not self.forms or f in self.forms)
 
-    def describe(self) -> list[tuple[str, str]]:
-        """(option, value) pairs for the README sheet and the audit row."""
+    def describe(self, language: str = "en") -> list[tuple[str, str]]:
+        """(option, value) pairs for the README sheet and the audit row; the keys stay
+        English, the values are in ``language``."""
+        zh = language == "zh"
+        every = "全部" if zh else "all"
+        included = "导出" if zh else "included"
+        left_out = "不导出" if zh else "left out"
+        units = {
+            UnitSystem.SI: "国际单位（SI，与数据库一致）" if zh else "SI (as stored)",
+            UnitSystem.CONVENTIONAL: "传统单位（mg/dL、g/dL）" if zh else "conventional",
+        }
         return [
             ("Forms", ", ".join(self.selected_forms)),
-            ("Sites", ", ".join(self.sites) or "all"),
-            ("Subjects", self._subjects_text()),
+            ("Sites", ", ".join(self.sites) or every),
+            ("Subjects", self._subjects_text(every)),
             ("Date from", self.date_from.isoformat() if self.date_from else "-"),
             ("Date to", self.date_to.isoformat() if self.date_to else "-"),
             ("Language", self.language),
-            ("Units", self.units.value),
-            ("Identifying fields", "included" if self.include_identifying else "left out"),
-            ("Audit trail", "included" if self.include_audit else "not included"),
+            ("Units", units[self.units]),
+            ("Identifying fields", included if self.include_identifying else left_out),
+            ("Audit trail", included if self.include_audit else left_out),
         ]
 
-    def _subjects_text(self) -> str:
+    def _subjects_text(self, every: str = "all") -> str:
         if not self.subjects:
-            return "all"
+            return every
         if len(self.subjects) <= 20:
             return ", ".join(self.subjects)
         return ", ".join(self.subjects[:20]) + f" ... ({len(self.subjects)} subjects)"

@@ -360,7 +360,7 @@ def write_readme(
         "Identifying fields": _t("Identifying fields", "可识别身份字段"),
         "Audit trail": _t("Audit trail", "稽查轨迹"),
     }
-    for key, value in options.describe():
+    for key, value in options.describe(lang):
         rows.append([tr(_t("Option: ", "选项：")) + tr(option_labels[key]), value])
     if options.date_from or options.date_to:
         rows.append(

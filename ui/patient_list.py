@@ -97,6 +97,14 @@ def _sort_key(row: SubjectRow, column: Column) -> Any:
     return (key, row.subjid)
 
 
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_HANDLED_ROLES = frozenset({_DISPLAY, _BACKGROUND, _TOOLTIP, _ALIGNMENT, *(int(r) for r in Roles)})
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
 class PatientListModel(QAbstractTableModel):
     """One row per subject; see the module docstring."""
 
@@ -105,6 +113,7 @@ class PatientListModel(QAbstractTableModel):
         self._rows: list[SubjectRow] = []
         self._search: list[str] = []
         self._row_of: dict[str, int] = {}
+        self._texts: list[tuple[str, ...] | None] = []  # display texts, filled when painted
         self._overdue = 0
 
     # ------------------------------------------------------------------ data in
@@ -117,6 +126,7 @@ class PatientListModel(QAbstractTableModel):
             self.beginResetModel()
             self._rows = rows
             self._search = [_search_text(r) for r in rows]
+            self._texts = [None] * len(rows)
             self._row_of = {r.subjid: i for i, r in enumerate(rows)}
             self._overdue = sum(1 for r in rows if r.overdue)
             self.endResetModel()
@@ -126,6 +136,7 @@ class PatientListModel(QAbstractTableModel):
             if row != self._rows[i]:
                 self._rows[i] = row
                 self._search[i] = _search_text(row)
+                self._texts[i] = None
                 self.dataChanged.emit(self.index(i, 0), self.index(i, last))
         self._overdue = sum(1 for r in self._rows if r.overdue)
 
@@ -136,6 +147,7 @@ class PatientListModel(QAbstractTableModel):
             self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows))
             self._rows.append(row)
             self._search.append(_search_text(row))
+            self._texts.append(None)
             self._row_of[row.subjid] = len(self._rows) - 1
             self._overdue += row.overdue
             self.endInsertRows()
@@ -143,11 +155,13 @@ class PatientListModel(QAbstractTableModel):
         self._overdue += int(row.overdue) - int(self._rows[i].overdue)
         self._rows[i] = row
         self._search[i] = _search_text(row)
+        self._texts[i] = None
         self.dataChanged.emit(self.index(i, 0), self.index(i, self.columnCount() - 1))
 
     def retranslate(self) -> None:
         """Labels changed language: headers and every labelled cell repaint."""
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.columnCount() - 1)
+        self._texts = [None] * len(self._rows)
         if self._rows:
             self.dataChanged.emit(
                 self.index(0, Column.SEX),
@@ -203,34 +217,37 @@ class PatientListModel(QAbstractTableModel):
         return titles.get(Column(section)) if 0 <= section < len(Column) else None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        # Called for every role of every visible cell on each repaint: answer the roles we
+        # do not handle first, and serve texts from a per-row cache.
+        if role not in _HANDLED_ROLES:
             return None
-        row = self._rows[index.row()]
-        column = Column(index.column())
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, column)
-        if role == Qt.ItemDataRole.BackgroundRole:
+        i = index.row()
+        if not 0 <= i < len(self._rows) or not index.isValid():
+            return None
+        row = self._rows[i]
+        if role == _DISPLAY:
+            texts = self._texts[i]
+            if texts is None:
+                texts = self._texts[i] = tuple(self._display(row, c) for c in Column)
+            return texts[index.column()]
+        if role == _BACKGROUND:
             if row.overdue:
                 return labels.OVERDUE_ROW
             if row.due:
                 return labels.DUE_ROW
             return None
-        if role == Qt.ItemDataRole.ToolTipRole and column == Column.NEXT_VISIT:
-            return self._next_tooltip(row)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (
-            Column.AGE,
-            Column.INFUSIONS,
-        ):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        column = index.column()
+        if role == _TOOLTIP:
+            return self._next_tooltip(row) if column == Column.NEXT_VISIT else None
+        if role == _ALIGNMENT:
+            return _RIGHT if column in (Column.AGE, Column.INFUSIONS) else None
         if role == Roles.SUBJECT_ID:
             return row.subjid
         if role == Roles.ROW:
             return row
         if role == Roles.OVERDUE:
             return row.overdue
-        if role == Roles.SORT_KEY:
-            return _sort_key(row, column)
-        return None
+        return _sort_key(row, Column(column))
 
     def _display(self, row: SubjectRow, column: Column) -> str:
         if column == Column.SUBJID:
@@ -287,6 +304,7 @@ class PatientListModel(QAbstractTableModel):
         )
         self._rows = [self._rows[i] for i in order_rows]
         self._search = [self._search[i] for i in order_rows]
+        self._texts = [self._texts[i] for i in order_rows]
         self._row_of = {r.subjid: i for i, r in enumerate(self._rows)}
         after = [
             self.index(self._row_of[s], i.column())

@@ -18,6 +18,7 @@ restored database.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -416,6 +417,7 @@ def backup_database(
     except OSError as exc:
         raise _os_error(exc, "the backup folder", directory) from exc
 
+    _remove_stale_temp_files(directory, source.stem)
     moment = now()
     target = _unique_target(directory, source.stem, moment)
     try:
@@ -446,10 +448,27 @@ def backup_database(
         if not check.ok:
             raise DatabaseError(f"The backup failed its check and was not kept: {check.detail}")
         size = tmp.stat().st_size
+        created = moment.astimezone(dt.UTC)
+        info = BackupInfo(
+            path=target,
+            created=created,
+            size=size,
+            verified=True,
+            source=str(source),
+            row_counts=counts,
+            audit_rows=audit_rows,
+            audit_head=head,
+            detail=f"integrity ok; {sum(counts.values())} rows in {len(counts)} tables match",
+        )
+        # The verification record goes first: a file with a backup's name always has one.
+        _write_sidecar(info, user, directory)
         try:
             os.replace(tmp, target)
         except OSError as exc:
+            with contextlib.suppress(OSError):
+                info.sidecar.unlink(missing_ok=True)
             raise _os_error(exc, "the backup", directory) from exc
+        _fsync_dir(directory)
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
@@ -457,7 +476,6 @@ def backup_database(
             with contextlib.suppress(OSError):
                 Path(f"{tmp}{extra}").unlink(missing_ok=True)
 
-    created = moment.astimezone(dt.UTC)
     head_after = _audit(
         store_or_path,
         source,
@@ -467,39 +485,47 @@ def backup_database(
         reason=None,
         now=now,
     )
-    info = BackupInfo(
-        path=target,
-        created=created,
-        size=size,
-        verified=True,
-        source=str(source),
-        row_counts=counts,
-        audit_rows=audit_rows,
-        audit_head=head,
-        source_head_after=head_after,
-        detail=f"integrity ok; {sum(counts.values())} rows in {len(counts)} tables match",
-    )
+    info = dataclasses.replace(info, source_head_after=head_after)
+    _write_sidecar(info, user, directory)
+    _rotate(directory, source.stem, keep)
+    return info
+
+
+def _write_sidecar(info: BackupInfo, user: str, directory: Path) -> None:
     try:
         _write_json_atomic(
             info.sidecar,
             {
-                "created_utc": created.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+                "created_utc": info.created.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
                 "source": info.source,
-                "size": size,
+                "size": info.size,
                 "verified": True,
-                "row_counts": counts,
-                "audit_rows": audit_rows,
-                "audit_head": head,
-                "source_head_after": head_after,
+                "row_counts": info.row_counts,
+                "audit_rows": info.audit_rows,
+                "audit_head": info.audit_head,
+                "source_head_after": info.source_head_after,
                 "detail": info.detail,
                 "by": user,
             },
         )
-        _fsync_dir(directory)
     except OSError as exc:
         raise _os_error(exc, "the backup's verification record", directory) from exc
-    _rotate(directory, source.stem, keep)
-    return info
+
+
+def _remove_stale_temp_files(directory: Path, stem: str, older_than: float = 3600.0) -> None:
+    """Temporary files of a backup that was killed (power cut, kill -9) an hour ago or more."""
+    import time
+
+    limit = time.time() - older_than
+    for leftover in directory.glob(f".{stem}-*.tmp*"):
+        with contextlib.suppress(OSError):
+            if leftover.stat().st_mtime < limit:
+                leftover.unlink()
+    for sidecar in directory.glob(f"{stem}-*.db{SIDECAR_SUFFIX}"):  # its backup never landed
+        with contextlib.suppress(OSError):
+            orphan = not sidecar.with_name(sidecar.name.removesuffix(SIDECAR_SUFFIX)).exists()
+            if orphan and sidecar.stat().st_mtime < limit:
+                sidecar.unlink()
 
 
 def _verify_copy(path: Path, counts: dict[str, int], head: str) -> BackupCheck:

@@ -239,3 +239,22 @@ def test_cli_backup_and_restore(db_path: Path, capsys: pytest.CaptureFixture[str
     assert _subjects(db_path) == ["GZH-001"]
     assert cli_main(["backup", "--db", str(db_path.with_name("missing.db"))]) == 1
     assert "not found" in capsys.readouterr().err
+
+
+def test_leftovers_of_a_killed_backup_are_cleaned_later(db_path: Path) -> None:
+    import os
+
+    Store.open_path(db_path).close()
+    folder = backup.default_backup_dir(db_path)
+    folder.mkdir()
+    old_tmp = folder / ".study-20260101T000000Z.abcd.tmp"
+    fresh_tmp = folder / ".study-20260101T000001Z.efgh.tmp"
+    orphan = folder / "study-20260101T000000Z.db.json"
+    for path in (old_tmp, fresh_tmp, orphan):
+        path.write_text("x")
+    for path in (old_tmp, orphan):
+        os.utime(path, (1_000_000_000, 1_000_000_000))
+    info = backup.backup_database(db_path, user="admin")
+    assert not old_tmp.exists() and not orphan.exists()
+    assert fresh_tmp.exists()  # may belong to a backup still being written
+    assert backup.list_backups(folder) == [info]

@@ -201,6 +201,26 @@ class _Lines:
         return line
 
 
+def _start(zygote: subprocess.Popen[str], lines: _Lines, command: str) -> tuple[int, list[str]]:
+    """Ask the zygote to fork a worker; return its pid and its first lines (to READY).
+
+    The zygote's CHILD line and the worker's READY line may come in either order."""
+    assert zygote.stdin is not None
+    zygote.stdin.write(command + "\n")
+    zygote.stdin.flush()
+    pid = 0
+    output: list[str] = []
+    while not pid or not output or not output[-1].startswith(("READY", "DEAD")):
+        line = lines.next()
+        if line.startswith("CHILD"):
+            pid = int(line.split()[1])
+        else:
+            output.append(line)
+    if not output[-1].startswith("READY"):
+        raise AssertionError(f"worker did not start: {''.join(output)[-2000:]}")
+    return pid, output
+
+
 def run_kills(path: Path, subjid: str, kills: int, seed: int, max_delay: float = 0.5) -> KillReport:
     """Start a saving process, SIGKILL it at a random moment, check the file; `kills` times.
 
@@ -218,17 +238,7 @@ def run_kills(path: Path, subjid: str, kills: int, seed: int, max_delay: float =
     try:
         assert lines.next().strip() == "ZYGOTE"
         for cycle in range(kills):
-            zygote.stdin.write(f"GO {seed * 100_000 + cycle}\n")
-            zygote.stdin.flush()
-            pid = int(lines.next().split()[1])  # CHILD <pid>
-            output: list[str] = []
-            while True:
-                line = lines.next()
-                output.append(line)
-                if line.startswith(("READY", "DEAD")):
-                    break
-            if not output[-1].startswith("READY"):
-                raise AssertionError(f"saver did not start: {''.join(output)[-2000:]}")
+            pid, output = _start(zygote, lines, f"GO {seed * 100_000 + cycle}")
             time.sleep(rng.uniform(0.0, max_delay))
             os.kill(pid, signal.SIGKILL)
             while not output[-1].startswith("DEAD"):
@@ -268,6 +278,70 @@ def run_kills(path: Path, subjid: str, kills: int, seed: int, max_delay: float =
                     report.unacked_committed += 1
                 else:
                     report.lost.append(f"cycle {cycle}: unknown record {record_id} ({digest})")
+    finally:
+        zygote.stdin.close()
+        try:
+            zygote.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            zygote.kill()
+            zygote.wait()
+    return report
+
+
+@dataclass
+class BackupKillReport:
+    kills: int = 0
+    completed: int = 0  # backups and restores that finished before a kill
+    problems: list[str] = field(default_factory=list)
+
+
+def run_backup_kills(path: Path, kills: int, seed: int, max_delay: float = 1.0) -> BackupKillReport:
+    """SIGKILL a process that backs up and restores the database in turns, `kills` times.
+
+    After each kill: the database passes integrity_check, foreign_key_check and the audit
+    chain; every file carrying a backup's name is a complete database (integrity_check ok);
+    the only other files left are hidden temporary ones."""
+    from msct_crf import backup
+
+    rng = random.Random(seed)
+    report = BackupKillReport()
+    folder = path.parent / "backups"
+    zygote = child("zygote", path, "-")
+    lines = _Lines(zygote)
+    assert zygote.stdin is not None
+    try:
+        assert lines.next().strip() == "ZYGOTE"
+        for cycle in range(kills):
+            pid, output = _start(zygote, lines, f"GO {seed * 100_000 + cycle} backup")
+            time.sleep(rng.uniform(0.0, max_delay))
+            os.kill(pid, signal.SIGKILL)
+            while not output[-1].startswith("DEAD"):
+                output.append(lines.next())
+            report.kills += 1
+            report.completed += sum(1 for line in output if line.startswith("ACK"))
+            errors = [line for line in output if line.startswith("ERROR")]
+            report.problems += [f"cycle {cycle}: {line.strip()}" for line in errors]
+            report.problems += [f"cycle {cycle}: {p}" for p in database_problems(path)]
+            for item in backup.list_backups(folder):
+                connection = sqlite3.connect(f"{item.path.resolve().as_uri()}?mode=ro", uri=True)
+                try:
+                    ok = connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+                except sqlite3.DatabaseError:
+                    ok = False
+                finally:
+                    connection.close()
+                if not ok:
+                    report.problems.append(f"cycle {cycle}: damaged backup {item.path.name}")
+            listed = backup.list_backups(folder)
+            unverified = [b.path.name for b in listed if not b.verified]
+            report.problems += [f"cycle {cycle}: backup without its record {n}" for n in unverified]
+            names = {b.path.name for b in listed}
+            for leftover in folder.iterdir() if folder.exists() else []:
+                # hidden temporary files and a record whose backup never landed are harmless
+                if leftover.name.startswith(".") or leftover.name.endswith(".json"):
+                    continue
+                if leftover.name not in names:
+                    report.problems.append(f"cycle {cycle}: stray file {leftover.name}")
     finally:
         zygote.stdin.close()
         try:
@@ -321,19 +395,43 @@ def _saver(db: str, subjid: str, seed: str) -> None:
         _say(f"ACK {result.record_id} {digest}")
 
 
+def _backup_worker(db: str, subjid: str, seed: str) -> None:
+    """Back up and restore the database in turns, forever (the parent kills it)."""
+    from msct_crf import backup
+
+    rng = random.Random(int(seed))
+    folder = Path(db).parent / "backups"
+    _say("READY")
+    while True:
+        newest = backup.newest_good_backup(folder, Path(db).stem)
+        if newest is not None and rng.random() < 0.4:
+            _say(f"TRY restore {newest.path.name}")
+            backup.restore_backup(newest.path, db, user=USER, force=True)
+            _say(f"ACK restore {newest.path.name}")
+        else:
+            _say("TRY backup -")
+            info = backup.backup_database(db, folder, user=USER, keep=3)
+            _say(f"ACK backup {info.path.name}")
+
+
 def _zygote(db: str, subjid: str) -> int:
-    """Import the app once, then fork one saver per "GO <seed>" line on stdin."""
-    import msct_crf.records  # noqa: F401  (imported before forking, on purpose)
+    """Import the app once, then fork one saver per "GO <seed>" line on stdin
+    (one backup-and-restore worker per "GO <seed> backup" line)."""
+    import msct_crf.backup  # noqa: F401  (imported before forking, on purpose)
+    import msct_crf.integrity  # noqa: F401
+    import msct_crf.records  # noqa: F401
     import msct_crf.store  # noqa: F401
 
     _say("ZYGOTE")
     for line in sys.stdin:
-        seed = line.split()[1]
+        words = line.split()
+        seed = words[1]
+        work = _backup_worker if words[2:] == ["backup"] else _saver
         pid = os.fork()
         if pid == 0:
             code = 0
             try:
-                _saver(db, subjid, seed)
+                work(db, subjid, seed)
             except BaseException as exc:  # report, never fall back into the loop
                 _say(f"ERROR {type(exc).__name__}: {exc}".replace("\n", " "))
                 code = 1

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from faults.helpers import new_study, run_kills
+from faults.helpers import build_reference_study, new_study, run_backup_kills, run_kills
 
 KILLS = 12
+BACKUP_KILLS = 5
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
 
@@ -26,4 +27,12 @@ def test_no_acknowledged_save_is_lost_after_kill9(tmp_path: Path) -> None:
     assert report.kills == KILLS
     assert report.acked_saves > 0 and report.mid_save > 0  # kills landed inside saves
     assert report.lost == []
+    assert report.problems == []
+
+
+def test_kill9_during_backup_and_restore_leaves_no_half_files(tmp_path: Path) -> None:
+    db = tmp_path / "study.db"
+    build_reference_study(db, visits=60)
+    report = run_backup_kills(db, kills=BACKUP_KILLS, seed=7)
+    assert report.kills == BACKUP_KILLS
     assert report.problems == []

@@ -3,10 +3,11 @@
     uv run python benchmarks/faults_full.py            # everything
     uv run python benchmarks/faults_full.py kill9 corruption --kills 300
 
-Counts: kill -9 >= 200 kills; disk full >= 20 points; 50 corrupted copies; the locked
-database; >= 1,000 bad inputs per field type through parse_value and through save_form;
-the Hypothesis state machine with more examples and longer runs. Prints one line per
-check with its counts and exits non-zero when anything failed.
+Counts: kill -9 >= 200 kills during saves and 50 during backups/restores; disk full at
+>= 20 points; 50 corrupted copies; the locked database; >= 1,000 bad inputs per field type
+through parse_value and through save_form; the Hypothesis state machine with more examples
+and longer runs. Prints one line per check with its counts and exits non-zero when anything
+failed.
 """
 
 from __future__ import annotations
@@ -51,6 +52,23 @@ def run_kill9(folder: Path, kills: int, max_delay: float) -> bool:
     for line in (report.lost + report.problems)[:10]:
         print("   ", line)
     return _report("kill -9 during saves", ok, detail, started)
+
+
+def run_backup_kills(folder: Path, kills: int) -> bool:
+    started = time.perf_counter()
+    db = folder / "backupkill" / "study.db"
+    db.parent.mkdir()
+    helpers.build_reference_study(db, visits=60)
+    report = helpers.run_backup_kills(db, kills=kills, seed=99)
+    ok = not report.problems and report.kills == kills
+    detail = (
+        f"{report.kills} kills of a process backing up and restoring in turns, "
+        f"{report.completed} backups/restores completed between kills, "
+        f"{len(report.problems)} problems (damaged database or backup, stray files)"
+    )
+    for line in report.problems[:10]:
+        print("   ", line)
+    return _report("kill -9 during backup and restore", ok, detail, started)
 
 
 def run_disk_full(folder: Path) -> bool:
@@ -157,7 +175,7 @@ def run_stateful(examples: int, steps: int) -> bool:
     )
 
 
-CHECKS = ("kill9", "diskfull", "corruption", "locked", "badinputs", "stateful")
+CHECKS = ("kill9", "backupkill", "diskfull", "corruption", "locked", "badinputs", "stateful")
 
 
 def main() -> int:
@@ -167,6 +185,7 @@ def main() -> int:
     parser.add_argument(
         "--max-delay", type=float, default=1.5, help="kill at 0..this many seconds after start"
     )
+    parser.add_argument("--backup-kills", type=int, default=50)
     parser.add_argument("--copies", type=int, default=50)
     parser.add_argument("--inputs", type=int, default=1000, help="bad inputs per field type")
     parser.add_argument("--examples", type=int, default=60)
@@ -182,6 +201,8 @@ def main() -> int:
         for name in checks:
             if name == "kill9":
                 results.append(run_kill9(folder, args.kills, args.max_delay))
+            elif name == "backupkill":
+                results.append(run_backup_kills(folder, args.backup_kills))
             elif name == "diskfull":
                 results.append(run_disk_full(folder))
             elif name == "corruption":

@@ -20,7 +20,7 @@ DEFAULT_LANGUAGE = "en"
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "resources" / "translations"
 
-_state: dict[str, object] = {"language": DEFAULT_LANGUAGE, "translators": []}
+_state: dict[str, object] = {"language": DEFAULT_LANGUAGE, "translators": [], "generation": 0}
 
 
 def qm_path(language: str) -> Path:
@@ -64,7 +64,13 @@ def set_language(language: str) -> bool:
     for translator in new:
         QCoreApplication.installTranslator(translator)
     _state["translators"] = new
+    _state["generation"] = int(_state["generation"]) + 1  # type: ignore[call-overload]
     return True
+
+
+def generation() -> int:
+    """Goes up with every language switch, so caches of translated texts know to refresh."""
+    return int(_state["generation"])  # type: ignore[call-overload]
 
 
 def translators_installed() -> bool:

@@ -29,7 +29,7 @@ from PySide6.QtCore import (
 from msct_crf.dictionary import ENROLMENT, INFUSION
 from msct_crf.overview import SubjectRow
 from msct_crf.schedule import VisitState
-from ui import labels
+from ui import i18n, labels
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -114,6 +114,7 @@ class PatientListModel(QAbstractTableModel):
         self._search: list[str] = []
         self._row_of: dict[str, int] = {}
         self._texts: list[tuple[str, ...] | None] = []  # display texts, filled when painted
+        self._texts_generation = i18n.generation()  # the language the texts are in
         self._overdue = 0
 
     # ------------------------------------------------------------------ data in
@@ -226,6 +227,9 @@ class PatientListModel(QAbstractTableModel):
             return None
         row = self._rows[i]
         if role == _DISPLAY:
+            if self._texts_generation != i18n.generation():
+                self._texts = [None] * len(self._rows)
+                self._texts_generation = i18n.generation()
             texts = self._texts[i]
             if texts is None:
                 texts = self._texts[i] = tuple(self._display(row, c) for c in Column)

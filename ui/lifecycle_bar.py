@@ -95,7 +95,7 @@ def signature_text(signature: SignatureInfo) -> str:
         name=signature.printed_name,
         user=signature.signer,
         when=local_time(signature.signed_at),
-        meaning=signature.meaning,
+        meaning=dict(meanings()).get(signature.meaning, signature.meaning),
     )
     line = line.replace("&", "&amp;").replace("<", "&lt;")
     if not signature.active:

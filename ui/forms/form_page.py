@@ -34,7 +34,7 @@ from msct_crf.records import Record, SaveResult
 from msct_crf.store import Store
 from msct_crf.units import UnitSystem
 from msct_crf.validation import Finding, SubjectContext, validate
-from ui.lifecycle_bar import LifecycleBar
+from ui.lifecycle_bar import LifecycleBar, status_name
 from ui.queries_panel import mark_queried_fields
 from ui.session import UserSession
 
@@ -680,7 +680,7 @@ class FormPage(QWidget):
             return self.tr("New record for {subject}").format(subject=self._subjid)
         return self.tr("{subject} · {status} · last saved {when} by {user}").format(
             subject=record.subject,
-            status=record.status,
+            status=status_name(record.status),
             when=record.updated_at[:16].replace("T", " "),
             user=record.updated_by,
         )

@@ -21,6 +21,7 @@ from msct_crf.dictionary import form as get_form
 from msct_crf.records import Record
 from msct_crf.store import Store
 from msct_crf.units import UnitSystem
+from ui.lifecycle_bar import status_name
 from ui.session import UserSession
 
 from . import prompts
@@ -122,7 +123,7 @@ class RecordListPage(QWidget):
                 item = QTableWidgetItem(text or record.missing.get(code, ""))
                 item.setData(RECORD_ID_ROLE, record.id)
                 table.setItem(row, column, item)
-            table.setItem(row, len(self._columns), QTableWidgetItem(record.status))
+            table.setItem(row, len(self._columns), QTableWidgetItem(status_name(record.status)))
         table.clearSelection()
         if select is not None:
             for row, record in enumerate(self._records):

@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QTableView, QTabWidget
 from pytestqt.qtbot import QtBot
 from shell_fixtures import *  # noqa: F403  (fixtures: isolated_settings, small_study, window)
@@ -236,3 +237,53 @@ def test_screen_opens_subject_tab(
     app_module.apply_screen(window, {"subject": small_study.died, "tab": "schedule", "work": "0"})
     assert window.showing_workspace()
     assert window.workspace.current_key() == "schedule"
+
+
+def test_verify_database_runs_off_the_gui_thread(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ui.main_window as main_window_module
+
+    shown: list[tuple[str, str]] = []
+    box = main_window_module.QMessageBox
+    monkeypatch.setattr(box, "information", lambda _p, title, text: shown.append((title, text)))
+    monkeypatch.setattr(box, "critical", lambda _p, title, text: shown.append((title, text)))
+    window.findChild(QAction, "actVerify").trigger()
+    qtbot.waitUntil(lambda: bool(shown), timeout=30_000)
+    title, text = shown[0]
+    assert title == "Verify database"
+    assert "passed every check" in text and "audit_chain" in text
+
+
+def test_open_another_database_from_the_file_menu(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = tmp_path / "other.db"
+    Store.open_path(other).close()
+    monkeypatch.setattr(start_dialog, "choose_existing_database", lambda _parent: other)
+    with qtbot.waitSignal(window.databaseChanged, timeout=30_000):
+        window.findChild(QAction, "actOpenDb").trigger()
+    qtbot.waitUntil(lambda: not window.is_loading(), timeout=30_000)
+    assert window.store.path == other
+    assert "other.db" in window.windowTitle()
+    assert window.patients.model.rowCount() == 0
+    assert opts.Settings().get(opts.LAST_DATABASE) == str(other)
+
+
+def test_opening_a_damaged_file_from_the_menu_keeps_the_current_study(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ui.main_window as main_window_module
+
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"not a database" * 50)
+    warnings: list[str] = []
+    monkeypatch.setattr(start_dialog, "choose_existing_database", lambda _parent: bad)
+    monkeypatch.setattr(
+        main_window_module.QMessageBox, "warning", lambda _p, _t, text: warnings.append(text)
+    )
+    before = window.store.path
+    window.findChild(QAction, "actOpenDb").trigger()
+    qtbot.waitUntil(lambda: bool(warnings), timeout=30_000)
+    assert "not an MSC-CRF database" in warnings[0]
+    assert window.store.path == before

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDate, QLocale, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QLocale, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,7 +36,6 @@ from ui import background
 
 Confirm = Callable[[QWidget, str], bool]
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
-_SHORT = QLocale.FormatType.ShortFormat
 
 
 def ask_yes_no(parent: QWidget, text: str) -> bool:
@@ -151,12 +150,10 @@ class BackupDialog(QDialog):
         )
         infos = self.backups()
         self._table.setRowCount(len(infos))
-        locale = QLocale()
         for row, info in enumerate(infos):
             local = info.created.astimezone()
-            date = locale.toString(QDate(local.year, local.month, local.day), _SHORT)
             cells = [
-                f"{date} {local.strftime('%H:%M:%S')}",
+                local.strftime("%Y-%m-%d %H:%M:%S"),  # ISO dates, as everywhere in the CRF
                 _size(info.size),
                 self.tr("Yes") if info.verified else self.tr("No"),
                 info.path.name,

@@ -117,13 +117,26 @@ def companion_files(path: Path) -> list[Path]:
     return [p for p in (Path(f"{path}{s}") for s in ("-wal", "-shm", "-journal")) if p.exists()]
 
 
-def child(role: str, *args: object, **popen: Any) -> subprocess.Popen[str]:
+def normal_user_prefix() -> list[str] | None:
+    """The command prefix that runs a child as 'nobody' when we are root (file permissions
+    do not stop root); [] when we are not root; None when that is not possible here."""
+    if not hasattr(os, "getuid") or os.getuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        return None
+    return [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
+
+
+def child(
+    role: str, *args: object, prefix: Sequence[str] = (), **popen: Any
+) -> subprocess.Popen[str]:
     """Start ``helpers.py ROLE args`` in a new Python process (line-buffered text pipes)."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(REPO), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     env["PYTHONUNBUFFERED"] = "1"
     return subprocess.Popen(
-        [sys.executable, str(HELPERS), role, *map(str, args)],
+        [*prefix, sys.executable, str(HELPERS), role, *map(str, args)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         stdin=subprocess.PIPE,
@@ -134,8 +147,8 @@ def child(role: str, *args: object, **popen: Any) -> subprocess.Popen[str]:
     )
 
 
-def run_child(role: str, *args: object, timeout: float = 120) -> tuple[int, str, str]:
-    process = child(role, *args)
+def run_child(role: str, *args: object, timeout: float = 120, **popen: Any) -> tuple[int, str, str]:
+    process = child(role, *args, **popen)
     try:
         out, err = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -620,7 +633,26 @@ def _busy_saver(db: str, subjid: str, busy_ms: str) -> int:
     return 0
 
 
-ROLES = {"zygote": _zygote, "diskfull": _diskfull, "holder": _holder, "busy_saver": _busy_saver}
+def _open_read_only_file(db: str) -> int:
+    """Open a file the process may not write (run as a normal user): print the message."""
+    from msct_crf.errors import DatabaseError
+    from msct_crf.store import Store
+
+    try:
+        Store.open_path(db, create=False).close()
+        print(json.dumps({"raised": False, "message": ""}), flush=True)
+    except DatabaseError as exc:
+        print(json.dumps({"raised": True, "message": str(exc)}), flush=True)
+    return 0
+
+
+ROLES = {
+    "readonly": _open_read_only_file,
+    "zygote": _zygote,
+    "diskfull": _diskfull,
+    "holder": _holder,
+    "busy_saver": _busy_saver,
+}
 
 
 def main(argv: Sequence[str]) -> int:

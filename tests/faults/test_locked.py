@@ -10,11 +10,21 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
-from faults.helpers import USER, child, new_study, run_child, visit_values
+from faults.helpers import (
+    USER,
+    child,
+    new_study,
+    normal_user_prefix,
+    run_child,
+    visit_values,
+)
 from msct_crf import records
 from msct_crf.db.engine import make_engine, sqlite_url
 from msct_crf.errors import DatabaseError
@@ -56,9 +66,8 @@ def test_locked_database_gives_busy_message_without_hanging(tmp_path: Path) -> N
 
 
 def test_read_only_database_gives_clear_message(tmp_path: Path) -> None:
-    """Tests run as root, for whom file permissions do not stop writing, so the file is
-    opened read-only instead (what a read-only share or a file without write permission
-    gives a normal user)."""
+    """An opened database that turns out read-only (opened read-only here) refuses a save
+    with a clear message; reading goes on."""
     db = tmp_path / "study.db"
     subjid = new_study(db)
     before = db.read_bytes()
@@ -77,6 +86,31 @@ def test_read_only_database_gives_clear_message(tmp_path: Path) -> None:
     finally:
         store.close()
     assert db.read_bytes() == before
+
+
+@pytest.mark.skipif(
+    sys.platform == "win32" or normal_user_prefix() is None,
+    reason="needs POSIX permissions, and setpriv to drop root",
+)
+def test_read_only_file_gives_clear_message_to_a_normal_user() -> None:
+    """A file and folder without write permission, opened by a normal user (the test drops
+    root to 'nobody' in the child, since root ignores permissions)."""
+    folder = Path(tempfile.mkdtemp(prefix="readonly-"))
+    try:
+        db = folder / "study.db"
+        new_study(db)
+        before = db.read_bytes()
+        db.chmod(0o444)
+        folder.chmod(0o555)
+        code, out, err = run_child("readonly", db, prefix=normal_user_prefix(), timeout=90)
+        assert code == 0, err
+        outcome = json.loads(out.splitlines()[-1])
+        assert outcome["raised"] and "read-only" in outcome["message"]
+        assert db.read_bytes() == before
+        assert sorted(p.name for p in folder.iterdir()) == ["study.db"]
+    finally:
+        folder.chmod(0o755)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_missing_file_gives_clear_message(tmp_path: Path) -> None:

@@ -4,13 +4,13 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="312"/>
+        <location filename="../../ui/backup_dialog.py" line="309"/>
         <source>BackupDialog</source>
         <comment>Back &amp;up now</comment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="315"/>
+        <location filename="../../ui/backup_dialog.py" line="312"/>
         <source>BackupDialog</source>
         <comment>&amp;Backups…</comment>
         <translation type="unfinished"></translation>
@@ -325,82 +325,82 @@
 <context>
     <name>BackupDialog</name>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="46"/>
+        <location filename="../../ui/backup_dialog.py" line="45"/>
         <source>Restore a backup</source>
         <translation>从备份恢复</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="80"/>
+        <location filename="../../ui/backup_dialog.py" line="79"/>
         <source>Backups</source>
         <translation>备份</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="96"/>
+        <location filename="../../ui/backup_dialog.py" line="95"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="96"/>
+        <location filename="../../ui/backup_dialog.py" line="95"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="96"/>
+        <location filename="../../ui/backup_dialog.py" line="95"/>
         <source>Verified</source>
         <translation>已校验</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="96"/>
+        <location filename="../../ui/backup_dialog.py" line="95"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="108"/>
+        <location filename="../../ui/backup_dialog.py" line="107"/>
         <source>&amp;Back up now</source>
         <translation>立即备份(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="111"/>
+        <location filename="../../ui/backup_dialog.py" line="110"/>
         <source>&amp;Restore selected…</source>
         <translation>恢复所选备份(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="143"/>
+        <location filename="../../ui/backup_dialog.py" line="142"/>
         <source>Only an SQLite study file can be backed up here.</source>
         <translation>此处只能备份 SQLite 研究数据库文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="148"/>
+        <location filename="../../ui/backup_dialog.py" line="147"/>
         <source>Backups of {0} in {1} (the newest {2} are kept).</source>
         <translation>{0} 的备份位于 {1}（保留最新的 {2} 份）。</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="161"/>
+        <location filename="../../ui/backup_dialog.py" line="158"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="161"/>
+        <location filename="../../ui/backup_dialog.py" line="158"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="238"/>
+        <location filename="../../ui/backup_dialog.py" line="235"/>
         <source>Backup written and verified: {0} ({1}).</source>
         <translation>备份已写入并校验：{0}（{1}）。</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="244"/>
+        <location filename="../../ui/backup_dialog.py" line="241"/>
         <source>Backing up…</source>
         <translation>正在备份…</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="246"/>
+        <location filename="../../ui/backup_dialog.py" line="243"/>
         <source>Writing and verifying the backup…</source>
         <translation>正在写入并校验备份…</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="259"/>
+        <location filename="../../ui/backup_dialog.py" line="256"/>
         <source>Replace the open database with the backup of {0}?
 
 Everything entered after that time will no longer be in the study. The current file is kept beside it as {1}.before-restore-&lt;time&gt;.db, so nothing is deleted.</source>
@@ -409,27 +409,27 @@ Everything entered after that time will no longer be in the study. The current f
 该时间之后录入的所有内容将不再属于本研究。当前文件会保留在旁边，名为 {1}.before-restore-&lt;time&gt;.db，因此不会删除任何内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="264"/>
+        <location filename="../../ui/backup_dialog.py" line="261"/>
         <source>Restore cancelled.</source>
         <translation>已取消恢复。</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="273"/>
+        <location filename="../../ui/backup_dialog.py" line="270"/>
         <source>nothing</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="275"/>
+        <location filename="../../ui/backup_dialog.py" line="272"/>
         <source>Restored from {0}. The previous database is kept as {1}.</source>
         <translation>已从 {0} 恢复。原数据库保留为 {1}。</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="281"/>
+        <location filename="../../ui/backup_dialog.py" line="278"/>
         <source>Restoring…</source>
         <translation>正在恢复…</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="282"/>
+        <location filename="../../ui/backup_dialog.py" line="279"/>
         <source>Checking and restoring the backup…</source>
         <translation>正在检查并恢复备份…</translation>
     </message>
@@ -685,144 +685,149 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>FormPage</name>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="111"/>
+        <location filename="../../ui/forms/form_page.py" line="112"/>
         <source>Subject</source>
         <extracomment>Derived fields shown read-only on the form (the visit&apos;s scores live in the score panel). Fields laid out in two columns (lab values).</extracomment>
         <translation>受试者</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="112"/>
+        <location filename="../../ui/forms/form_page.py" line="113"/>
         <source>Cirrhosis</source>
         <translation>肝硬化</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="113"/>
+        <location filename="../../ui/forms/form_page.py" line="114"/>
         <source>Eligibility</source>
         <translation>入选/排除标准</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="115"/>
+        <location filename="../../ui/forms/form_page.py" line="116"/>
         <source>Infusion</source>
         <translation>输注</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="117"/>
+        <location filename="../../ui/forms/form_page.py" line="118"/>
         <source>Visit</source>
         <translation>访视</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="118"/>
+        <location filename="../../ui/forms/form_page.py" line="119"/>
         <source>Laboratory</source>
         <translation>实验室检查</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="119"/>
+        <location filename="../../ui/forms/form_page.py" line="120"/>
         <source>Clinical status</source>
         <translation>临床状态</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="134"/>
+        <location filename="../../ui/forms/form_page.py" line="135"/>
         <source>Conventional units (mg/dL, g/dL)</source>
         <translation>常规单位（mg/dL、g/dL）</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="187"/>
+        <location filename="../../ui/forms/form_page.py" line="188"/>
         <source>Vital signs</source>
         <translation>生命体征</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="206"/>
+        <location filename="../../ui/forms/form_page.py" line="207"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="210"/>
-        <location filename="../../ui/forms/form_page.py" line="524"/>
+        <location filename="../../ui/forms/form_page.py" line="211"/>
+        <location filename="../../ui/forms/form_page.py" line="531"/>
         <source>Save this form (Ctrl+S)</source>
         <translation>保存此表单（Ctrl+S）</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="280"/>
+        <location filename="../../ui/forms/form_page.py" line="281"/>
         <source>Cannot read the database: {error}</source>
         <translation>无法读取数据库：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="376"/>
+        <location filename="../../ui/forms/form_page.py" line="317"/>
+        <source>Read only: {user} ({role}) may not enter or change study data.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/form_page.py" line="383"/>
         <source>This form cannot be edited here.</source>
         <translation>此表单不能在此编辑。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="379"/>
+        <location filename="../../ui/forms/form_page.py" line="386"/>
         <source>Choose a subject first.</source>
         <translation>请先选择受试者。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="384"/>
+        <location filename="../../ui/forms/form_page.py" line="391"/>
         <source>Not saved: correct the {n} error(s) marked in red.</source>
         <translation>未保存：请更正红色标出的 {n} 处错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="399"/>
+        <location filename="../../ui/forms/form_page.py" line="406"/>
         <source>Not saved: warnings were not confirmed.</source>
         <translation>未保存：警告未确认。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="406"/>
+        <location filename="../../ui/forms/form_page.py" line="413"/>
         <source>Not saved: a reason for the change is required.</source>
         <translation>未保存：修改需要填写理由。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="417"/>
+        <location filename="../../ui/forms/form_page.py" line="424"/>
         <source>Saved.</source>
         <translation>已保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="453"/>
+        <location filename="../../ui/forms/form_page.py" line="460"/>
         <source>Not saved: {error}</source>
         <translation>未保存：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="526"/>
+        <location filename="../../ui/forms/form_page.py" line="533"/>
         <source>Correct the errors marked in red first</source>
         <translation>请先更正红色标出的错误</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="550"/>
+        <location filename="../../ui/forms/form_page.py" line="557"/>
         <source>{n} error(s) to correct before saving.</source>
         <translation>保存前需更正 {n} 处错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="553"/>
+        <location filename="../../ui/forms/form_page.py" line="560"/>
         <source>{n} unusual value(s): you will be asked to confirm at save.</source>
         <translation>{n} 个异常值：保存时将要求确认。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="571"/>
+        <location filename="../../ui/forms/form_page.py" line="578"/>
         <source>Not saved.</source>
         <translation>未保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="639"/>
+        <location filename="../../ui/forms/form_page.py" line="643"/>
         <source>Not saved: {user} ({role}) may not enter or change study data.</source>
         <translation>未保存：{user}（{role}）无权录入或修改研究数据。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="677"/>
+        <location filename="../../ui/forms/form_page.py" line="681"/>
         <source>New subject (the ID is assigned when saved)</source>
         <translation>新受试者（保存时分配编号）</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="679"/>
+        <location filename="../../ui/forms/form_page.py" line="683"/>
         <source>No subject chosen</source>
         <translation>未选择受试者</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="680"/>
+        <location filename="../../ui/forms/form_page.py" line="684"/>
         <source>New record for {subject}</source>
         <translation>{subject} 的新记录</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="681"/>
+        <location filename="../../ui/forms/form_page.py" line="685"/>
         <source>{subject} · {status} · last saved {when} by {user}</source>
         <translation>{subject} · {status} · 最后由 {user} 于 {when} 保存</translation>
     </message>
@@ -1496,62 +1501,62 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>PatientListModel</name>
     <message>
-        <location filename="../../ui/patient_list.py" line="192"/>
+        <location filename="../../ui/patient_list.py" line="207"/>
         <source>Subject ID</source>
         <translation>受试者编号</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_list.py" line="193"/>
+        <location filename="../../ui/patient_list.py" line="208"/>
         <source>Initials</source>
         <translation>姓名缩写</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_list.py" line="194"/>
+        <location filename="../../ui/patient_list.py" line="209"/>
         <source>Sex</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_list.py" line="195"/>
+        <location filename="../../ui/patient_list.py" line="210"/>
         <source>Age</source>
         <translation>年龄</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_list.py" line="196"/>
+        <location filename="../../ui/patient_list.py" line="211"/>
         <source>Diagnosis</source>
         <translation>诊断</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_list.py" line="197"/>
+        <location filename="../../ui/patient_list.py" line="212"/>
         <source>MSC source</source>
         <translation>干细胞来源</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_list.py" line="198"/>
+        <location filename="../../ui/patient_list.py" line="213"/>
         <source>Infusions</source>
         <translation>输注次数</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_list.py" line="199"/>
+        <location filename="../../ui/patient_list.py" line="214"/>
         <source>Last visit</source>
         <translation>末次访视</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_list.py" line="200"/>
+        <location filename="../../ui/patient_list.py" line="215"/>
         <source>Next due visit</source>
         <translation>下次访视</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_list.py" line="201"/>
+        <location filename="../../ui/patient_list.py" line="216"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_list.py" line="260"/>
+        <location filename="../../ui/patient_list.py" line="281"/>
         <source>{visit}, {date} ({state})</source>
         <translation>{visit}，{date}（{state}）</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_list.py" line="270"/>
+        <location filename="../../ui/patient_list.py" line="291"/>
         <source>Target {target}; window closes {end}</source>
         <translation>目标日期 {target}；窗口期截止 {end}</translation>
     </message>
@@ -1775,18 +1780,18 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>RecordListPage</name>
     <message>
-        <location filename="../../ui/forms/record_list_page.py" line="73"/>
+        <location filename="../../ui/forms/record_list_page.py" line="74"/>
         <source>&amp;New record</source>
         <extracomment>The columns that identify a record in the list, per form.</extracomment>
         <translation>新建记录(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/record_list_page.py" line="76"/>
+        <location filename="../../ui/forms/record_list_page.py" line="77"/>
         <source>Start a new record (Alt+N)</source>
         <translation>新建一条记录（Alt+N）</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/record_list_page.py" line="173"/>
+        <location filename="../../ui/forms/record_list_page.py" line="174"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>

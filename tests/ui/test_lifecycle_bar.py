@@ -55,6 +55,7 @@ def test_monitor_verifies_but_cannot_save(
     assert not button(page, "saveButton").isEnabled()
     tbil = page.findChild(QLineEdit, "field_TBIL")
     assert tbil is not None and not tbil.isEnabled()
+    assert page.status_text().startswith("Read only: mon1 (monitor) may not enter")
     assert not page.save()
     assert "may not enter or change study data" in page.status_text()
     assert "monitor" in page.status_text()

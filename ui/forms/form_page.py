@@ -31,12 +31,13 @@ from msct_crf.dictionary import CHOLESTATIC_DIAGNOSES, Field
 from msct_crf.dictionary import form as get_form
 from msct_crf.errors import DatabaseError, UserError
 from msct_crf.records import Record, SaveResult
+from msct_crf.security import Permission
 from msct_crf.store import Store
 from msct_crf.units import UnitSystem
 from msct_crf.validation import Finding, SubjectContext, validate
 from ui.lifecycle_bar import LifecycleBar, status_name
 from ui.queries_panel import mark_queried_fields
-from ui.session import UserSession
+from ui.session import UserSession, role_name
 
 from . import prompts
 from .field_editor import ERROR_COLOUR, WARNING_COLOUR, FieldEditor
@@ -311,6 +312,12 @@ class FormPage(QWidget):
         self._set_status("")
         self._revalidate()
         self._set_dirty(False)
+        if self._role_refusal():
+            self._set_status(
+                self.tr("Read only: {user} ({role}) may not enter or change study data.").format(
+                    user=self._session.user_name, role=role_name(self._session.role or "")
+                )
+            )
 
     def prefill(self, values: dict[str, str]) -> None:
         """Fill in a new record's fields as if typed, keeping them as its starting state."""
@@ -631,9 +638,6 @@ class FormPage(QWidget):
 
     def _role_refusal(self) -> str:
         """Why the logged-in role may not enter data ("" when it may)."""
-        from msct_crf.security import Permission
-        from ui.session import role_name
-
         if self._session.can(Permission.ENTER_DATA):
             return ""
         return self.tr("Not saved: {user} ({role}) may not enter or change study data.").format(

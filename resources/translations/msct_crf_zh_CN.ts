@@ -749,7 +749,7 @@ Everything entered after that time will no longer be in the study. The current f
     <message>
         <location filename="../../ui/forms/form_page.py" line="317"/>
         <source>Read only: {user} ({role}) may not enter or change study data.</source>
-        <translation type="unfinished"></translation>
+        <translation>只读：{user}（{role}）无权录入或修改研究数据。</translation>
     </message>
     <message>
         <location filename="../../ui/forms/form_page.py" line="383"/>

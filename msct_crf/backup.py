@@ -34,6 +34,7 @@ from msct_crf.db.engine import explain_db_error
 from msct_crf.errors import DatabaseError, UserError
 
 if TYPE_CHECKING:
+    from msct_crf.security import Actor
     from msct_crf.store import Store
 
 __all__ = [
@@ -329,6 +330,16 @@ def damaged_file_hint(db_path: Path) -> tuple[str, Path | None]:
 # --------------------------------------------------------------------------- backup
 
 
+def _authorized(actor: Actor | None, user: str) -> str:
+    """The audit user name; with an actor, only after its role is checked."""
+    if actor is None:
+        return user
+    from msct_crf import security
+
+    security.require(actor, security.Permission.BACKUP)
+    return actor.username
+
+
 def _source_path(store_or_path: Store | str | os.PathLike[str]) -> Path:
     if isinstance(store_or_path, str | os.PathLike):
         return Path(os.path.abspath(os.fspath(store_or_path)))
@@ -396,13 +407,18 @@ def backup_database(
     *,
     user: str,
     keep: int = DEFAULT_KEEP,
+    actor: Actor | None = None,
     progress: Progress | None = None,
     now: Clock = _utc_now,
 ) -> BackupInfo:
     """Write a verified backup of the database into `dest_dir` (default: beside it) and keep
-    only the newest `keep` backups of that database there. Audited as "backup"."""
+    only the newest `keep` backups of that database there. Audited as "backup".
+
+    A backup someone asks for passes their `actor` (the role must allow backups); the
+    automatic daily and on-exit backups pass only the user name."""
     from msct_crf.store import check_sqlite_file
 
+    user = _authorized(actor, user)
     if keep < 1:
         raise UserError(f"The number of backups to keep must be at least 1 (got {keep})")
     if not user or not user.strip():
@@ -670,6 +686,7 @@ def restore_backup(
     *,
     user: str,
     force: bool = False,
+    actor: Actor | None = None,
     progress: Progress | None = None,
     now: Clock = _utc_now,
 ) -> RestoreInfo:
@@ -678,8 +695,10 @@ def restore_backup(
     Without `force`, a healthy current database whose audit trail has changes the backup
     does not contain is not replaced (those changes would go back in time); the current file
     is kept aside either way. Close the app's connections' transactions first; another
-    process writing to the database makes this fail with a clear "busy" message.
+    process writing to the database makes this fail with a clear "busy" message. In the app
+    pass the logged-in `actor`: only a role allowed to back up may restore.
     """
+    user = _authorized(actor, user)
     if not user or not user.strip():
         raise UserError("A user name is required to restore (it goes into the audit trail)")
     backup = Path(os.path.abspath(os.fspath(backup_path)))

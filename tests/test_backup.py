@@ -258,3 +258,40 @@ def test_leftovers_of_a_killed_backup_are_cleaned_later(db_path: Path) -> None:
     assert not old_tmp.exists() and not orphan.exists()
     assert fresh_tmp.exists()  # may belong to a backup still being written
     assert backup.list_backups(folder) == [info]
+
+
+def test_only_a_role_allowed_to_back_up_may_restore(db_path: Path) -> None:
+    from argon2 import PasswordHasher
+
+    from msct_crf import security
+    from msct_crf.errors import PermissionDenied
+
+    security.set_hasher_factory(lambda: PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    try:
+        with Store.open_path(db_path) as store:
+            security.create_admin(store, "admin", "Ada Admin", "admin-pass-1")
+            admin = security.login(store, "admin", "admin-pass-1")
+            security.add_user(
+                store,
+                admin,
+                username="nurse1",
+                full_name="N",
+                role="nurse",
+                password="nurse-pass-1",
+            )
+            nurse = security.login(store, "nurse1", "nurse-pass-1")
+            with pytest.raises(PermissionDenied):
+                backup.backup_database(store, user="", actor=nurse)
+            info = backup.backup_database(store, user="", actor=admin)
+            assert _actions(store)[-1] == ("backup", info.path.name)
+            with pytest.raises(PermissionDenied):
+                backup.restore_backup(info.path, db_path, user="", actor=nurse, force=True)
+            done = backup.restore_backup(info.path, db_path, user="", actor=admin, force=True)
+            assert done.kept_aside is not None
+            with store.reading() as session:
+                last = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+                assert last is not None and (last.action, last.user) == ("restore", "admin")
+            # the automatic backup on exit runs whoever is logged in
+            assert backup.backup_database(store, user="nurse1").verified
+    finally:
+        security.set_hasher_factory(PasswordHasher)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from msct_crf import backup
+from msct_crf.security import Actor
 from msct_crf.store import Store
 from ui import background
 
@@ -73,6 +74,7 @@ class BackupDialog(QDialog):
         backup_dir: Path | None = None,
         keep: int = backup.DEFAULT_KEEP,
         confirm: Confirm = ask_yes_no,
+        actor: Actor | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("backupDialog")
@@ -81,6 +83,7 @@ class BackupDialog(QDialog):
         self._user = user
         self._keep = keep
         self._confirm = confirm
+        self._actor = actor  # with accounts: the role is checked by msct_crf.backup
         path = store.path
         self._db_path = path
         self._dir = backup_dir or (backup.default_backup_dir(path) if path else None)
@@ -228,7 +231,13 @@ class BackupDialog(QDialog):
     def back_up_now(self) -> None:
         if self._task is not None or self._db_path is None:
             return
-        store, folder, user, keep = self._store, self._dir, self._user, self._keep
+        store, folder, user, keep, actor = (
+            self._store,
+            self._dir,
+            self._user,
+            self._keep,
+            self._actor,
+        )
 
         def done(info: backup.BackupInfo) -> None:
             self._status.setText(
@@ -242,7 +251,7 @@ class BackupDialog(QDialog):
         self._run(
             self.tr("Writing and verifying the backup…"),
             lambda report: backup.backup_database(
-                store, folder, user=user, keep=keep, progress=report
+                store, folder, user=user, keep=keep, actor=actor, progress=report
             ),
             done,
         )
@@ -260,10 +269,12 @@ class BackupDialog(QDialog):
         if not self._confirm(self, question):
             self._status.setText(self.tr("Restore cancelled."))
             return
-        store, db_path, user = self._store, self._db_path, self._user
+        store, db_path, user, actor = self._store, self._db_path, self._user, self._actor
 
         def work(report: Callable[[int, int], None]) -> backup.RestoreInfo:
-            return backup.restore_backup(info.path, db_path, user=user, force=True, progress=report)
+            return backup.restore_backup(
+                info.path, db_path, user=user, force=True, actor=actor, progress=report
+            )
 
         def done(result: backup.RestoreInfo) -> None:
             store.engine.dispose()  # new connections for the restored file
@@ -285,24 +296,30 @@ def add_backup_actions(
     store_getter: Callable[[], Store],
     user_getter: Callable[[], str],
     *,
+    actor_getter: Callable[[], Actor | None] = lambda: None,
     on_restored: Callable[[Any], None] | None = None,
 ) -> list[QAction]:
     """Add "Back up now" and "Backups…" to `menu` (the File menu) and return the actions.
 
-    `on_restored(RestoreInfo)` is called after a restore so the window can reload its views.
+    `actor_getter` gives the logged-in account (None in single-user mode); its role must
+    allow backups. `on_restored(RestoreInfo)` is called after a restore so the window can
+    reload its views.
     """
     tr = QCoreApplication.translate
 
+    def make() -> BackupDialog:
+        dialog = BackupDialog(store_getter(), user_getter(), parent, actor=actor_getter())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        return dialog
+
     def open_dialog() -> None:
-        dialog = BackupDialog(store_getter(), user_getter(), parent)
+        dialog = make()
         if on_restored is not None:
             dialog.restored.connect(on_restored)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
     def back_up_now() -> None:
-        dialog = BackupDialog(store_getter(), user_getter(), parent)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog = make()
         dialog.open()
         dialog.back_up_now()
 

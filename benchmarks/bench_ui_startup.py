@@ -5,7 +5,8 @@ shown and painted, the seconds since the process started (measured from the pare
 spawn to that line). The app child builds `ui.app.create_main_window` on a copy of the demo
 study and waits until the patient list is filled (overviewLoaded) and painted; the floor
 child imports PySide6.QtWidgets and shows an empty QMainWindow the same way. The two are
-interleaved so both see the same machine load. Prints medians and the ratio; asserts nothing.
+interleaved so both see the same machine load. Byte-code caching is on (in a temporary
+folder) as on an installed system. Prints medians and the ratio; asserts nothing.
 
     uv run python benchmarks/bench_ui_startup.py [--n 7] [--db demo.db]
 """
@@ -97,7 +98,12 @@ def main() -> int:
             os.environ,
             QT_QPA_PLATFORM="offscreen",
             MSCT_CRF_SETTINGS=str(Path(tmp) / "settings.ini"),
+            # Byte-code caching as on a user's machine (some shells set PYTHONDONTWRITEBYTECODE,
+            # which recompiles SQLAlchemy and Alembic on every start); the caches go to a
+            # temporary folder, not into the environment.
+            PYTHONPYCACHEPREFIX=str(Path(tmp) / "pycache"),
         )
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         app_code = APP_CHILD.format(root=str(ROOT), db=str(db))
         _run(app_code, env)  # warm the file cache and .pyc files once
         _run(FLOOR_CHILD, env)

@@ -843,7 +843,18 @@ def delete_record(
             for event in session.scalars(
                 select(AdverseEvent).where(AdverseEvent.infusion_id == row.id)
             ):
-                event.infusion_id = None
+                event.infusion_id = None  # the event stays; its link to the infusion is audited
+                audit.append(
+                    session,
+                    user=user,
+                    action="update",
+                    table_name=get_form("AE").table,
+                    record_id=str(event.id),
+                    subject_id=subjid,
+                    changes=[audit.Change("infusion_id", row.id, None)],
+                    reason=f"infusion {row.id} deleted: {reason.strip()}",
+                    now=now,
+                )
         _delete_row(session, form_def, row, subjid, user, reason, now)
         if form == "EX":
             owner = session.get(Subject, row.subject_id)

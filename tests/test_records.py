@@ -1164,3 +1164,31 @@ def test_a_deleted_records_id_is_never_given_to_a_new_record(store):
     # the new record's audit history is its own
     history = audit_rows(store, table_name="visit", record_id=str(again))
     assert {r.action for r in history} == {"insert"}
+
+
+def test_deleting_an_infusion_unlinks_its_adverse_events_audited(store):
+    subject = enrol(store)
+    infusion = infuse(store, subject)
+    event = save_form(
+        store,
+        user=USER,
+        form="AE",
+        subject=subject,
+        parent_id=infusion,
+        values={
+            "AETERM": "fever",
+            "AESTDTC": "2023-01-10 10:00",
+            "AETOXGR": "1",
+            "AESER": "N",
+            "AEREL": "POSSIBLE",
+        },
+    )
+    assert event.saved, event.findings
+    assert delete_record(store, user=USER, form="EX", record_id=infusion, reason="wrong subject")
+    assert get_record(store, "AE", event.record_id) is not None
+    rows = [r for r in audit_rows(store, table_name="adverse_event") if r.action == "update"]
+    link = next(r for r in rows if r.field == "infusion_id")
+    assert (link.old_value, link.new_value) == (str(infusion), None)
+    assert "wrong subject" in link.reason
+    related = next(r for r in rows if r.field == "AEINFREL")
+    assert (related.old_value, related.new_value) == ("Y", "N")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QLabel, QTableView, QTabWidget
+from PySide6.QtWidgets import QLabel, QListWidget, QTableView, QTabWidget
 from pytestqt.qtbot import QtBot
 from shell_fixtures import *  # noqa: F403  (fixtures: isolated_settings, small_study, window)
 from study_factory import SmallStudy
@@ -287,3 +287,40 @@ def test_opening_a_damaged_file_from_the_menu_keeps_the_current_study(
     qtbot.waitUntil(lambda: bool(warnings), timeout=30_000)
     assert "not an MSC-CRF database" in warnings[0]
     assert window.store.path == before
+
+
+# ---------------------------------------------------------------------- settings
+
+
+def test_settings_defaults_and_round_trips(qtbot: QtBot) -> None:
+    settings = opts.Settings()
+    assert settings.get(opts.LANGUAGE) == "en"
+    assert settings.get(opts.RECENT_DATABASES) == []
+    settings.set(opts.CHART_SERIES, ["MELD"])  # a one-item list survives the INI file
+    settings.sync()
+    assert opts.Settings().get(opts.CHART_SERIES) == ["MELD"]
+    with pytest.raises(TypeError):
+        settings.set(opts.LANGUAGE, 3)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="declared twice"):
+        opts._declare("ui/language", str, "en")
+
+
+def test_recent_databases_newest_first(qtbot: QtBot, tmp_path: Path) -> None:
+    settings = opts.Settings()
+    for name in ("a.db", "b.db", "a.db"):
+        settings.remember_database(str(tmp_path / name))
+    assert settings.get(opts.RECENT_DATABASES) == [str(tmp_path / "a.db"), str(tmp_path / "b.db")]
+    assert settings.get(opts.LAST_DATABASE) == str(tmp_path / "a.db")
+
+
+def test_start_dialog_opens_a_recent_database(
+    qtbot: QtBot, store: Store, small_study: SmallStudy
+) -> None:
+    opts.Settings().remember_database(str(store.path))
+    dialog = _dialog(qtbot)
+    recent = dialog.findChild(QListWidget, "recentDatabases")
+    assert recent.count() == 1
+    with qtbot.waitSignal(dialog.accepted, timeout=20_000):
+        recent.itemActivated.emit(recent.item(0))
+    assert dialog.store is not None and dialog.store.path == store.path
+    dialog.store.close()

@@ -70,6 +70,7 @@ class PatientListView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(False)
+        self.table.setWordWrap(False)  # one line per cell; also a cheaper repaint
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(Column.SUBJID, Qt.SortOrder.AscendingOrder)
         self.table.verticalHeader().setVisible(False)

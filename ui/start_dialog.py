@@ -221,14 +221,14 @@ class StartDialog(QDialog):
         self._recent_label.setVisible(self._recent.count() > 0)
         self._recent.setVisible(self._recent.count() > 0)
         self.retranslate()
-        if error:
-            self.show_error(error)
+        self.show_error(error or "")
         self._user.setFocus()
 
     # ------------------------------------------------------------------ public
 
     def show_error(self, message: str) -> None:
         self._error.setText(message)
+        self._error.setVisible(bool(message))
 
     def error_text(self) -> str:
         return self._error.text()

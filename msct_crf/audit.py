@@ -112,8 +112,13 @@ def _utc_now() -> dt.datetime:
 # --------------------------------------------------------------------------- hashing
 
 
+# One shared encoder: json.dumps with non-default options builds a new JSONEncoder on every
+# call. Same options, so the same text (and the same hashes) as before.
+_CANONICAL_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def canonical_json(fields: Mapping[str, Any]) -> str:
-    return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _CANONICAL_ENCODER.encode(fields)
 
 
 def compute_hash(fields: Mapping[str, Any]) -> str:
@@ -179,9 +184,10 @@ def append(
 
     One row per :class:`Change`, or a single row (with ``field``/``old_value``/
     ``new_value``, possibly all None) when ``changes`` is empty. All rows of one call
-    share one timestamp and are chained in order. With a Session the rows are added
-    and flushed (ids assigned); with a Connection they are inserted with Core and
-    returned as transient AuditEntry objects carrying their ids.
+    share one timestamp and are chained in order. With a Session, its pending changes are
+    flushed first; the rows are written with one Core executemany insert on the session's
+    (or the given) connection and returned as transient AuditEntry objects carrying their
+    ids, in order.
     """
     if not user:
         raise ValueError("audit: user is required")
@@ -195,7 +201,7 @@ def append(
     ] or [(field, to_text(old_value), to_text(new_value))]
 
     ts_utc = format_utc((now or _utc_now)())
-    is_session = isinstance(session_or_connection, Session)
+    record_text, subject_text = to_text(record_id), to_text(subject_id)
     if isinstance(session_or_connection, Session):
         # Earlier pending rows must be in the table before we read the head.
         session_or_connection.flush()
@@ -205,34 +211,39 @@ def append(
         conn.exec_driver_sql(f"LOCK TABLE {AUDIT_TABLE} IN EXCLUSIVE MODE")
     prev = _head_hash_on(conn)
 
-    entries: list[AuditEntry] = []
+    params: list[dict[str, str | None]] = []
     for field_name, old_text, new_text in rows:
         values: dict[str, str | None] = {
             "ts_utc": ts_utc,
             "user": user,
             "action": action,
             "table_name": table_name,
-            "record_id": to_text(record_id),
-            "subject_id": to_text(subject_id),
+            "record_id": record_text,
+            "subject_id": subject_text,
             "field": field_name,
             "old_value": old_text,
             "new_value": new_text,
             "reason": reason,
             "prev_hash": prev,
         }
-        digest = compute_hash(values)
-        entry = AuditEntry(**values, hash=digest)
-        if not is_session:
-            result = conn.execute(insert(_TABLE).values(**values, hash=digest))
-            assert result.inserted_primary_key is not None
-            entry.id = int(result.inserted_primary_key[0])
-        entries.append(entry)
-        prev = digest
+        prev = values["hash"] = compute_hash(values)
+        params.append(values)
 
-    if isinstance(session_or_connection, Session):
-        session_or_connection.add_all(entries)  # the unit of work keeps add() order
-        session_or_connection.flush()
-    return entries
+    ids = _insert_rows(conn, params)
+    return [AuditEntry(id=row_id, **values) for row_id, values in zip(ids, params, strict=True)]
+
+
+def _insert_rows(conn: Connection, params: list[dict[str, str | None]]) -> list[int]:
+    """Insert the rows in order; their ids in the same order."""
+    if len(params) > 1 and conn.dialect.insert_executemany_returning_sort_by_parameter_order:
+        stmt = insert(_TABLE).returning(_TABLE.c.id, sort_by_parameter_order=True)
+        return [int(row_id) for row_id in conn.execute(stmt, params).scalars()]
+    ids: list[int] = []
+    for values in params:
+        result = conn.execute(insert(_TABLE).values(**values))
+        assert result.inserted_primary_key is not None
+        ids.append(int(result.inserted_primary_key[0]))
+    return ids
 
 
 def append_many(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,8 +19,28 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "study.db"
 
 
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty database migrated once per run; copying it is ~6x faster than migrating."""
+    path = tmp_path_factory.mktemp("template") / "empty.db"
+    Store.open_path(path).close()
+    return path
+
+
 @pytest.fixture
-def store(db_path: Path) -> Iterator[Store]:
+def store(db_path: Path, migrated_template: Path) -> Iterator[Store]:
+    shutil.copyfile(migrated_template, db_path)
     opened = Store.open_path(db_path)
     yield opened
     opened.close()
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo study, built once per run; tests that change it must work on a copy."""
+    from msct_crf.demo import create_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    summary = create_demo(path)
+    assert summary.startswith(f"Demo study created at {path}: 26 subjects"), summary
+    return path

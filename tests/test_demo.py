@@ -24,11 +24,8 @@ TODAY = date(2026, 11, 25)
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    summary = create_demo(path)
-    assert summary.startswith(f"Demo study created at {path}: 26 subjects")
-    return path
+def demo_db(demo_template: Path) -> Path:
+    return demo_template  # built once per run in tests/conftest.py; only read here
 
 
 @pytest.fixture(scope="module")

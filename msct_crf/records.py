@@ -181,7 +181,7 @@ def list_subjects(store: Store) -> list[str]:
 def _latest_date(
     session: Session, subject_id: int, exclude: tuple[str, int | None]
 ) -> dt.date | None:
-    candidates: list[dt.date] = []
+    maxima = []  # one round trip: a scalar subquery per column
     for model, column, code in (
         (Visit, Visit.visdtc, "VIS"),
         (Infusion, Infusion.exstdtc, "EX"),
@@ -192,7 +192,9 @@ def _latest_date(
         query = select(func.max(column)).where(model.subject_id == subject_id)
         if exclude[0] == code and exclude[1] is not None:
             query = query.where(model.id != exclude[1])
-        value = session.scalar(query)
+        maxima.append(query.scalar_subquery())
+    candidates: list[dt.date] = []
+    for value in session.execute(select(*maxima)).one():
         if isinstance(value, dt.datetime):
             value = value.date()
         if value is not None:

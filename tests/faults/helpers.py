@@ -223,14 +223,16 @@ def _start(zygote: subprocess.Popen[str], lines: _Lines, command: str) -> tuple[
     zygote.stdin.flush()
     pid = 0
     output: list[str] = []
-    while not pid or not output or not output[-1].startswith(("READY", "DEAD")):
+    started = False  # READY (or DEAD) seen; the worker may already be saying more
+    while not pid or not started:
         line = lines.next()
         if line.startswith("CHILD"):
             pid = int(line.split()[1])
-        else:
-            output.append(line)
-    if not output[-1].startswith("READY"):
-        raise AssertionError(f"worker did not start: {''.join(output)[-2000:]}")
+            continue
+        output.append(line)
+        if line.startswith("DEAD") and not any(o.startswith("READY") for o in output):
+            raise AssertionError(f"worker did not start: {''.join(output)[-2000:]}")
+        started = started or line.startswith(("READY", "DEAD"))
     return pid, output
 
 

@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, insert, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Table, insert, inspect, select, text
+from sqlalchemy.orm import Session, configure_mappers
 
 from msct_crf.db.audit_table import AUDIT_TABLE, AuditEntry
 
@@ -58,6 +58,7 @@ _HEAD_SQL = text(f"SELECT hash FROM {AUDIT_TABLE} ORDER BY id DESC LIMIT 1")
 SessionOrConnection = Session | Connection
 
 _TABLE = cast(Table, AuditEntry.__table__)
+_MANAGER = inspect(AuditEntry).class_manager
 
 
 # --------------------------------------------------------------------------- text forms
@@ -230,7 +231,21 @@ def append(
         params.append(values)
 
     ids = _insert_rows(conn, params)
-    return [AuditEntry(id=row_id, **values) for row_id, values in zip(ids, params, strict=True)]
+    return _entries(ids, params)
+
+
+def _entries(ids: list[int], params: list[dict[str, str | None]]) -> list[AuditEntry]:
+    """Transient AuditEntry objects for written rows, filled the way the ORM fills loaded
+    rows (a new instance state, values in the instance dict); the instrumented __init__
+    costs about 70 µs a row, this about 4 µs."""
+    configure_mappers()  # no-op once configured; attribute access needs a configured mapper
+    new_instance = _MANAGER.new_instance
+    entries: list[AuditEntry] = []
+    for row_id, values in zip(ids, params, strict=True):
+        entry = new_instance()
+        entry.__dict__.update(values, id=row_id)
+        entries.append(entry)
+    return entries
 
 
 def _insert_rows(conn: Connection, params: list[dict[str, str | None]]) -> list[int]:

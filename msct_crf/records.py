@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from msct_crf import audit, security
@@ -178,23 +178,39 @@ def list_subjects(store: Store) -> list[str]:
 # --------------------------------------------------------------------------- context
 
 
+_LATEST_DATE_QUERIES: dict[str, Any] = {}
+_DATED_FORMS = ("VIS", "EX", "AE")
+
+
+def _latest_date_query(excluded_form: str) -> Any:
+    """One round trip: a scalar subquery per column; built once per excluded form (bound
+    parameters ``subject_id`` and ``exclude_id``)."""
+    query = _LATEST_DATE_QUERIES.get(excluded_form)
+    if query is None:
+        maxima = []
+        for model, column, code in (
+            (Visit, Visit.visdtc, "VIS"),
+            (Infusion, Infusion.exstdtc, "EX"),
+            (Infusion, Infusion.exendtc, "EX"),
+            (AdverseEvent, AdverseEvent.aestdtc, "AE"),
+            (AdverseEvent, AdverseEvent.aeendtc, "AE"),
+        ):
+            part = select(func.max(column)).where(model.subject_id == bindparam("subject_id"))
+            if excluded_form == code:
+                part = part.where(model.id != bindparam("exclude_id"))
+            maxima.append(part.scalar_subquery())
+        query = _LATEST_DATE_QUERIES[excluded_form] = select(*maxima)
+    return query
+
+
 def _latest_date(
     session: Session, subject_id: int, exclude: tuple[str, int | None]
 ) -> dt.date | None:
-    maxima = []  # one round trip: a scalar subquery per column
-    for model, column, code in (
-        (Visit, Visit.visdtc, "VIS"),
-        (Infusion, Infusion.exstdtc, "EX"),
-        (Infusion, Infusion.exendtc, "EX"),
-        (AdverseEvent, AdverseEvent.aestdtc, "AE"),
-        (AdverseEvent, AdverseEvent.aeendtc, "AE"),
-    ):
-        query = select(func.max(column)).where(model.subject_id == subject_id)
-        if exclude[0] == code and exclude[1] is not None:
-            query = query.where(model.id != exclude[1])
-        maxima.append(query.scalar_subquery())
+    excluded_form = exclude[0] if exclude[1] is not None and exclude[0] in _DATED_FORMS else ""
+    query = _latest_date_query(excluded_form)
     candidates: list[dt.date] = []
-    for value in session.execute(select(*maxima)).one():
+    params = {"subject_id": subject_id, "exclude_id": exclude[1]}
+    for value in session.execute(query, params).one():
         if isinstance(value, dt.datetime):
             value = value.date()
         if value is not None:

@@ -4,13 +4,13 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="309"/>
+        <location filename="../../ui/backup_dialog.py" line="326"/>
         <source>BackupDialog</source>
         <comment>Back &amp;up now</comment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="312"/>
+        <location filename="../../ui/backup_dialog.py" line="329"/>
         <source>BackupDialog</source>
         <comment>&amp;Backups…</comment>
         <translation type="unfinished"></translation>
@@ -325,82 +325,82 @@
 <context>
     <name>BackupDialog</name>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="45"/>
+        <location filename="../../ui/backup_dialog.py" line="46"/>
         <source>Restore a backup</source>
         <translation>从备份恢复</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="79"/>
+        <location filename="../../ui/backup_dialog.py" line="81"/>
         <source>Backups</source>
         <translation>备份</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="95"/>
+        <location filename="../../ui/backup_dialog.py" line="98"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="95"/>
+        <location filename="../../ui/backup_dialog.py" line="98"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="95"/>
+        <location filename="../../ui/backup_dialog.py" line="98"/>
         <source>Verified</source>
         <translation>已校验</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="95"/>
+        <location filename="../../ui/backup_dialog.py" line="98"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="107"/>
+        <location filename="../../ui/backup_dialog.py" line="110"/>
         <source>&amp;Back up now</source>
         <translation>立即备份(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="110"/>
+        <location filename="../../ui/backup_dialog.py" line="113"/>
         <source>&amp;Restore selected…</source>
         <translation>恢复所选备份(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="142"/>
+        <location filename="../../ui/backup_dialog.py" line="145"/>
         <source>Only an SQLite study file can be backed up here.</source>
         <translation>此处只能备份 SQLite 研究数据库文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="147"/>
+        <location filename="../../ui/backup_dialog.py" line="150"/>
         <source>Backups of {0} in {1} (the newest {2} are kept).</source>
         <translation>{0} 的备份位于 {1}（保留最新的 {2} 份）。</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="158"/>
+        <location filename="../../ui/backup_dialog.py" line="161"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="158"/>
+        <location filename="../../ui/backup_dialog.py" line="161"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="235"/>
+        <location filename="../../ui/backup_dialog.py" line="244"/>
         <source>Backup written and verified: {0} ({1}).</source>
         <translation>备份已写入并校验：{0}（{1}）。</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="241"/>
+        <location filename="../../ui/backup_dialog.py" line="250"/>
         <source>Backing up…</source>
         <translation>正在备份…</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="243"/>
+        <location filename="../../ui/backup_dialog.py" line="252"/>
         <source>Writing and verifying the backup…</source>
         <translation>正在写入并校验备份…</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="256"/>
+        <location filename="../../ui/backup_dialog.py" line="265"/>
         <source>Replace the open database with the backup of {0}?
 
 Everything entered after that time will no longer be in the study. The current file is kept beside it as {1}.before-restore-&lt;time&gt;.db, so nothing is deleted.</source>
@@ -409,27 +409,27 @@ Everything entered after that time will no longer be in the study. The current f
 该时间之后录入的所有内容将不再属于本研究。当前文件会保留在旁边，名为 {1}.before-restore-&lt;time&gt;.db，因此不会删除任何内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="261"/>
+        <location filename="../../ui/backup_dialog.py" line="270"/>
         <source>Restore cancelled.</source>
         <translation>已取消恢复。</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="270"/>
+        <location filename="../../ui/backup_dialog.py" line="281"/>
         <source>nothing</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="272"/>
+        <location filename="../../ui/backup_dialog.py" line="283"/>
         <source>Restored from {0}. The previous database is kept as {1}.</source>
         <translation>已从 {0} 恢复。原数据库保留为 {1}。</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="278"/>
+        <location filename="../../ui/backup_dialog.py" line="289"/>
         <source>Restoring…</source>
         <translation>正在恢复…</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="279"/>
+        <location filename="../../ui/backup_dialog.py" line="290"/>
         <source>Checking and restoring the backup…</source>
         <translation>正在检查并恢复备份…</translation>
     </message>
@@ -1564,41 +1564,41 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>PatientListView</name>
     <message>
-        <location filename="../../ui/patient_list_view.py" line="137"/>
+        <location filename="../../ui/patient_list_view.py" line="138"/>
         <source>Patients</source>
         <translation>患者</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_list_view.py" line="139"/>
+        <location filename="../../ui/patient_list_view.py" line="140"/>
         <source>Search subject ID, initials or diagnosis (Ctrl+F)</source>
         <translation>搜索受试者编号、姓名缩写或诊断（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_list_view.py" line="141"/>
+        <location filename="../../ui/patient_list_view.py" line="142"/>
         <source>&amp;New subject</source>
         <translation>新建受试者(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_list_view.py" line="142"/>
+        <location filename="../../ui/patient_list_view.py" line="143"/>
         <source>Enrol a new subject (Ctrl+N)</source>
         <translation>入组新受试者（Ctrl+N）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_list_view.py" line="214"/>
+        <location filename="../../ui/patient_list_view.py" line="215"/>
         <source>%n subject(s)</source>
         <translation>
             <numerusform>%n 名受试者</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_list_view.py" line="216"/>
+        <location filename="../../ui/patient_list_view.py" line="217"/>
         <source>Showing %1 of %n subject(s)</source>
         <translation>
             <numerusform>显示 %1 / %n 名受试者</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_list_view.py" line="218"/>
+        <location filename="../../ui/patient_list_view.py" line="219"/>
         <source>%n with overdue visits</source>
         <translation>
             <numerusform>%n 名有逾期访视</numerusform>

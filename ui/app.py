@@ -34,6 +34,7 @@ from msct_crf.errors import MsctError
 from msct_crf.store import Store
 from ui import i18n
 from ui import settings as opts
+from ui.database_guard import claim_database
 from ui.main_window import MainWindow
 
 SCREEN_ENV = "MSCT_CRF_SCREEN"
@@ -150,16 +151,21 @@ def main(database: str | None = None, user: str | None = None) -> int:
             settings.remember_database(str(store.path))
     from ui.login_dialog import session_for_store
 
+    lock = claim_database(store, None)  # before login, which already writes to the audit
+    if lock is None:
+        store.close()
+        return 1
     session = session_for_store(
         store, user, offer_first_run=interactive or screen.get("login") == "1"
     )
     if session is None:
+        lock.release()
         store.close()
         return 0
     if session.user_name != user:
         settings.set(opts.LAST_USER, session.user_name)
         settings.sync()
-    window = MainWindow(store, session)
+    window = MainWindow(store, session, instance_lock=lock)
     if screen:
         window.resize(1440, 900)  # screenshots fill the virtual screen
     window.show()

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -41,7 +41,11 @@ from msct_crf.security import Permission
 from msct_crf.store import Store
 from ui import background, i18n, start_dialog
 from ui import settings as opts
+from ui.backup_dialog import add_backup_actions
+from ui.database_guard import NoLock, automatic_backup, claim_database
+from ui.export_dialog import add_export_action
 from ui.idle_lock import IdleLockGuard
+from ui.instance_lock import InstanceLock
 from ui.patient_list_view import PatientListView
 from ui.session import UserSession, show_refusal
 from ui.subject_workspace import SubjectWorkspace
@@ -67,10 +71,13 @@ class MainWindow(QMainWindow):
         *,
         today: Callable[[], dt.date] = dt.date.today,
         parent: QWidget | None = None,
+        instance_lock: InstanceLock | NoLock | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self._store = store
+        # held by the real app (ui.app.main): one writer per file, automatic backups
+        self._instance_lock = instance_lock
         self._session = UserSession.coerce(user)
         self._user = self._session.user_name
         self._force_close = False
@@ -113,6 +120,8 @@ class MainWindow(QMainWindow):
         self.idle_lock = self._make_idle_lock()
         self.retranslate()
         self.resize(1280, 800)
+        if self._instance_lock is not None:
+            QTimer.singleShot(0, self._daily_backup)
         geometry = self._settings.get(opts.WINDOW_GEOMETRY)
         if not geometry.isEmpty():
             self.restoreGeometry(geometry)
@@ -180,12 +189,23 @@ class MainWindow(QMainWindow):
         if not self.workspace.maybe_leave():
             store.close()
             return False
+        new_lock = claim_database(store, self) if self._instance_lock is not None else None
+        if self._instance_lock is not None and new_lock is None:
+            store.close()
+            return False
         from ui.login_dialog import session_for_store
 
         session = session_for_store(store, self._user, self, offer_first_run=False)
         if session is None:
+            if new_lock is not None:
+                new_lock.release()
             store.close()
             return False
+        if self._instance_lock is not None:
+            automatic_backup(self._store, self._user, every=dt.timedelta(0))
+            self._instance_lock.release()
+            self._instance_lock = new_lock
+            QTimer.singleShot(0, self._daily_backup)
         old = self._store
         self._end_session()
         self._session, self._user = session, session.user_name
@@ -225,6 +245,9 @@ class MainWindow(QMainWindow):
         self._settings.sync()
         background.wait_for_tasks()
         self._loading = None
+        if self._instance_lock is not None:
+            automatic_backup(self._store, self._user, every=dt.timedelta(0))  # on exit
+            self._instance_lock.release()
         self._store.close()
         event.accept()
 
@@ -279,6 +302,18 @@ class MainWindow(QMainWindow):
             file_menu.addAction(self._acts[key])
         file_menu.addSeparator()
         file_menu.addAction(self._acts["verify"])
+        file_menu.addSeparator()
+        add_export_action(
+            file_menu, self, lambda: self._store, lambda: self._user, lambda: self._session.actor
+        )
+        add_backup_actions(
+            file_menu,
+            self,
+            lambda: self._store,
+            lambda: self._user,
+            actor_getter=lambda: self._session.actor,
+            on_restored=lambda _info: self.refresh(),
+        )
         file_menu.addSeparator()
         file_menu.addAction(self._acts["quit"])
         subject_menu = bar.addMenu("")
@@ -499,6 +534,20 @@ class MainWindow(QMainWindow):
             work, on_done=done, on_error=failed, on_progress=progress.setValue
         )
         progress.canceled.connect(task.cancel)
+
+    def _daily_backup(self) -> None:
+        """The automatic daily backup, off the GUI thread; the result goes to the status bar."""
+        store, user = self._store, self._user
+
+        def report(message: Any) -> None:
+            if message:
+                self.statusBar().showMessage(message, 8000)
+
+        background.run_task(
+            lambda _task: automatic_backup(store, user, every=dt.timedelta(days=1)),
+            on_done=report,
+            on_error=lambda exc: report(str(exc)),
+        )
 
     # ------------------------------------------------------------------ accounts and review
 

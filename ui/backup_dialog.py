@@ -305,7 +305,6 @@ def add_backup_actions(
     allow backups. `on_restored(RestoreInfo)` is called after a restore so the window can
     reload its views.
     """
-    tr = QCoreApplication.translate
 
     def make() -> BackupDialog:
         dialog = BackupDialog(store_getter(), user_getter(), parent, actor=actor_getter())
@@ -323,10 +322,10 @@ def add_backup_actions(
         dialog.open()
         dialog.back_up_now()
 
-    now_action = QAction(tr("BackupDialog", "Back &up now"), parent)
+    now_action = QAction(QCoreApplication.translate("BackupDialog", "Back &up now"), parent)
     now_action.setObjectName("actionBackUpNow")
     now_action.triggered.connect(back_up_now)
-    list_action = QAction(tr("BackupDialog", "&Backups…"), parent)
+    list_action = QAction(QCoreApplication.translate("BackupDialog", "&Backups…"), parent)
     list_action.setObjectName("actionBackups")
     list_action.triggered.connect(open_dialog)
     menu.addAction(now_action)

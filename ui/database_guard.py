@@ -29,10 +29,6 @@ class NoLock:
         return None
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("DatabaseGuard", text)
-
-
 def claim_database(store: Store, parent: QWidget | None) -> InstanceLock | NoLock | None:
     """Take the one-writer lock of `store`'s file and warn about network paths.
 
@@ -42,11 +38,19 @@ def claim_database(store: Store, parent: QWidget | None) -> InstanceLock | NoLoc
         return NoLock()
     lock = acquire_database_lock(path)
     if lock is None:
-        QMessageBox.warning(parent, _tr("Database in use"), other_instance_message(path))
+        QMessageBox.warning(
+            parent,
+            QCoreApplication.translate("DatabaseGuard", "Database in use"),
+            other_instance_message(path),
+        )
         return None
     warning = network_path_warning(path)
     if warning:
-        QMessageBox.warning(parent, _tr("Database on a network drive"), warning)
+        QMessageBox.warning(
+            parent,
+            QCoreApplication.translate("DatabaseGuard", "Database on a network drive"),
+            warning,
+        )
     return lock
 
 
@@ -62,7 +66,9 @@ def automatic_backup(store: Store, user: str, *, every: dt.timedelta) -> str | N
         info = backup.backup_if_due(path, user=user, every=every, store=store)
     except MsctError as exc:
         print(f"msct-crf: automatic backup failed: {exc}", file=sys.stderr)
-        return _tr("Automatic backup failed: {0}").format(exc)
+        return QCoreApplication.translate("DatabaseGuard", "Automatic backup failed: {0}").format(
+            exc
+        )
     if info is None:
         return None
-    return _tr("Backed up to {0}").format(info.path.name)
+    return QCoreApplication.translate("DatabaseGuard", "Backed up to {0}").format(info.path.name)

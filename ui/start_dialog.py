@@ -28,14 +28,16 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QProgressDialog,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from msct_crf import backup
 from msct_crf.dictionary import STUDY_TITLE
-from msct_crf.errors import MsctError
+from msct_crf.errors import DatabaseError, MsctError
 from msct_crf.store import Store
 from ui import background
 from ui import settings as opts
@@ -97,6 +99,18 @@ def _open_store(path: Path, create: bool, demo: bool) -> Store:
     return Store.open_path(path, create=create)
 
 
+def ask_restore(parent: QWidget, question: str) -> bool:
+    """Yes/No: restore a backup over a damaged file (a function so tests can answer it)."""
+    answer = QMessageBox.question(
+        parent,
+        QCoreApplication.translate("StartDialog", "Damaged database"),
+        question,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
 def describe_error(exc: BaseException) -> str:
     """One line a user can act on: our errors carry it; anything else is named plainly."""
     if isinstance(exc, MsctError):
@@ -116,6 +130,7 @@ def open_store_with_progress(
     demo: bool = False,
     on_opened: Callable[[Store], object],
     on_error: Callable[[str], object],
+    on_damaged: Callable[[Path, str, Path], object] | None = None,
 ) -> background.Task:
     """Open (or create) ``path`` off the GUI thread behind a busy progress dialog."""
     text = (
@@ -138,6 +153,10 @@ def open_store_with_progress(
     def failed(exc: BaseException) -> None:
         progress.close()
         progress.deleteLater()
+        backup_path = getattr(exc, "backup", None)
+        if on_damaged is not None and isinstance(exc, DatabaseError) and backup_path:
+            on_damaged(path, describe_error(exc), Path(backup_path))
+            return
         on_error(describe_error(exc))
 
     return background.run_task(
@@ -252,6 +271,32 @@ class StartDialog(QDialog):
             demo=demo,
             on_opened=lambda store: self._opened(store, user),
             on_error=self._failed,
+            on_damaged=lambda damaged, message, good: self._offer_restore(
+                damaged, message, good, user
+            ),
+        )
+
+    def _offer_restore(self, path: Path, message: str, good: Path, user: str) -> None:
+        """A damaged file: offer the newest good backup (the damaged file is kept aside)."""
+        question = self.tr(
+            "{message}\n\nRestore the newest good backup, {backup}? The damaged file is kept "
+            "beside it, renamed, so nothing is deleted."
+        ).format(message=message, backup=good.name)
+        if not ask_restore(self, question):
+            self._failed(message)
+            return
+
+        def done(_info: object) -> None:
+            self._set_busy(False)
+            self.open_path(path, create=False)
+
+        def failed(exc: BaseException) -> None:
+            self._failed(describe_error(exc))
+
+        background.run_task(
+            lambda _task: backup.restore_backup(good, path, user=user, force=True),
+            on_done=done,
+            on_error=failed,
         )
 
     def retranslate(self) -> None:

@@ -1927,78 +1927,92 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>StartDialog</name>
     <message>
-        <location filename="../../ui/start_dialog.py" line="61"/>
+        <location filename="../../ui/start_dialog.py" line="63"/>
         <source>Create a new study database</source>
         <extracomment>Environment variable that overrides where the demo study lives (tests, kiosks).</extracomment>
         <translation>新建研究数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/start_dialog.py" line="76"/>
+        <location filename="../../ui/start_dialog.py" line="78"/>
         <source>Open a study database</source>
         <translation>打开研究数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/start_dialog.py" line="87"/>
+        <location filename="../../ui/start_dialog.py" line="89"/>
         <source>{path} already exists. Choose “Open an existing database” to open it, or pick a new file name.</source>
         <translation>{path} 已存在。请选择“打开已有数据库”来打开它，或换一个新文件名。</translation>
     </message>
     <message>
         <location filename="../../ui/start_dialog.py" line="106"/>
+        <source>Damaged database</source>
+        <translation>数据库已损坏</translation>
+    </message>
+    <message>
+        <location filename="../../ui/start_dialog.py" line="120"/>
         <source>Unexpected error while opening the database: {error}</source>
         <translation>打开数据库时发生意外错误：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/start_dialog.py" line="122"/>
+        <location filename="../../ui/start_dialog.py" line="137"/>
         <source>Creating the demo study (26 subjects)…</source>
         <translation>正在创建演示研究（26 名受试者）…</translation>
     </message>
     <message>
-        <location filename="../../ui/start_dialog.py" line="124"/>
+        <location filename="../../ui/start_dialog.py" line="139"/>
         <source>Opening {name}…</source>
         <translation>正在打开 {name}…</translation>
     </message>
     <message>
-        <location filename="../../ui/start_dialog.py" line="243"/>
+        <location filename="../../ui/start_dialog.py" line="262"/>
         <source>Type your user name first: it is recorded with every change.</source>
         <translation>请先输入用户名：每一次修改都会记录用户名。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_dialog.py" line="258"/>
+        <location filename="../../ui/start_dialog.py" line="282"/>
+        <source>{message}
+
+Restore the newest good backup, {backup}? The damaged file is kept beside it, renamed, so nothing is deleted.</source>
+        <translation>{message}
+
+是否从最新的完好备份 {backup} 恢复？损坏的文件会改名后保留在原处，不会删除任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/start_dialog.py" line="303"/>
         <source>MSC-CRF — start</source>
         <translation>MSC-CRF — 开始</translation>
     </message>
     <message>
-        <location filename="../../ui/start_dialog.py" line="259"/>
+        <location filename="../../ui/start_dialog.py" line="304"/>
         <source>MSC-CRF electronic case report form</source>
         <translation>MSC-CRF 电子病例报告表</translation>
     </message>
     <message>
-        <location filename="../../ui/start_dialog.py" line="261"/>
+        <location filename="../../ui/start_dialog.py" line="306"/>
         <source>Your &amp;user name:</source>
         <translation>用户名(&amp;U)：</translation>
     </message>
     <message>
-        <location filename="../../ui/start_dialog.py" line="262"/>
+        <location filename="../../ui/start_dialog.py" line="307"/>
         <source>e.g. nurse.wang</source>
         <translation>例如 nurse.wang</translation>
     </message>
     <message>
-        <location filename="../../ui/start_dialog.py" line="263"/>
+        <location filename="../../ui/start_dialog.py" line="308"/>
         <source>&amp;Create a new study database…</source>
         <translation>新建研究数据库(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../ui/start_dialog.py" line="264"/>
+        <location filename="../../ui/start_dialog.py" line="309"/>
         <source>&amp;Open an existing database…</source>
         <translation>打开已有数据库(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/start_dialog.py" line="265"/>
+        <location filename="../../ui/start_dialog.py" line="310"/>
         <source>Open the &amp;demo study (26 subjects)</source>
         <translation>打开演示研究（26 名受试者）(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/start_dialog.py" line="266"/>
+        <location filename="../../ui/start_dialog.py" line="311"/>
         <source>&amp;Recent databases:</source>
         <translation>最近使用的数据库(&amp;R)：</translation>
     </message>

@@ -389,10 +389,6 @@ def _allocate_subjid(session: Session, site: str) -> str:
     return f"{site}-{sequence.last_number:03d}"
 
 
-def _text(f: Field | None, value: Any) -> str | None:
-    return audit.to_text(value)
-
-
 def save_form(
     store: Store,
     *,
@@ -638,9 +634,9 @@ def save_in_session(
     if row is not None and row.status != DRAFT:
         new_status = row.status if complete else DRAFT
     changes = [
-        audit.Change(code, _text(None, old_values.get(code)), _text(None, merged.get(code)))
+        audit.Change(code, audit.to_text(old_values.get(code)), audit.to_text(merged.get(code)))
         for code in (f.code for f in form_def.fields)
-        if code in merged and _text(None, old_values.get(code)) != _text(None, merged.get(code))
+        if code in merged and audit.to_text(old_values.get(code)) != audit.to_text(merged.get(code))
     ]
     changes += [
         audit.Change(f"{code}.missing", old_missing.get(code), merged_missing.get(code))

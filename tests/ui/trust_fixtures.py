@@ -7,9 +7,7 @@ shell_fixtures, so the forms' conftest stays theirs.
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
-import pytest
+from test_lifecycle import VISIT, visit  # noqa: F401  (the same study the core tests use)
 from test_security import (  # noqa: F401  (fixtures re-exported)
     ADMIN_PW,
     ENROL,
@@ -19,39 +17,3 @@ from test_security import (  # noqa: F401  (fixtures re-exported)
     accounts,
     fast_hasher,
 )
-
-from msct_crf import records
-from msct_crf.store import Store
-
-VISIT = {
-    "VISIT": "BASELINE",
-    "VISDTC": "2024-01-08",
-    "TBIL": "30",
-    "ALB": "32",
-    "ALT": "45",
-    "PT": "14",
-    "INR": "1.3",
-    "CREAT": "70",
-    "SODIUM": "138",
-}
-
-
-@pytest.fixture
-def visit(store: Store, accounts: dict) -> SimpleNamespace:  # noqa: F811
-    """A subject and a complete baseline visit entered by the nurse (nurse1)."""
-    nurse = accounts["nurse"]
-    enrol = records.save_form(
-        store, user="", actor=nurse, form="ENROL", values=ENROL, confirm_warnings=True
-    )
-    assert enrol.saved and enrol.subject
-    saved = records.save_form(
-        store,
-        user="",
-        actor=nurse,
-        form="VIS",
-        subject=enrol.subject,
-        values=VISIT,
-        confirm_warnings=True,
-    )
-    assert saved.saved and saved.record_id is not None
-    return SimpleNamespace(subject=enrol.subject, id=saved.record_id, **accounts)

@@ -633,11 +633,12 @@ def save_in_session(
     new_status = COMPLETE if complete else DRAFT
     if row is not None and row.status != DRAFT:
         new_status = row.status if complete else DRAFT
-    changes = [
-        audit.Change(code, audit.to_text(old_values.get(code)), audit.to_text(merged.get(code)))
-        for code in (f.code for f in form_def.fields)
-        if code in merged and audit.to_text(old_values.get(code)) != audit.to_text(merged.get(code))
-    ]
+    texts = {
+        f.code: (audit.to_text(old_values.get(f.code)), audit.to_text(merged[f.code]))
+        for f in form_def.fields
+        if f.code in merged
+    }
+    changes = [audit.Change(code, old, new) for code, (old, new) in texts.items() if old != new]
     changes += [
         audit.Change(f"{code}.missing", old_missing.get(code), merged_missing.get(code))
         for code in sorted(set(old_missing) | set(merged_missing))

@@ -34,9 +34,9 @@ def _maxrss_mb() -> float:
 
 
 def child_export(db: str, out: str) -> dict[str, object]:
-    import msct_crf.export.api as api  # import cost is not part of the export
-    from msct_crf.export import ExportOptions
-    from msct_crf.store import Store
+    import msct_crf.reporting.export.api as api  # import cost is not part of the export
+    from msct_crf.reporting.export import ExportOptions
+    from msct_crf.storage.store import Store
 
     with Store.open_path(db, create=False) as store:
         start = time.perf_counter()
@@ -53,9 +53,9 @@ def _capture_cells(
     ("s" text, "n" number, "d" date or date-time number, "b" boolean)."""
     import xlsxwriter
 
-    import msct_crf.export.api as api
-    from msct_crf.export import ExportOptions
-    from msct_crf.store import Store
+    import msct_crf.reporting.export.api as api
+    from msct_crf.reporting.export import ExportOptions
+    from msct_crf.storage.store import Store
 
     captured: dict[str, tuple[list[int], list[int], list[object], list[str]]] = {}
     epoch = dt.datetime(1899, 12, 30)
@@ -159,7 +159,7 @@ def main() -> int:
 
     db = Path(args.db)
     if not db.exists():
-        from msct_crf.scale import create_scale_study
+        from msct_crf.tools.scale import create_scale_study
 
         print(f"creating the scale study at {db} ({args.subjects} subjects)...", flush=True)
         print(create_scale_study(db, subjects=args.subjects), flush=True)

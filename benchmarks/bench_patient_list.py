@@ -1,7 +1,7 @@
 """The patient list with 10,000 subjects: load time and per-keystroke filter time.
 
-Load: `msct_crf.overview.load_overview` (four bulk queries, schedules of the subjects still
-in follow-up, today's work) plus filling the Qt model, against a floor of raw sqlite3
+Load: `msct_crf.reporting.overview.load_overview` (four bulk queries, schedules of the
+subjects still in follow-up, today's work) plus filling the Qt model, against a floor of raw sqlite3
 fetching the same columns of the same four tables. Filter: typing a search one key at a
 time into the QSortFilterProxyModel behind `patientTable`, against a floor of a plain
 Python scan of the same precomputed search strings, and a second floor of repainting the
@@ -11,7 +11,7 @@ medians and ratios; asserts nothing.
     uv run python benchmarks/bench_patient_list.py [--db /tmp/scale10k.db] [--repeat 5]
 
 Without --db it reuses /tmp/scale10k.db (copied, never written) or creates a 10,000-subject
-study with `msct_crf.scale.create_scale_study` (several minutes).
+study with `msct_crf.tools.scale.create_scale_study` (several minutes).
 """
 
 from __future__ import annotations
@@ -33,10 +33,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from msct_crf import overview  # noqa: E402
-from msct_crf.store import Store  # noqa: E402
-from ui.patient_list import Column  # noqa: E402
-from ui.patient_list_view import PatientListView  # noqa: E402
+from msct_crf.reporting import overview  # noqa: E402
+from msct_crf.storage.store import Store  # noqa: E402
+from ui.models.patient_list import Column  # noqa: E402
+from ui.views.patient_list_view import PatientListView  # noqa: E402
 
 TODAY = dt.date(2026, 11, 25)
 QUERIES = "gzh-12", "primary", "aih", "x"
@@ -48,7 +48,7 @@ def _study(path_arg: str | None, workdir: Path) -> Path:
     if source.exists():
         shutil.copy(source, target)
         return target
-    from msct_crf.scale import create_scale_study
+    from msct_crf.tools.scale import create_scale_study
 
     print("creating a 10,000-subject study (this takes a few minutes)…", flush=True)
     create_scale_study(target, subjects=10_000)

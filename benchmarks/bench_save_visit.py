@@ -1,6 +1,6 @@
 """Saving one visit through the app's write path vs a bare insert + commit of the same row.
 
-The app path is `msct_crf.records.save_form`: parse, derive the scores, validate, write the
+The app path is `msct_crf.workflow.records.save_form`: parse, derive the scores, validate, write the
 row, write its audit rows (hash chain), commit, in one BEGIN IMMEDIATE transaction. The floor
 is raw sqlite3 inserting the very row the app stored (same columns and values) into a copy of
 the same database, with the same pragmas (WAL, synchronous=FULL, foreign_keys=ON,
@@ -21,8 +21,8 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from msct_crf.records import save_form
-from msct_crf.store import Store
+from msct_crf.storage.store import Store
+from msct_crf.workflow.records import save_form
 
 LABS = {
     "ALT": "48",

@@ -1,7 +1,7 @@
 """`msct-crf scale` rows per second vs raw sqlite3 executemany of the same rows.
 
-The app: `msct_crf.scale.create_scale_study` (generate, derive the scores, validate, hash-chain
-the audit rows, bulk-insert in one transaction). The floor: the very rows it wrote (every
+The app: `msct_crf.tools.scale.create_scale_study` (generate, derive the scores, validate,
+hash-chain the audit rows, bulk-insert in one transaction). The floor: the very rows it wrote (every
 form table, site_sequence and audit_log, read back untimed) inserted with raw sqlite3
 executemany into an empty database with the same schema and pragmas (WAL, synchronous=FULL,
 foreign_keys=ON), in one transaction. Also times `verify` (integrity_check, foreign keys,
@@ -20,9 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from msct_crf.integrity import verify_database
-from msct_crf.scale import create_scale_study
-from msct_crf.store import Store
+from msct_crf.storage.integrity import verify_database
+from msct_crf.storage.store import Store
+from msct_crf.tools.scale import create_scale_study
 
 TABLES = (
     "subject",

@@ -1,10 +1,10 @@
-"""The visit form's live score panel: time per keystroke vs calling msct_crf.scores directly.
+"""The visit form's live score panel: time per keystroke vs calling msct_crf.study.scores directly.
 
 App: a real `ui.forms.form_page.FormPage` for a month-6 visit (offscreen), lab values typed
 one key at a time into `field_TBIL`, `field_CREAT`, `field_INR`, `field_SODIUM` and
 `field_ALB` with QTest; each keystroke re-parses and re-validates the form and redraws the
 five scores (`score_MELD` ...), timed until the events are processed. Floor: for the same
-sequence of partial values, `msct_crf.scores.compute_all` on the parsed numbers, which is the
+sequence of partial values, `msct_crf.study.scores.compute_all` on the parsed numbers, which is the
 arithmetic the panel shows. Prints medians and the ratio; asserts nothing.
 
     uv run python benchmarks/bench_score_panel.py [--rounds 20]
@@ -26,8 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit  # noqa: E402
 
-from msct_crf import records, scores  # noqa: E402
-from msct_crf.store import Store  # noqa: E402
+from msct_crf.storage.store import Store  # noqa: E402
+from msct_crf.study import scores
+from msct_crf.workflow import records  # noqa: E402
 
 LABS = {"TBIL": "41.5", "CREAT": "88", "INR": "1.35", "SODIUM": "134", "ALB": "33.2"}
 SUBJECT = {
@@ -112,7 +113,7 @@ def main() -> int:
     p90 = sorted(app_times)[int(len(app_times) * 0.9)]
     print(f"score panel, {len(app_times)} keystrokes (medians)")
     print(f"  app  : {a * 1000:7.2f} ms per keystroke (p90 {p90 * 1000:.2f} ms), panel = core MELD")
-    print(f"  floor: {f * 1000:7.3f} ms (msct_crf.scores.compute_all on the same values)")
+    print(f"  floor: {f * 1000:7.3f} ms (msct_crf.study.scores.compute_all on the same values)")
     print(f"  ratio: {a / f:7.1f}x")
     return 0
 

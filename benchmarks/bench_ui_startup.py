@@ -31,7 +31,7 @@ sys.path.insert(0, {root!r})
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from ui.app import create_main_window
-from msct_crf.db.engine import sqlite_url
+from msct_crf.storage.db.engine import sqlite_url
 app = QApplication([])
 window = create_main_window(sqlite_url({db!r}), "bench")
 def shown():
@@ -91,7 +91,7 @@ def main() -> int:
         if args.db:
             shutil.copy(args.db, db)
         else:
-            from msct_crf.demo import create_demo
+            from msct_crf.tools.demo import create_demo
 
             create_demo(db)
         env = dict(

@@ -11,7 +11,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from msct_crf.store import Store  # noqa: E402
+from msct_crf.storage.store import Store  # noqa: E402
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def store(db_path: Path, migrated_template: Path) -> Iterator[Store]:
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo study, built once per run; tests that change it must work on a copy."""
-    from msct_crf.demo import create_demo
+    from msct_crf.tools.demo import create_demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     summary = create_demo(path)

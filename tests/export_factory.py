@@ -12,8 +12,8 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from msct_crf import records
-from msct_crf.store import Store
+from msct_crf.storage.store import Store
+from msct_crf.workflow import records
 
 USER = "builder"
 NOW = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)

@@ -2,7 +2,7 @@
 
 Faster than the 26-subject demo and with states chosen on purpose: relative to TODAY one
 subject is overdue for month 1, one is due, one died, one was transplanted, one completed,
-one has no infusion yet. Every value goes through `msct_crf.records.save_form`, so the rows
+one has no infusion yet. Every value goes through `msct_crf.workflow.records.save_form`, so the rows
 are audited exactly as the app's would be.
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from msct_crf import records
-from msct_crf.store import Store
+from msct_crf.storage.store import Store
+from msct_crf.workflow import records
 
 TODAY = dt.date(2026, 11, 25)
 USER = "factory"

@@ -14,11 +14,11 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
-from msct_crf import audit
-from msct_crf.audit import GENESIS_HASH, Change, append, head_hash, to_text, verify
-from msct_crf.db.audit_table import AuditEntry, drop_audit_triggers, install_audit_triggers
-from msct_crf.db.base import Base
-from msct_crf.db.engine import make_engine, sqlite_url
+from msct_crf.storage import audit
+from msct_crf.storage.audit import GENESIS_HASH, Change, append, head_hash, to_text, verify
+from msct_crf.storage.db.audit_table import AuditEntry, drop_audit_triggers, install_audit_triggers
+from msct_crf.storage.db.base import Base
+from msct_crf.storage.db.engine import make_engine, sqlite_url
 
 FIXED = dt.datetime(2024, 5, 1, 8, 30, 0, 123456, tzinfo=dt.UTC)
 

@@ -1,13 +1,14 @@
-"""audit_query.history: the audit trail read per subject, form, record and field, newest first."""
+"""audit_history.history: the audit trail read per subject, form, record and field, newest first."""
 
 from __future__ import annotations
 
 import pytest
 from test_security import ENROL  # noqa: E402
 
-from msct_crf import audit_query, records
 from msct_crf.errors import UserError
-from msct_crf.store import Store
+from msct_crf.reporting import audit_history
+from msct_crf.storage.store import Store
+from msct_crf.workflow import records
 
 VISIT = {"VISIT": "BASELINE", "VISDTC": "2024-01-08", "TBIL": "30", "ALB": "32"}
 
@@ -43,7 +44,9 @@ def test_field_history_shows_old_and_new_who_and_why(
     store: Store, two_subjects: tuple[str, str, int]
 ) -> None:
     subject, _other, visit_id = two_subjects
-    rows = audit_query.history(store, subject=subject, form="VIS", record_id=visit_id, field="TBIL")
+    rows = audit_history.history(
+        store, subject=subject, form="VIS", record_id=visit_id, field="TBIL"
+    )
     assert [(r.action, r.user) for r in rows] == [("update", "pi"), ("insert", "nurse")]
     newest = rows[0]
     assert newest.form == "VIS" and newest.subject == subject
@@ -55,45 +58,45 @@ def test_field_history_shows_old_and_new_who_and_why(
 
 def test_filters_combine_and_newest_first(store: Store, two_subjects: tuple[str, str, int]) -> None:
     subject, other, _visit_id = two_subjects
-    mine = audit_query.history(store, subject=subject)
-    theirs = audit_query.history(store, subject=other)
+    mine = audit_history.history(store, subject=subject)
+    theirs = audit_history.history(store, subject=other)
     assert mine and theirs and not {r.id for r in mine} & {r.id for r in theirs}
     assert [r.id for r in mine] == sorted((r.id for r in mine), reverse=True)
     assert {r.subject for r in theirs} == {other}
-    assert {r.form for r in audit_query.history(store, table="subject")} == {"ENROL"}
-    assert all(r.user == "pi" for r in audit_query.history(store, user="pi"))
-    assert {r.action for r in audit_query.history(store, action="update")} == {"update"}
-    assert len(audit_query.history(store, limit=3)) == 3
-    assert audit_query.history(store, subject="GZH-999") == []
+    assert {r.form for r in audit_history.history(store, table="subject")} == {"ENROL"}
+    assert all(r.user == "pi" for r in audit_history.history(store, user="pi"))
+    assert {r.action for r in audit_history.history(store, action="update")} == {"update"}
+    assert len(audit_history.history(store, limit=3)) == 3
+    assert audit_history.history(store, subject="GZH-999") == []
 
 
 def test_bad_filters_are_refused(store: Store) -> None:
     with pytest.raises(UserError, match="Unknown form"):
-        audit_query.history(store, form="XX")
+        audit_history.history(store, form="XX")
     with pytest.raises(UserError, match="not both"):
-        audit_query.history(store, form="VIS", table="visit")
+        audit_history.history(store, form="VIS", table="visit")
     with pytest.raises(UserError, match="positive"):
-        audit_query.history(store, limit=0)
+        audit_history.history(store, limit=0)
 
 
 def test_accounts_restrict_who_reads_the_trail(store: Store) -> None:
     from argon2 import PasswordHasher
 
-    from msct_crf import security
+    from msct_crf import access
     from msct_crf.errors import PermissionDenied
 
-    security.set_hasher_factory(lambda: PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    access.set_hasher_factory(lambda: PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
     try:
-        security.create_admin(store, "admin", "Ada Admin", "admin-pass-1")
-        admin = security.login(store, "admin", "admin-pass-1")
-        security.add_user(
+        access.create_admin(store, "admin", "Ada Admin", "admin-pass-1")
+        admin = access.login(store, "admin", "admin-pass-1")
+        access.add_user(
             store, admin, username="n1", full_name="N One", role="nurse", password="nurse-pass-1"
         )
-        nurse = security.login(store, "n1", "nurse-pass-1")
+        nurse = access.login(store, "n1", "nurse-pass-1")
         with pytest.raises(PermissionDenied, match="log in"):
-            audit_query.history(store)
+            audit_history.history(store)
         with pytest.raises(PermissionDenied, match="may not view the audit trail"):
-            audit_query.history(store, actor=nurse)
-        assert {r.action for r in audit_query.history(store, actor=admin)} >= {"account", "login"}
+            audit_history.history(store, actor=nurse)
+        assert {r.action for r in audit_history.history(store, actor=admin)} >= {"account", "login"}
     finally:
-        security.set_hasher_factory(PasswordHasher)
+        access.set_hasher_factory(PasswordHasher)

@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from msct_crf import audit, backup, records
-from msct_crf.cli import main as cli_main
-from msct_crf.db.models import AuditEntry
 from msct_crf.errors import DatabaseError, UserError
-from msct_crf.integrity import verify_database
-from msct_crf.store import Store
+from msct_crf.storage import audit
+from msct_crf.storage.db.models import AuditEntry
+from msct_crf.storage.integrity import verify_database
+from msct_crf.storage.store import Store
+from msct_crf.tools.cli import main as cli_main
+from msct_crf.workflow import backup, records
 
 ENROL = {
     "SITEID": "GZH",
@@ -263,15 +264,15 @@ def test_leftovers_of_a_killed_backup_are_cleaned_later(db_path: Path) -> None:
 def test_only_a_role_allowed_to_back_up_may_restore(db_path: Path) -> None:
     from argon2 import PasswordHasher
 
-    from msct_crf import security
+    from msct_crf import access
     from msct_crf.errors import PermissionDenied
 
-    security.set_hasher_factory(lambda: PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    access.set_hasher_factory(lambda: PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
     try:
         with Store.open_path(db_path) as store:
-            security.create_admin(store, "admin", "Ada Admin", "admin-pass-1")
-            admin = security.login(store, "admin", "admin-pass-1")
-            security.add_user(
+            access.create_admin(store, "admin", "Ada Admin", "admin-pass-1")
+            admin = access.login(store, "admin", "admin-pass-1")
+            access.add_user(
                 store,
                 admin,
                 username="nurse1",
@@ -279,7 +280,7 @@ def test_only_a_role_allowed_to_back_up_may_restore(db_path: Path) -> None:
                 role="nurse",
                 password="nurse-pass-1",
             )
-            nurse = security.login(store, "nurse1", "nurse-pass-1")
+            nurse = access.login(store, "nurse1", "nurse-pass-1")
             with pytest.raises(PermissionDenied):
                 backup.backup_database(store, user="", actor=nurse)
             info = backup.backup_database(store, user="", actor=admin)
@@ -294,4 +295,4 @@ def test_only_a_role_allowed_to_back_up_may_restore(db_path: Path) -> None:
             # the automatic backup on exit runs whoever is logged in
             assert backup.backup_database(store, user="nurse1").verified
     finally:
-        security.set_hasher_factory(PasswordHasher)
+        access.set_hasher_factory(PasswordHasher)

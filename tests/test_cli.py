@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from msct_crf.cli import main
+from msct_crf.tools.cli import main
 
 
 @pytest.fixture(scope="module")
@@ -185,7 +185,7 @@ def test_scale_into_missing_folder(tmp_path: Path, capsys: pytest.CaptureFixture
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "msct_crf.cli", *args],
+        [sys.executable, "-m", "msct_crf.tools.cli", *args],
         capture_output=True,
         text=True,
         timeout=300,

@@ -14,10 +14,10 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Date, DateTime, Float, Integer, String, inspect
 from sqlalchemy.types import TypeEngine
 
-from msct_crf.db.base import Base
-from msct_crf.db.models import BOOKKEEPING_COLUMNS, FORM_MODELS
-from msct_crf.dictionary import FORMS, Field, FieldType
-from msct_crf.store import Store
+from msct_crf.storage.db.base import Base
+from msct_crf.storage.db.models import BOOKKEEPING_COLUMNS, FORM_MODELS
+from msct_crf.storage.store import Store
+from msct_crf.study.dictionary import FORMS, Field, FieldType
 
 
 def _table(form_code: str):

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from scipy.stats import wilcoxon
 
-from msct_crf import scores
-from msct_crf.demo import create_demo
-from msct_crf.dictionary import FORMS, VISITS
 from msct_crf.errors import UserError
-from msct_crf.integrity import verify_database
-from msct_crf.schedule import classify_visit_date
+from msct_crf.storage.integrity import verify_database
+from msct_crf.study import scores
+from msct_crf.study.dictionary import FORMS, VISITS
+from msct_crf.study.schedule import classify_visit_date
+from msct_crf.tools.demo import create_demo
 
 SCHEDULED = {v.code for v in VISITS}
 TODAY = date(2026, 11, 25)

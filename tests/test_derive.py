@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from msct_crf import scores
-from msct_crf.derive import INFUSION_RELATED, age_years, bmi, derive, visit_scores
+from msct_crf.study import scores
+from msct_crf.study.derive import INFUSION_RELATED, age_years, bmi, derive, visit_scores
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from msct_crf import validation
-from msct_crf.dictionary import (
+from msct_crf.study import validation
+from msct_crf.study.dictionary import (
     CHOLESTATIC_DIAGNOSES,
     CROSS_RULES,
     EFFICACY_LABS,

@@ -13,7 +13,8 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from msct_crf.db.engine import (
+from msct_crf.errors import DatabaseError
+from msct_crf.storage.db.engine import (
     as_database_error,
     default_database_path,
     default_database_url,
@@ -22,7 +23,6 @@ from msct_crf.db.engine import (
     sqlite_path_from_url,
     sqlite_url,
 )
-from msct_crf.errors import DatabaseError
 
 
 def _pragmas(dbapi_conn: object) -> dict[str, object]:

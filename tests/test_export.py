@@ -4,7 +4,7 @@ Two studies: a small hand-built one whose expected numbers are written out here 
 (five subjects: completed, lost, transplanted with a visit after the transplant, died,
 completed with an out-of-window visit and a missing-data code), and the 26-subject demo.
 Every sheet is read back with openpyxl / pandas and checked against the database read
-with plain sqlite3 and pandas, never through msct_crf.export itself.
+with plain sqlite3 and pandas, never through msct_crf.reporting.export itself.
 """
 
 from __future__ import annotations
@@ -24,9 +24,7 @@ import pytest
 from export_factory import FORMULA_TERM, NOW, VISITS, build_small_study
 from scipy import stats
 
-from msct_crf.audit import head_hash
-from msct_crf.cli import main as cli_main
-from msct_crf.export import (
+from msct_crf.reporting.export import (
     REDCAP_COLUMNS,
     ExportCancelled,
     ExportError,
@@ -35,7 +33,9 @@ from msct_crf.export import (
     export_csv,
     export_workbook,
 )
-from msct_crf.store import Store
+from msct_crf.storage.audit import head_hash
+from msct_crf.storage.store import Store
+from msct_crf.tools.cli import main as cli_main
 
 
 @pytest.fixture(scope="module")
@@ -526,7 +526,7 @@ def test_every_export_is_audited(small: Store, tmp_path: Path) -> None:
     assert "first.xlsx" in rows[0][1] and "second.xlsx" in rows[1][1]
     assert "language=zh" in rows[1][1]
     with small.reading() as session:
-        from msct_crf.audit import verify
+        from msct_crf.storage.audit import verify
 
         assert verify(session).ok
 
@@ -746,7 +746,7 @@ def test_demo_ae_and_wide(demo_export: tuple[Path, Path]) -> None:
 def test_long_sheet_continues_past_the_row_limit(
     small: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import msct_crf.export.workbook as workbook
+    import msct_crf.reporting.export.workbook as workbook
 
     monkeypatch.setattr(workbook, "EXCEL_MAX_ROWS", 7)  # 6 data rows per sheet
     out = run_export(small, tmp_path / "x.xlsx", forms=("VIS",))
@@ -761,7 +761,7 @@ def test_long_sheet_continues_past_the_row_limit(
 def test_unwritable_target_leaves_no_file_and_no_audit_row(
     small: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import msct_crf.export.api as api
+    import msct_crf.reporting.export.api as api
 
     def refuse(*_args: object) -> None:
         raise PermissionError(13, "Permission denied")
@@ -788,18 +788,18 @@ def test_roles_once_the_study_has_accounts(
 
     from argon2 import PasswordHasher
 
-    from msct_crf import security
+    from msct_crf import access
     from msct_crf.errors import PermissionDenied
 
-    security.set_hasher_factory(lambda: PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
-    request.addfinalizer(lambda: security.set_hasher_factory(PasswordHasher))
+    access.set_hasher_factory(lambda: PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    request.addfinalizer(lambda: access.set_hasher_factory(PasswordHasher))
     admin_pw, nurse_pw = "Admin-Pass-2026!", "Nurse-Pass-2026!"
-    security.create_admin(small, "admin", "Ada Admin", admin_pw)
-    admin = security.login(small, "admin", admin_pw)
-    security.add_user(
+    access.create_admin(small, "admin", "Ada Admin", admin_pw)
+    admin = access.login(small, "admin", admin_pw)
+    access.add_user(
         small, admin, username="nurse1", full_name="Zhang Min", role="nurse", password=nurse_pw
     )
-    nurse = security.login(small, "nurse1", nurse_pw)
+    nurse = access.login(small, "nurse1", nurse_pw)
     with pytest.raises(PermissionDenied, match="log in"):
         run_export(small, tmp_path / "anon.xlsx")
     options = ExportOptions(include_identifying=True)

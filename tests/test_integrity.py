@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from msct_crf import records
 from msct_crf.errors import DatabaseError
-from msct_crf.integrity import verify_database
-from msct_crf.store import Store
+from msct_crf.storage.integrity import verify_database
+from msct_crf.storage.store import Store
+from msct_crf.workflow import records
 
 ENROL = {
     "SITEID": "GZH",

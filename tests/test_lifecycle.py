@@ -16,12 +16,14 @@ from test_security import (  # noqa: F401  (fixtures)
     fast_hasher,
 )
 
-from msct_crf import audit, lifecycle, queries, records, security
-from msct_crf.db.models import AuditEntry
+from msct_crf import access
+from msct_crf.access import AuthenticationError
 from msct_crf.errors import PermissionDenied, UserError
-from msct_crf.lifecycle import LifecycleError
-from msct_crf.security import AuthenticationError
-from msct_crf.store import Store
+from msct_crf.storage import audit
+from msct_crf.storage.db.models import AuditEntry
+from msct_crf.storage.store import Store
+from msct_crf.workflow import lifecycle, queries, records
+from msct_crf.workflow.lifecycle import LifecycleError
 
 VISIT = {
     "VISIT": "BASELINE",
@@ -332,7 +334,7 @@ def test_signatures_listed_per_subject(store: Store, visit: SimpleNamespace) -> 
     assert [(s.form, s.active) for s in listed] == [("ENROL", True), ("VIS", False)]
     assert len(lifecycle.list_signatures(store, include_voided=False)) == 1
     assert lifecycle.list_signatures(store, "GZH-999") == []
-    assert security.can(v.pi, security.Permission.SIGN)
+    assert access.can(v.pi, access.Permission.SIGN)
 
 
 def test_review_lists_and_signing_a_casebook(store: Store, visit: SimpleNamespace) -> None:

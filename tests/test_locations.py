@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from msct_crf.locations import is_network_path, mount_fs_type, network_path_warning
+from msct_crf.storage.locations import is_network_path, mount_fs_type, network_path_warning
 
 MOUNTS = """\
 /dev/sda1 / ext4 rw,relatime 0 0

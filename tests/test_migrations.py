@@ -9,12 +9,12 @@ import pytest
 from alembic import command
 from sqlalchemy import inspect
 
-from msct_crf.db import migrate
-from msct_crf.db.audit_table import AUDIT_TRIGGER_NAMES
-from msct_crf.db.base import Base
-from msct_crf.db.engine import make_engine, sqlite_url
 from msct_crf.errors import DatabaseError
-from msct_crf.store import Store
+from msct_crf.storage.db import migrate
+from msct_crf.storage.db.audit_table import AUDIT_TRIGGER_NAMES
+from msct_crf.storage.db.base import Base
+from msct_crf.storage.db.engine import make_engine, sqlite_url
+from msct_crf.storage.store import Store
 
 
 def _triggers(path) -> set[str]:
@@ -63,7 +63,7 @@ def test_open_twice_is_idempotent(db_path):
 
 
 def test_audit_triggers_refuse_update_and_delete_after_migration(store, db_path):
-    from msct_crf import audit
+    from msct_crf.storage import audit
 
     with store.session() as session:
         audit.append(session, user="tester", action="login")

@@ -13,11 +13,13 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 from test_security import ADMIN_PW, ENROL, fast_hasher  # noqa: F401  (fixture)
 
-from msct_crf import audit, lifecycle, records, security
-from msct_crf.db import migrate
-from msct_crf.db.base import Base
-from msct_crf.db.engine import make_engine, sqlite_url
-from msct_crf.store import Store
+from msct_crf import access
+from msct_crf.storage import audit
+from msct_crf.storage.db import migrate
+from msct_crf.storage.db.base import Base
+from msct_crf.storage.db.engine import make_engine, sqlite_url
+from msct_crf.storage.store import Store
+from msct_crf.workflow import lifecycle, records
 
 NEW_TABLES = {"signature", "data_query", "study_setting"}
 
@@ -86,22 +88,22 @@ def test_upgrade_from_0001_with_data(db_path: Path) -> None:
         assert visit.values["TBIL"] == 30.0 and visit.created_by == "nurse"
 
         # the legacy user row had no role admin: still single-user mode until the first admin
-        assert security.needs_admin(store)
-        security.create_admin(store, "admin", "Ada Admin", ADMIN_PW)
-        admin = security.login(store, "admin", ADMIN_PW)
-        security.add_user(
+        assert access.needs_admin(store)
+        access.create_admin(store, "admin", "Ada Admin", ADMIN_PW)
+        admin = access.login(store, "admin", ADMIN_PW)
+        access.add_user(
             store, admin, username="mon", full_name="Mo", role="monitor", password="monitor-pw-1"
         )
-        security.add_user(
+        access.add_user(
             store, admin, username="pi", full_name="Dr P", role="pi", password="pi-pass-12"
         )
-        monitor = security.login(store, "mon", "monitor-pw-1")
-        pi = security.login(store, "pi", "pi-pass-12")
+        monitor = access.login(store, "mon", "monitor-pw-1")
+        pi = access.login(store, "pi", "pi-pass-12")
         lifecycle.verify_record(store, monitor, "VIS", visit.id)
         signature = lifecycle.sign_record(store, pi, "VIS", visit.id, "pi-pass-12")
         assert signature.valid and signature.subject == subject
-        security.set_idle_lock_minutes(store, admin, 10)
-        assert security.idle_lock_minutes(store) == 10
+        access.set_idle_lock_minutes(store, admin, 10)
+        assert access.idle_lock_minutes(store) == 10
         with store.reading() as session:
             assert audit.verify(session).ok
     finally:

@@ -1,4 +1,4 @@
-"""msct_crf.overview: the patient-list rows, schedules, today's work and trajectories."""
+"""msct_crf.reporting.overview: the patient-list rows, schedules, today's work and trajectories."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ import pytest
 from sqlalchemy import event
 from study_factory import TODAY, SmallStudy, build_small_study, enrol, infuse
 
-from msct_crf import overview, scores
-from msct_crf.overview import SubjectStatus
-from msct_crf.schedule import VisitState
-from msct_crf.store import Store
+from msct_crf.reporting import overview
+from msct_crf.reporting.overview import SubjectStatus
+from msct_crf.storage.store import Store
+from msct_crf.study import scores
+from msct_crf.study.schedule import VisitState
 
 
 @pytest.fixture
@@ -135,7 +136,7 @@ def test_rows_without_possible_work_match_the_full_schedule(
 ) -> None:
     """The list skips the schedule of finished and not-yet-infused subjects; the rows must be
     the same as with the full schedule."""
-    from msct_crf.overview import _Facts, _gather, _row, _schedule_of
+    from msct_crf.reporting.overview import _Facts, _gather, _row, _schedule_of
 
     with store.reading() as session:
         subjects, facts = _gather(session, None)

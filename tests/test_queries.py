@@ -16,10 +16,12 @@ from test_security import (  # noqa: F401  (fixtures)
     fast_hasher,
 )
 
-from msct_crf import audit, lifecycle, queries, records, security
-from msct_crf.db.models import AuditEntry
+from msct_crf import access
 from msct_crf.errors import PermissionDenied, UserError
-from msct_crf.store import Store
+from msct_crf.storage import audit
+from msct_crf.storage.db.models import AuditEntry
+from msct_crf.storage.store import Store
+from msct_crf.workflow import lifecycle, queries, records
 
 
 def _raise(store: Store, v: SimpleNamespace, who: str = "monitor", field: str | None = "TBIL"):  # type: ignore[no-untyped-def]
@@ -104,10 +106,10 @@ def test_roles(store: Store, visit: SimpleNamespace) -> None:  # noqa: F811
     with pytest.raises(PermissionDenied, match="only mon1 who raised it"):
         queries.close_query(store, v.nurse, query.id)
     # a second monitor did not raise it and may not close it
-    security.add_user(
+    access.add_user(
         store, v.admin, username="mon2", full_name="M Two", role="monitor", password="mon2-pass-1"
     )
-    mon2 = security.login(store, "mon2", "mon2-pass-1")
+    mon2 = access.login(store, "mon2", "mon2-pass-1")
     with pytest.raises(PermissionDenied, match="only mon1"):
         queries.close_query(store, mon2, query.id)
     # the PI may answer and close anyone's query

@@ -16,13 +16,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from msct_crf import audit, records, scores
-from msct_crf.db.models import FORM_MODELS, AuditEntry, Subject, Visit
-from msct_crf.dictionary import FORMS
 from msct_crf.errors import UserError
-from msct_crf.records import delete_record, get_record, list_records, save_form
-from msct_crf.store import Store
-from msct_crf.units import UnitSystem
+from msct_crf.storage import audit
+from msct_crf.storage.db.models import FORM_MODELS, AuditEntry, Subject, Visit
+from msct_crf.storage.store import Store
+from msct_crf.study import scores
+from msct_crf.study.dictionary import FORMS
+from msct_crf.study.units import UnitSystem
+from msct_crf.workflow import records
+from msct_crf.workflow.records import delete_record, get_record, list_records, save_form
 
 USER = "nurse.li"
 

@@ -11,14 +11,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
-from msct_crf import audit, scale
-from msct_crf.db.models import Visit
-from msct_crf.derive import derive
-from msct_crf.dictionary import FORMS
 from msct_crf.errors import UserError
-from msct_crf.integrity import verify_database
-from msct_crf.records import get_record, save_form
-from msct_crf.store import Store
+from msct_crf.storage import audit
+from msct_crf.storage.db.models import Visit
+from msct_crf.storage.integrity import verify_database
+from msct_crf.storage.store import Store
+from msct_crf.study.derive import derive
+from msct_crf.study.dictionary import FORMS
+from msct_crf.tools import scale
+from msct_crf.workflow.records import get_record, save_form
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Tests of msct_crf.schedule: windows from day 0 and the state of every scheduled visit.
+"""Tests of msct_crf.study.schedule: windows from day 0 and the state of every scheduled visit.
 
 Every test passes a fixed ``today``; the schedule never reads the real clock.
 """
@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from msct_crf.dictionary import VISITS, visit_def
-from msct_crf.schedule import (
+from msct_crf.study.dictionary import VISITS, visit_def
+from msct_crf.study.schedule import (
     ScheduledVisit,
     VisitState,
     WorkItem,

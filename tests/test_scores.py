@@ -1,4 +1,4 @@
-"""Tests for msct_crf.scores.
+"""Tests for msct_crf.study.scores.
 
 Every expected value below is worked out by hand in a comment from the published formula
 (natural logs to 6 decimals), never by calling the code under test. Formulas:
@@ -27,7 +27,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from msct_crf.errors import ScoreInputError
-from msct_crf.scores import (
+from msct_crf.study.scores import (
     SCORE_KEYS,
     ScoreResult,
     _albi_grade,

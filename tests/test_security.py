@@ -12,12 +12,14 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
-from msct_crf import audit, records, security
-from msct_crf.cli import main as cli_main
-from msct_crf.db.models import AppUser, AuditEntry
+from msct_crf import access
+from msct_crf.access import AuthenticationError, Permission
 from msct_crf.errors import PermissionDenied, UserError
-from msct_crf.security import AuthenticationError, Permission
-from msct_crf.store import Store
+from msct_crf.storage import audit
+from msct_crf.storage.db.models import AppUser, AuditEntry
+from msct_crf.storage.store import Store
+from msct_crf.tools.cli import main as cli_main
+from msct_crf.workflow import records
 
 ADMIN_PW = "admin-pass-1"
 NURSE_PW = "nurse-pass-1"
@@ -49,27 +51,27 @@ ENROL = {
 @pytest.fixture(autouse=True)
 def fast_hasher() -> Iterator[None]:
     """argon2id with the smallest parameters: the same code path, fast tests."""
-    security.set_hasher_factory(lambda: PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    access.set_hasher_factory(lambda: PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
     yield
-    security.set_hasher_factory(PasswordHasher)
+    access.set_hasher_factory(PasswordHasher)
 
 
 @pytest.fixture
-def accounts(store: Store) -> dict[str, security.Actor]:
+def accounts(store: Store) -> dict[str, access.Actor]:
     """An admin, a PI, a nurse and a monitor, all logged in."""
-    security.create_admin(store, "admin", "Ada Admin", ADMIN_PW)
-    admin = security.login(store, "admin", ADMIN_PW)
+    access.create_admin(store, "admin", "Ada Admin", ADMIN_PW)
+    admin = access.login(store, "admin", ADMIN_PW)
     for name, full, role, pw in (
         ("liwei", "Dr Li Wei", "pi", PI_PW),
         ("nurse1", "Zhang Min", "nurse", NURSE_PW),
         ("mon1", "Mona Monitor", "monitor", MONITOR_PW),
     ):
-        security.add_user(store, admin, username=name, full_name=full, role=role, password=pw)
+        access.add_user(store, admin, username=name, full_name=full, role=role, password=pw)
     return {
         "admin": admin,
-        "pi": security.login(store, "liwei", PI_PW),
-        "nurse": security.login(store, "nurse1", NURSE_PW),
-        "monitor": security.login(store, "mon1", MONITOR_PW),
+        "pi": access.login(store, "liwei", PI_PW),
+        "nurse": access.login(store, "nurse1", NURSE_PW),
+        "monitor": access.login(store, "mon1", MONITOR_PW),
     }
 
 
@@ -84,7 +86,7 @@ def _audit_rows(store: Store) -> list[SimpleNamespace]:
         ]
 
 
-def _enrol(store: Store, actor: security.Actor | None, user: str = "") -> records.SaveResult:
+def _enrol(store: Store, actor: access.Actor | None, user: str = "") -> records.SaveResult:
     return records.save_form(
         store,
         user=user or (actor.username if actor else "legacy"),
@@ -99,28 +101,28 @@ def _enrol(store: Store, actor: security.Actor | None, user: str = "") -> record
 
 
 def test_single_user_mode_until_the_first_admin(store: Store) -> None:
-    assert security.needs_admin(store)
+    assert access.needs_admin(store)
     assert _enrol(store, None).saved  # demo / scale / legacy databases: a user name only
-    info = security.create_admin(store, "admin", "Ada Admin", ADMIN_PW)
-    assert info.role == "admin" and not security.needs_admin(store)
+    info = access.create_admin(store, "admin", "Ada Admin", ADMIN_PW)
+    assert info.role == "admin" and not access.needs_admin(store)
     with pytest.raises(PermissionDenied, match="log in"):
         _enrol(store, None)
     with pytest.raises(PermissionDenied, match="already exists"):
-        security.create_admin(store, "admin2", "Second", ADMIN_PW)
+        access.create_admin(store, "admin2", "Second", ADMIN_PW)
     rows = [r for r in _audit_rows(store) if r.action == "account"]
     assert {r.field for r in rows} >= {"username", "role"} and rows[0].user == "admin"
 
 
 def test_password_policy_and_names(store: Store) -> None:
-    with pytest.raises(security.PasswordPolicyError, match="at least 8"):
-        security.create_admin(store, "admin", "Ada", "short")
-    with pytest.raises(security.PasswordPolicyError, match="user name"):
-        security.create_admin(store, "administrator", "Ada", "Administrator")
+    with pytest.raises(access.PasswordPolicyError, match="at least 8"):
+        access.create_admin(store, "admin", "Ada", "short")
+    with pytest.raises(access.PasswordPolicyError, match="user name"):
+        access.create_admin(store, "administrator", "Ada", "Administrator")
     with pytest.raises(UserError, match="letters, digits"):
-        security.create_admin(store, "bad name;", "Ada", ADMIN_PW)
+        access.create_admin(store, "bad name;", "Ada", ADMIN_PW)
     with pytest.raises(UserError, match="Full name"):
-        security.create_admin(store, "admin", "  ", ADMIN_PW)
-    assert security.needs_admin(store)  # nothing was created
+        access.create_admin(store, "admin", "  ", ADMIN_PW)
+    assert access.needs_admin(store)  # nothing was created
 
 
 def test_hash_is_argon2id_and_never_audited(store: Store, accounts: dict) -> None:
@@ -148,13 +150,13 @@ def test_login_is_audited(store: Store, accounts: dict) -> None:
 def test_five_failures_lock_the_account(store: Store, accounts: dict) -> None:
     for attempt in range(1, 6):
         with pytest.raises(AuthenticationError) as failure:
-            security.login(store, "nurse1", f"wrong-{attempt}")
+            access.login(store, "nurse1", f"wrong-{attempt}")
         if attempt < 5:
             assert "Wrong user name or password" in str(failure.value)
     assert "locked" in str(failure.value)
     with pytest.raises(AuthenticationError, match="locked"):
-        security.login(store, "nurse1", NURSE_PW)  # even the right password
-    info = security.get_user(store, "nurse1")
+        access.login(store, "nurse1", NURSE_PW)  # even the right password
+    info = access.get_user(store, "nurse1")
     assert info is not None and info.locked
     rows = _audit_rows(store)
     failed = [r for r in rows if r.action == "login_failed" and r.user == "nurse1"]
@@ -166,10 +168,10 @@ def test_five_failures_lock_the_account(store: Store, accounts: dict) -> None:
         _enrol(store, accounts["nurse"])
     # only an admin unlocks
     with pytest.raises(PermissionDenied):
-        security.unlock_user(store, accounts["pi"], "nurse1")
-    security.unlock_user(store, accounts["admin"], "nurse1", reason="phoned, identity checked")
-    actor = security.login(store, "nurse1", NURSE_PW)
-    assert security.get_user(store, "nurse1").failed_logins == 0  # type: ignore[union-attr]
+        access.unlock_user(store, accounts["pi"], "nurse1")
+    access.unlock_user(store, accounts["admin"], "nurse1", reason="phoned, identity checked")
+    actor = access.login(store, "nurse1", NURSE_PW)
+    assert access.get_user(store, "nurse1").failed_logins == 0  # type: ignore[union-attr]
     assert _enrol(store, actor).saved
     with store.reading() as session:
         assert audit.verify(session).ok
@@ -178,29 +180,29 @@ def test_five_failures_lock_the_account(store: Store, accounts: dict) -> None:
 def test_a_success_resets_the_failure_count(store: Store, accounts: dict) -> None:
     for _ in range(4):
         with pytest.raises(AuthenticationError):
-            security.login(store, "mon1", "nope-nope")
-    security.login(store, "mon1", MONITOR_PW)
+            access.login(store, "mon1", "nope-nope")
+    access.login(store, "mon1", MONITOR_PW)
     for _ in range(4):
         with pytest.raises(AuthenticationError):
-            security.login(store, "mon1", "nope-nope")
-    assert not security.get_user(store, "mon1").locked  # type: ignore[union-attr]
+            access.login(store, "mon1", "nope-nope")
+    assert not access.get_user(store, "mon1").locked  # type: ignore[union-attr]
 
 
 def test_unknown_user_is_audited_without_revealing_it(store: Store, accounts: dict) -> None:
     with pytest.raises(AuthenticationError, match="Wrong user name or password"):
-        security.login(store, "ghost", "whatever-1")
+        access.login(store, "ghost", "whatever-1")
     row = _audit_rows(store)[-1]
     assert (row.action, row.user, row.reason) == ("login_failed", "ghost", "unknown user name")
     with pytest.raises(AuthenticationError, match="Enter your user name"):
-        security.login(store, "", "")
+        access.login(store, "", "")
 
 
 def test_disabled_account_cannot_log_in(store: Store, accounts: dict) -> None:
-    security.set_active(store, accounts["admin"], "mon1", False, reason="left the study")
+    access.set_active(store, accounts["admin"], "mon1", False, reason="left the study")
     with pytest.raises(AuthenticationError, match="disabled"):
-        security.login(store, "mon1", MONITOR_PW)
+        access.login(store, "mon1", MONITOR_PW)
     with pytest.raises(PermissionDenied, match="disabled"):
-        security.require(accounts["monitor"], Permission.RAISE_QUERY) or security.authorize_store(
+        access.require(accounts["monitor"], Permission.RAISE_QUERY) or access.authorize_store(
             store, accounts["monitor"], Permission.RAISE_QUERY
         )
 
@@ -209,7 +211,7 @@ def test_disabled_account_cannot_log_in(store: Store, accounts: dict) -> None:
 
 
 def test_permission_table() -> None:
-    perms = security.PERMISSIONS
+    perms = access.PERMISSIONS
     assert Permission.ENTER_DATA in perms["nurse"] and Permission.ENTER_DATA in perms["pi"]
     assert Permission.ENTER_DATA not in perms["monitor"]
     assert Permission.ENTER_DATA not in perms["admin"]  # separation of duties
@@ -268,10 +270,10 @@ def test_writes_carry_the_actors_own_name(store: Store, accounts: dict) -> None:
 
 def test_forged_or_logged_out_actor_is_refused(store: Store, accounts: dict) -> None:
     real = accounts["nurse"]
-    forged = security.Actor(real.user_id, real.username, real.full_name, "pi", token="x" * 32)
+    forged = access.Actor(real.user_id, real.username, real.full_name, "pi", token="x" * 32)
     with pytest.raises(PermissionDenied, match="not logged in"):
         _enrol(store, forged)
-    security.logout(store, real)
+    access.logout(store, real)
     with pytest.raises(PermissionDenied, match="not logged in"):
         _enrol(store, real)
     assert _audit_rows(store)[-1].action == "logout"
@@ -280,9 +282,9 @@ def test_forged_or_logged_out_actor_is_refused(store: Store, accounts: dict) -> 
 def test_actor_of_another_database_is_refused(store: Store, accounts: dict, tmp_path: Path) -> None:
     other = Store.open_path(tmp_path / "other.db")
     try:
-        security.create_admin(other, "admin", "Ada Admin", ADMIN_PW)
+        access.create_admin(other, "admin", "Ada Admin", ADMIN_PW)
         with pytest.raises(PermissionDenied, match="not logged in"):
-            security.add_user(
+            access.add_user(
                 other,
                 accounts["admin"],
                 username="x1",
@@ -296,7 +298,7 @@ def test_actor_of_another_database_is_refused(store: Store, accounts: dict, tmp_
 
 def test_role_change_applies_at_once(store: Store, accounts: dict) -> None:
     nurse = accounts["nurse"]
-    security.set_role(store, accounts["admin"], "nurse1", "monitor", reason="now monitors")
+    access.set_role(store, accounts["admin"], "nurse1", "monitor", reason="now monitors")
     with pytest.raises(PermissionDenied, match="monitor"):
         _enrol(store, nurse)  # the database's role counts, not the one cached at login
     row = _audit_rows(store)[-1]
@@ -313,17 +315,17 @@ def test_only_admins_manage_accounts(store: Store, accounts: dict) -> None:
     for role in ("pi", "nurse", "monitor"):
         actor = accounts[role]
         with pytest.raises(PermissionDenied, match="manage user accounts"):
-            security.add_user(
+            access.add_user(
                 store, actor, username="new1", full_name="N", role="nurse", password="password-1"
             )
         with pytest.raises(PermissionDenied):
-            security.set_role(store, actor, "nurse1", "pi")
+            access.set_role(store, actor, "nurse1", "pi")
         with pytest.raises(PermissionDenied):
-            security.reset_password(store, actor, "nurse1", "another-pw-1")
+            access.reset_password(store, actor, "nurse1", "another-pw-1")
         with pytest.raises(PermissionDenied):
-            security.lock_user(store, actor, "nurse1")
+            access.lock_user(store, actor, "nurse1")
     with pytest.raises(UserError, match="already taken"):
-        security.add_user(
+        access.add_user(
             store,
             accounts["admin"],
             username="nurse1",
@@ -332,7 +334,7 @@ def test_only_admins_manage_accounts(store: Store, accounts: dict) -> None:
             password="password-1",
         )
     with pytest.raises(UserError, match="Role must be one of"):
-        security.add_user(
+        access.add_user(
             store,
             accounts["admin"],
             username="n2",
@@ -345,32 +347,32 @@ def test_only_admins_manage_accounts(store: Store, accounts: dict) -> None:
 def test_the_last_admin_stays(store: Store, accounts: dict) -> None:
     admin = accounts["admin"]
     for action in (
-        lambda: security.set_role(store, admin, "admin", "pi"),
-        lambda: security.set_active(store, admin, "admin", False),
-        lambda: security.lock_user(store, admin, "admin"),
+        lambda: access.set_role(store, admin, "admin", "pi"),
+        lambda: access.set_active(store, admin, "admin", False),
+        lambda: access.lock_user(store, admin, "admin"),
     ):
         with pytest.raises(UserError, match="last usable administrator"):
             action()
-    security.add_user(
+    access.add_user(
         store, admin, username="admin2", full_name="Bo", role="admin", password="password-2"
     )
-    security.set_role(store, admin, "admin2", "pi")  # another admin remains: fine
+    access.set_role(store, admin, "admin2", "pi")  # another admin remains: fine
 
 
 def test_admin_recovery_when_every_admin_is_locked(store: Store, accounts: dict) -> None:
     for _ in range(5):
         with pytest.raises(AuthenticationError):
-            security.login(store, "admin", "not-it-at-all")
+            access.login(store, "admin", "not-it-at-all")
     with pytest.raises(UserError, match="reason"):
-        security.recover_admin(store, "admin", operator="root", reason=" ")
+        access.recover_admin(store, "admin", operator="root", reason=" ")
     with pytest.raises(UserError, match="not an active administrator"):
-        security.recover_admin(store, "nurse1", operator="root", reason="x")
-    security.recover_admin(store, "admin", operator="it-desk", reason="admin forgot password")
-    assert security.login(store, "admin", ADMIN_PW).role == "admin"
+        access.recover_admin(store, "nurse1", operator="root", reason="x")
+    access.recover_admin(store, "admin", operator="it-desk", reason="admin forgot password")
+    assert access.login(store, "admin", ADMIN_PW).role == "admin"
     row = [r for r in _audit_rows(store) if r.field == "locked"][-1]
     assert row.user == "it-desk (recovery)" and row.new_value == "false"
     with pytest.raises(PermissionDenied, match="can still log in"):
-        security.recover_admin(store, "admin", operator="x", reason="again")
+        access.recover_admin(store, "admin", operator="x", reason="again")
 
 
 # --------------------------------------------------------------------------- passwords
@@ -379,46 +381,46 @@ def test_admin_recovery_when_every_admin_is_locked(store: Store, accounts: dict)
 def test_change_password(store: Store, accounts: dict) -> None:
     nurse = accounts["nurse"]
     with pytest.raises(AuthenticationError, match="current password is wrong"):
-        security.change_password(store, nurse, "not-mine-1", "brand-new-pw")
-    with pytest.raises(security.PasswordPolicyError):
-        security.change_password(store, nurse, NURSE_PW, "short")
-    security.change_password(store, nurse, NURSE_PW, "brand-new-pw")
+        access.change_password(store, nurse, "not-mine-1", "brand-new-pw")
+    with pytest.raises(access.PasswordPolicyError):
+        access.change_password(store, nurse, NURSE_PW, "short")
+    access.change_password(store, nurse, NURSE_PW, "brand-new-pw")
     with pytest.raises(AuthenticationError):
-        security.login(store, "nurse1", NURSE_PW)
-    assert security.login(store, "nurse1", "brand-new-pw").username == "nurse1"
+        access.login(store, "nurse1", NURSE_PW)
+    assert access.login(store, "nurse1", "brand-new-pw").username == "nurse1"
     changed = [r for r in _audit_rows(store) if r.field == "password"]
     assert changed[-1].new_value == "changed by its owner" and changed[-1].user == "nurse1"
 
 
 def test_admin_resets_a_password(store: Store, accounts: dict) -> None:
-    security.reset_password(store, accounts["admin"], "mon1", "fresh-pass-9")
-    assert security.login(store, "mon1", "fresh-pass-9").role == "monitor"
+    access.reset_password(store, accounts["admin"], "mon1", "fresh-pass-9")
+    assert access.login(store, "mon1", "fresh-pass-9").role == "monitor"
 
 
 def test_confirm_password_counts_failures(store: Store, accounts: dict) -> None:
     pi = accounts["pi"]
-    security.confirm_password(store, pi, PI_PW)
-    assert security.reauthenticate(store, pi, PI_PW) is pi  # idle-lock unlock
+    access.confirm_password(store, pi, PI_PW)
+    assert access.reauthenticate(store, pi, PI_PW) is pi  # idle-lock unlock
     for _ in range(4):
         with pytest.raises(AuthenticationError, match="Wrong password"):
-            security.confirm_password(store, pi, "wrong-pw-1")
+            access.confirm_password(store, pi, "wrong-pw-1")
     with pytest.raises(AuthenticationError, match="locked"):
-        security.confirm_password(store, pi, "wrong-pw-1")
-    assert security.get_user(store, "liwei").locked  # type: ignore[union-attr]
+        access.confirm_password(store, pi, "wrong-pw-1")
+    assert access.get_user(store, "liwei").locked  # type: ignore[union-attr]
 
 
 # --------------------------------------------------------------------------- settings
 
 
 def test_idle_lock_setting(store: Store, accounts: dict) -> None:
-    assert security.idle_lock_minutes(store) == security.DEFAULT_IDLE_LOCK_MINUTES == 15
+    assert access.idle_lock_minutes(store) == access.DEFAULT_IDLE_LOCK_MINUTES == 15
     with pytest.raises(PermissionDenied, match="study settings"):
-        security.set_idle_lock_minutes(store, accounts["nurse"], 5)
+        access.set_idle_lock_minutes(store, accounts["nurse"], 5)
     for bad in (0, 241, -1, True):
         with pytest.raises(UserError, match="1 to 240"):
-            security.set_idle_lock_minutes(store, accounts["admin"], bad)  # type: ignore[arg-type]
-    security.set_idle_lock_minutes(store, accounts["admin"], 30)
-    assert security.idle_lock_minutes(store) == 30
+            access.set_idle_lock_minutes(store, accounts["admin"], bad)  # type: ignore[arg-type]
+    access.set_idle_lock_minutes(store, accounts["admin"], 30)
+    assert access.idle_lock_minutes(store) == 30
     row = _audit_rows(store)[-1]
     assert (row.action, row.field, row.old_value, row.new_value, row.user) == (
         "setting",
@@ -430,17 +432,17 @@ def test_idle_lock_setting(store: Store, accounts: dict) -> None:
 
 
 def test_idle_lock_in_single_user_mode(store: Store) -> None:
-    security.set_idle_lock_minutes(store, None, 20)
-    assert security.idle_lock_minutes(store) == 20
+    access.set_idle_lock_minutes(store, None, 20)
+    assert access.idle_lock_minutes(store) == 20
 
 
 def test_require_and_can(accounts: dict) -> None:
-    assert security.can(accounts["monitor"], Permission.VERIFY)
-    assert not security.can(None, Permission.READ)
+    assert access.can(accounts["monitor"], Permission.VERIFY)
+    assert not access.can(None, Permission.READ)
     with pytest.raises(PermissionDenied, match=r"nurse1 \(study nurse\) may not sign"):
-        security.require(accounts["nurse"], Permission.SIGN)
+        access.require(accounts["nurse"], Permission.SIGN)
     with pytest.raises(PermissionDenied, match="Log in"):
-        security.require(None, Permission.READ)
+        access.require(None, Permission.READ)
 
 
 # --------------------------------------------------------------------------- CLI
@@ -511,7 +513,7 @@ def test_cli_user_commands(
     )  # fmt: skip
     store = Store.open_path(db_path)
     try:
-        assert security.login(store, "n1", "pw-nurse-3").role == "nurse"
+        assert access.login(store, "n1", "pw-nurse-3").role == "nurse"
         with store.reading() as session:
             assert audit.verify(session).ok
     finally:
@@ -545,7 +547,7 @@ def test_cli_needs_accounts_first(
 
 def test_idle_lock_clock(store: Store) -> None:
     now = [1000.0]
-    lock = security.IdleLock.for_store(store, clock=lambda: now[0])
+    lock = access.IdleLock.for_store(store, clock=lambda: now[0])
     assert lock.seconds == 15 * 60 and not lock.expired()
     now[0] += 14 * 60
     lock.touch()  # input keeps the session open
@@ -554,4 +556,4 @@ def test_idle_lock_clock(store: Store) -> None:
     now[0] += 60
     assert lock.expired()
     with pytest.raises(UserError, match="from 1 to 240"):
-        security.IdleLock(0)
+        access.IdleLock(0)

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from msct_crf import records
-from msct_crf.db.engine import explain_db_error
-from msct_crf.db.models import Subject
 from msct_crf.errors import DatabaseError
-from msct_crf.store import Store, check_sqlite_file
+from msct_crf.storage.db.engine import explain_db_error
+from msct_crf.storage.db.models import Subject
+from msct_crf.storage.store import Store, check_sqlite_file
+from msct_crf.workflow import records
 
 ENROL = {
     "SITEID": "GZH",

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from msct_crf.dictionary import FORMS, field
-from msct_crf.units import (
+from msct_crf.study.dictionary import FORMS, field
+from msct_crf.study.units import (
     UnitSystem,
     albumin_g_dl,
     bilirubin_mg_dl,
@@ -16,7 +16,7 @@ from msct_crf.units import (
     to_si,
     unit_of,
 )
-from msct_crf.validation import parse_value
+from msct_crf.study.validation import parse_value
 
 CONVENTIONAL_FIELDS = [f for form in FORMS.values() for f in form.fields if f.conventional]
 SI, CONV = UnitSystem.SI, UnitSystem.CONVENTIONAL

@@ -14,9 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from msct_crf.dictionary import FORMS, Field, FieldType, field
-from msct_crf.units import UnitSystem
-from msct_crf.validation import (
+from msct_crf.study.dictionary import FORMS, Field, FieldType, field
+from msct_crf.study.units import UnitSystem
+from msct_crf.study.validation import (
     Finding,
     SubjectContext,
     errors,

@@ -31,11 +31,11 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QScrollArea
 
 from msct_crf.errors import MsctError
-from msct_crf.store import Store
-from ui import i18n
-from ui import settings as opts
-from ui.database_guard import claim_database
-from ui.main_window import MainWindow
+from msct_crf.storage.store import Store
+from ui.common import i18n
+from ui.common import settings as opts
+from ui.shell.database_guard import claim_database
+from ui.shell.main_window import MainWindow
 
 SCREEN_ENV = "MSCT_CRF_SCREEN"
 
@@ -104,7 +104,7 @@ def apply_screen(window: MainWindow, screen: dict[str, str]) -> None:
 
 
 def _run_start_dialog(error: str | None) -> tuple[Store, str] | None:
-    from ui.start_dialog import StartDialog
+    from ui.shell.start_dialog import StartDialog
 
     dialog = StartDialog(error=error)
     if dialog.exec() != StartDialog.DialogCode.Accepted or dialog.store is None:
@@ -149,7 +149,7 @@ def main(database: str | None = None, user: str | None = None) -> int:
         settings.set(opts.LAST_USER, user)
         if store.path is not None:
             settings.remember_database(str(store.path))
-    from ui.login_dialog import session_for_store
+    from ui.shell.login_dialog import session_for_store
 
     lock = claim_database(store, None)  # before login, which already writes to the audit
     if lock is None:

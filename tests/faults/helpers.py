@@ -1,7 +1,7 @@
 """Shared pieces of the fault tests: a small study, deterministic visit values, database
 checks, and the child processes (run as ``python tests/faults/helpers.py ROLE ...``).
 
-The children use the real write path (`msct_crf.records.save_form`) on a real file; the
+The children use the real write path (`msct_crf.workflow.records.save_form`) on a real file; the
 parent kills them, limits their file size or holds the database locked, and then checks the
 file with SQLite's own checks and the audit chain. Nothing in SQLite is mocked.
 """
@@ -85,8 +85,8 @@ def values_hash(values: Mapping[str, Any]) -> str:
 
 def new_study(path: Path) -> str:
     """A database with one enrolled subject; returns the subject id."""
-    from msct_crf import records
-    from msct_crf.store import Store
+    from msct_crf.storage.store import Store
+    from msct_crf.workflow import records
 
     store = Store.open_path(path)
     try:
@@ -100,7 +100,7 @@ def new_study(path: Path) -> str:
 def database_problems(path: Path) -> list[str]:
     """Every failed check of the file: integrity_check, foreign_key_check, audit chain."""
     from msct_crf.errors import DatabaseError
-    from msct_crf.integrity import verify_database
+    from msct_crf.storage.integrity import verify_database
 
     try:
         checks = verify_database(path)
@@ -322,7 +322,7 @@ def run_backup_kills(path: Path, kills: int, seed: int, max_delay: float = 1.0) 
     After each kill: the database passes integrity_check, foreign_key_check and the audit
     chain; every file carrying a backup's name is a complete database (integrity_check ok);
     the only other files left are hidden temporary ones."""
-    from msct_crf import backup
+    from msct_crf.workflow import backup
 
     rng = random.Random(seed)
     report = BackupKillReport()
@@ -385,8 +385,8 @@ def _saver(db: str, subjid: str, seed: str) -> None:
     """Save visits forever, saying TRY before and ACK after each save returns.
 
     Every third save edits an earlier visit (with a reason) instead of adding one."""
-    from msct_crf import records
-    from msct_crf.store import Store
+    from msct_crf.storage.store import Store
+    from msct_crf.workflow import records
 
     rng = random.Random(int(seed))
     store = Store.open_path(db, create=False)
@@ -418,7 +418,7 @@ def _saver(db: str, subjid: str, seed: str) -> None:
 
 def _backup_worker(db: str, subjid: str, seed: str) -> None:
     """Back up and restore the database in turns, forever (the parent kills it)."""
-    from msct_crf import backup
+    from msct_crf.workflow import backup
 
     rng = random.Random(int(seed))
     folder = Path(db).parent / "backups"
@@ -438,10 +438,10 @@ def _backup_worker(db: str, subjid: str, seed: str) -> None:
 def _zygote(db: str, subjid: str) -> int:
     """Import the app once, then fork one saver per "GO <seed>" line on stdin
     (one backup-and-restore worker per "GO <seed> backup" line)."""
-    import msct_crf.backup  # noqa: F401  (imported before forking, on purpose)
-    import msct_crf.integrity  # noqa: F401
-    import msct_crf.records  # noqa: F401
-    import msct_crf.store  # noqa: F401
+    import msct_crf.storage.integrity  # noqa: F401
+    import msct_crf.storage.store  # noqa: F401
+    import msct_crf.workflow.backup  # noqa: F401  (imported before forking, on purpose)
+    import msct_crf.workflow.records  # noqa: F401
 
     _say("ZYGOTE")
     for line in sys.stdin:
@@ -477,9 +477,9 @@ def _diskfull(db: str, subjid: str, points: str) -> int:
 
     from sqlalchemy import event
 
-    from msct_crf import backup, records
     from msct_crf.errors import DatabaseError
-    from msct_crf.store import Store
+    from msct_crf.storage.store import Store
+    from msct_crf.workflow import backup, records
 
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     store = Store.open_path(db, create=False)
@@ -616,10 +616,10 @@ def _holder(db: str) -> int:
 
 def _busy_saver(db: str, subjid: str, busy_ms: str) -> int:
     """Try one save while another process holds the lock; print the outcome as JSON."""
-    from msct_crf import records
-    from msct_crf.db.engine import make_engine, sqlite_url
     from msct_crf.errors import DatabaseError
-    from msct_crf.store import Store
+    from msct_crf.storage.db.engine import make_engine, sqlite_url
+    from msct_crf.storage.store import Store
+    from msct_crf.workflow import records
 
     store = Store(make_engine(sqlite_url(db), busy_timeout_ms=int(busy_ms)))
     values = visit_values(random.Random(7))
@@ -644,7 +644,7 @@ def _busy_saver(db: str, subjid: str, busy_ms: str) -> int:
 def _open_read_only_file(db: str) -> int:
     """Open a file the process may not write (run as a normal user): print the message."""
     from msct_crf.errors import DatabaseError
-    from msct_crf.store import Store
+    from msct_crf.storage.store import Store
 
     try:
         Store.open_path(db, create=False).close()
@@ -678,8 +678,8 @@ CORRUPTIONS = ("header", "page", "truncate")
 
 def build_reference_study(path: Path, visits: int = 40) -> str:
     """A closed, checkpointed study with some visits (several pages in several tables)."""
-    from msct_crf import records
-    from msct_crf.store import Store
+    from msct_crf.storage.store import Store
+    from msct_crf.workflow import records
 
     subjid = new_study(path)
     store = Store.open_path(path, create=False)
@@ -742,9 +742,9 @@ class CorruptionReport:
 def run_corruptions(folder: Path, copies: int, seed: int) -> CorruptionReport:
     """Open `copies` damaged copies of one study with Store.open: each must be refused with
     a DatabaseError, name the newest good backup, and leave the file byte-for-byte as it was."""
-    from msct_crf import backup
     from msct_crf.errors import DatabaseError
-    from msct_crf.store import Store
+    from msct_crf.storage.store import Store
+    from msct_crf.workflow import backup
 
     rng = random.Random(seed)
     reference = folder / "reference.db"
@@ -781,7 +781,7 @@ def run_corruptions(folder: Path, copies: int, seed: int) -> CorruptionReport:
 
 # --------------------------------------------------------------------------- bad inputs
 #
-# What "bad" means, per field type, decided here independently of msct_crf.validation.
+# What "bad" means, per field type, decided here independently of msct_crf.study.validation.
 # Every string is first NFKC-normalised and stripped (full-width digits from a Chinese IME
 # are digits); a blank is "no value", never bad.
 #   TEXT         bad: a control character (Unicode Cc except tab, newline and carriage return;
@@ -922,7 +922,7 @@ def _random_junk(rng: random.Random) -> str:
 def hostile_inputs(field_def: Any, count: int, rng: random.Random) -> list[object]:
     """`count` inputs for one field: the hand-written hostile strings first, then random ones
     shaped like the field's type (numbers, dates, codes) and random junk."""
-    from msct_crf.dictionary import FieldType
+    from msct_crf.study.dictionary import FieldType
 
     out: list[object] = list(HOSTILE_STRINGS)
     if field_def.codelist is not None:
@@ -972,7 +972,7 @@ def expected_parse(field_def: Any, raw: object) -> tuple[bool, object]:
     import unicodedata
     from numbers import Real
 
-    from msct_crf.dictionary import FieldType
+    from msct_crf.study.dictionary import FieldType
 
     kind = field_def.type
     if not isinstance(raw, str):
@@ -1070,8 +1070,8 @@ class BadInputReport:
 
 def check_parse_value(per_type: int, seed: int, report: BadInputReport) -> None:
     """`per_type` inputs per field type through parse_value, spread over every field of it."""
-    from msct_crf.dictionary import FORMS, FieldType
-    from msct_crf.validation import parse_value
+    from msct_crf.study.dictionary import FORMS, FieldType
+    from msct_crf.study.validation import parse_value
 
     rng = random.Random(seed)
     for kind in FieldType:
@@ -1131,9 +1131,9 @@ BASE_VALUES: dict[str, dict[str, str]] = {
 def check_save_form(path: Path, per_type: int, seed: int, report: BadInputReport) -> None:
     """Inputs through records.save_form on a real database: a bad input is refused with a
     finding on its field; a saved one is stored exactly as expected; nothing raises."""
-    from msct_crf import records
-    from msct_crf.dictionary import field as get_field
-    from msct_crf.store import Store
+    from msct_crf.storage.store import Store
+    from msct_crf.study.dictionary import field as get_field
+    from msct_crf.workflow import records
 
     subjid = new_study(path)
     store = Store.open_path(path, create=False)

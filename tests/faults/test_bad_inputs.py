@@ -19,9 +19,9 @@ from faults.helpers import (
     check_parse_value,
     check_save_form,
 )
-from msct_crf import records
-from msct_crf.dictionary import FieldType
-from msct_crf.store import Store
+from msct_crf.storage.store import Store
+from msct_crf.study.dictionary import FieldType
+from msct_crf.workflow import records
 
 PARSE_PER_TYPE = 150
 SAVE_PER_TYPE = 30

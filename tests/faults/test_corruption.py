@@ -15,7 +15,7 @@ import pytest
 
 from faults.helpers import run_corruptions
 from msct_crf.errors import DatabaseError
-from msct_crf.store import Store
+from msct_crf.storage.store import Store
 
 COPIES = 15
 
@@ -30,7 +30,7 @@ def test_damaged_copies_are_refused_unchanged(tmp_path: Path) -> None:
 
 
 def test_damaged_message_names_the_backup(tmp_path: Path) -> None:
-    from msct_crf import backup
+    from msct_crf.workflow import backup
 
     db = tmp_path / "study.db"
     Store.open_path(db).close()

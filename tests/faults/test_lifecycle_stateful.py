@@ -33,11 +33,13 @@ from hypothesis.stateful import (
 from sqlalchemy import select
 
 from faults.helpers import ENROL_VALUES
-from msct_crf import audit, lifecycle, queries, records, security
-from msct_crf.db.models import AuditEntry, Visit
-from msct_crf.dictionary import form as get_form
+from msct_crf import access
 from msct_crf.errors import UserError
-from msct_crf.store import Store
+from msct_crf.storage import audit
+from msct_crf.storage.db.models import AuditEntry, Visit
+from msct_crf.storage.store import Store
+from msct_crf.study.dictionary import form as get_form
+from msct_crf.workflow import lifecycle, queries, records
 
 PASSWORD = {"admin": "admin-pass-1", "pi": "pi-pass-123", "nurse": "nurse-pass-1"}
 PASSWORD["monitor"] = "monitor-pass-1"
@@ -71,20 +73,18 @@ class RecordLifecycle(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        security.set_hasher_factory(
-            lambda: PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-        )
+        access.set_hasher_factory(lambda: PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
         self.folder = Path(tempfile.mkdtemp(prefix="lifecycle-"))
         self.store = Store.open_path(self.folder / "study.db")
-        security.create_admin(self.store, "admin", "Ada Admin", PASSWORD["admin"])
-        admin = security.login(self.store, "admin", PASSWORD["admin"])
+        access.create_admin(self.store, "admin", "Ada Admin", PASSWORD["admin"])
+        admin = access.login(self.store, "admin", PASSWORD["admin"])
         for name, role in (("liwei", "pi"), ("nurse1", "nurse"), ("mon1", "monitor")):
-            security.add_user(
+            access.add_user(
                 self.store, admin, username=name, full_name=name, role=role, password=PASSWORD[role]
             )
-        self.pi = security.login(self.store, "liwei", PASSWORD["pi"])
-        self.nurse = security.login(self.store, "nurse1", PASSWORD["nurse"])
-        self.monitor = security.login(self.store, "mon1", PASSWORD["monitor"])
+        self.pi = access.login(self.store, "liwei", PASSWORD["pi"])
+        self.nurse = access.login(self.store, "nurse1", PASSWORD["nurse"])
+        self.monitor = access.login(self.store, "mon1", PASSWORD["monitor"])
         enrol = records.save_form(
             self.store, user="", actor=self.nurse, form="ENROL", values=ENROL_VALUES
         )
@@ -98,7 +98,7 @@ class RecordLifecycle(RuleBasedStateMachine):
 
     def teardown(self) -> None:
         self.store.close()
-        security.set_hasher_factory(PasswordHasher)
+        access.set_hasher_factory(PasswordHasher)
         shutil.rmtree(self.folder, ignore_errors=True)
 
     # ------------------------------------------------------------------ helpers
@@ -360,7 +360,7 @@ RecordLifecycle.TestCase.settings = settings(
 TestRecordLifecycle = RecordLifecycle.TestCase
 
 
-# Fixed in msct_crf.records.fresh_record_id: a new record's id skips every id the audit
+# Fixed in msct_crf.workflow.records.fresh_record_id: a new record's id skips every id the audit
 # trail knows, so a deleted record's id (and its history, queries, signatures) is never reused.
 def test_record_ids_are_not_reused(tmp_path: Path) -> None:
     import random

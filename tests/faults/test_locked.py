@@ -25,10 +25,10 @@ from faults.helpers import (
     run_child,
     visit_values,
 )
-from msct_crf import records
-from msct_crf.db.engine import make_engine, sqlite_url
 from msct_crf.errors import DatabaseError
-from msct_crf.store import Store
+from msct_crf.storage.db.engine import make_engine, sqlite_url
+from msct_crf.storage.store import Store
+from msct_crf.workflow import records
 
 
 def test_locked_database_gives_busy_message_without_hanging(tmp_path: Path) -> None:

@@ -7,9 +7,9 @@ from collections.abc import Callable
 
 import pytest
 
-from msct_crf import records
-from msct_crf.store import Store
-from ui.forms import prompts
+from msct_crf.storage.store import Store
+from msct_crf.workflow import records
+from ui.common import prompts
 
 SUBJECT_VALUES = {
     "SITEID": "GZH",

@@ -13,9 +13,9 @@ import pytest
 from pytestqt.qtbot import QtBot
 from study_factory import TODAY, SmallStudy, build_small_study
 
-from msct_crf.store import Store
-from ui import background, i18n
-from ui.main_window import MainWindow
+from msct_crf.storage.store import Store
+from ui.common import background, i18n
+from ui.shell.main_window import MainWindow
 
 
 @pytest.fixture(autouse=True)

@@ -12,14 +12,15 @@ from pytestqt.qtbot import QtBot
 from shell_fixtures import *  # noqa: F403  (fixtures: isolated_settings, small_study, window)
 from study_factory import SmallStudy
 
-from msct_crf.db.engine import sqlite_url
-from msct_crf.store import Store
+from msct_crf.storage.db.engine import sqlite_url
+from msct_crf.storage.store import Store
 from ui import app as app_module
-from ui import i18n, start_dialog
-from ui import settings as opts
-from ui.main_window import MainWindow
-from ui.start_dialog import StartDialog
-from ui.subject_workspace import TAB_KEYS
+from ui.common import i18n
+from ui.common import settings as opts
+from ui.shell import start_dialog
+from ui.shell.main_window import MainWindow
+from ui.shell.start_dialog import StartDialog
+from ui.views.subject_workspace import TAB_KEYS
 
 
 def test_create_main_window_shows_every_subject(
@@ -173,7 +174,7 @@ def test_start_dialog_creates_and_opens_the_demo(qtbot: QtBot, tmp_path: Path) -
         dialog.findChild(object, "openDemoButton").click()
     assert dialog.store is not None
     assert (tmp_path / "demo.db").exists()
-    from msct_crf.records import list_subjects
+    from msct_crf.workflow.records import list_subjects
 
     assert len(list_subjects(dialog.store)) == 26
     dialog.store.close()
@@ -242,7 +243,7 @@ def test_screen_opens_subject_tab(
 def test_verify_database_runs_off_the_gui_thread(
     qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import ui.main_window as main_window_module
+    import ui.shell.main_window as main_window_module
 
     shown: list[tuple[str, str]] = []
     box = main_window_module.QMessageBox
@@ -273,7 +274,7 @@ def test_open_another_database_from_the_file_menu(
 def test_opening_a_damaged_file_from_the_menu_keeps_the_current_study(
     qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import ui.main_window as main_window_module
+    import ui.shell.main_window as main_window_module
 
     bad = tmp_path / "bad.db"
     bad.write_bytes(b"not a database" * 50)

@@ -8,10 +8,10 @@ from types import SimpleNamespace
 from pytestqt.qtbot import QtBot
 from trust_fixtures import accounts, fast_hasher, visit  # noqa: F401
 
-from msct_crf import records
-from msct_crf.store import Store
-from ui.audit_viewer import AuditViewer
-from ui.session import UserSession
+from msct_crf.storage.store import Store
+from msct_crf.workflow import records
+from ui.common.session import UserSession
+from ui.review.audit_viewer import AuditViewer
 
 
 def viewer_for(

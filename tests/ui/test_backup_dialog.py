@@ -7,10 +7,10 @@ from pathlib import Path
 from PySide6.QtWidgets import QMainWindow, QMenu, QPushButton, QTableWidget, QWidget
 from pytestqt.qtbot import QtBot
 
-from msct_crf import backup, records
-from msct_crf.store import Store
-from ui import background
-from ui.backup_dialog import BackupDialog, add_backup_actions
+from msct_crf.storage.store import Store
+from msct_crf.workflow import backup, records
+from ui.admin.backup_dialog import BackupDialog, add_backup_actions
+from ui.common import background
 
 ENROL = {
     "SITEID": "GZH",

@@ -8,12 +8,12 @@ from pytestqt.qtbot import QtBot
 from shell_fixtures import *  # noqa: F403  (fixtures: isolated_settings, small_study, window)
 from study_factory import SmallStudy
 
-from msct_crf import overview
-from msct_crf.overview import TRAJECTORY_SERIES
-from msct_crf.store import Store
-from ui import settings as opts
-from ui.main_window import MainWindow
-from ui.trajectory_chart import TrajectoryChart
+from msct_crf.reporting import overview
+from msct_crf.reporting.overview import TRAJECTORY_SERIES
+from msct_crf.storage.store import Store
+from ui.common import settings as opts
+from ui.shell.main_window import MainWindow
+from ui.views.trajectory_chart import TrajectoryChart
 
 
 def _chart(qtbot: QtBot, store: Store, subjid: str) -> TrajectoryChart:

@@ -9,11 +9,12 @@ from pytestqt.qtbot import QtBot
 from shell_fixtures import *  # noqa: F403  (fixtures: isolated_settings, small_study)
 from study_factory import TODAY
 
-from msct_crf import backup
 from msct_crf.errors import DatabaseError
-from msct_crf.store import Store
-from ui import background, database_guard
-from ui.main_window import MainWindow
+from msct_crf.storage.store import Store
+from msct_crf.workflow import backup
+from ui.common import background
+from ui.shell import database_guard
+from ui.shell.main_window import MainWindow
 
 
 @pytest.fixture

@@ -15,10 +15,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMenu, QWidget
 
-from msct_crf.export import ExportOptions
-from msct_crf.store import Store
-from ui import background
-from ui.export_dialog import ExportDialog, add_export_action
+from msct_crf.reporting.export import ExportOptions
+from msct_crf.storage.store import Store
+from ui.admin.export_dialog import ExportDialog, add_export_action
+from ui.common import background
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +76,7 @@ def test_export_runs_and_offers_folder(qtbot, study: Store, tmp_path: Path, monk
 
 
 def test_cancel_leaves_no_file(qtbot, study: Store, tmp_path: Path, monkeypatch) -> None:
-    import msct_crf.export.api as api
+    import msct_crf.reporting.export.api as api
 
     dialog = ExportDialog(study, "nurse")
     qtbot.addWidget(dialog)

@@ -17,11 +17,11 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from msct_crf import records
-from msct_crf.dictionary import field as dict_field
-from msct_crf.store import Store
-from msct_crf.validation import field_findings, parse_value
-from ui.forms import prompts
+from msct_crf.storage.store import Store
+from msct_crf.study.dictionary import field as dict_field
+from msct_crf.study.validation import field_findings, parse_value
+from msct_crf.workflow import records
+from ui.common import prompts
 from ui.forms.form_page import FormPage
 
 Answer = Callable[[str, object], list[tuple[object, ...]]]
@@ -362,7 +362,7 @@ def test_tab_goes_top_to_bottom_through_the_fields(
 def test_every_entry_field_has_its_widget(
     qtbot: QtBot, store: Store, subject: str, form_code: str
 ) -> None:
-    from msct_crf.dictionary import form as get_form
+    from msct_crf.study.dictionary import form as get_form
 
     page = FormPage(store, "nurse", form_code)
     qtbot.addWidget(page)

@@ -11,11 +11,11 @@ from PySide6.QtWidgets import QLineEdit, QMainWindow
 from pytestqt.qtbot import QtBot
 from trust_fixtures import NURSE_PW, accounts, fast_hasher, visit  # noqa: F401
 
-from msct_crf import records
-from msct_crf.store import Store
+from msct_crf.storage.store import Store
+from msct_crf.workflow import records
+from ui.common.session import UserSession
 from ui.forms.form_page import FormPage
-from ui.idle_lock import IdleLockGuard
-from ui.session import UserSession
+from ui.shell.idle_lock import IdleLockGuard
 
 
 class FakeClock:

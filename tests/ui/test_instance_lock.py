@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSysInfo
 
-from ui.instance_lock import (
+from ui.shell.instance_lock import (
     acquire_database_lock,
     lock_holder,
     lock_path_for,

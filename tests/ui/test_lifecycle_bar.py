@@ -10,12 +10,12 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 from trust_fixtures import PI_PW, accounts, fast_hasher, visit  # noqa: F401
 
-from msct_crf import lifecycle
-from msct_crf.store import Store
-from ui import lifecycle_bar
+from msct_crf.storage.store import Store
+from msct_crf.workflow import lifecycle
+from ui.common.session import UserSession
 from ui.forms.form_page import FormPage
-from ui.lifecycle_bar import SignDialog
-from ui.session import UserSession
+from ui.review import lifecycle_bar
+from ui.review.lifecycle_bar import SignDialog
 
 
 def page_for(qtbot: QtBot, store: Store, v: SimpleNamespace, who: str) -> FormPage:
@@ -151,7 +151,7 @@ def test_buttons_wait_for_unsaved_input(qtbot: QtBot, store: Store, visit: Simpl
 def test_single_user_mode_shows_status_only(qtbot: QtBot, store: Store) -> None:
     from trust_fixtures import ENROL
 
-    from msct_crf import records
+    from msct_crf.workflow import records
 
     saved = records.save_form(
         store, user="nurse", form="ENROL", values=ENROL, confirm_warnings=True

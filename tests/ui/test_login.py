@@ -10,12 +10,13 @@ from pytestqt.qtbot import QtBot
 from shell_fixtures import isolated_settings  # noqa: F401
 from trust_fixtures import ADMIN_PW, NURSE_PW, accounts, fast_hasher  # noqa: F401
 
-from msct_crf import audit_query, security
-from msct_crf.store import Store
-from ui import account_dialogs
-from ui.account_dialogs import ChangePasswordDialog, IdleLockDialog, UserManagementDialog
-from ui.login_dialog import LoginDialog, session_for_store
-from ui.session import UserSession
+from msct_crf import access
+from msct_crf.reporting import audit_history
+from msct_crf.storage.store import Store
+from ui.admin import account_dialogs
+from ui.admin.account_dialogs import ChangePasswordDialog, IdleLockDialog, UserManagementDialog
+from ui.common.session import UserSession
+from ui.shell.login_dialog import LoginDialog, session_for_store
 
 
 def dialog_for(qtbot: QtBot, store: Store, hint: str = "") -> LoginDialog:
@@ -49,7 +50,7 @@ def test_wrong_password_then_lockout_after_five(qtbot: QtBot, store: Store, acco
     assert not dialog.try_login()
     assert "locked" in dialog.error_text()
     assert dialog.session is None and dialog.result() == 0
-    assert security.get_user(store, "nurse1").locked  # type: ignore[union-attr]
+    assert access.get_user(store, "nurse1").locked  # type: ignore[union-attr]
 
 
 def test_first_run_creates_the_administrator(qtbot: QtBot, store: Store) -> None:
@@ -62,12 +63,12 @@ def test_first_run_creates_the_administrator(qtbot: QtBot, store: Store) -> None
     dialog.admin_repeat.setText("something-else")
     assert not dialog.try_create_admin()
     assert "differ" in dialog.error_text()
-    assert security.needs_admin(store)
+    assert access.needs_admin(store)
     dialog.admin_repeat.setText(ADMIN_PW)
     with qtbot.waitSignal(dialog.accepted):
         dialog.create_button.click()
     assert dialog.session is not None and dialog.session.role == "admin"
-    assert not security.needs_admin(store)
+    assert not access.needs_admin(store)
 
 
 def test_first_run_rejects_a_short_password(qtbot: QtBot, store: Store) -> None:
@@ -77,7 +78,7 @@ def test_first_run_rejects_a_short_password(qtbot: QtBot, store: Store) -> None:
     dialog.admin_repeat.setText("short")
     assert not dialog.try_create_admin()
     assert "at least 8 characters" in dialog.error_text()
-    assert security.needs_admin(store)
+    assert access.needs_admin(store)
 
 
 def test_first_run_single_user_mode(qtbot: QtBot, store: Store) -> None:
@@ -89,7 +90,7 @@ def test_first_run_single_user_mode(qtbot: QtBot, store: Store) -> None:
         dialog.single_button.click()
     assert dialog.session is not None
     assert (dialog.session.user_name, dialog.session.actor) == ("Chen Li", None)
-    assert security.needs_admin(store)  # still no accounts
+    assert access.needs_admin(store)  # still no accounts
 
 
 def test_session_for_a_database_without_accounts_needs_no_dialog(store: Store) -> None:
@@ -108,7 +109,7 @@ def test_change_own_password(qtbot: QtBot, store: Store, accounts: dict) -> None
     assert "current password is wrong" in dialog.error.text()
     dialog.current.setText(NURSE_PW)
     assert dialog.try_change()
-    assert security.login(store, "nurse1", "new-nurse-pass").username == "nurse1"
+    assert access.login(store, "nurse1", "new-nurse-pass").username == "nurse1"
 
 
 def test_user_management(
@@ -133,22 +134,22 @@ def test_user_management(
     assert dialog.selected() is not None and dialog.selected().username == "wang"  # type: ignore[union-attr]
     monkeypatch.setattr(account_dialogs, "ask_role", lambda *_a: "monitor")
     dialog.buttons["role"].click()
-    assert security.get_user(store, "wang").role == "monitor"  # type: ignore[union-attr]
+    assert access.get_user(store, "wang").role == "monitor"  # type: ignore[union-attr]
     monkeypatch.setattr(account_dialogs, "ask_account_reason", lambda *_a: "left the site")
     dialog.buttons["lock"].click()
-    assert security.get_user(store, "wang").locked  # type: ignore[union-attr]
+    assert access.get_user(store, "wang").locked  # type: ignore[union-attr]
     assert not dialog.buttons["lock"].isEnabled() and dialog.buttons["unlock"].isEnabled()
     dialog.buttons["unlock"].click()
-    assert not security.get_user(store, "wang").locked  # type: ignore[union-attr]
+    assert not access.get_user(store, "wang").locked  # type: ignore[union-attr]
     monkeypatch.setattr(account_dialogs, "ask_new_password", lambda *_a: "reset-pass-9")
     dialog.buttons["reset"].click()
-    assert security.login(store, "wang", "reset-pass-9").role == "monitor"
+    assert access.login(store, "wang", "reset-pass-9").role == "monitor"
     # refused by the core: the last administrator cannot be locked
     assert dialog.select("admin")
     dialog.buttons["lock"].click()
     assert "last usable administrator" in dialog.message.text()
     actions = {
-        r.action for r in audit_query.history(store, table="app_user", actor=accounts["admin"])
+        r.action for r in audit_history.history(store, table="app_user", actor=accounts["admin"])
     }
     assert "account" in actions
     # a nurse is refused by the core, shown in the dialog
@@ -161,10 +162,10 @@ def test_user_management(
 def test_idle_lock_minutes(qtbot: QtBot, store: Store, accounts: dict) -> None:
     dialog = IdleLockDialog(store, UserSession("", accounts["admin"]))
     qtbot.addWidget(dialog)
-    assert dialog.minutes.value() == security.DEFAULT_IDLE_LOCK_MINUTES
+    assert dialog.minutes.value() == access.DEFAULT_IDLE_LOCK_MINUTES
     dialog.minutes.setValue(5)
     assert dialog.try_save()
-    assert security.idle_lock_minutes(store) == 5
+    assert access.idle_lock_minutes(store) == 5
     nurse = IdleLockDialog(store, UserSession("", accounts["nurse"]))
     qtbot.addWidget(nurse)
     assert not nurse.minutes.isEnabled()
@@ -175,8 +176,8 @@ def test_main_window_with_an_account(
 ) -> None:
     from PySide6.QtWidgets import QDialog
 
-    from ui import background
-    from ui.main_window import MainWindow
+    from ui.common import background
+    from ui.shell.main_window import MainWindow
 
     window = MainWindow(Store.open_path(store.path), UserSession("", accounts["monitor"]))
     qtbot.addWidget(window)
@@ -198,14 +199,14 @@ def test_main_window_with_an_account(
     assert window.findChild(QDialog, "queriesDialog") is not None
     background.wait_for_tasks()
     window.close()
-    rows = audit_query.history(store, action="logout", actor=accounts["admin"])
+    rows = audit_history.history(store, action="logout", actor=accounts["admin"])
     assert [r.user for r in rows] == ["mon1"]
 
 
 def test_single_user_main_window_keeps_working(
     qtbot: QtBot, store: Store, isolated_settings: object
 ) -> None:
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
     window = MainWindow(Store.open_path(store.path), "nurse")
     qtbot.addWidget(window)

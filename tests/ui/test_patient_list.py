@@ -9,12 +9,12 @@ from pytestqt.qtbot import QtBot
 from shell_fixtures import *  # noqa: F403  (fixtures: isolated_settings, small_study, window)
 from study_factory import TODAY, SmallStudy
 
-from msct_crf import overview
-from msct_crf.store import Store
-from ui import labels
-from ui.main_window import MainWindow
-from ui.patient_list import Column, PatientListModel, Roles
-from ui.patient_list_view import PatientListView
+from msct_crf.reporting import overview
+from msct_crf.storage.store import Store
+from ui.common import labels
+from ui.models.patient_list import Column, PatientListModel, Roles
+from ui.shell.main_window import MainWindow
+from ui.views.patient_list_view import PatientListView
 
 
 def _view(qtbot: QtBot, store: Store) -> PatientListView:

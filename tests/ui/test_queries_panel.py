@@ -11,12 +11,12 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 from trust_fixtures import accounts, fast_hasher, visit  # noqa: F401
 
-from msct_crf import queries, records
-from msct_crf.store import Store
-from ui import queries_panel
+from msct_crf.storage.store import Store
+from msct_crf.workflow import queries, records
+from ui.common.session import UserSession
 from ui.forms.form_page import FormPage
-from ui.queries_panel import AnswerDialog, QueriesPanel, RaiseQueryDialog
-from ui.session import UserSession
+from ui.review import queries_panel
+from ui.review.queries_panel import AnswerDialog, QueriesPanel, RaiseQueryDialog
 
 
 def panel_for(
@@ -70,7 +70,7 @@ def test_raise_answer_with_correction_close(
     assert nurse.select_query(raised.id)
     monkeypatch.setattr(queries_panel, "ask_answer", lambda *_a: ("Typo, corrected", "38"))
     monkeypatch.setattr(
-        "ui.forms.prompts.confirm_warnings", lambda *_a: True
+        "ui.common.prompts.confirm_warnings", lambda *_a: True
     )  # 38 may be unusual: confirmed
     nurse_close = nurse.findChild(QPushButton, "closeButton")
     assert nurse_close is not None and not nurse_close.isEnabled()  # only the raiser or a PI

@@ -7,13 +7,13 @@ from pytestqt.qtbot import QtBot
 from shell_fixtures import *  # noqa: F403  (fixtures: isolated_settings, small_study, window)
 from study_factory import TODAY, SmallStudy
 
-from msct_crf import overview
-from msct_crf.schedule import VisitState
-from msct_crf.store import Store
-from ui import labels
-from ui.main_window import MainWindow
-from ui.schedule_view import STATE_ROLE, ScheduleColumn, ScheduleView
-from ui.todays_work import TodaysWorkView
+from msct_crf.reporting import overview
+from msct_crf.storage.store import Store
+from msct_crf.study.schedule import VisitState
+from ui.common import labels
+from ui.shell.main_window import MainWindow
+from ui.views.schedule_view import STATE_ROLE, ScheduleColumn, ScheduleView
+from ui.views.todays_work import TodaysWorkView
 
 
 def _schedule(qtbot: QtBot, store: Store, subjid: str) -> ScheduleView:

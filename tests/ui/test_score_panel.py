@@ -1,4 +1,4 @@
-"""The live score panel shows exactly what msct_crf.scores computes, keystroke by keystroke."""
+"""The live score panel shows exactly what msct_crf.study.scores computes, key by key."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import pytest
 from PySide6.QtWidgets import QLabel, QLineEdit
 from pytestqt.qtbot import QtBot
 
-from msct_crf import records, scores
-from msct_crf.scores import MISSING_TEXT
-from msct_crf.store import Store
+from msct_crf.storage.store import Store
+from msct_crf.study import scores
+from msct_crf.study.scores import MISSING_TEXT
+from msct_crf.workflow import records
 from ui.forms.form_page import FormPage
 from ui.forms.score_panel import ScorePanel
 

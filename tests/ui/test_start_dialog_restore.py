@@ -9,10 +9,10 @@ from pytestqt.qtbot import QtBot
 from shell_fixtures import *  # noqa: F403  (fixtures: isolated_settings, small_study)
 from study_factory import SmallStudy
 
-from msct_crf import backup, records
-from msct_crf.store import Store
-from ui import start_dialog
-from ui.start_dialog import StartDialog
+from msct_crf.storage.store import Store
+from msct_crf.workflow import backup, records
+from ui.shell import start_dialog
+from ui.shell.start_dialog import StartDialog
 
 
 def _damage(path: Path) -> None:

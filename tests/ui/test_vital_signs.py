@@ -8,9 +8,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QTableWidget
 from pytestqt.qtbot import QtBot
 
-from msct_crf import records
-from msct_crf.derive import derive
-from msct_crf.store import Store
+from msct_crf.storage.store import Store
+from msct_crf.study.derive import derive
+from msct_crf.workflow import records
 from ui.forms.record_list_page import RecordListPage
 from ui.forms.vital_signs_grid import MEASURES, TIMEPOINTS
 

@@ -13,12 +13,13 @@ from pytestqt.qtbot import QtBot
 from shell_fixtures import *  # noqa: F403  (fixtures: isolated_settings)
 from study_factory import TODAY
 
-from msct_crf import records, scores
-from msct_crf.schedule import VisitState
-from msct_crf.store import Store
-from ui import background
-from ui.main_window import MainWindow
-from ui.patient_list import Column
+from msct_crf.storage.store import Store
+from msct_crf.study import scores
+from msct_crf.study.schedule import VisitState
+from msct_crf.workflow import records
+from ui.common import background
+from ui.models.patient_list import Column
+from ui.shell.main_window import MainWindow
 
 
 @pytest.fixture
@@ -164,7 +165,7 @@ def test_whole_day_by_keyboard(qtbot: QtBot, empty_window: MainWindow, store: St
 def test_unsaved_changes_guard_keeps_the_user_on_the_tab(
     qtbot: QtBot, empty_window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ui.forms import prompts
+    from ui.common import prompts
 
     window = empty_window
     window.new_subject()

@@ -1,4 +1,4 @@
-"""Data-entry forms built from the study dictionary (msct_crf.dictionary).
+"""Data-entry forms built from the study dictionary (msct_crf.study.dictionary).
 
 `FormPage` edits one record of one form; `RecordListPage` lists a subject's records of a
 repeating form beside an embedded `FormPage`. Validation, derivations and scores all come

@@ -1,7 +1,7 @@
 """A date (or date-time, or partial date) typed as text, with a calendar to pick from.
 
 QDateEdit cannot be blank and cannot hold "2019" or "2019-05", so the value is plain text in
-ISO order (parsed and checked by msct_crf.validation); the calendar button only fills it in.
+ISO order (parsed and checked by msct_crf.study.validation); the calendar button only fills it in.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
-from msct_crf.dictionary import FieldType
+from msct_crf.study.dictionary import FieldType
 
 _DIGITS_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _DIGITS_DATETIME = re.compile(r"^(\d{4})-?(\d{2})-?(\d{2})[ T]?(\d{2}):?(\d{2})$")

@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from msct_crf.dictionary import MISSING_LABELS, Field, FieldType, MissingCode
-from msct_crf.units import UnitSystem, unit_of
-from msct_crf.validation import Finding, Parsed, parse_value
+from msct_crf.study.dictionary import MISSING_LABELS, Field, FieldType, MissingCode
+from msct_crf.study.units import UnitSystem, unit_of
+from msct_crf.study.validation import Finding, Parsed, parse_value
 
 from .date_edit import DateLineEdit
 from .formatting import display_text, value_text

@@ -1,6 +1,6 @@
 """One record of one form: fields from the dictionary, live validation, save with audit.
 
-Save goes through msct_crf.records.save_in_session inside one transaction (the infusion and
+Save goes through msct_crf.workflow.records.save_in_session inside one transaction (the infusion and
 its vital signs commit together or not at all). Hard errors keep the save button disabled;
 soft warnings are confirmed at save; a complete form needs a reason to change. Nothing here
 computes a score or checks a range itself: the core answers, this page shows the answer.
@@ -25,21 +25,21 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
-from msct_crf import records
-from msct_crf.derive import derive
-from msct_crf.dictionary import CHOLESTATIC_DIAGNOSES, Field
-from msct_crf.dictionary import form as get_form
+from msct_crf.access import Permission
 from msct_crf.errors import DatabaseError, UserError
-from msct_crf.records import Record, SaveResult
-from msct_crf.security import Permission
-from msct_crf.store import Store
-from msct_crf.units import UnitSystem
-from msct_crf.validation import Finding, SubjectContext, validate
-from ui.lifecycle_bar import LifecycleBar, status_name
-from ui.queries_panel import mark_queried_fields
-from ui.session import UserSession, role_name
+from msct_crf.storage.store import Store
+from msct_crf.study.derive import derive
+from msct_crf.study.dictionary import CHOLESTATIC_DIAGNOSES, Field
+from msct_crf.study.dictionary import form as get_form
+from msct_crf.study.units import UnitSystem
+from msct_crf.study.validation import Finding, SubjectContext, validate
+from msct_crf.workflow import records
+from msct_crf.workflow.records import Record, SaveResult
+from ui.common import prompts
+from ui.common.session import UserSession, role_name
+from ui.review.lifecycle_bar import LifecycleBar, status_name
+from ui.review.queries_panel import mark_queried_fields
 
-from . import prompts
 from .field_editor import ERROR_COLOUR, WARNING_COLOUR, FieldEditor
 from .score_panel import ScorePanel
 from .vital_signs_grid import VitalSignsGrid

@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from msct_crf.dictionary import Field, FieldType
-from msct_crf.units import UnitSystem, from_si
+from msct_crf.study.dictionary import Field, FieldType
+from msct_crf.study.units import UnitSystem, from_si
 
 
 def number_text(f: Field, value: float, units: UnitSystem = UnitSystem.SI) -> str:

@@ -6,8 +6,8 @@ from datetime import datetime
 
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from msct_crf import records
-from msct_crf.store import Store
+from msct_crf.storage.store import Store
+from msct_crf.workflow import records
 
 from .form_page import FormPage
 

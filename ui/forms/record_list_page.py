@@ -16,15 +16,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from msct_crf import records
-from msct_crf.dictionary import form as get_form
-from msct_crf.records import Record
-from msct_crf.store import Store
-from msct_crf.units import UnitSystem
-from ui.lifecycle_bar import status_name
-from ui.session import UserSession
+from msct_crf.storage.store import Store
+from msct_crf.study.dictionary import form as get_form
+from msct_crf.study.units import UnitSystem
+from msct_crf.workflow import records
+from msct_crf.workflow.records import Record
+from ui.common import prompts
+from ui.common.session import UserSession
+from ui.review.lifecycle_bar import status_name
 
-from . import prompts
 from .form_page import FormPage
 from .formatting import display_text
 from .linked_ae import LinkedAeDialog, needs_linked_ae

@@ -1,6 +1,6 @@
 """Live liver scores beside the visit form: MELD, MELD-Na, MELD 3.0, Child-Pugh, ALBI.
 
-Every number comes from msct_crf.derive.visit_scores (which calls msct_crf.scores); this
+Every number comes from msct_crf.study.derive.visit_scores (which calls msct_crf.study.scores); this
 widget only lays out the value, the floors and caps that applied, what is missing, and the
 difference from the subject's stored baseline visit.
 """
@@ -14,9 +14,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
-from msct_crf.derive import visit_scores
-from msct_crf.dictionary import find_field
-from msct_crf.scores import MISSING_TEXT, ScoreResult
+from msct_crf.study.derive import visit_scores
+from msct_crf.study.dictionary import find_field
+from msct_crf.study.scores import MISSING_TEXT, ScoreResult
 
 #: (score key of compute_all, title, stored visit field holding the comparable number)
 SCORES = (

@@ -12,9 +12,9 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from msct_crf.dictionary import VITAL_SIGNS, MissingCode
-from msct_crf.records import Record
-from msct_crf.validation import Finding, parse_value, validate
+from msct_crf.study.dictionary import VITAL_SIGNS, MissingCode
+from msct_crf.study.validation import Finding, parse_value, validate
+from msct_crf.workflow.records import Record
 
 from .field_editor import ERROR_COLOUR, WARNING_COLOUR
 from .formatting import value_text

@@ -1,0 +1,101 @@
+"""Study settings (audited ``setting``) and the idle-lock policy built on one of them."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from msct_crf.access.roles import Actor, Permission
+from msct_crf.access.sessions import authorize
+from msct_crf.clock import Clock, utc_now
+from msct_crf.errors import UserError
+from msct_crf.storage import audit
+from msct_crf.storage.db.models import StudySetting
+from msct_crf.storage.store import Store
+
+IDLE_LOCK_KEY = "idle_lock_minutes"
+DEFAULT_IDLE_LOCK_MINUTES = 15
+IDLE_LOCK_RANGE = (1, 240)
+SETTING_TABLE = "study_setting"
+
+
+def get_setting(store: Store, key: str, default: str | None = None) -> str | None:
+    with store.reading() as session:
+        row = session.get(StudySetting, key)
+        return row.value if row is not None else default
+
+
+def set_setting(
+    store: Store, actor: Actor | None, key: str, value: str, *, now: Clock = utc_now
+) -> None:
+    """Store a study setting (audited ``setting``); needs the SETTINGS permission in
+    account mode."""
+    with store.session() as session:
+        by = authorize(
+            session, actor, Permission.SETTINGS, user="system" if actor is None else None
+        )
+        row = session.get(StudySetting, key)
+        old = row.value if row is not None else None
+        if old == value:
+            return
+        stamp = audit.format_utc(now())
+        if row is None:
+            session.add(StudySetting(key=key, value=value, updated_at=stamp, updated_by=by))
+        else:
+            row.value, row.updated_at, row.updated_by = value, stamp, by
+        audit.append(
+            session,
+            user=by,
+            action="setting",
+            table_name=SETTING_TABLE,
+            record_id=key,
+            changes=[audit.Change(key, old, value)],
+            now=now,
+        )
+
+
+def idle_lock_minutes(store: Store) -> int:
+    """Minutes without input after which the app locks the session (15 by default)."""
+    raw = get_setting(store, IDLE_LOCK_KEY)
+    try:
+        value = int(raw) if raw is not None else DEFAULT_IDLE_LOCK_MINUTES
+    except ValueError:
+        return DEFAULT_IDLE_LOCK_MINUTES
+    low, high = IDLE_LOCK_RANGE
+    return value if low <= value <= high else DEFAULT_IDLE_LOCK_MINUTES
+
+
+def set_idle_lock_minutes(
+    store: Store, actor: Actor | None, minutes: int, *, now: Clock = utc_now
+) -> None:
+    low, high = IDLE_LOCK_RANGE
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not low <= minutes <= high:
+        raise UserError(f"Idle lock time must be a whole number of minutes from {low} to {high}")
+    set_setting(store, actor, IDLE_LOCK_KEY, str(minutes), now=now)
+
+
+class IdleLock:
+    """The idle-lock policy as a clock, for the UI: call :meth:`touch` on user input and
+    poll :meth:`expired` (e.g. from a timer); when it expires, lock the screen (keeping
+    unsaved input) and unlock with :func:`reauthenticate`, then :meth:`touch` again."""
+
+    def __init__(self, minutes: int, clock: Callable[[], float] = time.monotonic) -> None:
+        low, high = IDLE_LOCK_RANGE
+        if not low <= minutes <= high:
+            raise UserError(f"Idle lock time must be from {low} to {high} minutes")
+        self.seconds = minutes * 60.0
+        self._clock = clock
+        self._last = clock()
+
+    @classmethod
+    def for_store(cls, store: Store, clock: Callable[[], float] = time.monotonic) -> IdleLock:
+        return cls(idle_lock_minutes(store), clock)
+
+    def touch(self) -> None:
+        self._last = self._clock()
+
+    def seconds_left(self) -> float:
+        return max(0.0, self.seconds - (self._clock() - self._last))
+
+    def expired(self) -> bool:
+        return self.seconds_left() <= 0.0

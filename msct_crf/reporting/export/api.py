@@ -1,0 +1,386 @@
+"""Running an export: read, compute, write the workbook (and CSV files), audit.
+
+Qt-free. The desktop runs :func:`export_workbook` on a worker thread and the CLI calls it
+directly; both pass ``progress`` (percent, message) and ``cancelled`` callbacks. The
+workbook is written to a temporary file beside the target and renamed at the end, so a
+cancelled or failed export leaves nothing behind. Every export is audited (action
+``export``) in its own short transaction.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from msct_crf.storage import audit
+from msct_crf.storage.store import Store
+
+if TYPE_CHECKING:
+    from msct_crf.access import Actor
+
+from .codebook import REDCAP_COLUMNS, write_redcap_dictionary
+from .csv import write_csv_files
+from .data import SHEET_NAMES, StudyData, load_study, wide_table
+from .data import deviations as find_deviations
+from .options import (
+    FORM_ORDER,
+    SUMMARY_VISITS,
+    ExportCancelled,
+    ExportError,
+    ExportOptions,
+)
+from .summary import ae_summary, efficacy_summary, flow
+from .workbook import (
+    AUDIT_SHEET,
+    Meta,
+    WorkbookWriter,
+    audit_table,
+    count_cells,
+    write_ae_summary,
+    write_codebook,
+    write_deviations,
+    write_flow,
+    write_readme,
+    write_summary,
+)
+
+__all__ = [
+    "FORM_ORDER",
+    "REDCAP_COLUMNS",
+    "SHEET_NAMES",
+    "SUMMARY_VISITS",
+    "ExportCancelled",
+    "ExportError",
+    "ExportOptions",
+    "ExportReport",
+    "export_csv",
+    "export_workbook",
+    "expected_sheets",
+]
+
+Progress = Callable[[int, str], None]
+Cancelled = Callable[[], bool]
+
+
+@dataclass
+class ExportReport:
+    """What an export wrote."""
+
+    path: Path | None
+    sheets: list[str]
+    rows: dict[str, int]
+    subjects: int
+    seconds: float
+    head_hash: str
+    csv_files: list[Path] = field(default_factory=list)
+    redcap: Path | None = None
+
+    def text(self) -> str:
+        written = [str(p) for p in ([self.path] if self.path else [])]
+        written += [str(p) for p in self.csv_files]
+        if self.redcap:
+            written.append(str(self.redcap))
+        return f"exported {self.subjects} subjects in {self.seconds:.1f} s: " + ", ".join(written)
+
+
+def expected_sheets(options: ExportOptions) -> list[str]:
+    """The sheet names, in order, an export with these options writes (no overflow parts)."""
+    sheets = ["README", "Codebook", "Summary", "Wide"]
+    sheets += [SHEET_NAMES[code] for code in options.selected_forms]
+    sheets += ["Flow", "AE summary", "Deviations"]
+    if options.include_audit:
+        sheets.append(AUDIT_SHEET)
+    return sheets
+
+
+_SHEET_TEXT = {
+    "README": ("This sheet: how the export was made", "本表：导出说明"),
+    "Codebook": (
+        "Every exported column: code, labels, type, unit, range, codes",
+        "所有导出变量说明",
+    ),
+    "Summary": (
+        "Efficacy table: n, mean ± SD, median [IQR], change from baseline, Wilcoxon p; charts",
+        "疗效汇总表及图表",
+    ),
+    "Wide": ("One row per subject; variable x timepoint columns (e.g. TBIL_M6)", "每位受试者一行"),
+    "Flow": ("Enrolled, MSC source and disposition counts with subject IDs", "受试者流程"),
+    "AE summary": ("Adverse-event counts by grade, seriousness, relationship", "不良事件汇总"),
+    "Deviations": ("Visits out of window and visits missed", "访视超窗和缺失"),
+    AUDIT_SHEET: ("Every audit row (who, what, when, old and new value, why)", "稽查轨迹"),
+}
+
+
+def _describe_sheet(name: str, language: str) -> str:
+    if name in _SHEET_TEXT:
+        en, zh = _SHEET_TEXT[name]
+        return zh if language == "zh" else en
+    return "一条记录一行" if language == "zh" else "One row per record"
+
+
+class _Steps:
+    """Progress and cancellation: ``progress`` gets whole percents, ``cancelled`` is polled."""
+
+    def __init__(self, progress: Progress | None, cancelled: Cancelled | None) -> None:
+        self.progress = progress
+        self.cancelled = cancelled
+        self.last = -1
+
+    def check(self) -> None:
+        if self.cancelled is not None and self.cancelled():
+            raise ExportCancelled()
+
+    def report(self, percent: int, message: str) -> None:
+        percent = max(0, min(100, int(percent)))
+        if self.progress is not None and percent != self.last:
+            self.last = percent
+            self.progress(percent, message)
+        self.check()
+
+
+def _check_target(out_path: Path) -> Path:
+    out_path = Path(out_path).expanduser()
+    if out_path.suffix.lower() != ".xlsx":
+        raise ExportError(f"out: the workbook file must end in .xlsx, got {out_path.name!r}")
+    parent = out_path.parent if str(out_path.parent) else Path(".")
+    if not parent.is_dir():
+        raise ExportError(f"out: folder {parent} does not exist")
+    if out_path.is_dir():
+        raise ExportError(f"out: {out_path} is a folder, not a file")
+    if not os.access(parent, os.W_OK):
+        raise ExportError(f"out: cannot write to folder {parent}")
+    return out_path.resolve()
+
+
+def _authorize(store: Store, actor: Actor | None, user: str, options: ExportOptions) -> str:
+    """Who may export what (msct_crf.access); returns the name for the audit trail."""
+    from msct_crf import access
+
+    if actor is None and (not user or not user.strip()):
+        raise ExportError("user: a user name is required (it goes into the audit trail)")
+    needed = [access.Permission.EXPORT]
+    if options.include_identifying:
+        needed.append(access.Permission.EXPORT_IDENTIFYING)
+    if options.include_audit:
+        needed.append(access.Permission.VIEW_AUDIT)
+    with store.reading() as session:
+        name = user
+        for permission in needed:
+            name = access.authorize(
+                session, actor, permission, user=None if actor is not None else user
+            )
+    return name
+
+
+def _audit_export(
+    store: Store,
+    user: str,
+    what: str,
+    options: ExportOptions,
+    publish: Callable[[], None] = lambda: None,
+) -> None:
+    """Append the export's audit row and, inside the same transaction, ``publish`` the file
+    (rename it into place): a file that cannot be put in place leaves no audit row, and an
+    audit row that cannot be committed leaves no file."""
+    with store.session() as session:
+        audit.append(
+            session,
+            user=user,
+            action="export",
+            new_value=f"{what}; {options.summary_text()}",
+        )
+        session.flush()
+        publish()
+
+
+def export_workbook(
+    store: Store,
+    out_path: Path | str,
+    options: ExportOptions,
+    *,
+    user: str,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+    csv_dir: Path | str | None = None,
+    redcap_path: Path | str | None = None,
+    now: Callable[[], dt.datetime] | None = None,
+    actor: Actor | None = None,
+) -> ExportReport:
+    """Write the export workbook (and optionally the CSV files and REDCap dictionary).
+
+    ``actor`` is the logged-in person once the study has accounts (msct_crf.access):
+    exporting needs the export permission, identifying fields the export-identifying one
+    (administrators) and the audit trail sheet the view-audit one. In single-user mode
+    (no administrator account yet) ``user`` alone names who exported.
+
+    Raises ExportCancelled when ``cancelled()`` turns true (nothing is left behind),
+    ExportError for bad options or an unwritable target, PermissionDenied when the role
+    may not, DatabaseError when the database cannot be read or the audit row written.
+    """
+    user = _authorize(store, actor, user, options)
+    target = _check_target(Path(out_path))
+    started = time.perf_counter()
+    steps = _Steps(progress, cancelled)
+    moment = (now or (lambda: dt.datetime.now(dt.UTC)))()
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    steps.report(0, "Reading the database")
+    data = load_study(store, options, today=moment.astimezone().date(), check=steps.check)
+    steps.report(8, "Computing summaries")
+    summary_rows = efficacy_summary(data)
+    flow_rows = flow(data)
+    ae_rows = ae_summary(data)
+    deviation_rows = find_deviations(data)
+    wide = wide_table(data)
+    steps.report(12, "Writing the workbook")
+    excluded_total = sum(r.excluded for r in summary_rows if r.variable == "TBIL")
+    exclusions = [
+        f"Efficacy summary: values after death or liver transplantation excluded "
+        f"({sum(r.excluded for r in summary_rows)} values; "
+        f"{excluded_total} total-bilirubin values)",
+        *data.notes,
+    ]
+    if options.language == "zh":
+        n_excluded = sum(r.excluded for r in summary_rows)
+        exclusions[0] = (
+            f"疗效汇总：排除死亡或肝移植后测得的数值（共 {n_excluded} 个；"
+            f"总胆红素 {excluded_total} 个）"
+        )
+    meta = Meta(
+        exported_utc=moment.astimezone(dt.UTC),
+        exported_local=moment.astimezone(),
+        user=user,
+        database=str(store.path) if store.path else store.url,
+        head_hash=data.head_hash,
+        exclusions=exclusions,
+    )
+    sheets = expected_sheets(options)
+    long_tables = list(data.forms.values())
+    audit_tab = audit_table(data) if data.audit is not None else None
+    big = [wide, *long_tables, *([audit_tab] if audit_tab is not None else [])]
+    total_cells = max(1, count_cells(big))
+
+    def on_cells(cells: int) -> None:
+        steps.report(12 + 85 * min(cells, total_cells) // total_cells, "Writing the workbook")
+
+    fd, tmp_name = tempfile.mkstemp(
+        prefix=f".{target.stem}.", suffix=".xlsx.part", dir=target.parent
+    )
+    os.close(fd)
+    tmp = Path(tmp_name)
+    written_files: list[Path] = []
+    try:
+        writer = WorkbookWriter(str(tmp), options, on_cells)
+        write_readme(
+            writer, data, meta, [(s, _describe_sheet(s, options.language)) for s in sheets]
+        )
+        codebook_tables = [wide, *long_tables] + ([audit_tab] if audit_tab is not None else [])
+        write_codebook(writer, codebook_tables, options)
+        write_summary(writer, summary_rows, options, sum(r.excluded for r in summary_rows))
+        writer.data_table(wide)
+        for table in long_tables:
+            writer.data_table(table)
+        write_flow(writer, flow_rows, len(data.subjects))
+        write_ae_summary(writer, ae_rows, len(data.subjects))
+        write_deviations(writer, deviation_rows)
+        if audit_tab is not None:
+            writer.data_table(audit_tab, freeze_cols=0)
+        steps.report(97, "Saving the file")
+        try:
+            writer.close()
+        except (OSError, xlsx_errors()) as exc:
+            raise ExportError(f"out: cannot write {target}: {exc}") from exc
+        steps.check()
+        csv_files: list[Path] = []
+        redcap: Path | None = None
+        if csv_dir is not None:
+            csv_files = write_csv_files(data, Path(csv_dir))
+            written_files += csv_files
+        if redcap_path is not None:
+            redcap = write_redcap_dictionary(Path(redcap_path), options)
+            written_files.append(redcap)
+        steps.report(99, "Recording the export in the audit trail")
+        what = target.name
+        if csv_files:
+            what += f" + {len(csv_files)} CSV files in {Path(csv_dir or '.').name}"
+        if redcap:
+            what += f" + {redcap.name}"
+        published = False
+
+        def publish() -> None:
+            nonlocal published
+            try:
+                os.replace(tmp, target)
+            except OSError as exc:
+                raise ExportError(f"out: cannot write {target}: {exc.strerror or exc}") from exc
+            published = True
+
+        try:
+            _audit_export(store, user, what, options, publish)
+        except BaseException:
+            if published:  # renamed, but the audit row did not commit: take the file back
+                with contextlib.suppress(OSError):
+                    target.unlink()
+            raise
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        for path in written_files:
+            with contextlib.suppress(OSError):
+                path.unlink()
+        raise
+    steps.report(100, "Done")
+    return ExportReport(
+        path=target,
+        sheets=list(writer.sheet_rows),
+        rows=dict(writer.sheet_rows),
+        subjects=len(data.subjects),
+        seconds=time.perf_counter() - started,
+        head_hash=data.head_hash,
+        csv_files=csv_files,
+        redcap=redcap,
+    )
+
+
+def export_csv(
+    store: Store,
+    directory: Path | str,
+    options: ExportOptions,
+    *,
+    user: str,
+    redcap_path: Path | str | None = None,
+    actor: Actor | None = None,
+) -> ExportReport:
+    """CSV files (and the REDCap dictionary) without a workbook; audited like any export."""
+    user = _authorize(store, actor, user, options)
+    started = time.perf_counter()
+    data: StudyData = load_study(store, options, today=dt.date.today())
+    files = write_csv_files(data, Path(directory))
+    redcap = write_redcap_dictionary(Path(redcap_path), options) if redcap_path else None
+    what = f"{len(files)} CSV files in {Path(directory).name}" + (
+        f" + {redcap.name}" if redcap else ""
+    )
+    _audit_export(store, user, what, options)
+    return ExportReport(
+        path=None,
+        sheets=[],
+        rows={},
+        subjects=len(data.subjects),
+        seconds=time.perf_counter() - started,
+        head_hash=data.head_hash,
+        csv_files=files,
+        redcap=redcap,
+    )
+
+
+def xlsx_errors() -> type[Exception]:
+    from xlsxwriter.exceptions import XlsxWriterException
+
+    return XlsxWriterException

@@ -1,0 +1,76 @@
+"""One CSV file per form, UTF-8 with a byte-order mark so Excel shows Chinese text.
+
+The CSV files are the analysis copy: column names are the variable codes, code-list values
+stay codes (explained by the REDCap data dictionary and the Codebook), dates are ISO 8601.
+Text that Excel would run as a formula (starting with = + - @, tab or carriage return) is
+prefixed with an apostrophe, the usual defence against CSV formula injection.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from msct_crf.study.dictionary import STUDY_CODE, FieldType
+
+from .data import StudyData, Table
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defuse(text: str) -> str:
+    """Text made safe to open in a spreadsheet (no formula injection)."""
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def atomic_write_text(path: Path, text: str, encoding: str = "utf-8-sig") -> None:
+    """Write a whole file or nothing: a temporary file in the same folder, then rename."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def csv_frame(table: Table) -> pd.DataFrame:
+    """The table as CSV cells: codes, ISO dates, integers without a decimal point."""
+    out: dict[str, pd.Series] = {}
+    for var in table.vars:
+        series = table.frame[var.name]
+        if var.kind is FieldType.DATE:
+            out[var.name] = pd.to_datetime(series).dt.strftime("%Y-%m-%d")
+        elif var.kind is FieldType.DATETIME:
+            out[var.name] = pd.to_datetime(series).dt.strftime("%Y-%m-%d %H:%M")
+        elif var.kind is FieldType.INTEGER:
+            out[var.name] = pd.to_numeric(series, errors="coerce").round().astype("Int64")
+        elif var.kind is FieldType.FLOAT:
+            out[var.name] = pd.to_numeric(series, errors="coerce")
+        else:
+            out[var.name] = series.map(lambda v: defuse(v) if isinstance(v, str) else v)
+    return pd.DataFrame(out)
+
+
+def csv_name(table: Table) -> str:
+    return f"{STUDY_CODE}_{table.form or table.name}.csv"
+
+
+def write_csv_files(data: StudyData, directory: Path) -> list[Path]:
+    """Write one CSV per exported form into ``directory`` (created if needed)."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for table in data.forms.values():
+        path = directory / csv_name(table)
+        text = csv_frame(table).to_csv(index=False, lineterminator="\r\n")
+        atomic_write_text(path, text)
+        written.append(path)
+    return written

@@ -1,0 +1,663 @@
+"""Writing the export workbook with XlsxWriter (constant-memory mode).
+
+Sheets, in order: README, Codebook, Summary, Wide, the long sheets of the chosen forms,
+Flow, AE summary, Deviations and, when asked, Audit trail. Every cell is typed: numbers
+and dates are written as numbers with a number format (dates are real Excel dates), text
+is always written with ``write_string`` and the workbook is opened with
+``strings_to_formulas``, ``strings_to_urls`` and ``strings_to_numbers`` off, so a value such
+as ``=HYPERLINK(...)`` or ``+1`` stays text. Each sheet has a frozen header row, an
+autofilter and column widths fitted to a sample of its contents.
+
+Constant-memory mode writes each row as it goes, so every sheet is written top to bottom,
+once; sheets longer than Excel's 1,048,576 rows continue on "<name> (2)", "<name> (3)".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
+
+from msct_crf.study.dictionary import (
+    MISSING_LABELS,
+    STUDY_CODE,
+    STUDY_TITLE,
+    FieldType,
+    Label,
+)
+from msct_crf.study.dictionary.codelists import VISIT
+
+from .codebook import CODEBOOK_HEADERS, codebook_rows
+from .data import AUDIT_COLUMNS, Deviation, StudyData, Table, Var, to_excel_serial
+from .options import ExportOptions
+from .summary import CHART_VARIABLES, EXCLUSION_RULE, CountRow, FlowRow, SummaryRow
+
+EXCEL_MAX_ROWS = 1_048_576
+EXCEL_MAX_CELL = 32_767
+WIDTH_SAMPLE_ROWS = 500
+MIN_WIDTH, MAX_WIDTH = 6, 60
+PROGRESS_ROWS = 2_000
+
+#: The fixed sheets, in order; the long form sheets go between Wide and Flow.
+FIXED_BEFORE = ("README", "Codebook", "Summary", "Wide")
+FIXED_AFTER = ("Flow", "AE summary", "Deviations")
+AUDIT_SHEET = "Audit trail"
+
+Check = Callable[[int], None]
+
+
+def _t(en: str, zh: str) -> Label:
+    return Label(en, zh)
+
+
+def text_width(text: str) -> int:
+    """Display width in Excel's character units: CJK and full-width characters count 2."""
+    if text.isascii():
+        return len(text)
+    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
+
+
+@dataclass
+class Meta:
+    """What the README sheet says about the export."""
+
+    exported_utc: dt.datetime
+    exported_local: dt.datetime
+    user: str
+    database: str
+    head_hash: str
+    exclusions: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Column:
+    values: list[Any]
+    number: bool
+    fmt: Format | None
+    width: int
+
+
+class WorkbookWriter:
+    """Writes one workbook; ``check(cells)`` is called every few thousand rows with the
+    number of cells written so far (it reports progress and raises to cancel)."""
+
+    def __init__(self, path: str, options: ExportOptions, check: Check) -> None:
+        self.options = options
+        self.language = options.language
+        self.check = check
+        self.cells = 0
+        self.sheet_rows: dict[str, int] = {}
+        self.book = xlsxwriter.Workbook(
+            path,
+            {
+                "constant_memory": True,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+                "use_future_functions": False,
+            },
+        )
+        book = self.book
+        book.set_properties(
+            {
+                "title": STUDY_TITLE.get(self.language),
+                "subject": f"{STUDY_CODE} export",
+                "author": "MSC-CRF",
+                "comments": "Exported by MSC-CRF",
+            }
+        )
+        self.header = book.add_format(
+            {"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7", "border": 1}
+        )
+        self.bold = book.add_format({"bold": True})
+        self.title = book.add_format({"bold": True, "font_size": 14})
+        self.wrap = book.add_format({"text_wrap": True, "valign": "top"})
+        self.date = book.add_format({"num_format": "yyyy-mm-dd"})
+        self.datetime = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+        self.int = book.add_format({"num_format": "0"})
+        self.pct = book.add_format({"num_format": "0.0%"})
+        self.p = book.add_format({"num_format": "0.000"})
+        self._decimals: dict[int, Format] = {}
+
+    def tr(self, label: Label) -> str:
+        return label.get(self.language)
+
+    def decimals(self, places: int | None) -> Format | None:
+        if places is None:
+            return None
+        if places <= 0:
+            return self.int
+        if places not in self._decimals:
+            self._decimals[places] = self.book.add_format({"num_format": "0." + "0" * places})
+        return self._decimals[places]
+
+    # ------------------------------------------------------------------ low level
+
+    def _sheet(self, name: str) -> Worksheet:
+        ws = self.book.add_worksheet(name)
+        self.sheet_rows[name] = 0
+        return ws
+
+    def _finish(self, ws: Worksheet, name: str, rows: int, cols: int, freeze_cols: int = 0) -> None:
+        if cols:
+            ws.freeze_panes(1, freeze_cols)
+            ws.autofilter(0, 0, max(rows, 1), cols - 1)
+        self.sheet_rows[name] = rows
+
+    def _string(
+        self, ws: Worksheet, row: int, col: int, text: str, fmt: Format | None = None
+    ) -> None:
+        if len(text) > EXCEL_MAX_CELL:
+            text = text[: EXCEL_MAX_CELL - 1] + "…"
+        ws.write_string(row, col, text, fmt)
+
+    def _cell(
+        self, ws: Worksheet, row: int, col: int, value: Any, fmt: Format | None = None
+    ) -> None:
+        """Small tables: None blank, numbers as numbers, dates as dates, else text."""
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return
+        if isinstance(value, bool):
+            ws.write_boolean(row, col, value, fmt)
+        elif isinstance(value, int | float | np.integer | np.floating):
+            ws.write_number(row, col, float(value), fmt)
+        elif isinstance(value, dt.datetime):
+            ws.write_datetime(row, col, value, fmt or self.datetime)
+        elif isinstance(value, dt.date):
+            ws.write_datetime(row, col, value, fmt or self.date)
+        else:
+            self._string(ws, row, col, str(value), fmt)
+
+    def _widths(self, ws: Worksheet, widths: Sequence[int]) -> None:
+        for col, width in enumerate(widths):
+            ws.set_column(col, col, max(MIN_WIDTH, min(MAX_WIDTH, width + 2)))
+
+    def small_table(
+        self,
+        name: str,
+        headers: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+        *,
+        formats: Sequence[Format | None] | None = None,
+        freeze_cols: int = 0,
+        after: Callable[[Worksheet, int], None] | None = None,
+        wrap_cols: Sequence[int] = (),
+        max_width: dict[int, int] | None = None,
+    ) -> Worksheet:
+        """A sheet holding one modest table (README, Summary, Flow, ...)."""
+        ws = self._sheet(name)
+        formats = formats or [None] * len(headers)
+        widths = [text_width(h) for h in headers]
+        for row in rows[:WIDTH_SAMPLE_ROWS]:
+            for i, value in enumerate(row):
+                if value is None:
+                    continue
+                shown = (
+                    value
+                    if isinstance(value, str)
+                    else "0000-00-00"
+                    if isinstance(value, dt.date)
+                    else f"{value:.4g}"
+                    if isinstance(value, float)
+                    else str(value)
+                )
+                widths[i] = max(widths[i], min(text_width(shown), MAX_WIDTH))
+        for col, limit in (max_width or {}).items():
+            widths[col] = min(widths[col], limit)
+        self._widths(ws, widths)
+        for col in wrap_cols:
+            ws.set_column(col, col, max(MIN_WIDTH, min(MAX_WIDTH, widths[col] + 2)), self.wrap)
+        for col, text in enumerate(headers):
+            ws.write_string(0, col, text, self.header)
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row):
+                self._cell(ws, r, c, value, formats[c])
+        self.cells += len(rows) * len(headers)
+        self.check(self.cells)
+        self._finish(ws, name, len(rows), len(headers), freeze_cols)
+        if after is not None:
+            after(ws, len(rows) + 2)
+        return ws
+
+    # ------------------------------------------------------------------ data tables
+
+    def _prepare(self, var: Var, series: pd.Series) -> _Column:
+        header = var.header(self.language)
+        width = text_width(header)
+        if var.kind in (FieldType.DATE, FieldType.DATETIME):
+            arr = to_excel_serial(series)
+            fmt = self.date if var.kind is FieldType.DATE else self.datetime
+            values = _numbers_to_list(arr)
+            width = max(width, 10 if var.kind is FieldType.DATE else 16)
+            return _Column(values, True, fmt, width)
+        if var.kind in (FieldType.INTEGER, FieldType.FLOAT):
+            arr = pd.to_numeric(series, errors="coerce").to_numpy(dtype="float64")
+            values = _numbers_to_list(arr)
+            fmt = self.decimals(var.decimals if var.kind is FieldType.FLOAT else 0)
+            sample = [v for v in values[:WIDTH_SAMPLE_ROWS] if v is not None]
+            if sample:
+                places = var.decimals or 0
+                width = max(width, max(len(f"{v:.{places}f}") for v in sample))
+            return _Column(values, True, fmt, width)
+        texts: list[str | None]
+        if var.codelist is not None:
+            labels = {item.code: item.label.get(self.language) for item in var.codelist.items}
+            texts = [
+                None if v is None or v != v else labels.get(v, str(v)) for v in series.tolist()
+            ]
+        else:
+            texts = [None if v is None or v != v else str(v) for v in series.tolist()]
+        shown = [v for v in texts[:WIDTH_SAMPLE_ROWS] if v]
+        if shown:
+            width = max(width, max(text_width(v) for v in shown))
+        return _Column(texts, False, None, width)
+
+    def data_table(self, table: Table, *, freeze_cols: int = 1) -> None:
+        """A long sheet: one row per record, every column typed."""
+        columns = [self._prepare(var, table.frame[var.name]) for var in table.vars]
+        headers = [var.header(self.language) for var in table.vars]
+        widths = [c.width for c in columns]
+        header_width = [min(text_width(h), 30) for h in headers]
+        n = table.rows
+        per_sheet = EXCEL_MAX_ROWS - 1
+        parts = max(1, math.ceil(n / per_sheet))
+        for part in range(parts):
+            name = table.name if part == 0 else f"{table.name[:24]} ({part + 1})"
+            ws = self._sheet(name)
+            self._widths(ws, [max(w, h) for w, h in zip(widths, header_width, strict=True)])
+            ws.set_row(0, None, None)
+            for col, text in enumerate(headers):
+                ws.write_string(0, col, text, self.header)
+            start, stop = part * per_sheet, min(n, (part + 1) * per_sheet)
+            self._rows(ws, columns, start, stop)
+            self._finish(ws, name, stop - start, len(headers), freeze_cols)
+
+    def _rows(self, ws: Worksheet, columns: list[_Column], start: int, stop: int) -> None:
+        # The row-and-column forms of XlsxWriter's writers, without the decorator that
+        # parses "A1" strings: the loop below is the whole cost of a large export.
+        write_number = getattr(ws, "_write_number", ws.write_number)
+        write_string = getattr(ws, "_write_string", ws.write_string)
+        plan = [
+            (c, col.values, write_number if col.number else write_string, col.fmt)
+            for c, col in enumerate(columns)
+        ]
+        ncols = len(columns)
+        for block in range(start, stop, PROGRESS_ROWS):
+            end = min(stop, block + PROGRESS_ROWS)
+            for i in range(block, end):
+                r = i - start + 1
+                for c, values, write, fmt in plan:
+                    v = values[i]
+                    if v is not None:
+                        write(r, c, v, fmt)
+            self.cells += (end - block) * ncols
+            self.check(self.cells)
+
+    def close(self) -> None:
+        self.book.close()
+
+
+def _numbers_to_list(arr: np.ndarray) -> list[float | None]:
+    """Floats with None where NaN (blank cells), as fast list access for the row loop."""
+    mask = np.isnan(arr)
+    if not mask.any():
+        return arr.tolist()
+    obj = arr.astype(object)
+    obj[mask] = None
+    return obj.tolist()
+
+
+def count_cells(tables: Sequence[Table]) -> int:
+    return sum(t.rows * len(t.vars) for t in tables)
+
+
+# --------------------------------------------------------------------------- sheets
+
+
+def write_readme(
+    w: WorkbookWriter,
+    data: StudyData,
+    meta: Meta,
+    sheets: Sequence[tuple[str, str]],
+) -> None:
+    lang = w.language
+    tr = w.tr
+    options = data.options
+    rows: list[list[Any]] = [
+        [tr(_t("Study", "研究")), f"{STUDY_TITLE.get(lang)} ({STUDY_CODE})"],
+        [
+            tr(_t("Exported (UTC)", "导出时间（UTC）")),
+            meta.exported_utc.strftime("%Y-%m-%d %H:%M:%S UTC"),
+        ],
+        [
+            tr(_t("Exported (local time)", "导出时间（本地）")),
+            meta.exported_local.strftime("%Y-%m-%d %H:%M:%S %Z").strip(),
+        ],
+        [tr(_t("Exported by", "导出人")), meta.user],
+        [tr(_t("Database file", "数据库文件")), meta.database],
+        [tr(_t("Audit-chain head hash", "审计链末端哈希值")), meta.head_hash],
+        [
+            tr(_t("Subjects exported", "导出受试者数")),
+            len(data.subjects),
+        ],
+    ]
+    option_labels = {
+        "Forms": _t("Forms", "表单"),
+        "Sites": _t("Sites", "研究中心"),
+        "Subjects": _t("Subjects", "受试者"),
+        "Date from": _t("Date from", "起始日期"),
+        "Date to": _t("Date to", "截止日期"),
+        "Language": _t("Language", "语言"),
+        "Units": _t("Units", "单位"),
+        "Identifying fields": _t("Identifying fields", "可识别身份字段"),
+        "Audit trail": _t("Audit trail", "稽查轨迹"),
+    }
+    for key, value in options.describe(lang):
+        rows.append([tr(_t("Option: ", "选项：")) + tr(option_labels[key]), value])
+    if options.date_from or options.date_to:
+        rows.append(
+            [
+                tr(_t("Date range", "日期范围")),
+                tr(
+                    _t(
+                        "Visits, infusions (with their vital signs), adverse events, medications "
+                        "(by start date) and dispositions are kept when dated within the range; "
+                        "subjects, enrolment and medical history are not cut.",
+                        "访视、输注（及其生命体征）、不良事件、合并用药（按开始日期）和研究结局"
+                        "仅保留日期在范围内的记录；受试者、入组和既往病史不受日期限制。",
+                    )
+                ),
+            ]
+        )
+    for text in meta.exclusions:
+        rows.append([tr(_t("Exclusion applied", "排除规则")), text])
+    for code, (en, zh) in MISSING_LABELS.items():
+        rows.append(
+            [tr(_t("Missing-data code ", "缺失代码 ")) + code.value, en if lang == "en" else zh]
+        )
+    rows.append(
+        [
+            tr(_t("Missing data", "缺失数据")),
+            tr(
+                _t(
+                    "A field holding a missing-data code is left empty and its code is shown "
+                    "in the column <CODE>_MISSING right after it (present only when some "
+                    "record holds a code). An empty cell without a code was not entered.",
+                    "记录了缺失代码的字段单元格留空，其代码显示在紧随其后的 <变量>_MISSING 列中"
+                    "（仅当有记录含缺失代码时出现）。无代码的空单元格表示未录入。",
+                )
+            ),
+        ]
+    )
+    rows.append(
+        [
+            tr(_t("Values", "数值")),
+            tr(
+                _t(
+                    "Code-list values are shown as labels in the chosen language (the Codebook "
+                    "lists the codes); CSV files keep the codes. Dates are Excel dates, "
+                    "numbers are numbers; derived scores are as computed when the record was "
+                    "saved. Units: see each column header and the Codebook.",
+                    "代码型数值以所选语言的标签显示（代码见 Codebook）；CSV 文件保留代码。"
+                    "日期为 Excel 日期，数值为数字；派生评分为保存记录时的计算结果。"
+                    "单位见列标题和 Codebook。",
+                )
+            ),
+        ]
+    )
+    for sheet, description in sheets:
+        rows.append([tr(_t("Sheet: ", "工作表：")) + sheet, description])
+    headers = [tr(_t("Item", "项目")), tr(_t("Value", "内容"))]
+    w.small_table("README", headers, rows, wrap_cols=(1,), max_width={1: 100})
+
+
+def write_codebook(w: WorkbookWriter, tables: Sequence[Table], options: ExportOptions) -> None:
+    headers = CODEBOOK_HEADERS.get(w.language).split("|")
+    rows = codebook_rows(tables, options)
+    w.small_table("Codebook", headers, rows, freeze_cols=3, max_width={11: 60, 15: 50})
+
+
+def _visit_label(code: str, language: str) -> str:
+    return VISIT.label(code, language)
+
+
+def write_summary(
+    w: WorkbookWriter, rows: Sequence[SummaryRow], options: ExportOptions, excluded_total: int
+) -> None:
+    tr = w.tr
+    lang = w.language
+    headers = [
+        tr(_t("Variable", "变量")),
+        tr(_t("Unit", "单位")),
+        tr(_t("Visit", "访视")),
+        "n",
+        tr(_t("Mean", "均值")),
+        tr(_t("SD", "标准差")),
+        tr(_t("Median", "中位数")),
+        "Q1",
+        "Q3",
+        tr(_t("Mean ± SD", "均值 ± 标准差")),
+        tr(_t("Median [IQR]", "中位数 [四分位距]")),
+        tr(_t("n paired with baseline", "与基线配对例数")),
+        tr(_t("Mean change from baseline", "较基线平均变化")),
+        tr(_t("SD of change", "变化标准差")),
+        tr(_t("p (Wilcoxon signed-rank)", "p 值（Wilcoxon 符号秩检验）")),
+        tr(_t("Values excluded (after death or transplant)", "排除数（死亡或肝移植后）")),
+    ]
+    table: list[list[Any]] = []
+    formats: list[Format | None] = [None, None, None, w.int]
+    for row in rows:
+        d = row.decimals
+        mean_sd = (
+            None
+            if row.mean is None
+            else f"{row.mean:.{d}f} ± {row.sd:.{d}f}"
+            if row.sd is not None
+            else f"{row.mean:.{d}f}"
+        )
+        median_iqr = (
+            None if row.median is None else f"{row.median:.{d}f} [{row.q1:.{d}f}, {row.q3:.{d}f}]"
+        )
+        table.append(
+            [
+                row.label.get(lang),
+                row.unit,
+                _visit_label(row.visit, lang),
+                row.n,
+                row.mean,
+                row.sd,
+                row.median,
+                row.q1,
+                row.q3,
+                mean_sd,
+                median_iqr,
+                row.n_paired if row.visit != "BASELINE" else None,
+                row.mean_change,
+                row.sd_change,
+                row.p_value,
+                row.excluded,
+            ]
+        )
+    fmt = w.decimals(2)
+    formats += [fmt] * 6 + [None, None, w.int, fmt, fmt, w.p, w.int]
+
+    def after(ws: Worksheet, first: int) -> None:
+        notes = [
+            tr(EXCLUSION_RULE)
+            + " "
+            + tr(_t("Values excluded in all: ", "共排除数值："))
+            + str(excluded_total),
+            tr(
+                _t(
+                    "n: subjects with a value at the visit. SD: sample standard deviation. "
+                    "IQR: 25th-75th percentile (linear interpolation). Change from baseline and "
+                    "the Wilcoxon signed-rank test (two-sided, scipy.stats.wilcoxon, zero "
+                    "differences dropped) use subjects with both values.",
+                    "n：该访视有数值的受试者数。标准差为样本标准差。四分位距为第 25-75 百分位数"
+                    "（线性插值）。较基线变化和 Wilcoxon 符号秩检验（双侧，scipy.stats.wilcoxon，"
+                    "差值为 0 者剔除）仅纳入两个时间点均有数值的受试者。",
+                )
+            ),
+        ]
+        row = first
+        for note in notes:
+            ws.write_string(row, 0, note)
+            row += 1
+        row += 1
+        # chart data: mean per timepoint of the charted variables
+        ws.write_string(row, 0, tr(_t("Chart data: mean by visit", "图表数据：各访视均值")), w.bold)
+        row += 1
+        header_row = row
+        ws.write_string(row, 0, tr(_t("Visit", "访视")), w.header)
+        by_key = {(r.variable, r.visit): r for r in rows}
+        for c, code in enumerate(CHART_VARIABLES, start=1):
+            sample = by_key.get((code, options.summary_visits[0]))
+            label = sample.label.get(lang) if sample else code
+            unit = sample.unit if sample and sample.unit else ""
+            ws.write_string(row, c, f"{label} ({unit})" if unit else label, w.header)
+        for visit in options.summary_visits:
+            row += 1
+            ws.write_string(row, 0, _visit_label(visit, lang))
+            for c, code in enumerate(CHART_VARIABLES, start=1):
+                item = by_key.get((code, visit))
+                if item is not None and item.mean is not None:
+                    ws.write_number(row, c, item.mean, fmt)
+        last = row
+        for i, code in enumerate(CHART_VARIABLES, start=1):
+            chart = w.book.add_chart({"type": "line"})
+            sample = by_key.get((code, options.summary_visits[0]))
+            label = sample.label.get(lang) if sample else code
+            unit = sample.unit if sample and sample.unit else ""
+            chart.add_series(
+                {
+                    "name": ["Summary", header_row, i],
+                    "categories": ["Summary", header_row + 1, 0, last, 0],
+                    "values": ["Summary", header_row + 1, i, last, i],
+                    "marker": {"type": "circle"},
+                    "data_labels": {"value": True, "num_format": "0.0"},
+                }
+            )
+            chart.set_title({"name": tr(_t("Mean ", "平均 ")) + label})
+            chart.set_x_axis({"name": tr(_t("Visit", "访视"))})
+            chart.set_y_axis({"name": unit or label, "major_gridlines": {"visible": True}})
+            chart.set_legend({"none": True})
+            chart.set_size({"width": 480, "height": 288})
+            ws.insert_chart(1 + (i - 1) * 15, len(headers) + 1, chart)
+
+    w.small_table("Summary", headers, table, formats=formats, freeze_cols=3, after=after)
+
+
+def write_flow(w: WorkbookWriter, rows: Sequence[FlowRow], enrolled: int) -> None:
+    tr = w.tr
+    headers = [
+        tr(_t("Group", "分组")),
+        tr(_t("Category", "类别")),
+        "n",
+        tr(_t("% of enrolled", "占入组比例")),
+        tr(_t("Subject IDs", "受试者编号")),
+    ]
+    table = []
+    for row in rows:
+        ids = ", ".join(row.subjects)
+        if len(ids) > EXCEL_MAX_CELL - 100:
+            shown = ids[: EXCEL_MAX_CELL - 100].rsplit(", ", 1)[0]
+            rest = len(row.subjects) - (shown.count(", ") + 1)
+            ids = shown + tr(
+                _t(
+                    f" … and {rest} more (see the Wide sheet)",
+                    f" …… 另有 {rest} 例（见 Wide 工作表）",
+                )
+            )
+        table.append(
+            [
+                row.group.get(w.language),
+                row.category.get(w.language),
+                len(row.subjects),
+                len(row.subjects) / enrolled if enrolled else None,
+                ids,
+            ]
+        )
+    w.small_table(
+        "Flow",
+        headers,
+        table,
+        formats=[None, None, w.int, w.pct, w.wrap],
+        max_width={4: 80},
+    )
+
+
+def write_ae_summary(w: WorkbookWriter, rows: Sequence[CountRow], subjects: int) -> None:
+    tr = w.tr
+    headers = [
+        tr(_t("Group", "分组")),
+        tr(_t("Category", "类别")),
+        tr(_t("Events", "事件数")),
+        tr(_t("Subjects with ≥ 1 event", "发生事件的受试者数")),
+        tr(_t("% of subjects", "占受试者比例")),
+    ]
+    table = [
+        [
+            r.group.get(w.language),
+            r.category.get(w.language),
+            r.events,
+            r.subjects,
+            r.subjects / subjects if subjects else None,
+        ]
+        for r in rows
+    ]
+    w.small_table("AE summary", headers, table, formats=[None, None, w.int, w.int, w.pct])
+
+
+_DEVIATION_KIND = {
+    "out of window": _t("Visit out of window", "访视超窗"),
+    "missed": _t("Visit missed", "访视缺失"),
+}
+
+
+def write_deviations(w: WorkbookWriter, rows: Sequence[Deviation]) -> None:
+    tr = w.tr
+    headers = [
+        tr(_t("Subject ID", "受试者编号")),
+        tr(_t("Site", "研究中心")),
+        tr(_t("Visit", "访视")),
+        tr(_t("Deviation", "偏离类型")),
+        tr(_t("Window start", "窗口开始")),
+        tr(_t("Target date", "目标日期")),
+        tr(_t("Window end", "窗口结束")),
+        tr(_t("Visit date", "访视日期")),
+        tr(_t("Days outside window", "超窗天数")),
+    ]
+    table = [
+        [
+            d.subjid,
+            d.site,
+            _visit_label(d.visit, w.language),
+            tr(_DEVIATION_KIND.get(d.kind.value, _t(d.kind.value, d.kind.value))),
+            d.window_start,
+            d.target,
+            d.window_end,
+            d.visit_date,
+            d.days_off,
+        ]
+        for d in rows
+    ]
+    w.small_table(
+        "Deviations",
+        headers,
+        table,
+        formats=[None, None, None, None, w.date, w.date, w.date, w.date, w.int],
+        freeze_cols=1,
+    )
+
+
+def audit_table(data: StudyData) -> Table:
+    assert data.audit is not None
+    return Table(AUDIT_SHEET, data.audit, list(AUDIT_COLUMNS))

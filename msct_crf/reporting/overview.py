@@ -1,0 +1,338 @@
+"""Read-only summaries for the desktop's lists: the patient list, a subject's schedule and
+header, today's work across subjects, and a subject's lab trajectory.
+
+The patient list must open a 10,000-subject study quickly, so everything here reads the
+database in a handful of bulk queries (one per table, never one per subject) and then
+assembles rows in Python; the visit states come from `msct_crf.study.schedule`, the same pure
+functions validation and exports use. ``today`` is always passed in (an injected clock),
+so the states can be tested for any date.
+
+Qt-free: the UI turns these plain rows into table models and labels.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from msct_crf.storage.db.models import Disposition, Infusion, Subject, Visit
+from msct_crf.storage.store import Store
+from msct_crf.study import schedule as sched
+from msct_crf.study.dictionary import VISITS
+
+__all__ = [
+    "TRAJECTORY_SERIES",
+    "Overview",
+    "SubjectRow",
+    "SubjectStatus",
+    "Trajectory",
+    "TrajectoryPoint",
+    "load_overview",
+    "subject_row",
+    "subject_schedule",
+    "todays_work",
+    "trajectory",
+]
+
+
+class SubjectStatus(enum.StrEnum):
+    """Where a subject stands in the study: active until a disposition is entered."""
+
+    ACTIVE = "active"
+    COMPLETED = "completed"
+    DIED = "died"
+    TRANSPLANTED = "transplanted"
+    LOST = "lost"
+    WITHDREW = "withdrew"
+    INVESTIGATOR = "investigator"
+    OTHER = "other"
+
+
+#: Disposition status code (DSDECOD) -> subject status.
+_STATUS_OF_DISPOSITION = {
+    "COMPLETED": SubjectStatus.COMPLETED,
+    "DIED": SubjectStatus.DIED,
+    "LTX": SubjectStatus.TRANSPLANTED,
+    "LOST": SubjectStatus.LOST,
+    "WITHDREW": SubjectStatus.WITHDREW,
+    "INVESTIGATOR": SubjectStatus.INVESTIGATOR,
+    "OTHER": SubjectStatus.OTHER,
+}
+
+#: Series the trajectory chart follows, in display order (field codes of the visit form).
+TRAJECTORY_SERIES = ("MELD", "TBIL", "ALB", "ALT", "PT")
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectRow:
+    """One line of the patient list.
+
+    ``diagnosis``, ``sex`` and ``disposition`` are dictionary codes (the UI shows their
+    labels in the chosen language). ``next_visit`` is the visit to arrange next (first due or
+    overdue, else first upcoming) with its target date, window end and state; None when
+    nothing is left to do. ``overdue`` is true when any scheduled visit is overdue, ``due``
+    when one is due today.
+    """
+
+    subjid: str
+    site: str
+    initials: str | None
+    sex: str | None
+    age: int | None
+    diagnosis: str | None
+    diagnosis_other: str | None
+    msc_source: str | None
+    infusions: int
+    day0: dt.date | None
+    last_visit: dt.date | None
+    next_visit: str | None
+    next_visit_target: dt.date | None
+    next_visit_window_end: dt.date | None
+    next_visit_state: sched.VisitState | None
+    status: SubjectStatus
+    disposition: str | None
+    end_date: dt.date | None
+    overdue: bool
+    due: bool
+    enrolment_status: str
+
+    def study_day(self, today: dt.date) -> int | None:
+        """Days since the first infusion (day 0), or None before any infusion."""
+        return None if self.day0 is None else sched.study_day(self.day0, today)
+
+
+@dataclass(frozen=True)
+class Overview:
+    """Everything the patient list and today's work need, read in one pass."""
+
+    today: dt.date
+    rows: list[SubjectRow]
+    work: list[sched.WorkItem]
+
+
+@dataclass
+class _Facts:
+    """What the schedule needs about one subject, gathered from the bulk queries."""
+
+    infusion_starts: list[dt.datetime]
+    sources: list[str]
+    visits: list[tuple[str, dt.date]]
+    disposition: str | None = None
+    end_date: dt.date | None = None
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return None
+
+
+def _gather(
+    session: Session, subject_ids: Sequence[int] | None
+) -> tuple[list[Any], dict[int, _Facts]]:
+    """Subjects and their facts with four queries in all (not one per subject)."""
+    query: Any = select(
+        Subject.id,
+        Subject.subjid,
+        Subject.siteid,
+        Subject.initials,
+        Subject.sex,
+        Subject.age,
+        Subject.dxcat,
+        Subject.dxoth,
+        Subject.status,
+    ).order_by(Subject.subjid)
+    infusions: Any = select(Infusion.subject_id, Infusion.exstdtc, Infusion.exsrc).order_by(
+        Infusion.subject_id, Infusion.exstdtc
+    )
+    visits: Any = select(Visit.subject_id, Visit.visit, Visit.visdtc)
+    dispositions: Any = select(Disposition.subject_id, Disposition.dsdecod, Disposition.dsstdtc)
+    if subject_ids is not None:
+        query = query.where(Subject.id.in_(subject_ids))
+        infusions = infusions.where(Infusion.subject_id.in_(subject_ids))
+        visits = visits.where(Visit.subject_id.in_(subject_ids))
+        dispositions = dispositions.where(Disposition.subject_id.in_(subject_ids))
+    conn = session.connection()  # Core rows: no ORM bookkeeping for 100,000 visits
+    subjects = list(conn.execute(query).all())
+    facts: dict[int, _Facts] = defaultdict(lambda: _Facts([], [], []))
+    for subject_id, start, source in conn.execute(infusions):
+        item = facts[subject_id]
+        if start is not None:
+            item.infusion_starts.append(start)
+        if source and source not in item.sources:
+            item.sources.append(source)
+    for subject_id, code, when in conn.execute(visits):
+        if code and when is not None:
+            facts[subject_id].visits.append((code, when))
+    for subject_id, code, when in conn.execute(dispositions):
+        item = facts[subject_id]
+        item.disposition = code
+        item.end_date = when
+    return subjects, facts
+
+
+def _schedule_of(facts: _Facts, today: dt.date) -> list[sched.ScheduledVisit]:
+    starts = facts.infusion_starts
+    day0 = min(starts).date() if starts else None
+    known = [(code, when) for code, when in facts.visits if code in _SCHEDULED_CODES]
+    return sched.subject_schedule(
+        day0=day0,
+        visits=known,
+        end_status=facts.disposition,
+        end_date=facts.end_date,
+        today=today,
+    )
+
+
+_SCHEDULED_CODES = frozenset(v.code for v in VISITS)
+
+
+def _row(subject: Any, facts: _Facts, plan: list[sched.ScheduledVisit]) -> SubjectRow:
+    nxt = sched.next_due(plan)
+    visit_dates = [when for _code, when in facts.visits]
+    disposition = facts.disposition
+    status = (
+        _STATUS_OF_DISPOSITION.get(disposition, SubjectStatus.OTHER)
+        if disposition
+        else SubjectStatus.ACTIVE
+    )
+    return SubjectRow(
+        subjid=subject.subjid,
+        site=subject.siteid,
+        initials=subject.initials,
+        sex=subject.sex,
+        age=subject.age,
+        diagnosis=subject.dxcat,
+        diagnosis_other=subject.dxoth,
+        msc_source=", ".join(facts.sources) or None,
+        infusions=len(facts.infusion_starts),
+        day0=min(facts.infusion_starts).date() if facts.infusion_starts else None,
+        last_visit=max(visit_dates) if visit_dates else None,
+        next_visit=nxt.code if nxt else None,
+        next_visit_target=nxt.target if nxt else None,
+        next_visit_window_end=nxt.window_end if nxt else None,
+        next_visit_state=nxt.state if nxt else None,
+        status=status,
+        disposition=disposition,
+        end_date=_as_date(facts.end_date),
+        overdue=any(sv.state is sched.VisitState.OVERDUE for sv in plan),
+        due=any(sv.state is sched.VisitState.DUE for sv in plan),
+        enrolment_status=subject.status,
+    )
+
+
+def _may_have_work(facts: _Facts) -> bool:
+    """False when no visit can be due, upcoming or overdue, so the list row needs no schedule.
+
+    After the end of follow-up (a disposition status or date) the schedule only holds done,
+    missed and not-expected visits, and without a first infusion nothing is scheduled: in
+    both cases the row's next visit is None and it is neither due nor overdue. Skipping them
+    keeps a 10,000-subject list (mostly finished subjects) fast; `test_overview` checks the
+    shortcut against the full schedule.
+    """
+    ended = facts.disposition is not None or facts.end_date is not None
+    return not ended and bool(facts.infusion_starts)
+
+
+def _build(session: Session, today: dt.date, subject_ids: Sequence[int] | None) -> Overview:
+    subjects, facts = _gather(session, subject_ids)
+    rows: list[SubjectRow] = []
+    plans: list[tuple[str, list[sched.ScheduledVisit]]] = []
+    for subject in subjects:
+        item = facts.get(subject.id) or _Facts([], [], [])
+        plan = _schedule_of(item, today) if _may_have_work(item) else []
+        rows.append(_row(subject, item, plan))
+        plans.append((subject.subjid, plan))
+    return Overview(today=today, rows=rows, work=sched.todays_work(plans))
+
+
+def load_overview(store: Store, today: dt.date) -> Overview:
+    """Every subject's list row and today's due and overdue visits, in one read."""
+    with store.reading() as session:
+        return _build(session, today, None)
+
+
+def _subject_id(session: Session, subjid: str) -> int | None:
+    return session.scalar(select(Subject.id).where(Subject.subjid == subjid))
+
+
+def subject_row(store: Store, subjid: str, today: dt.date) -> SubjectRow | None:
+    """The list row of one subject (for the workspace header and for refreshing one row)."""
+    with store.reading() as session:
+        sid = _subject_id(session, subjid)
+        if sid is None:
+            return None
+        rows = _build(session, today, [sid]).rows
+        return rows[0] if rows else None
+
+
+def subject_schedule(store: Store, subjid: str, today: dt.date) -> list[sched.ScheduledVisit]:
+    """Every scheduled visit of one subject with its window and state on ``today``."""
+    with store.reading() as session:
+        sid = _subject_id(session, subjid)
+        if sid is None:
+            return []
+        _subjects, facts = _gather(session, [sid])
+        return _schedule_of(facts.get(sid) or _Facts([], [], []), today)
+
+
+def todays_work(store: Store, today: dt.date) -> list[sched.WorkItem]:
+    """Due and overdue visits across all subjects, most urgent first."""
+    return load_overview(store, today).work
+
+
+@dataclass(frozen=True)
+class TrajectoryPoint:
+    """One visit of the trajectory: its date, visit code and the followed values (SI)."""
+
+    date: dt.date
+    visit: str | None
+    values: dict[str, float | None]
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """A subject's followed labs and scores over time, with the infusion dates to mark."""
+
+    subjid: str
+    points: list[TrajectoryPoint]
+    infusions: list[dt.datetime]
+
+    def series(self, code: str) -> list[tuple[dt.date, float]]:
+        """(visit date, value) pairs of one series, skipping visits without a value."""
+        return [
+            (p.date, float(value)) for p in self.points if (value := p.values.get(code)) is not None
+        ]
+
+
+def trajectory(store: Store, subjid: str, codes: Iterable[str] = TRAJECTORY_SERIES) -> Trajectory:
+    """The visits of one subject in date order with the values of ``codes``."""
+    codes = tuple(codes)
+    columns = [getattr(Visit, code.lower()) for code in codes]
+    with store.reading() as session:
+        sid = _subject_id(session, subjid)
+        if sid is None:
+            return Trajectory(subjid, [], [])
+        rows = session.execute(
+            select(Visit.visdtc, Visit.visit, *columns)
+            .where(Visit.subject_id == sid, Visit.visdtc.is_not(None))
+            .order_by(Visit.visdtc, Visit.id)
+        ).all()
+        starts = session.scalars(
+            select(Infusion.exstdtc)
+            .where(Infusion.subject_id == sid, Infusion.exstdtc.is_not(None))
+            .order_by(Infusion.exstdtc)
+        ).all()
+    points = [
+        TrajectoryPoint(row[0], row[1], dict(zip(codes, row[2:], strict=True))) for row in rows
+    ]
+    return Trajectory(subjid, points, [s for s in starts if s is not None])

@@ -1,0 +1,183 @@
+"""Opening a study database: existence, a damaged-file check, migrations, sessions.
+
+`Store.open` is the one way in for the app, the CLI, tests and benchmarks. A file that is not
+an SQLite database, fails `PRAGMA quick_check`, or carries a newer schema is refused with a
+`DatabaseError` before anything is written to it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.orm import Session, sessionmaker
+
+from msct_crf.errors import DatabaseError
+from msct_crf.storage.db import migrate
+from msct_crf.storage.db.engine import (
+    default_database_url,
+    explain_db_error,
+    make_engine,
+    sqlite_path_from_url,
+    sqlite_url,
+)
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def check_sqlite_file(path: Path) -> None:
+    """Refuse a file that is not a healthy SQLite database, without writing to it."""
+    if not path.exists():
+        raise DatabaseError(f"Database file not found: {path}")
+    if path.is_dir():
+        raise DatabaseError(f"{path} is a folder, not a database file")
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise DatabaseError(f"Cannot read {path}: {exc.strerror or exc}") from exc
+    if path.stat().st_size == 0:
+        return  # an empty file is a new database
+    if header != SQLITE_HEADER:
+        raise _damaged(path, f"{path} is not an MSC-CRF database (not an SQLite file)")
+    try:
+        # read-only and immutable=0: quick_check must never write to a suspect file
+        uri = f"{path.resolve().as_uri()}?mode=ro"
+        connection = sqlite3.connect(uri, uri=True, timeout=5)
+        try:
+            rows = connection.execute("PRAGMA quick_check").fetchall()
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as exc:
+        message = explain_db_error(exc, path)
+        raise (_damaged(path, message) if "damaged" in message else DatabaseError(message)) from exc
+    if rows != [("ok",)]:
+        # one row may hold many lines, headed by "*** in database main ***"
+        lines = [ln for r in rows for ln in str(r[0]).splitlines() if ln and ln[:3] != "***"]
+        first = lines[0] if lines else "no answer"
+        raise _damaged(path, f"{path} is damaged (quick_check: {first}); restore a backup.")
+
+
+def _refuse_foreign_database(path: Path) -> None:
+    """Refuse an SQLite file that holds another program's tables (opening it would add ours).
+    An empty database, or one with MSC-CRF's schema-version table, is fine. Read-only."""
+    if path.stat().st_size == 0:
+        return
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+        try:
+            tables = {
+                row[0]
+                for row in connection.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' "
+                    "AND name NOT LIKE 'sqlite_%'"
+                )
+            }
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(explain_db_error(exc, path)) from exc
+    if tables and "alembic_version" not in tables:
+        raise DatabaseError(
+            f"{path} is an SQLite database of another program, not an MSC-CRF study "
+            "database; choose another file"
+        )
+
+
+def _damaged(path: Path, message: str) -> DatabaseError:
+    """A DatabaseError for a damaged file, naming (and carrying) the newest good backup."""
+    from msct_crf.storage.backup_files import damaged_file_hint
+
+    hint, backup = damaged_file_hint(path)
+    error = DatabaseError(message + hint)
+    error.backup = backup
+    return error
+
+
+class Store:
+    """An open study database: its engine and a session factory."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @property
+    def path(self) -> Path | None:
+        return sqlite_path_from_url(self.engine.url)
+
+    @classmethod
+    def open(cls, url: str | None = None, *, create: bool = True) -> Store:
+        """Open (and, when `create`, create) the database at `url`, migrated to the newest
+        schema. The default is the per-user SQLite file."""
+        url = url or default_database_url()
+        path = sqlite_path_from_url(url)
+        if path is not None:
+            if path.exists():
+                check_sqlite_file(path)
+                _refuse_foreign_database(path)
+            elif not create:
+                raise DatabaseError(f"Database file not found: {path}")
+            elif not path.parent.exists():
+                try:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise DatabaseError(f"Cannot create folder {path.parent}: {exc}") from exc
+        try:
+            engine = make_engine(url)
+        except (sa_exc.ArgumentError, OSError) as exc:
+            raise DatabaseError(f"Cannot open the database at {path or url}: {exc}") from exc
+        try:
+            migrate.upgrade(engine)
+        except DatabaseError:
+            engine.dispose()
+            raise
+        except (sa_exc.DBAPIError, sqlite3.Error, OSError) as exc:
+            engine.dispose()
+            raise DatabaseError(explain_db_error(exc, path)) from exc
+        return cls(engine)
+
+    @classmethod
+    def open_path(cls, path: str | Path, *, create: bool = True) -> Store:
+        return cls.open(sqlite_url(path), create=create)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session whose transaction commits on success and rolls back on error.
+        A busy, read-only, full or damaged database raises DatabaseError with a clear message."""
+        with self._explained(), self.sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session for reads; it rolls back at the end so it never holds the write lock."""
+        with self._explained(), self.sessions() as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
+
+    @contextmanager
+    def _explained(self) -> Iterator[None]:
+        try:
+            yield
+        except sa_exc.DBAPIError as exc:
+            if isinstance(exc, sa_exc.IntegrityError | sa_exc.ProgrammingError):
+                raise  # a bug in the application, not something the user can fix
+            raise DatabaseError(explain_db_error(exc, self.path)) from exc
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

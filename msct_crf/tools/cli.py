@@ -1,0 +1,161 @@
+"""The `msct-crf` command line. No arguments starts the desktop app, through the
+`start_gui` callback that the entry point above both layers passes in (ui.launch): the core
+never imports the GUI.
+
+Every command answers bad input (a missing file, not a database, a newer schema, bad
+arguments) with one clear line on stderr and a non-zero exit status, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from msct_crf.errors import UserError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error as one line (and exit status 2)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_USAGE, f"msct-crf: {message} (see msct-crf --help)\n")
+
+
+def one_line(message: object, limit: int = 400) -> str:
+    """A message as one line: SQLite's multi-line reports (integrity_check) keep their
+    first problem lines, joined with "; ", and very long text is cut."""
+    lines = [line.strip() for line in str(message).splitlines()]
+    text = "; ".join(line for line in lines if line and not line.startswith("***"))
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from msct_crf.tools.demo import create_demo
+
+    summary = create_demo(Path(args.db), user=args.user, overwrite=args.force)
+    print(summary)
+    return EXIT_OK
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    from msct_crf.storage.integrity import verify_database
+
+    checks = verify_database(Path(args.db))
+    failed = [c for c in checks if not c.ok]
+    for check in checks if args.verbose else []:
+        print(f"{check.name}: {'ok' if check.ok else 'FAILED'} - {check.detail}")
+    if failed:
+        print(
+            one_line(f"msct-crf verify: {failed[0].name} failed: {failed[0].detail}"),
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+    print(f"ok: {args.db} - " + "; ".join(c.detail for c in checks if c.name == "audit_chain"))
+    return EXIT_OK
+
+
+def _cmd_scale(args: argparse.Namespace) -> int:
+    from msct_crf.tools.scale import create_scale_study
+
+    summary = create_scale_study(
+        Path(args.db), subjects=args.subjects, seed=args.seed, overwrite=args.force
+    )
+    print(summary)
+    return EXIT_OK
+
+
+#: Starts the desktop app with (database, user); given by the entry point (ui.launch).
+GuiStarter = Callable[[str | None, str | None], int]
+
+
+def _no_gui(database: str | None, user: str | None) -> int:
+    print(
+        "msct-crf: the desktop app is not available from here; run `msct-crf` "
+        "(or choose a command: see msct-crf --help)",
+        file=sys.stderr,
+    )
+    return EXIT_USAGE
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="msct-crf",
+        description="MSC-CRF: electronic case report form for "
+        "MSC transplantation in autoimmune-liver-disease cirrhosis.",
+    )
+    parser.add_argument("--db", help="database file to open in the app (default: per-user file)")
+    parser.add_argument("--user", help="user name for the audit trail")
+    parser.set_defaults(handler=None)
+    commands: Any = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
+
+    demo = commands.add_parser("demo", help="create the 26-subject demo study")
+    demo.add_argument("--db", required=True, help="database file to create")
+    demo.add_argument("--user", default="demo", help="user recorded in the audit trail")
+    demo.add_argument("--force", action="store_true", help="replace an existing file")
+    demo.set_defaults(handler=_cmd_demo)
+
+    verify = commands.add_parser("verify", help="check integrity, foreign keys and audit chain")
+    verify.add_argument("--db", required=True, help="database file to check")
+    verify.add_argument("-v", "--verbose", action="store_true", help="print every check")
+    verify.set_defaults(handler=_cmd_verify)
+
+    scale = commands.add_parser("scale", help="create a large synthetic study for benchmarks")
+    scale.add_argument("--db", required=True, help="database file to create")
+    scale.add_argument("--subjects", type=_positive_int, default=10_000)
+    scale.add_argument("--seed", type=int, default=20170101)
+    scale.add_argument("--force", action="store_true", help="replace an existing file")
+    scale.set_defaults(handler=_cmd_scale)
+
+    for register in _EXTRA_COMMANDS:
+        register(commands)
+    return parser
+
+
+#: Commands contributed by other modules (export, backup, restore): each adds its subparser.
+_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = []
+
+
+def _register_extra_commands() -> None:
+    from msct_crf.tools import commands
+
+    _EXTRA_COMMANDS[:] = commands.REGISTRARS
+
+
+def main(argv: Sequence[str] | None = None, *, start_gui: GuiStarter = _no_gui) -> int:
+    """Run one command (or, with none, `start_gui`); returns the exit status."""
+    _register_extra_commands()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.handler is None:
+            return int(start_gui(args.db, args.user))
+        return int(args.handler(args))
+    except UserError as exc:
+        print(one_line(f"msct-crf: {exc}"), file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("msct-crf: interrupted", file=sys.stderr)
+        return 130
+    except OSError as exc:
+        text = f"msct-crf: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")
+        print(one_line(text), file=sys.stderr)
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

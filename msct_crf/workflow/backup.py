@@ -1,0 +1,449 @@
+"""Backing up and restoring a study as a person does it: who may, and the audit rows.
+
+The files themselves (names, sidecars, copying, checking, rotation) are
+:mod:`msct_crf.storage.backup_files`; its public names are re-exported here.
+
+A backup is a consistent copy taken with SQLite's online backup API while the app keeps
+working: the source is read inside one read transaction, so the copy, the row counts and
+the audit head hash all describe the same moment. The copy is written to a hidden temporary
+file, switched to a self-contained rollback journal (no ``-wal`` file beside it), checked
+(``PRAGMA integrity_check``, row counts per table and the audit head equal to the source's at
+the backup moment) and only then renamed into place, so a half-written backup never carries
+a backup's name. A small JSON sidecar (``<backup>.json``) records what was verified; the
+newest N backups of a database are kept (rotation), and the backup is audited in the source.
+
+Restoring never deletes user data: the current file is first copied aside as
+``<name>.before-restore-<timestamp>.db`` (a damaged file is moved aside as it is), then
+the verified backup is copied in with the backup API and the restore is audited in the
+restored database.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import os
+import sqlite3
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from msct_crf.clock import Clock, utc_now
+from msct_crf.errors import DatabaseError, UserError
+from msct_crf.storage.backup_files import (
+    AUDIT_TABLE,
+    DEFAULT_KEEP,
+    STEP_PAGES,
+    BackupCheck,
+    BackupInfo,
+    Progress,
+    RestoreInfo,
+    backup_contains,
+    copy_with_backup_api,
+    damaged_file_hint,
+    default_backup_dir,
+    fsync_dir,
+    fsync_file,
+    info_from_sidecar,
+    list_backups,
+    newest_good_backup,
+    os_error,
+    remove_stale_temp_files,
+    ro_connect,
+    rotate,
+    sidecar_of,
+    snapshot,
+    sqlite_errors,
+    stamp_of,
+    unique_target,
+    verify_copy,
+    write_sidecar,
+)
+from msct_crf.storage.db.engine import explain_db_error
+
+if TYPE_CHECKING:
+    from msct_crf.access import Actor
+    from msct_crf.storage.store import Store
+
+__all__ = [
+    "DEFAULT_KEEP",
+    "BackupCheck",
+    "BackupInfo",
+    "RestoreInfo",
+    "backup_database",
+    "backup_if_due",
+    "default_backup_dir",
+    "list_backups",
+    "newest_good_backup",
+    "restore_backup",
+    "verify_backup",
+    "damaged_file_hint",
+]
+
+
+# --------------------------------------------------------------------------- backup
+
+
+def _authorized(actor: Actor | None, user: str) -> str:
+    """The audit user name; with an actor, only after its role is checked."""
+    if actor is None:
+        return user
+    from msct_crf import access
+
+    access.require(actor, access.Permission.BACKUP)
+    return actor.username
+
+
+def _source_path(store_or_path: Store | str | os.PathLike[str]) -> Path:
+    if isinstance(store_or_path, str | os.PathLike):
+        return Path(os.path.abspath(os.fspath(store_or_path)))
+    path = store_or_path.path
+    if path is None:
+        raise UserError("Only an SQLite database file can be backed up from the app")
+    return path
+
+
+def _audit(
+    store_or_path: Store | str | os.PathLike[str],
+    path: Path,
+    *,
+    user: str,
+    action: str,
+    new_value: str,
+    reason: str | None,
+    now: Clock,
+) -> str:
+    """Append one audit row to the database and return its new head hash."""
+    from msct_crf.storage import audit
+    from msct_crf.storage.store import Store
+
+    own = isinstance(store_or_path, str | os.PathLike)
+    store = Store.open_path(path, create=False) if own else store_or_path
+    assert isinstance(store, Store)
+    try:
+        with store.session() as session:
+            audit.append(
+                session,
+                user=user,
+                action=action,
+                table_name=None,
+                new_value=new_value,
+                reason=reason,
+                now=now,
+            )
+            return audit.head_hash(session)
+    except DatabaseError:
+        raise
+    except Exception as exc:  # SQLAlchemy / sqlite3 errors: explain them
+        from sqlalchemy import exc as sa_exc
+
+        if isinstance(exc, sa_exc.DBAPIError | sqlite3.Error):
+            raise DatabaseError(explain_db_error(exc, path)) from exc
+        raise
+    finally:
+        if own:
+            store.close()
+
+
+def backup_database(
+    store_or_path: Store | str | os.PathLike[str],
+    dest_dir: str | os.PathLike[str] | None = None,
+    *,
+    user: str,
+    keep: int = DEFAULT_KEEP,
+    actor: Actor | None = None,
+    progress: Progress | None = None,
+    now: Clock = utc_now,
+) -> BackupInfo:
+    """Write a verified backup of the database into `dest_dir` (default: beside it) and keep
+    only the newest `keep` backups of that database there. Audited as "backup".
+
+    A backup someone asks for passes their `actor` (the role must allow backups); the
+    automatic daily and on-exit backups pass only the user name."""
+    from msct_crf.storage.store import check_sqlite_file
+
+    user = _authorized(actor, user)
+    if keep < 1:
+        raise UserError(f"The number of backups to keep must be at least 1 (got {keep})")
+    if not user or not user.strip():
+        raise UserError("A user name is required to back up (it goes into the audit trail)")
+    source = _source_path(store_or_path)
+    check_sqlite_file(source)  # never back up a missing or damaged file over good backups
+    directory = Path(dest_dir) if dest_dir is not None else default_backup_dir(source)
+    if directory.exists() and not directory.is_dir():
+        raise DatabaseError(f"Cannot write backups to {directory}: it is a file, not a folder")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise os_error(exc, "the backup folder", directory) from exc
+
+    remove_stale_temp_files(directory, source.stem)
+    moment = now()
+    target = unique_target(directory, source.stem, moment)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp", dir=directory)
+        os.close(fd)
+    except OSError as exc:
+        raise os_error(exc, "the backup", directory) from exc
+    tmp = Path(tmp_name)
+    try:
+        try:
+            src = ro_connect(source)
+            try:
+                src.execute("BEGIN")  # one snapshot for counts, head and pages
+                counts, audit_rows, head = snapshot(src)
+                copy_with_backup_api(src, tmp, progress, journal_mode="DELETE")
+                src.execute("ROLLBACK")
+            finally:
+                src.close()
+            fsync_file(tmp)
+        except sqlite3.Error as exc:
+            raise DatabaseError(
+                f"The backup could not be written to {directory}. " + explain_db_error(exc)
+            ) from exc
+        except OSError as exc:
+            raise os_error(exc, "the backup", directory) from exc
+
+        check = verify_copy(tmp, counts, head)
+        if not check.ok:
+            raise DatabaseError(f"The backup failed its check and was not kept: {check.detail}")
+        size = tmp.stat().st_size
+        created = moment.astimezone(dt.UTC)
+        info = BackupInfo(
+            path=target,
+            created=created,
+            size=size,
+            verified=True,
+            source=str(source),
+            row_counts=counts,
+            audit_rows=audit_rows,
+            audit_head=head,
+            detail=f"integrity ok; {sum(counts.values())} rows in {len(counts)} tables match",
+        )
+        # The verification record goes first: a file with a backup's name always has one.
+        write_sidecar(info, user, directory)
+        try:
+            os.replace(tmp, target)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                info.sidecar.unlink(missing_ok=True)
+            raise os_error(exc, "the backup", directory) from exc
+        fsync_dir(directory)
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        for extra in ("-journal", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                Path(f"{tmp}{extra}").unlink(missing_ok=True)
+
+    head_after = _audit(
+        store_or_path,
+        source,
+        user=user,
+        action="backup",
+        new_value=target.name,
+        reason=None,
+        now=now,
+    )
+    info = dataclasses.replace(info, source_head_after=head_after)
+    write_sidecar(info, user, directory)
+    rotate(directory, source.stem, keep)
+    return info
+
+
+def backup_if_due(
+    db_path: str | os.PathLike[str],
+    dest_dir: str | os.PathLike[str] | None = None,
+    *,
+    user: str,
+    every: dt.timedelta = dt.timedelta(days=1),
+    keep: int = DEFAULT_KEEP,
+    store: Store | None = None,
+    now: Clock = utc_now,
+) -> BackupInfo | None:
+    """Back up when the newest backup is older than `every` and the data changed since it.
+
+    The daily backup calls this with the default; the app calls it on exit with
+    ``every=timedelta(0)`` (back up whenever something changed). Returns None when no
+    backup was due."""
+    source = Path(os.path.abspath(os.fspath(db_path)))
+    directory = Path(dest_dir) if dest_dir is not None else default_backup_dir(source)
+    newest = next((b for b in list_backups(directory, source.stem) if b.verified), None)
+    if newest is not None:
+        if now() - newest.created < every:
+            return None
+        try:
+            connection = ro_connect(source)
+            try:
+                row = connection.execute(
+                    f"SELECT hash FROM {AUDIT_TABLE} ORDER BY id DESC LIMIT 1"
+                ).fetchone()
+            finally:
+                connection.close()
+        except sqlite3.Error as exc:
+            raise DatabaseError(explain_db_error(exc, source)) from exc
+        if row is not None and str(row[0]) == newest.source_head_after:
+            return None  # nothing changed since the newest backup
+    return backup_database(
+        store if store is not None else source, directory, user=user, keep=keep, now=now
+    )
+
+
+# --------------------------------------------------------------------------- verify / restore
+
+
+def verify_backup(path: str | os.PathLike[str]) -> BackupCheck:
+    """Full check of a backup before it is restored: SQLite integrity and foreign keys, a
+    known schema, an intact audit chain, and (when its sidecar exists) the recorded counts."""
+    from msct_crf.storage.integrity import verify_database
+
+    backup = Path(path)
+    try:
+        checks = verify_database(backup)
+    except DatabaseError as exc:
+        return BackupCheck(False, str(exc))
+    failed = [c for c in checks if not c.ok]
+    if failed:
+        return BackupCheck(False, f"{failed[0].name}: {failed[0].detail}")
+    sidecar = sidecar_of(backup)
+    if sidecar.exists():
+        info = info_from_sidecar(backup)
+        if info.row_counts:
+            check = verify_copy(backup, info.row_counts, info.audit_head)
+            if not check.ok:
+                return BackupCheck(False, check.detail)
+    return BackupCheck(True, "; ".join(f"{c.name} ok" for c in checks))
+
+
+def _head_of(path: Path) -> tuple[bool, str]:
+    """(healthy, audit head) of an existing database file."""
+    from msct_crf.storage.store import check_sqlite_file
+
+    try:
+        check_sqlite_file(path)
+        if path.stat().st_size == 0:
+            return True, ""
+        connection = ro_connect(path)
+        try:
+            row = connection.execute(
+                f"SELECT hash FROM {AUDIT_TABLE} ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+        finally:
+            connection.close()
+        return True, str(row[0]) if row else ""
+    except (DatabaseError, sqlite3.Error):
+        return False, ""
+
+
+def restore_backup(
+    backup_path: str | os.PathLike[str],
+    db_path: str | os.PathLike[str],
+    *,
+    user: str,
+    force: bool = False,
+    actor: Actor | None = None,
+    progress: Progress | None = None,
+    now: Clock = utc_now,
+) -> RestoreInfo:
+    """Replace the database at `db_path` with a verified backup, keeping the current file.
+
+    Without `force`, a healthy current database whose audit trail has changes the backup
+    does not contain is not replaced (those changes would go back in time); the current file
+    is kept aside either way. Close the app's connections' transactions first; another
+    process writing to the database makes this fail with a clear "busy" message. In the app
+    pass the logged-in `actor`: only a role allowed to back up may restore.
+    """
+    user = _authorized(actor, user)
+    if not user or not user.strip():
+        raise UserError("A user name is required to restore (it goes into the audit trail)")
+    backup = Path(os.path.abspath(os.fspath(backup_path)))
+    target = Path(os.path.abspath(os.fspath(db_path)))
+    if not backup.is_file():
+        raise UserError(f"Backup file not found: {backup}")
+    if backup == target:
+        raise UserError("A database cannot be restored from itself")
+    check = verify_backup(backup)
+    if not check.ok:
+        raise DatabaseError(
+            f"The backup {backup.name} failed its check and was not restored: {check.detail}"
+        )
+
+    stamp = stamp_of(now())
+    aside: Path | None = None
+    exists = target.exists() and target.stat().st_size > 0
+    if exists:
+        healthy, head = _head_of(target)
+        if healthy and not force and not backup_contains(backup, head):
+            raise UserError(
+                f"{target.name} has changes made after this backup; restoring would set them "
+                "aside. Confirm the restore (--force) to go ahead; the current file is kept as "
+                f"{target.stem}.before-restore-<time>{target.suffix}."
+            )
+        aside = target.with_name(f"{target.stem}.before-restore-{stamp}{target.suffix or '.db'}")
+        n = 1
+        while aside.exists():
+            aside = target.with_name(
+                f"{target.stem}.before-restore-{stamp}-{n}{target.suffix or '.db'}"
+            )
+            n += 1
+        if healthy:
+            # A consistent copy of the current data (WAL included), then restore in place:
+            # SQLite's own journal makes the in-place copy all-or-nothing.
+            with sqlite_errors(target, "The current database could not be kept aside"):
+                src = ro_connect(target)
+                try:
+                    copy_with_backup_api(src, aside, None, journal_mode="DELETE")
+                finally:
+                    src.close()
+                fsync_file(aside)
+        else:
+            # A damaged file is moved aside byte for byte, with its journal files.
+            with sqlite_errors(target, "The damaged database could not be moved aside"):
+                for extra in ("-wal", "-shm", "-journal"):
+                    companion = Path(f"{target}{extra}")
+                    if companion.exists():
+                        os.replace(companion, Path(f"{aside}{extra}"))
+                os.replace(target, aside)
+        fsync_dir(target.parent)
+    elif target.exists():
+        with sqlite_errors(target, "The empty database file could not be moved aside"):
+            aside = target.with_name(
+                f"{target.stem}.before-restore-{stamp}{target.suffix or '.db'}"
+            )
+            os.replace(target, aside)
+
+    with sqlite_errors(target, "The backup could not be copied in"):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        src = ro_connect(backup)
+        try:
+            dst = sqlite3.connect(os.fspath(target), isolation_level=None, timeout=5.0)
+            try:
+
+                def _step(status: int, remaining: int, total: int) -> None:
+                    if progress is not None:
+                        progress(total - remaining, total)
+
+                src.backup(dst, pages=STEP_PAGES, progress=_step)
+                dst.execute("PRAGMA journal_mode=WAL")
+            finally:
+                dst.close()
+        finally:
+            src.close()
+
+    kept = f"; the previous database is kept as {aside.name}" if aside is not None else ""
+    _audit(
+        target,
+        target,
+        user=user,
+        action="restore",
+        new_value=backup.name,
+        reason=f"restored from backup {backup.name}{kept}",
+        now=now,
+    )
+    return RestoreInfo(
+        database=target,
+        backup=backup,
+        kept_aside=aside,
+        detail=f"Restored {target.name} from {backup.name}{kept}.",
+    )

@@ -1,0 +1,573 @@
+"""Form lifecycle: draft -> complete -> verified (monitor) -> signed (PI) -> locked.
+
+`msct_crf.workflow.records` moves a record between draft and complete (and back from verified to
+complete when verified data changes, with a reason). This module does the rest, each step
+checked against the actor's role (:mod:`msct_crf.access`) and audited:
+
+* :func:`verify_record` — a monitor has checked the record against source (``verify``);
+* :func:`sign_record` — a PI signs with their password again; a :class:`Signature` row keeps
+  the printed name, UTC time, meaning and the SHA-256 of the signed content (``sign``);
+* :func:`lock_record` — a signed record is locked (``lock``);
+* :func:`unlock_record` — a PI or admin, with a reason, returns a signed or locked record to
+  complete and visibly voids its signature (``unlock``).
+
+Signed and locked records refuse every change in `records`. A signature whose content hash
+no longer matches the record (changed behind the application's back) is reported invalid
+(:attr:`SignatureInfo.valid`). Records with unresolved queries cannot be verified or signed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from msct_crf import access
+from msct_crf.access import Actor, Permission
+from msct_crf.clock import Clock, utc_now
+from msct_crf.errors import UserError
+from msct_crf.storage import audit
+from msct_crf.storage.db.models import FORM_MODELS, Query, Signature, Subject
+from msct_crf.storage.store import Store
+from msct_crf.study.dictionary import FORMS, Form
+from msct_crf.study.dictionary import form as get_form
+from msct_crf.workflow.records import COMPLETE, DRAFT, LOCKED, SIGNED, VERIFIED, record_from_row
+
+DEFAULT_MEANING = "I approve this data"
+#: Meanings offered to a signer (21 CFR 11.50: the meaning of the signature is shown with it).
+MEANINGS: tuple[str, ...] = (
+    DEFAULT_MEANING,
+    "I have reviewed this data",
+    "I am the responsible investigator for this data",
+)
+MEANING_MAX = 200
+REASON_MAX = 2000
+
+#: Actions a UI may offer on a record (see :func:`available_actions`).
+EDIT, VERIFY, SIGN, LOCK, UNLOCK = "edit", "verify", "sign", "lock", "unlock"
+
+
+class LifecycleError(UserError):
+    """The record is not in a state that allows this step (e.g. signing an unverified form)."""
+
+
+def _table_to_form() -> dict[str, str]:
+    return {f.table: f.code for f in FORMS.values()}
+
+
+@dataclass(frozen=True)
+class SignatureInfo:
+    """A signature as shown on the form and in exports."""
+
+    id: int
+    form: str
+    record_id: int
+    subject: str
+    signer: str
+    printed_name: str
+    signed_at: str  # ISO 8601 UTC
+    meaning: str
+    content_hash: str
+    valid: bool  # the record's current content still hashes to content_hash
+    voided_at: str | None = None
+    voided_by: str | None = None
+    void_reason: str | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.voided_at is None
+
+    @property
+    def text(self) -> str:
+        """One line for display, e.g. 'Signed by Li Wei (liwei) 2026-11-25 13:05 UTC — I
+        approve this data'."""
+        when = f"{self.signed_at[:10]} {self.signed_at[11:16]} UTC"
+        line = f"Signed by {self.printed_name} ({self.signer}) {when} — {self.meaning}"
+        if self.voided_at:
+            line += (
+                f" [VOIDED {self.voided_at[:10]} {self.voided_at[11:16]} UTC by "
+                f"{self.voided_by}: {self.void_reason}]"
+            )
+        elif not self.valid:
+            line += " [INVALID: the data no longer match what was signed]"
+        return line
+
+
+# --------------------------------------------------------------------------- content hash
+
+
+def _content(form_def: Form, row: Any, subjid: str) -> dict[str, Any]:
+    record = record_from_row(form_def, row, subjid)
+    return {
+        "form": form_def.code,
+        "table": form_def.table,
+        "record_id": record.id,
+        "subject": subjid,
+        "parent_id": record.parent_id,
+        "values": {code: audit.to_text(value) for code, value in record.values.items()},
+        "missing": {code: str(value) for code, value in sorted(record.missing.items())},
+    }
+
+
+def content_hash(form_def: Form, row: Any, subjid: str) -> str:
+    """SHA-256 (hex) of the canonical JSON of a record's values and missing-data codes
+    (status and bookkeeping excluded, so locking keeps the signature valid)."""
+    text = audit.canonical_json(_content(form_def, row, subjid))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _load(session: Session, form_code: str, record_id: int) -> tuple[Form, Any, str]:
+    form_def = get_form(form_code)
+    model: Any = FORM_MODELS[form_code]
+    row = session.get(model, record_id)
+    if row is None:
+        raise UserError(f"{form_def.label.en} record {record_id} not found")
+    owner = row if isinstance(row, Subject) else session.get(Subject, row.subject_id)
+    assert owner is not None
+    return form_def, row, owner.subjid
+
+
+def _subject_pk(row: Any) -> int:
+    return int(row.id if isinstance(row, Subject) else row.subject_id)
+
+
+def _open_queries(session: Session, form_def: Form, record_id: int) -> int:
+    return len(
+        session.scalars(
+            select(Query.id).where(
+                Query.form_table == form_def.table,
+                Query.record_id == record_id,
+                Query.status != "closed",
+            )
+        ).all()
+    )
+
+
+def _active_signatures(session: Session, form_def: Form, record_id: int) -> list[Signature]:
+    return list(
+        session.scalars(
+            select(Signature)
+            .where(
+                Signature.form_table == form_def.table,
+                Signature.record_id == record_id,
+                Signature.voided_at.is_(None),
+            )
+            .order_by(Signature.id)
+        )
+    )
+
+
+def _describe(sig: Signature) -> str:
+    return f"{sig.printed_name} ({sig.signer}) {sig.signed_at}: {sig.meaning}"
+
+
+def _info(session: Session, sig: Signature) -> SignatureInfo:
+    form_code = _table_to_form().get(sig.form_table, sig.form_table)
+    model: Any = FORM_MODELS.get(form_code)
+    row = session.get(model, sig.record_id) if model is not None else None
+    subject = session.get(Subject, sig.subject_id)
+    subjid = subject.subjid if subject is not None else ""
+    valid = row is not None and content_hash(get_form(form_code), row, subjid) == sig.content_hash
+    return SignatureInfo(
+        id=sig.id,
+        form=form_code,
+        record_id=sig.record_id,
+        subject=subjid,
+        signer=sig.signer,
+        printed_name=sig.printed_name,
+        signed_at=sig.signed_at,
+        meaning=sig.meaning,
+        content_hash=sig.content_hash,
+        valid=valid,
+        voided_at=sig.voided_at,
+        voided_by=sig.voided_by,
+        void_reason=sig.void_reason,
+    )
+
+
+def _set_status(
+    session: Session,
+    *,
+    user: str,
+    action: str,
+    form_def: Form,
+    row: Any,
+    subjid: str,
+    new_status: str,
+    extra: list[audit.Change] | None = None,
+    reason: str | None = None,
+    now: Clock,
+) -> None:
+    old = row.status
+    row.status = new_status
+    session.flush()
+    audit.append(
+        session,
+        user=user,
+        action=action,
+        table_name=form_def.table,
+        record_id=str(row.id),
+        subject_id=subjid,
+        changes=[audit.Change("status", old, new_status), *(extra or [])],
+        reason=reason,
+        now=now,
+    )
+
+
+def _clean_text(value: str | None, what: str, limit: int) -> str:
+    text = " ".join((value or "").split())
+    if not text:
+        raise UserError(f"Give a {what}")
+    if len(text) > limit:
+        raise UserError(f"The {what} must have at most {limit} characters")
+    return text
+
+
+# --------------------------------------------------------------------------- steps
+
+
+def verify_record(
+    store: Store, actor: Actor, form: str, record_id: int, *, now: Clock = utc_now
+) -> str:
+    """A monitor marks a complete record as verified against source. Returns the status."""
+    access.require(actor, Permission.VERIFY)
+    with store.session() as session:
+        user = access.authorize(session, actor, Permission.VERIFY)
+        form_def, row, subjid = _load(session, form, record_id)
+        if row.status == VERIFIED:
+            return VERIFIED
+        if row.status != COMPLETE:
+            raise LifecycleError(
+                f"Only a complete {form_def.label.en} form can be verified (it is {row.status})"
+            )
+        pending = _open_queries(session, form_def, row.id)
+        if pending:
+            raise LifecycleError(
+                f"{pending} query(ies) on this {form_def.label.en} form are not closed yet"
+            )
+        _set_status(
+            session,
+            user=user,
+            action="verify",
+            form_def=form_def,
+            row=row,
+            subjid=subjid,
+            new_status=VERIFIED,
+            now=now,
+        )
+        return VERIFIED
+
+
+def _sign_one(
+    session: Session,
+    *,
+    user: str,
+    printed_name: str,
+    form: str,
+    record_id: int,
+    meaning: str,
+    now: Clock,
+) -> Signature:
+    form_def, row, subjid = _load(session, form, record_id)
+    if row.status != VERIFIED:
+        raise LifecycleError(
+            f"Only a verified {form_def.label.en} form can be signed "
+            f"({subjid} record {record_id} is {row.status})"
+        )
+    pending = _open_queries(session, form_def, row.id)
+    if pending:
+        raise LifecycleError(
+            f"{pending} query(ies) on the {form_def.label.en} form of {subjid} are not closed yet"
+        )
+    digest = content_hash(form_def, row, subjid)
+    signature = Signature(
+        subject_id=_subject_pk(row),
+        form_table=form_def.table,
+        record_id=row.id,
+        signer=user,
+        printed_name=printed_name,
+        signed_at=audit.format_utc(now()),
+        meaning=meaning,
+        content_hash=digest,
+    )
+    session.add(signature)
+    session.flush()
+    _set_status(
+        session,
+        user=user,
+        action="sign",
+        form_def=form_def,
+        row=row,
+        subjid=subjid,
+        new_status=SIGNED,
+        extra=[audit.Change("signature", None, f"{_describe(signature)}; sha256 {digest}")],
+        now=now,
+    )
+    return signature
+
+
+def sign_records(
+    store: Store,
+    actor: Actor,
+    items: Iterable[tuple[str, int]],
+    password: str,
+    *,
+    meaning: str = DEFAULT_MEANING,
+    now: Clock = utc_now,
+) -> list[SignatureInfo]:
+    """A PI signs several verified records, e.g. a subject's casebook, with one password
+    entry (a wrong password counts as a failed login). All or nothing: if one record cannot
+    be signed, none is. Each gets its own Signature with the SHA-256 of its content."""
+    access.require(actor, Permission.SIGN)
+    meaning_text = _clean_text(meaning, "meaning for the signature", MEANING_MAX)
+    targets = list(dict.fromkeys((get_form(form).code, int(rid)) for form, rid in items))
+    if not targets:
+        raise UserError("Choose at least one record to sign")
+    access.confirm_password(store, actor, password, now=now)
+    with store.session() as session:
+        account = access.current_account(session, actor)
+        user = access.authorize(session, actor, Permission.SIGN)
+        signatures = [
+            _sign_one(
+                session,
+                user=user,
+                printed_name=account.full_name or user,
+                form=form,
+                record_id=record_id,
+                meaning=meaning_text,
+                now=now,
+            )
+            for form, record_id in targets
+        ]
+        return [_info(session, s) for s in signatures]
+
+
+def sign_record(
+    store: Store,
+    actor: Actor,
+    form: str,
+    record_id: int,
+    password: str,
+    *,
+    meaning: str = DEFAULT_MEANING,
+    now: Clock = utc_now,
+) -> SignatureInfo:
+    """A PI signs a verified record, giving their password again (a wrong password counts as
+    a failed login). Stores a Signature with the SHA-256 of the signed content."""
+    (signature,) = sign_records(
+        store, actor, [(form, record_id)], password, meaning=meaning, now=now
+    )
+    return signature
+
+
+def lock_record(
+    store: Store, actor: Actor, form: str, record_id: int, *, now: Clock = utc_now
+) -> str:
+    """Lock a signed record whose signature is still valid. Returns the status."""
+    access.require(actor, Permission.LOCK)
+    with store.session() as session:
+        user = access.authorize(session, actor, Permission.LOCK)
+        form_def, row, subjid = _load(session, form, record_id)
+        if row.status == LOCKED:
+            return LOCKED
+        if row.status != SIGNED:
+            raise LifecycleError(
+                f"Only a signed {form_def.label.en} form can be locked (it is {row.status})"
+            )
+        signatures = _active_signatures(session, form_def, row.id)
+        if not signatures or not all(_info(session, s).valid for s in signatures):
+            raise LifecycleError(
+                "The signature no longer matches the data; unlock, review and sign again"
+            )
+        _set_status(
+            session,
+            user=user,
+            action="lock",
+            form_def=form_def,
+            row=row,
+            subjid=subjid,
+            new_status=LOCKED,
+            now=now,
+        )
+        return LOCKED
+
+
+def unlock_record(
+    store: Store,
+    actor: Actor,
+    form: str,
+    record_id: int,
+    reason: str,
+    *,
+    now: Clock = utc_now,
+) -> str:
+    """A PI or admin returns a signed or locked record to complete, with a reason; the
+    signature is voided (kept, marked with who, when and why). Returns the status."""
+    access.require(actor, Permission.UNLOCK)
+    why = _clean_text(reason, "reason for unlocking", REASON_MAX)
+    with store.session() as session:
+        user = access.authorize(session, actor, Permission.UNLOCK)
+        form_def, row, subjid = _load(session, form, record_id)
+        if row.status not in (SIGNED, LOCKED):
+            raise LifecycleError(
+                f"Only a signed or locked {form_def.label.en} form can be unlocked "
+                f"(it is {row.status})"
+            )
+        stamp = audit.format_utc(now())
+        voided = []
+        for signature in _active_signatures(session, form_def, row.id):
+            signature.voided_at, signature.voided_by, signature.void_reason = stamp, user, why
+            voided.append(audit.Change("signature", _describe(signature), "voided"))
+        _set_status(
+            session,
+            user=user,
+            action="unlock",
+            form_def=form_def,
+            row=row,
+            subjid=subjid,
+            new_status=COMPLETE,
+            extra=voided,
+            reason=why,
+            now=now,
+        )
+        return COMPLETE
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def signature_for(store: Store, form: str, record_id: int) -> SignatureInfo | None:
+    """The record's current (not voided) signature, with its validity, or None."""
+    form_def = get_form(form)
+    with store.reading() as session:
+        active = _active_signatures(session, form_def, record_id)
+        return _info(session, active[-1]) if active else None
+
+
+def signature_history(store: Store, form: str, record_id: int) -> list[SignatureInfo]:
+    """Every signature of the record, voided ones included, oldest first."""
+    form_def = get_form(form)
+    with store.reading() as session:
+        rows = session.scalars(
+            select(Signature)
+            .where(Signature.form_table == form_def.table, Signature.record_id == record_id)
+            .order_by(Signature.id)
+        )
+        return [_info(session, s) for s in rows]
+
+
+def list_signatures(
+    store: Store, subject: str | None = None, *, include_voided: bool = True
+) -> list[SignatureInfo]:
+    """Signatures of one subject or of the study (for exports and review lists)."""
+    with store.reading() as session:
+        query = select(Signature).order_by(Signature.id)
+        if subject is not None:
+            query = query.join(Subject, Subject.id == Signature.subject_id).where(
+                Subject.subjid == subject
+            )
+        if not include_voided:
+            query = query.where(Signature.voided_at.is_(None))
+        return [_info(session, s) for s in session.scalars(query)]
+
+
+def invalid_signatures(store: Store) -> list[SignatureInfo]:
+    """Active signatures whose record no longer matches what was signed (tampering)."""
+    return [s for s in list_signatures(store, include_voided=False) if not s.valid]
+
+
+def status_of(store: Store, form: str, record_id: int) -> str | None:
+    model: Any = FORM_MODELS[get_form(form).code]
+    with store.reading() as session:
+        row = session.get(model, record_id)
+        return str(row.status) if row is not None else None
+
+
+def available_actions(
+    store: Store, actor: Actor | None, form: str, record_id: int
+) -> frozenset[str]:
+    """What the actor may do to the record now: a subset of edit, verify, sign, lock, unlock.
+
+    Single-user mode (no accounts, ``actor`` None): only ``edit`` while not signed/locked.
+    """
+    form_def = get_form(form)
+    model: Any = FORM_MODELS[form_def.code]
+    with store.reading() as session:
+        row = session.get(model, record_id)
+        if row is None:
+            return frozenset()
+        status = row.status
+        if actor is None:
+            if access.accounts_enabled(session):
+                return frozenset()
+            return frozenset({EDIT}) if status not in (SIGNED, LOCKED) else frozenset()
+        pending = _open_queries(session, form_def, row.id)
+        valid = all(_info(session, s).valid for s in _active_signatures(session, form_def, row.id))
+    out: set[str] = set()
+    if status in (DRAFT, COMPLETE, VERIFIED) and actor.can(Permission.ENTER_DATA):
+        out.add(EDIT)
+    if status == COMPLETE and not pending and actor.can(Permission.VERIFY):
+        out.add(VERIFY)
+    if status == VERIFIED and not pending and actor.can(Permission.SIGN):
+        out.add(SIGN)
+    if status == SIGNED and valid and actor.can(Permission.LOCK):
+        out.add(LOCK)
+    if status in (SIGNED, LOCKED) and actor.can(Permission.UNLOCK):
+        out.add(UNLOCK)
+    return frozenset(out)
+
+
+@dataclass(frozen=True)
+class RecordRef:
+    """A record waiting for a lifecycle step, for review lists ("to verify", "to sign")."""
+
+    form: str
+    record_id: int
+    subject: str
+    status: str
+    open_queries: int
+
+
+def records_in_status(store: Store, status: str, subject: str | None = None) -> list[RecordRef]:
+    """Records of every form in ``status`` (e.g. complete = to verify, verified = to sign),
+    for one subject or the study, by subject then form order."""
+    if status not in (DRAFT, COMPLETE, VERIFIED, SIGNED, LOCKED):
+        raise UserError(f"Unknown status {status!r}")
+    out: list[RecordRef] = []
+    with store.reading() as session:
+        pending: dict[tuple[str, int], int] = {}
+        for table, record_id in session.execute(
+            select(Query.form_table, Query.record_id).where(Query.status != "closed")
+        ):
+            pending[(table, record_id)] = pending.get((table, record_id), 0) + 1
+        for form_def in FORMS.values():
+            model: Any = FORM_MODELS[form_def.code]
+            if model is Subject:
+                stmt = select(Subject.id, Subject.subjid).where(Subject.status == status)
+            else:
+                stmt = (
+                    select(model.id, Subject.subjid)
+                    .join(Subject, Subject.id == model.subject_id)
+                    .where(model.status == status)
+                )
+            if subject is not None:
+                stmt = stmt.where(Subject.subjid == subject)
+            for record_id, subjid in session.execute(stmt.order_by(Subject.subjid, model.id)):
+                out.append(
+                    RecordRef(
+                        form_def.code,
+                        record_id,
+                        subjid,
+                        status,
+                        pending.get((form_def.table, record_id), 0),
+                    )
+                )
+    order = {code: i for i, code in enumerate(FORMS)}
+    return sorted(out, key=lambda r: (r.subject, order[r.form], r.record_id))

@@ -1,0 +1,461 @@
+"""File > Export to Excel…: choose what to export, run it off the GUI thread, cancel.
+
+The dialog only gathers options and shows progress; `msct_crf.reporting.export.export_workbook` does
+the work on the thread pool (ui.common.background). Cancelling stops the export at its next check
+and the core removes its temporary file, so nothing is left behind. On success the dialog
+offers to open the folder holding the workbook.
+
+Signals:
+    exportFinished(object): the ExportReport of a finished export.
+    exportFailed(str): the one-line message of a failed export.
+    exportCancelled(): the export was cancelled and left no file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QDate, QEvent, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from msct_crf.access import Actor, Permission
+from msct_crf.errors import UserError
+from msct_crf.reporting.export import FORM_ORDER, ExportCancelled, ExportOptions
+from msct_crf.storage.store import Store
+from msct_crf.study.dictionary import FORMS
+from msct_crf.study.dictionary.codelists import SITES
+from msct_crf.study.units import UnitSystem
+from ui.common import background
+from ui.common.i18n import dictionary_language
+
+
+def default_output_path(store: Store, today: dt.date | None = None) -> Path:
+    """A workbook name beside the database: <database>_export_<date>.xlsx."""
+    today = today or dt.date.today()
+    base = store.path if store.path is not None else Path.home() / "msct-crf.db"
+    return base.with_name(f"{base.stem}_export_{today.isoformat()}.xlsx")
+
+
+class ExportDialog(QDialog):
+    """Export options, a progress bar with Cancel, and "open folder" once done."""
+
+    exportFinished = Signal(object)
+    exportFailed = Signal(str)
+    exportCancelled = Signal()
+
+    def __init__(
+        self,
+        store: Store,
+        user: str,
+        parent: QWidget | None = None,
+        *,
+        actor: Actor | None = None,
+        allow_identifying: bool | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._actor = actor
+        if allow_identifying is None:  # administrators may export identifying fields
+            allow_identifying = actor is not None and actor.can(Permission.EXPORT_IDENTIFYING)
+        self.setObjectName("exportDialog")
+        self._store = store
+        self._user = user
+        self._task: background.Task | None = None
+        self._report: Any = None
+        lang = dictionary_language()
+
+        self._forms = QListWidget()
+        self._forms.setObjectName("formsList")
+        for code in FORM_ORDER:
+            item = QListWidgetItem(FORMS[code].label.get(lang))
+            item.setData(Qt.ItemDataRole.UserRole, code)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked)
+            self._forms.addItem(item)
+        self._forms.setMaximumHeight(150)
+
+        self._sites = QListWidget()
+        self._sites.setObjectName("sitesList")
+        for site in SITES.items:
+            item = QListWidgetItem(f"{site.code} — {site.label.get(lang)}")
+            item.setData(Qt.ItemDataRole.UserRole, site.code)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked)
+            self._sites.addItem(item)
+        self._sites.setMaximumHeight(80)
+
+        self._subjects = QLineEdit()
+        self._subjects.setObjectName("subjectsEdit")
+
+        self._from_check = QCheckBox()
+        self._from_check.setObjectName("fromCheck")
+        self._from = QDateEdit()
+        self._from.setObjectName("fromDate")
+        self._to_check = QCheckBox()
+        self._to_check.setObjectName("toCheck")
+        self._to = QDateEdit()
+        self._to.setObjectName("toDate")
+        for edit, check in ((self._from, self._from_check), (self._to, self._to_check)):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setDate(QDate.currentDate())
+            edit.setEnabled(False)
+            check.toggled.connect(edit.setEnabled)
+
+        self._language = QComboBox()
+        self._language.setObjectName("languageCombo")
+        self._language.addItem("English", "en")
+        self._language.addItem("中文", "zh")
+        self._language.setCurrentIndex(1 if lang == "zh" else 0)
+
+        self._units = QComboBox()
+        self._units.setObjectName("unitsCombo")
+        self._units.addItem("", UnitSystem.SI.value)
+        self._units.addItem("", UnitSystem.CONVENTIONAL.value)
+
+        self._audit = QCheckBox()
+        self._audit.setObjectName("auditCheck")
+        self._identifying = QCheckBox()
+        self._identifying.setObjectName("identifyingCheck")
+        self._identifying.setVisible(allow_identifying)
+
+        self._output = QLineEdit(str(default_output_path(store)))
+        self._output.setObjectName("outputEdit")
+        self._browse = QPushButton()
+        self._browse.setObjectName("browseButton")
+        self._browse.clicked.connect(self._choose_output)
+
+        self._progress = QProgressBar()
+        self._progress.setObjectName("progressBar")
+        self._progress.setRange(0, 100)
+        self._progress.setVisible(False)
+        self._status = QLabel()
+        self._status.setObjectName("exportStatus")
+        self._status.setWordWrap(True)
+        self._status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self._export = QPushButton()
+        self._export.setObjectName("exportButton")
+        self._export.setDefault(True)
+        self._export.clicked.connect(self.start_export)
+        self._cancel = QPushButton()
+        self._cancel.setObjectName("cancelButton")
+        self._cancel.setEnabled(False)
+        self._cancel.clicked.connect(self.cancel_export)
+        self._open_folder = QPushButton()
+        self._open_folder.setObjectName("openFolderButton")
+        self._open_folder.setVisible(False)
+        self._open_folder.clicked.connect(self.open_folder)
+        self._close = QPushButton()
+        self._close.setObjectName("closeButton")
+        self._close.clicked.connect(self.close)
+
+        self._form = QFormLayout()
+        self._labels: dict[str, QLabel] = {}
+        dates = QHBoxLayout()
+        dates.addWidget(self._from_check)
+        dates.addWidget(self._from)
+        dates.addSpacing(12)
+        dates.addWidget(self._to_check)
+        dates.addWidget(self._to)
+        dates.addStretch(1)
+        output = QHBoxLayout()
+        output.addWidget(self._output, 1)
+        output.addWidget(self._browse)
+        rows: list[tuple[str, Any]] = [
+            ("forms", self._forms),
+            ("sites", self._sites),
+            ("subjects", self._subjects),
+            ("dates", dates),
+            ("language", self._language),
+            ("units", self._units),
+            ("audit", self._audit),
+            ("identifying", self._identifying),
+            ("output", output),
+        ]
+        for key, widget in rows:
+            label = QLabel()
+            self._labels[key] = label
+            self._form.addRow(label, widget)
+            if key == "identifying" and not allow_identifying:
+                label.setVisible(False)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self._open_folder)
+        buttons.addStretch(1)
+        buttons.addWidget(self._export)
+        buttons.addWidget(self._cancel)
+        buttons.addWidget(self._close)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._form)
+        layout.addWidget(self._progress)
+        layout.addWidget(self._status)
+        layout.addLayout(buttons)
+        self._option_widgets: list[QWidget] = [
+            self._forms,
+            self._sites,
+            self._subjects,
+            self._from_check,
+            self._to_check,
+            self._language,
+            self._units,
+            self._audit,
+            self._identifying,
+            self._output,
+            self._browse,
+        ]
+        self.retranslate()
+        self.resize(620, 600)
+
+    # ------------------------------------------------------------------ text
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Export to Excel"))
+        texts = {
+            "forms": self.tr("Forms (long sheets):"),
+            "sites": self.tr("Sites:"),
+            "subjects": self.tr("Subjects:"),
+            "dates": self.tr("Records dated:"),
+            "language": self.tr("Labels:"),
+            "units": self.tr("Units:"),
+            "audit": self.tr("Audit trail:"),
+            "identifying": self.tr("Identifying fields:"),
+            "output": self.tr("Save as:"),
+        }
+        for key, text in texts.items():
+            self._labels[key].setText(text)
+        self._subjects.setPlaceholderText(self.tr("All subjects, or IDs such as GZH-001, GZH-002"))
+        self._from_check.setText(self.tr("from"))
+        self._to_check.setText(self.tr("to"))
+        self._units.setItemText(0, self.tr("SI (as stored)"))
+        self._units.setItemText(1, self.tr("Conventional (mg/dL, g/dL)"))
+        self._audit.setText(self.tr("Include the audit trail sheet (for monitors)"))
+        self._identifying.setText(self.tr("Include identifying fields (hospital number)"))
+        self._browse.setText(self.tr("Browse…"))
+        self._export.setText(self.tr("Export"))
+        self._cancel.setText(self.tr("Cancel export"))
+        self._open_folder.setText(self.tr("Open folder"))
+        self._close.setText(self.tr("Close"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    # ------------------------------------------------------------------ options
+
+    def _checked(self, widget: QListWidget) -> list[str]:
+        out = []
+        for row in range(widget.count()):
+            item = widget.item(row)
+            if item.checkState() == Qt.CheckState.Checked:
+                out.append(str(item.data(Qt.ItemDataRole.UserRole)))
+        return out
+
+    def set_forms(self, codes: list[str]) -> None:
+        """Check exactly these forms (tests and callers that preselect)."""
+        for row in range(self._forms.count()):
+            item = self._forms.item(row)
+            code = item.data(Qt.ItemDataRole.UserRole)
+            item.setCheckState(Qt.CheckState.Checked if code in codes else Qt.CheckState.Unchecked)
+
+    def set_output_path(self, path: str | Path) -> None:
+        self._output.setText(str(path))
+
+    def output_path(self) -> Path:
+        return Path(self._output.text().strip()).expanduser()
+
+    def options(self) -> ExportOptions:
+        """The options as chosen; raises a UserError naming what is wrong."""
+        forms = self._checked(self._forms)
+        if not forms:
+            raise UserError(self.tr("Choose at least one form to export."))
+        sites = self._checked(self._sites)
+        if not sites:
+            raise UserError(self.tr("Choose at least one site to export."))
+        text = self._subjects.text().replace(";", ",").replace(" ", ",")
+        subjects = tuple(s.strip().upper() for s in text.split(",") if s.strip())
+
+        def date_of(check: QCheckBox, edit: QDateEdit) -> dt.date | None:
+            if not check.isChecked():
+                return None
+            d = edit.date()
+            return dt.date(d.year(), d.month(), d.day())
+
+        return ExportOptions(
+            forms=tuple(forms) if len(forms) < len(FORM_ORDER) else (),
+            sites=tuple(sites) if len(sites) < len(SITES.items) else (),
+            subjects=subjects,
+            date_from=date_of(self._from_check, self._from),
+            date_to=date_of(self._to_check, self._to),
+            language=str(self._language.currentData()),
+            units=UnitSystem(str(self._units.currentData())),
+            include_identifying=self._identifying.isChecked() and self._identifying.isVisible(),
+            include_audit=self._audit.isChecked(),
+        )
+
+    def _choose_output(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(
+            self, self.tr("Save the export as"), self._output.text(), self.tr("Excel (*.xlsx)")
+        )
+        if path:
+            if not path.lower().endswith(".xlsx"):
+                path += ".xlsx"
+            self._output.setText(path)
+
+    # ------------------------------------------------------------------ running
+
+    def is_running(self) -> bool:
+        return self._task is not None
+
+    def start_export(self) -> None:
+        if self._task is not None:
+            return
+        try:
+            options = self.options()
+        except UserError as exc:
+            self._show_error(str(exc))
+            return
+        target = self.output_path()
+        store, user, actor = self._store, self._user, self._actor
+        self._set_running(True)
+        self._status.setStyleSheet("")
+        self._status.setText(self.tr("Exporting…"))
+
+        def work(task: background.Task) -> Any:
+            from msct_crf.reporting.export import export_workbook
+
+            return export_workbook(
+                store,
+                target,
+                options,
+                user=user,
+                progress=lambda percent, _message: task.report(percent),
+                cancelled=lambda: task.cancelled,
+                actor=actor,
+            )
+
+        self._task = background.run_task(
+            work,
+            on_done=self._on_done,
+            on_error=self._on_error,
+            on_progress=self._progress.setValue,
+        )
+
+    def cancel_export(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            self._cancel.setEnabled(False)
+            self._status.setText(self.tr("Cancelling…"))
+
+    def _set_running(self, running: bool) -> None:
+        for widget in self._option_widgets:
+            widget.setEnabled(not running)
+        self._from.setEnabled(not running and self._from_check.isChecked())
+        self._to.setEnabled(not running and self._to_check.isChecked())
+        self._export.setEnabled(not running)
+        self._cancel.setEnabled(running)
+        self._close.setEnabled(not running)
+        self._progress.setVisible(running)
+        if running:
+            self._progress.setValue(0)
+            self._open_folder.setVisible(False)
+
+    def _on_done(self, report: Any) -> None:
+        self._task = None
+        self._report = report
+        self._set_running(False)
+        self._status.setText(
+            self.tr("Exported {subjects} subjects to {path}").format(
+                subjects=report.subjects, path=str(report.path)
+            )
+        )
+        self._open_folder.setVisible(True)
+        self._open_folder.setFocus()
+        self.exportFinished.emit(report)
+
+    def _on_error(self, exc: BaseException) -> None:
+        self._task = None
+        self._set_running(False)
+        if isinstance(exc, ExportCancelled):
+            self._status.setText(self.tr("Export cancelled; no file was written."))
+            self.exportCancelled.emit()
+            return
+        if isinstance(exc, UserError | OSError):
+            message = str(exc)
+        else:
+            message = self.tr("The export failed: {error}").format(error=repr(exc))
+        self._show_error(message)
+        self.exportFailed.emit(message)
+
+    def _show_error(self, message: str) -> None:
+        self._status.setText(message)
+        self._status.setStyleSheet("color: #b00020;")
+
+    def last_report(self) -> Any:
+        return self._report
+
+    def open_folder(self) -> bool:
+        if self._report is None or self._report.path is None:
+            return False
+        return QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(self._report.path).parent)))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            self._task.finished.wait(30)
+        super().closeEvent(event)
+
+    def reject(self) -> None:
+        if self._task is not None:  # Esc cancels the export first, then closes
+            self.cancel_export()
+            return
+        super().reject()
+
+
+def add_export_action(
+    menu: QMenu,
+    parent: QWidget,
+    store_getter: Callable[[], Store | None],
+    user_getter: Callable[[], str],
+    actor_getter: Callable[[], Actor | None] | None = None,
+) -> QAction:
+    """Add File > Export to Excel… (Ctrl+E) to ``menu``; it opens an ExportDialog.
+
+    ``actor_getter`` gives the logged-in person once the study has accounts."""
+    action = QAction(parent)
+    action.setObjectName("actExport")
+    action.setText(QCoreApplication.translate("ExportDialog", "Export to Excel…"))
+    action.setShortcut(QKeySequence("Ctrl+E"))
+
+    def open_dialog() -> None:
+        store = store_getter()
+        if store is None:
+            return
+        actor = actor_getter() if actor_getter is not None else None
+        dialog = ExportDialog(store, user_getter(), parent, actor=actor)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+
+    action.triggered.connect(lambda _checked=False: open_dialog())
+    menu.addAction(action)
+    return action

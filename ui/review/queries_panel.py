@@ -1,0 +1,605 @@
+"""Data queries in the desktop: the list (per record, per subject, study-wide), raising,
+answering (optionally with a corrected value) and closing, and the marker on queried fields.
+
+Who may do what is the core's rule (`msct_crf.workflow.queries`): a monitor or PI raises; a
+nurse or PI answers; the raiser or a PI closes. The buttons follow the role; a refusal from
+the core is shown in a message box. :func:`mark_queried_fields` puts a "?" badge beside each
+field of a `FormPage` that has an unresolved query, with the questions in its tooltip.
+
+Signals of :class:`QueriesPanel`:
+    changed(): a query was raised, answered or closed (a correction may have changed data).
+    openRecord(str, str, int): the user asked to see a query's record (subject, form, id).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from msct_crf.access import Permission
+from msct_crf.errors import MsctError
+from msct_crf.storage.store import Store
+from msct_crf.study.dictionary import form as get_form
+from msct_crf.workflow import queries
+from msct_crf.workflow.queries import ANSWERED, CLOSED, OPEN, QueryInfo
+from ui.common import session as sessions
+from ui.common.i18n import dictionary_language
+from ui.common.session import UserSession
+
+QUERY_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+BADGE_STYLE = (
+    "QLabel { background: #ef6c00; color: white; border-radius: 8px; font-weight: bold;"
+    " min-width: 16px; max-width: 16px; min-height: 16px; max-height: 16px; }"
+)
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def status_name(status: str) -> str:
+    return {
+        OPEN: QCoreApplication.translate("QueriesPanel", "open"),
+        ANSWERED: QCoreApplication.translate("QueriesPanel", "answered"),
+        CLOSED: QCoreApplication.translate("QueriesPanel", "closed"),
+    }.get(status, status)
+
+
+def field_label(form: str, field: str | None) -> str:
+    if field is None:
+        return QCoreApplication.translate("QueriesPanel", "(whole form)")
+    try:
+        return f"{get_form(form).field(field).label.get(dictionary_language())} ({field})"
+    except (KeyError, ValueError):
+        return field
+
+
+def form_label(form: str) -> str:
+    try:
+        return get_form(form).label.get(dictionary_language())
+    except KeyError:
+        return form
+
+
+def query_summary(query: QueryInfo) -> str:
+    """Plain text of one query for tooltips: question, who, answer."""
+    lines = [
+        QCoreApplication.translate("QueriesPanel", "#{id} {status} — {who}: {text}").format(
+            id=query.id, status=status_name(query.status), who=query.raised_by, text=query.text
+        )
+    ]
+    if query.answer:
+        lines.append(
+            QCoreApplication.translate("QueriesPanel", "Answer by {who}: {text}").format(
+                who=query.answered_by or "", text=query.answer
+            )
+        )
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- field marker
+
+
+def mark_queried_fields(
+    form_page: Any, queries_by_field: dict[str | None, list[QueryInfo]]
+) -> None:
+    """Mark the fields of ``form_page`` that have unresolved queries: property ``queried``,
+    a "?" badge (objectName ``query_<CODE>``) and the questions in the tooltips."""
+    for field in get_form(form_page.form_code).fields:
+        try:
+            editor = form_page.editor(field.code)
+        except KeyError:
+            continue
+        pending = [q for q in queries_by_field.get(field.code, []) if q.is_open]
+        badge = editor.findChild(QLabel, f"query_{field.code}")
+        if badge is None and pending:
+            badge = QLabel("?", editor)
+            badge.setObjectName(f"query_{field.code}")
+            badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            badge.setStyleSheet(BADGE_STYLE)
+            row = editor.layout().itemAt(0).layout()
+            if row is not None:
+                row.insertWidget(1, badge)
+        editor.setProperty("queried", bool(pending))
+        label = editor.label_widget()
+        if pending:
+            text = "\n\n".join(query_summary(q) for q in pending)
+            assert badge is not None
+            badge.setToolTip(text)
+            badge.show()
+            label.setToolTip(f"{field.code}\n\n{text}")
+            label.setStyleSheet("color: #ef6c00; font-weight: bold;")
+        else:
+            if badge is not None:
+                badge.hide()
+            label.setStyleSheet("")
+            label.setToolTip(field.code)
+
+
+# --------------------------------------------------------------------------- model
+
+
+class QueryTableModel(QAbstractTableModel):
+    """Queries as rows; ``QUERY_ID_ROLE`` gives the query id."""
+
+    COLUMNS = ("id", "subject", "form", "field", "status", "text", "raised", "answer", "closed")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[QueryInfo] = []
+
+    def set_queries(self, rows: list[QueryInfo]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def query(self, row: int) -> QueryInfo:
+        return self._rows[row]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
+            return None
+        titles = {
+            "id": self.tr("#"),
+            "subject": self.tr("Subject"),
+            "form": self.tr("Form"),
+            "field": self.tr("Field"),
+            "status": self.tr("Status"),
+            "text": self.tr("Question"),
+            "raised": self.tr("Raised"),
+            "answer": self.tr("Answer"),
+            "closed": self.tr("Closed"),
+        }
+        return titles[self.COLUMNS[section]]
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        q = self._rows[index.row()]
+        column = self.COLUMNS[index.column()]
+        if role == QUERY_ID_ROLE:
+            return q.id
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return query_summary(q)
+        if role == Qt.ItemDataRole.ForegroundRole and column == "status":
+            from PySide6.QtGui import QColor
+
+            return QColor({OPEN: "#c62828", ANSWERED: "#a15c00"}.get(q.status, "#2e7d32"))
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if column == "id":
+            return q.id
+        if column == "subject":
+            return q.subject
+        if column == "form":
+            return f"{form_label(q.form)} #{q.record_id}"
+        if column == "field":
+            return field_label(q.form, q.field)
+        if column == "status":
+            return status_name(q.status)
+        if column == "text":
+            return q.text
+        if column == "raised":
+            return f"{q.raised_by} {q.raised_at[:16].replace('T', ' ')}"
+        if column == "answer":
+            return f"{q.answered_by}: {q.answer}" if q.answer else ""
+        if column == "closed":
+            return (
+                f"{q.closed_by} {(q.closed_at or '')[:16].replace('T', ' ')}" if q.closed_by else ""
+            )
+        return None
+
+
+# --------------------------------------------------------------------------- dialogs
+
+
+class RaiseQueryDialog(QDialog):
+    """Which field (or the whole form) and the question."""
+
+    def __init__(self, form: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("raiseQueryDialog")
+        self.setWindowTitle(self.tr("Raise a query"))
+        self.field = QComboBox(self)
+        self.field.setObjectName("queryField")
+        self.field.addItem(field_label(form, None), None)
+        for f in get_form(form).entry_fields:
+            self.field.addItem(field_label(form, f.code), f.code)
+        self.text = QPlainTextEdit(self)
+        self.text.setObjectName("queryText")
+        self.text.setTabChangesFocus(True)
+        layout = QFormLayout(self)
+        layout.addRow(self.tr("Field:"), self.field)
+        layout.addRow(self.tr("Question:"), self.text)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Raise query"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addRow(buttons)
+        self.resize(520, 240)
+
+    def values(self) -> tuple[str | None, str]:
+        return self.field.currentData(), self.text.toPlainText().strip()
+
+
+class AnswerDialog(QDialog):
+    """The answer and, when allowed, a corrected value for the queried field."""
+
+    def __init__(self, query: QueryInfo, can_correct: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("answerQueryDialog")
+        self.setWindowTitle(self.tr("Answer query #{id}").format(id=query.id))
+        question = QLabel(query_summary(query), self)
+        question.setWordWrap(True)
+        self.answer = QPlainTextEdit(self)
+        self.answer.setObjectName("answerText")
+        self.answer.setTabChangesFocus(True)
+        self.correction = QLineEdit(self)
+        self.correction.setObjectName("correctionEdit")
+        self.correction.setPlaceholderText(
+            self.tr("New value of {field} in SI units (leave empty to keep it)").format(
+                field=query.field or ""
+            )
+        )
+        show = can_correct and query.field is not None
+        layout = QFormLayout(self)
+        layout.addRow(question)
+        layout.addRow(self.tr("Answer:"), self.answer)
+        if show:
+            layout.addRow(self.tr("Corrected value:"), self.correction)
+        else:
+            self.correction.hide()
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Answer"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addRow(buttons)
+        self.resize(560, 280)
+
+    def values(self) -> tuple[str, str | None]:
+        correction = self.correction.text().strip() if self.correction.isVisibleTo(self) else ""
+        return self.answer.toPlainText().strip(), correction or None
+
+
+def ask_raise(parent: QWidget | None, form: str) -> tuple[str | None, str] | None:
+    """(field or None, question), or None when cancelled. Module level: tests answer it."""
+    dialog = RaiseQueryDialog(form, parent)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dialog.values()
+
+
+def ask_answer(
+    parent: QWidget | None, query: QueryInfo, can_correct: bool
+) -> tuple[str, str | None] | None:
+    """(answer, corrected value or None), or None when cancelled."""
+    dialog = AnswerDialog(query, can_correct, parent)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dialog.values()
+
+
+def ask_close_note(parent: QWidget | None, query: QueryInfo) -> str | None:
+    """An optional closing note ("" for none), or None when cancelled."""
+    from PySide6.QtWidgets import QInputDialog
+
+    text, ok = QInputDialog.getText(
+        parent,
+        QCoreApplication.translate("QueriesPanel", "Close query #{id}").format(id=query.id),
+        QCoreApplication.translate("QueriesPanel", "Closing note (optional):"),
+    )
+    return text.strip() if ok else None
+
+
+# --------------------------------------------------------------------------- panel
+
+
+class QueriesPanel(QWidget):
+    """See the module docstring. Scope: a record (form + record_id), a subject, or the study."""
+
+    changed = Signal()
+    openRecord = Signal(str, str, int)
+
+    def __init__(
+        self,
+        store: Store,
+        user: str | UserSession,
+        *,
+        subject: str | None = None,
+        form: str | None = None,
+        record_id: int | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("queriesPanel")
+        self._store = store
+        self._session = UserSession.coerce(user)
+        self._subject, self._form, self._record_id = subject, form, record_id
+        self._scope = QLabel(self)
+        self._scope.setObjectName("queryScope")
+        self.open_only = QCheckBox(self)
+        self.open_only.setObjectName("openOnlyCheck")
+        self.open_only.setChecked(record_id is None)
+        self.open_only.toggled.connect(lambda _on: self.refresh())
+        self.filter = QLineEdit(self)
+        self.filter.setObjectName("queryFilter")
+        self.filter.setClearButtonEnabled(True)
+        self.model = QueryTableModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setFilterKeyColumn(-1)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.table = QTableView(self)
+        self.table.setObjectName("queryTable")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        for column in ("text", "answer"):  # long free text: share the width, elided
+            header.setSectionResizeMode(
+                QueryTableModel.COLUMNS.index(column), QHeaderView.ResizeMode.Stretch
+            )
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self.table.doubleClicked.connect(self._double_clicked)
+        self.buttons: dict[str, QPushButton] = {}
+        for key, name in (
+            ("raise", "raiseButton"),
+            ("answer", "answerButton"),
+            ("close", "closeButton"),
+            ("refresh", "refreshButton"),
+        ):
+            button = QPushButton(self)
+            button.setObjectName(name)
+            button.setAutoDefault(False)
+            button.clicked.connect(lambda _=False, k=key: self._clicked(k))
+            self.buttons[key] = button
+        top = QHBoxLayout()
+        top.addWidget(self._scope, 1)
+        top.addWidget(self.filter)
+        top.addWidget(self.open_only)
+        bottom = QHBoxLayout()
+        for key in ("raise", "answer", "close"):
+            bottom.addWidget(self.buttons[key])
+        bottom.addStretch(1)
+        bottom.addWidget(self.buttons["refresh"])
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(bottom)
+        self.retranslate()
+        self.refresh()
+
+    # ------------------------------------------------------------------ public
+
+    def refresh(self) -> None:
+        selected = self.selected_query()
+        try:
+            rows = queries.list_queries(
+                self._store,
+                subject=self._subject,
+                form=self._form,
+                record_id=self._record_id,
+                open_only=self.open_only.isChecked(),
+            )
+        except MsctError as exc:
+            sessions.show_refusal(self, exc)
+            rows = []
+        self.model.set_queries(rows)
+        if selected is not None:
+            self.select_query(selected.id)
+        self._update_buttons()
+
+    def queries(self) -> list[QueryInfo]:
+        return [self.model.query(r) for r in range(self.model.rowCount())]
+
+    def selected_query(self) -> QueryInfo | None:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        if not rows:
+            return None
+        return self.model.query(self.proxy.mapToSource(rows[0]).row())
+
+    def select_query(self, query_id: int) -> bool:
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, 0)
+            if index.data(QUERY_ID_ROLE) == query_id:
+                self.table.selectRow(row)
+                return True
+        return False
+
+    def retranslate(self) -> None:
+        if self._record_id is not None and self._form is not None:
+            scope = self.tr("Queries on {form} #{id} of {subject}").format(
+                form=form_label(self._form), id=self._record_id, subject=self._subject or ""
+            )
+        elif self._subject is not None:
+            scope = self.tr("Queries of {subject}").format(subject=self._subject)
+        else:
+            scope = self.tr("Queries of the whole study")
+        self._scope.setText(f"<b>{scope}</b>")
+        self.open_only.setText(self.tr("Unresolved only"))
+        self.filter.setPlaceholderText(self.tr("Filter…"))
+        texts = {
+            "raise": self.tr("&Raise query…"),
+            "answer": self.tr("&Answer…"),
+            "close": self.tr("&Close query…"),
+            "refresh": self.tr("Re&fresh"),
+        }
+        for key, text in texts.items():
+            self.buttons[key].setText(text)
+        self._update_buttons()
+
+    # ------------------------------------------------------------------ internals
+
+    def _update_buttons(self) -> None:
+        can = self._session.can
+        query = self.selected_query()
+        raise_ok = self._record_id is not None and can(Permission.RAISE_QUERY)
+        self.buttons["raise"].setEnabled(raise_ok)
+        self.buttons["raise"].setVisible(self._record_id is not None)
+        self.buttons["answer"].setEnabled(
+            query is not None and query.status == OPEN and can(Permission.ANSWER_QUERY)
+        )
+        own = query is not None and query.raised_by == self._session.user_name
+        self.buttons["close"].setEnabled(
+            query is not None
+            and query.status != CLOSED
+            and self._session.has_account
+            and ((own and can(Permission.RAISE_QUERY)) or can(Permission.CLOSE_ANY_QUERY))
+        )
+
+    def _clicked(self, key: str) -> None:
+        if key == "refresh":
+            self.refresh()
+            return
+        actor = self._session.actor
+        if actor is None:
+            sessions.show_refusal(
+                self, MsctError(self.tr("Log in with a user account to work on queries."))
+            )
+            return
+        try:
+            if key == "raise":
+                done = self._raise(actor)
+            elif key == "answer":
+                done = self._answer(actor)
+            else:
+                done = self._close(actor)
+        except MsctError as exc:
+            sessions.show_refusal(self, exc)
+            self.refresh()
+            return
+        if done:
+            self.refresh()
+            self.changed.emit()
+
+    def _raise(self, actor: Any) -> bool:
+        assert self._form is not None and self._record_id is not None
+        answer = ask_raise(self, self._form)
+        if answer is None:
+            return False
+        field, text = answer
+        created = queries.raise_query(
+            self._store,
+            actor,
+            subject=self._subject or "",
+            form=self._form,
+            record_id=self._record_id,
+            field=field,
+            text=text,
+        )
+        self.refresh()
+        self.select_query(created.id)
+        return True
+
+    def _answer(self, actor: Any) -> bool:
+        query = self.selected_query()
+        if query is None:
+            return False
+        reply = ask_answer(self, query, self._session.can(Permission.ENTER_DATA))
+        if reply is None:
+            return False
+        text, correction = reply
+        values = {query.field: correction} if correction is not None and query.field else None
+        result = queries.answer_query(self._store, actor, query.id, text, correction=values)
+        if not result.answered and result.save is not None and result.save.needs_confirmation:
+            from ui.common import prompts
+
+            lines = [self._finding(f) for f in result.save.warnings]
+            if not prompts.confirm_warnings(self, lines):
+                return False
+            result = queries.answer_query(
+                self._store, actor, query.id, text, correction=values, confirm_warnings=True
+            )
+        if not result.answered:
+            save = result.save
+            details = [self._finding(f) for f in save.findings] if save is not None else []
+            raise MsctError("\n".join([result.message, *details]))
+        return True
+
+    def _close(self, actor: Any) -> bool:
+        query = self.selected_query()
+        if query is None:
+            return False
+        note = ask_close_note(self, query)
+        if note is None:
+            return False
+        queries.close_query(self._store, actor, query.id, note or None)
+        return True
+
+    @staticmethod
+    def _finding(finding: Any) -> str:
+        zh = dictionary_language() == "zh"
+        return str(finding.message_zh if zh else finding.message)
+
+    def _double_clicked(self, index: QModelIndex) -> None:
+        query = self.model.query(self.proxy.mapToSource(index).row())
+        self.openRecord.emit(query.subject, query.form, query.record_id)
+
+
+class QueriesDialog(QDialog):
+    """A non-modal window around a :class:`QueriesPanel` (``panel``)."""
+
+    def __init__(
+        self,
+        store: Store,
+        user: str | UserSession,
+        *,
+        subject: str | None = None,
+        form: str | None = None,
+        record_id: int | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("queriesDialog")
+        self.setWindowTitle(self.tr("Queries"))
+        self.panel = QueriesPanel(
+            store, user, subject=subject, form=form, record_id=record_id, parent=self
+        )
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.panel, 1)
+        layout.addWidget(buttons)
+        self.resize(1300, 520)

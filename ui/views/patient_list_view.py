@@ -1,0 +1,220 @@
+"""The patient list page: search box, New subject, the table and a count line.
+
+Signals:
+    openSubject(str): the user chose a subject (double-click, Enter, or Enter in the search
+        box when exactly one subject matches).
+    newSubjectRequested(): the New subject button was pressed.
+
+The rows come from `msct_crf.reporting.overview` via `set_rows`; the main window loads them off the
+GUI thread and hands them over, so this widget never reads the database itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from msct_crf.reporting.overview import SubjectRow
+from ui.models.patient_list import Column, PatientFilterProxy, PatientListModel, Roles
+
+
+class PatientListView(QWidget):
+    """See the module docstring."""
+
+    openSubject = Signal(str)
+    newSubjectRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = PatientListModel(self)
+        self.proxy = PatientFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+
+        self._title = QLabel()
+        self._title.setObjectName("patientListTitle")
+        font = self._title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self._title.setFont(font)
+
+        self._search = QLineEdit()
+        self._search.setObjectName("patientSearch")
+        self._search.setClearButtonEnabled(True)
+        self._search.textChanged.connect(self._on_search)
+        self._search.installEventFilter(self)
+
+        self._new = QPushButton()
+        self._new.setObjectName("newSubjectButton")
+        self._new.clicked.connect(self.newSubjectRequested)
+
+        self._count = QLabel()
+        self._count.setObjectName("patientCount")
+
+        self.table = QTableView()
+        self.table.setObjectName("patientTable")
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(False)
+        self.table.setWordWrap(False)  # one line per cell; also a cheaper repaint
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(Column.SUBJID, Qt.SortOrder.AscendingOrder)
+        self.table.verticalHeader().setVisible(False)
+        rows = self.table.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no per-row measuring
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.activated.connect(self._on_activated)
+
+        top = QHBoxLayout()
+        top.addWidget(self._title)
+        top.addStretch(1)
+        top.addWidget(self._search, 2)
+        top.addWidget(self._new)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self._count)
+
+        focus = QShortcut(QKeySequence.StandardKey.Find, self)
+        focus.activated.connect(self.focus_search)
+
+        self.model.modelReset.connect(self._update_count)
+        self.model.rowsInserted.connect(self._update_count)
+        self.model.dataChanged.connect(self._update_count)
+        self.retranslate()
+
+    # ------------------------------------------------------------------ public
+
+    def set_rows(self, rows: Sequence[SubjectRow]) -> None:
+        """Show the study's subjects (keeps the search, sort and selection)."""
+        self.model.set_rows(rows)
+        header = self.table.horizontalHeader()
+        self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        self._update_count()
+
+    def focus_search(self) -> None:
+        self._search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self._search.selectAll()
+
+    def set_search(self, text: str) -> None:
+        self._search.setText(text)
+
+    def visible_subjects(self) -> list[str]:
+        return [
+            str(self.proxy.index(r, 0).data(Roles.SUBJECT_ID)) for r in range(self.proxy.rowCount())
+        ]
+
+    def select_subject(self, subjid: str) -> None:
+        row = self.model.row_of(subjid)
+        if row is None:
+            return
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if index.isValid():
+            self.table.selectRow(index.row())
+            self.table.scrollTo(index)
+
+    def current_subject(self) -> str | None:
+        index = self.table.currentIndex()
+        return str(index.data(Roles.SUBJECT_ID)) if index.isValid() else None
+
+    def retranslate(self) -> None:
+        self._title.setText(self.tr("Patients"))
+        self._search.setPlaceholderText(
+            self.tr("Search subject ID, initials or diagnosis (Ctrl+F)")
+        )
+        self._new.setText(self.tr("&New subject"))
+        self._new.setToolTip(self.tr("Enrol a new subject (Ctrl+N)"))
+        self.model.retranslate()
+        self._set_default_widths()
+        self._update_count()
+
+    # ------------------------------------------------------------------ events
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._search and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            key = event.key()
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                if self.proxy.rowCount() == 1:
+                    self._on_activated(self.proxy.index(0, 0))
+                elif self.proxy.rowCount() > 1:
+                    self._focus_table()
+                return True
+            if key == Qt.Key.Key_Down and self.proxy.rowCount():
+                self._focus_table()
+                return True
+        return super().eventFilter(watched, event)
+
+    # ------------------------------------------------------------------ private
+
+    def _focus_table(self) -> None:
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        if not self.table.currentIndex().isValid():
+            self.table.setCurrentIndex(self.proxy.index(0, 0))
+            self.table.selectRow(0)
+
+    def _on_search(self, text: str) -> None:
+        self.proxy.set_search(text)
+        self._update_count()
+
+    def _on_activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.openSubject.emit(str(index.data(Roles.SUBJECT_ID)))
+
+    def _set_default_widths(self) -> None:
+        """Widths from the font and typical texts (measuring 10,000 rows would be slow)."""
+        metrics = self.table.fontMetrics()
+        header_metrics = self.table.horizontalHeader().fontMetrics()
+        samples = {
+            Column.SUBJID: "GZH-0000",
+            Column.INITIALS: "WWW",
+            Column.SEX: "Female",
+            Column.AGE: "100",
+            Column.DIAGNOSIS: "Primary biliary chol…",
+            Column.SOURCE: "UC-MSC",
+            Column.INFUSIONS: "10",
+            Column.LAST_VISIT: "2026-12-31",
+            Column.NEXT_VISIT: "Month 12, 2026-12-31 (overdue)",
+            Column.STATUS: "lost to follow-up",
+        }
+        for column, sample in samples.items():
+            title = str(self.model.headerData(column, Qt.Orientation.Horizontal) or "")
+            width = max(
+                metrics.horizontalAdvance(sample) + 16,
+                header_metrics.horizontalAdvance(title) + 28,
+            )
+            self.table.setColumnWidth(column, width)
+
+    def _update_count(self, *_args: object) -> None:
+        total = self.model.rowCount()
+        shown = self.proxy.rowCount()
+        overdue = self.model.overdue_count()
+        if shown == total:
+            text = self.tr("%n subject(s)", "", total)
+        else:
+            text = self.tr("Showing %1 of %n subject(s)", "", total).replace("%1", str(shown))
+        if overdue:
+            text += " · " + self.tr("%n with overdue visits", "", overdue)
+        self._count.setText(text)

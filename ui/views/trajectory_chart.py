@@ -1,0 +1,223 @@
+"""A subject's trajectory: MELD, TBIL, ALB, ALT and PT over time as small multiples.
+
+One small QtCharts chart per series (they have different units, so one shared y axis would
+flatten them), all on the same date range so they line up, each with the infusion dates
+drawn as dashed vertical lines. Check boxes choose which series are shown (remembered in
+the settings). The data come from `msct_crf.reporting.overview.trajectory`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCharts import (
+    QChart,
+    QChartView,
+    QDateTimeAxis,
+    QLineSeries,
+    QScatterSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QDateTime, QEvent, QMargins, Qt, QTime
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from msct_crf.reporting.overview import TRAJECTORY_SERIES, Trajectory
+from msct_crf.study.dictionary import VISIT_FORM
+from ui.common import settings as opts
+from ui.common.i18n import dictionary_language
+
+_COLOURS = {
+    "MELD": QColor("#1f5fa8"),
+    "TBIL": QColor("#b8641a"),
+    "ALB": QColor("#2d8a4a"),
+    "ALT": QColor("#8a2d7a"),
+    "PT": QColor("#a02b2b"),
+}
+_INFUSION_PEN = QPen(QColor("#607080"), 1.2, Qt.PenStyle.DashLine)
+_MS_PER_DAY = 86_400_000
+
+
+def _msecs(day: dt.date | dt.datetime) -> float:
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    return float(QDateTime(day, QTime(12, 0)).toMSecsSinceEpoch())
+
+
+def series_title(code: str) -> str:
+    """The series' dictionary label with its SI unit (e.g. Total bilirubin, µmol/L)."""
+    field = VISIT_FORM.field(code)
+    label = field.label.get(dictionary_language())
+    return f"{label} ({field.unit})" if field.unit else label
+
+
+class TrajectoryChart(QWidget):
+    """Small multiples of a subject's followed labs and scores (objectName per chart:
+    ``chart_<CODE>``; value series ``series_<CODE>``; infusion lines ``infusion_<n>``)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._settings = opts.Settings()
+        shown = set(self._settings.get(opts.CHART_SERIES)) or set(TRAJECTORY_SERIES)
+        self._trajectory: Trajectory | None = None
+        self._views: dict[str, QChartView] = {}
+        self._toggles: dict[str, QCheckBox] = {}
+
+        self._caption = QLabel()
+        self._caption.setObjectName("chartCaption")
+        toggles = QHBoxLayout()
+        toggles.addWidget(self._caption, 1)
+        for code in TRAJECTORY_SERIES:
+            box = QCheckBox()
+            box.setObjectName(f"chartToggle_{code}")
+            box.setChecked(code in shown)
+            box.toggled.connect(self._on_toggled)
+            toggles.addWidget(box)
+            self._toggles[code] = box
+        self._grid = QGridLayout()
+        self._grid.setSpacing(4)
+        for code in TRAJECTORY_SERIES:
+            view = QChartView(self)
+            view.hide()
+            view.setObjectName(f"chart_{code}")
+            view.setRenderHint(QPainter.RenderHint.Antialiasing)
+            view.setMinimumSize(260, 200)
+            self._views[code] = view
+        layout = QVBoxLayout(self)
+        layout.addLayout(toggles)
+        layout.addLayout(self._grid, 1)
+        self._place()
+        self._retranslate()
+
+    # ------------------------------------------------------------------ public
+
+    def set_trajectory(self, trajectory: Trajectory) -> None:
+        self._trajectory = trajectory
+        self._rebuild()
+
+    def chart(self, code: str) -> QChart:
+        return self._views[code].chart()
+
+    def value_series(self, code: str) -> QLineSeries | None:
+        for series in self.chart(code).series():
+            if series.objectName() == f"series_{code}" and isinstance(series, QLineSeries):
+                return series
+        return None
+
+    def infusion_markers(self, code: str) -> int:
+        return sum(1 for s in self.chart(code).series() if s.objectName().startswith("infusion_"))
+
+    # ------------------------------------------------------------------ events
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+            self._rebuild()
+        super().changeEvent(event)
+
+    # ------------------------------------------------------------------ private
+
+    def _retranslate(self) -> None:
+        self._caption.setText(self.tr("Dashed lines mark infusions. Show:"))
+        for code, box in self._toggles.items():
+            box.setText(VISIT_FORM.field(code).code if code != "MELD" else "MELD")
+            box.setToolTip(series_title(code))
+
+    def _on_toggled(self) -> None:
+        chosen = [c for c, box in self._toggles.items() if box.isChecked()]
+        self._settings.set(opts.CHART_SERIES, chosen)
+        self._place()
+
+    def _place(self) -> None:
+        for view in self._views.values():
+            self._grid.removeWidget(view)
+            view.hide()
+        chosen = [c for c in TRAJECTORY_SERIES if self._toggles[c].isChecked()]
+        columns = 1 if len(chosen) <= 1 else 2 if len(chosen) <= 4 else 3
+        for i, code in enumerate(chosen):
+            self._grid.addWidget(self._views[code], i // columns, i % columns)
+            self._views[code].show()
+
+    def _date_range(self) -> tuple[float, float]:
+        assert self._trajectory is not None
+        days = [p.date for p in self._trajectory.points]
+        days += [d.date() for d in self._trajectory.infusions]
+        if not days:
+            today = dt.date.today()
+            days = [today - dt.timedelta(days=30), today]
+        low, high = _msecs(min(days)), _msecs(max(days))
+        pad = max((high - low) * 0.04, 15 * _MS_PER_DAY)
+        return low - pad, high + pad
+
+    def _rebuild(self) -> None:
+        if self._trajectory is None:
+            return
+        x_low, x_high = self._date_range()
+        for code in TRAJECTORY_SERIES:
+            self._views[code].setChart(self._make_chart(code, x_low, x_high))
+
+    def _make_chart(self, code: str, x_low: float, x_high: float) -> QChart:
+        assert self._trajectory is not None
+        chart = QChart()
+        chart.setTitle(series_title(code))
+        chart.legend().hide()
+        chart.setMargins(QMargins(4, 4, 4, 4))
+        chart.setBackgroundRoundness(0)
+        points = self._trajectory.series(code)
+
+        line = QLineSeries()
+        line.setObjectName(f"series_{code}")
+        line.setName(series_title(code))
+        line.setPen(QPen(_COLOURS[code], 2))
+        dots = QScatterSeries()
+        dots.setObjectName(f"points_{code}")
+        dots.setMarkerSize(7)
+        dots.setColor(_COLOURS[code])
+        dots.setBorderColor(_COLOURS[code])
+        for day, value in points:
+            line.append(_msecs(day), value)
+            dots.append(_msecs(day), value)
+
+        values = [v for _d, v in points]
+        if values:
+            low, high = min(values), max(values)
+            span = high - low or max(abs(high) * 0.1, 1.0)
+            y_low, y_high = low - span * 0.15, high + span * 0.15
+            if low >= 0:
+                y_low = max(0.0, y_low)
+        else:
+            y_low, y_high = 0.0, 1.0
+
+        x_axis = QDateTimeAxis()
+        x_axis.setFormat("yyyy-MM")
+        x_axis.setTickCount(5)
+        x_axis.setRange(
+            QDateTime.fromMSecsSinceEpoch(int(x_low)), QDateTime.fromMSecsSinceEpoch(int(x_high))
+        )
+        y_axis = QValueAxis()
+        y_axis.setRange(y_low, y_high)
+        y_axis.setTickCount(5)
+        y_axis.applyNiceNumbers()  # round tick values (MELD 10, 12, 14 rather than 9.6, 10.5)
+        y_low, y_high = y_axis.min(), y_axis.max()
+        whole = all(float(v).is_integer() for v in values)
+        y_axis.setLabelFormat("%.0f" if whole or y_high - y_low >= 8 else "%.1f")
+        chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
+
+        for n, start in enumerate(self._trajectory.infusions, 1):
+            marker = QLineSeries()
+            marker.setObjectName(f"infusion_{n}")
+            marker.setName(self.tr("Infusion {n}").format(n=n))
+            marker.setPen(_INFUSION_PEN)
+            marker.append(_msecs(start), y_low)
+            marker.append(_msecs(start), y_high)
+            chart.addSeries(marker)
+            marker.attachAxis(x_axis)
+            marker.attachAxis(y_axis)
+        for series in (line, dots):
+            chart.addSeries(series)
+            series.attachAxis(x_axis)
+            series.attachAxis(y_axis)
+        if not values:
+            chart.setTitle(series_title(code) + " — " + self.tr("no values yet"))
+        return chart

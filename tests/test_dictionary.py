@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from msct_crf.study import validation
+from msct_crf.study import rules
 from msct_crf.study.dictionary import (
     CHOLESTATIC_DIAGNOSES,
     CROSS_RULES,
@@ -354,13 +354,13 @@ def test_every_rule_referenced_by_a_form_exists_and_is_implemented():
             assert code in CROSS_RULES, (f.code, code)
             rule = CROSS_RULES[code]
             assert rule.form in (f.code, "*"), (f.code, code)
-            assert code in validation._RULES, f"{code} has no implementation"
+            assert code in rules.RULES, f"{code} has no implementation"
 
 
 def test_every_rule_is_used_and_names_real_fields():
     used = {code for f in FORMS.values() for code in f.rules}
     assert set(CROSS_RULES) == used
-    assert set(validation._RULES) == set(CROSS_RULES)
+    assert set(rules.RULES) == set(CROSS_RULES)
     for rule in CROSS_RULES.values():
         assert rule.severity in ("error", "warning")
         assert rule.label.en and re.search(r"[\u4e00-\u9fff]", rule.label.zh)

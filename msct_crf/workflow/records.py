@@ -1,17 +1,22 @@
-"""The only write path: parse -> derive -> validate -> write -> audit, in one transaction.
+"""The only write path: one `SaveRequest` through target, merge, derive, rules, changes,
+write and audit, in one transaction.
 
-`save_form` never raises on user data: it returns a `SaveResult` whose findings name the field
-and what is allowed. Hard errors refuse the save; soft warnings refuse it until the caller
-confirms them (the confirmation is audited); changing a form that is already complete needs
-a reason. Values are stored in SI units; a value typed in conventional units is converted and
-the audit keeps what was typed.
+A save never raises on user data: it returns a `SaveResult` whose `outcome` says what came
+of it and whose findings name the field and what is allowed. Hard errors refuse the save;
+soft warnings refuse it until the caller confirms them (the confirmation is audited);
+changing a form that is already complete needs a reason. The rules are those of the live
+validation (`msct_crf.study.validation.validate` with the same `subject_context`), so a form
+shows while typing what a save would refuse. Values are stored in SI units; a value typed in
+conventional units is converted and the audit keeps what was typed. An infusion and its
+vital signs save together or not at all (`save_infusion_with_vital_signs`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+import enum
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import bindparam, func, select
@@ -57,15 +62,42 @@ FROZEN_STATUSES = frozenset({SIGNED, LOCKED})
 BAD_REASON = "The reason contains control or invalid characters; type it as plain text"
 
 
+class SaveOutcome(enum.Enum):
+    """What came of a save or a deletion. The UI words the outcome; `SaveResult.message`
+    says in English what a refusal was about."""
+
+    SAVED = "saved"
+    UNCHANGED = "unchanged"  # the record already holds these values; nothing was written
+    DELETED = "deleted"
+    INVALID = "invalid"  # hard errors in the findings; nothing was written
+    NEEDS_CONFIRMATION = "needs_confirmation"  # soft warnings the caller has not confirmed
+    NEEDS_REASON = "needs_reason"  # the record is past draft: a reason (plain text) is needed
+    REFUSED = "refused"  # no such subject or record, or the record may not change
+
+
+_WRITTEN_OR_UNCHANGED = frozenset({SaveOutcome.SAVED, SaveOutcome.UNCHANGED, SaveOutcome.DELETED})
+
+
 @dataclass(frozen=True)
 class SaveResult:
-    saved: bool
+    outcome: SaveOutcome
     record_id: int | None = None
     subject: str | None = None
     findings: tuple[Finding, ...] = ()
-    needs_confirmation: bool = False  # soft warnings the caller has not confirmed
-    needs_reason: bool = False  # the form was complete; a reason for the change is needed
     message: str = ""
+
+    @property
+    def saved(self) -> bool:
+        """The record now holds what was asked for (saved, unchanged, or deleted)."""
+        return self.outcome in _WRITTEN_OR_UNCHANGED
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return self.outcome is SaveOutcome.NEEDS_CONFIRMATION
+
+    @property
+    def needs_reason(self) -> bool:
+        return self.outcome is SaveOutcome.NEEDS_REASON
 
     @property
     def errors(self) -> list[Finding]:
@@ -216,9 +248,15 @@ def _latest_date(
 
 
 def subject_context(
-    session: Session, subject: Subject | None, exclude: tuple[str, int | None] = ("", None)
+    session: Session,
+    subject: Subject | None,
+    exclude: tuple[str, int | None] = ("", None),
+    *,
+    parent_id: int | None = None,
 ) -> tuple[SubjectContext, dict[str, Any]]:
-    """What the rules and derivations need to know about a subject."""
+    """What the rules and derivations need to know about a subject, for a record of the
+    form `exclude[0]` (`exclude[1]` its id, None for a new one) and, for vital signs, of the
+    infusion `parent_id`."""
     if subject is None:
         return SubjectContext(), {}
     infusions = session.execute(
@@ -230,13 +268,14 @@ def subject_context(
     ).one_or_none()
     died = disposition is not None and disposition.dsdecod == "DIED"
     visits = session.execute(
-        select(Visit.id, Visit.visit).where(Visit.subject_id == subject.id)
+        select(Visit.id, Visit.visit, Visit.visdtc).where(Visit.subject_id == subject.id)
     ).all()
     taken = {
         code
-        for visit_id, code in visits
+        for visit_id, code, _date in visits
         if code and not (exclude[0] == "VIS" and visit_id == exclude[1])
     }
+    visit_dates = [visit_date for _id, _code, visit_date in visits if visit_date is not None]
     context = SubjectContext(
         consent_date=subject.rficdtc,
         enrolment_date=subject.enrldtc,
@@ -245,6 +284,11 @@ def subject_context(
         has_death_disposition=died,
         latest_data_date=_latest_date(session, subject.id, exclude),
         taken_visits=frozenset(taken),
+        first_visit_date=min(visit_dates) if visit_dates else None,
+        disposition_date=disposition.dsstdtc if disposition is not None else None,
+        taken_timepoints=_taken_timepoints(session, parent_id, exclude)
+        if exclude[0] == "VS"
+        else frozenset(),
     )
     facts = {
         "SEX": subject.sex,
@@ -255,13 +299,29 @@ def subject_context(
     return context, facts
 
 
+def _taken_timepoints(
+    session: Session, infusion_id: int | None, exclude: tuple[str, int | None]
+) -> frozenset[str]:
+    """Timepoints of the infusion's vital signs other than the record `exclude[1]`."""
+    if infusion_id is None:
+        return frozenset()
+    query = select(VitalSign.vstpt).where(VitalSign.infusion_id == infusion_id)
+    if exclude[1] is not None:
+        query = query.where(VitalSign.id != exclude[1])
+    return frozenset(tpt for tpt in session.scalars(query) if tpt is not None)
+
+
 def context_for(
-    store: Store, subjid: str | None, form_code: str = "", record_id: int | None = None
+    store: Store,
+    subjid: str | None,
+    form_code: str = "",
+    record_id: int | None = None,
+    parent_id: int | None = None,
 ) -> tuple[SubjectContext, dict[str, Any]]:
     """The subject context and derivation facts a save would use, for live validation."""
     with store.reading() as session:
         row = _subject_row(session, subjid) if subjid else None
-        return subject_context(session, row, (form_code, record_id))
+        return subject_context(session, row, (form_code, record_id), parent_id=parent_id)
 
 
 # --------------------------------------------------------------------------- saving
@@ -319,46 +379,6 @@ def _missing_findings(form: Form, missing: Mapping[str, str]) -> list[Finding]:
     return out
 
 
-def _enrolment_vs_other_forms(
-    session: Session, form_def: Form, subject_row: Subject, merged: Mapping[str, Any]
-) -> list[Finding]:
-    """Moving the consent or enrolment date of an enrolled subject must not leave a visit
-    before consent or a disposition before enrolment."""
-    out: list[Finding] = []
-    consent, enrolled = merged.get("RFICDTC"), merged.get("ENRLDTC")
-    first_visit = session.scalar(
-        select(func.min(Visit.visdtc)).where(Visit.subject_id == subject_row.id)
-    )
-    if isinstance(consent, dt.date) and first_visit is not None and first_visit < consent:
-        f = form_def.field("RFICDTC")
-        out.append(
-            Finding(
-                "RFICDTC",
-                "error",
-                "VISIT_NOT_BEFORE_CONSENT",
-                f"{f.label.en} (RFICDTC) must be on or before the first visit "
-                f"({first_visit.isoformat()})",
-                f"{f.label.zh}（RFICDTC）须早于或等于首次访视日期（{first_visit.isoformat()}）",
-            )
-        )
-    ds_date = session.scalar(
-        select(Disposition.dsstdtc).where(Disposition.subject_id == subject_row.id)
-    )
-    if isinstance(enrolled, dt.date) and ds_date is not None and ds_date < enrolled:
-        f = form_def.field("ENRLDTC")
-        out.append(
-            Finding(
-                "ENRLDTC",
-                "error",
-                "DS_NOT_BEFORE_ENROL",
-                f"{f.label.en} (ENRLDTC) must be on or before the disposition date "
-                f"({ds_date.isoformat()})",
-                f"{f.label.zh}（ENRLDTC）须早于或等于研究结局日期（{ds_date.isoformat()}）",
-            )
-        )
-    return out
-
-
 def fresh_record_id(session: Session, model: Any, table_name: str) -> int:
     """An id no record of `table_name` has ever had.
 
@@ -386,6 +406,42 @@ def _allocate_subjid(session: Session, site: str) -> str:
     return f"{site}-{sequence.last_number:03d}"
 
 
+@dataclass(frozen=True)
+class SaveRequest:
+    """One save of one form of one subject: what was typed, by whom, with which answers.
+
+    `values` are raw (as typed, or typed Python values); `units` says in which unit system
+    each was typed (one for all, or per field code); `missing` maps field codes to
+    missing-data codes ("" clears one). Without `record_id` a repeating form gets a new
+    record and a non-repeating one opens the subject's record; `parent_id` ties vital signs
+    or an adverse event to an infusion. `complete` False saves a draft. `confirm_warnings`
+    and `reason` are the person's answers to a save that asked for them."""
+
+    form: str
+    values: Mapping[str, object]
+    user: str = ""
+    actor: access.Actor | None = None
+    subject: str | None = None
+    record_id: int | None = None
+    parent_id: int | None = None
+    units: Mapping[str, UnitSystem] | UnitSystem = UnitSystem.SI
+    missing: Mapping[str, str] | None = None
+    complete: bool = True
+    confirm_warnings: bool = False
+    reason: str | None = None
+    now: Clock = utc_now
+
+
+def save(store: Store, request: SaveRequest) -> SaveResult:
+    """Validate and save one form of one subject in its own transaction; see the module
+    docstring. Nothing is written unless the result is saved."""
+    with store.session() as session:
+        result = run_save(session, request)
+        if not result.saved:
+            session.rollback()
+        return result
+
+
 def save_form(
     store: Store,
     *,
@@ -403,27 +459,23 @@ def save_form(
     now: Clock = utc_now,
     actor: access.Actor | None = None,
 ) -> SaveResult:
-    """Validate and save one form of one subject; see the module docstring."""
-    with store.session() as session:
-        result = save_in_session(
-            session,
-            user=user,
-            form=form,
-            values=values,
-            subject=subject,
-            record_id=record_id,
-            parent_id=parent_id,
-            units=units,
-            missing=missing,
-            complete=complete,
-            confirm_warnings=confirm_warnings,
-            reason=reason,
-            now=now,
-            actor=actor,
-        )
-        if not result.saved:
-            session.rollback()
-        return result
+    """`save` with the request spelled out as keywords (tests, benchmarks, small callers)."""
+    request = SaveRequest(
+        form=form,
+        values=values,
+        user=user,
+        actor=actor,
+        subject=subject,
+        record_id=record_id,
+        parent_id=parent_id,
+        units=units,
+        missing=missing,
+        complete=complete,
+        confirm_warnings=confirm_warnings,
+        reason=reason,
+        now=now,
+    )
+    return save(store, request)
 
 
 def save_in_session(
@@ -443,86 +495,248 @@ def save_in_session(
     now: Clock = utc_now,
     actor: access.Actor | None = None,
 ) -> SaveResult:
-    """`save_form` inside a caller's transaction (used by the demo and bulk loads)."""
-    form_def = get_form(form)
-    if actor is None and (not user or not user.strip()):
+    """`save_form` inside a caller's transaction (used by the demo, bulk loads and query
+    answers); the caller rolls back when the result is not saved."""
+    request = SaveRequest(
+        form=form,
+        values=values,
+        user=user,
+        actor=actor,
+        subject=subject,
+        record_id=record_id,
+        parent_id=parent_id,
+        units=units,
+        missing=missing,
+        complete=complete,
+        confirm_warnings=confirm_warnings,
+        reason=reason,
+        now=now,
+    )
+    return run_save(session, request)
+
+
+@dataclass(frozen=True)
+class VitalSignsRow:
+    """One timepoint of an infusion's vital signs, as typed (raw values and missing codes)."""
+
+    timepoint: str
+    values: Mapping[str, object]
+    missing: Mapping[str, str] = field(default_factory=dict)
+    record_id: int | None = None  # the saved vital signs of this timepoint, if any
+
+
+@dataclass(frozen=True)
+class InfusionSaveResult:
+    """What came of an infusion saved with its vital signs: the infusion's result, or the
+    result of the vital-signs row that refused the whole save (then `timepoint` names it)."""
+
+    result: SaveResult
+    timepoint: str = ""
+
+
+def save_infusion_with_vital_signs(
+    store: Store, request: SaveRequest, vital_signs: Sequence[VitalSignsRow]
+) -> InfusionSaveResult:
+    """The infusion of `request` and its vital signs in one transaction: all of them are
+    saved or none is. Each row is a save of the VS form under the infusion, with the same
+    user, answers (confirmed warnings, reason) and clock as the infusion."""
+    with store.session() as session:
+        infusion = run_save(session, request)
+        if not infusion.saved or infusion.record_id is None:
+            session.rollback()
+            return InfusionSaveResult(infusion)
+        for row in vital_signs:
+            result = run_save(
+                session,
+                replace(
+                    request,
+                    form="VS",
+                    values=row.values,
+                    subject=infusion.subject,
+                    record_id=row.record_id,
+                    parent_id=infusion.record_id,
+                    units=UnitSystem.SI,
+                    missing=row.missing,
+                ),
+            )
+            if not result.saved:
+                session.rollback()
+                return InfusionSaveResult(result, row.timepoint)
+        return InfusionSaveResult(infusion)
+
+
+# --------------------------------------------------------------------------- the save pipeline
+
+
+@dataclass
+class _Save:
+    """One save on its way through the steps of `run_save`; each step fills in what the
+    following ones need."""
+
+    request: SaveRequest
+    form: Form
+    model: Any
+    user: str  # as authorized: the actor's own name in account mode
+    reason: str | None
+    units: dict[str, UnitSystem]
+    missing: dict[str, str]
+    subject: str | None
+    # target: the subject, the record (None: a new one) and its infusion
+    subject_row: Subject | None = None
+    row: Any = None
+    parent_id: int | None = None
+    # merge: what was typed, parsed, over what is saved
+    parsed: dict[str, Any] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    old_values: dict[str, Any] = field(default_factory=dict)
+    old_missing: dict[str, str] = field(default_factory=dict)
+    merged: dict[str, Any] = field(default_factory=dict)
+    merged_missing: dict[str, str] = field(default_factory=dict)
+    # derive, rules, changes
+    context: SubjectContext = field(default_factory=SubjectContext)
+    warnings: list[Finding] = field(default_factory=list)
+    status: str = DRAFT
+    changes: list[audit.Change] = field(default_factory=list)
+    inserting: bool = False
+
+    @property
+    def row_id(self) -> int | None:
+        return self.row.id if self.row is not None else None
+
+    def result(self, outcome: SaveOutcome, message: str) -> SaveResult:
+        return SaveResult(
+            outcome,
+            record_id=self.row_id,
+            subject=self.subject,
+            findings=tuple(self.findings),
+            message=message,
+        )
+
+
+def run_save(session: Session, request: SaveRequest) -> SaveResult:
+    """The write path inside the caller's transaction: target, merge, derive, rules,
+    changes, write, audit. A step that refuses the save (or finds nothing to change) ends
+    it with its result; the caller rolls back a result that is not saved."""
+    save_ = _start(session, request)
+    if isinstance(save_, SaveResult):
+        return save_
+    for step in _STEPS:
+        ended = step(session, save_)
+        if ended is not None:
+            return ended
+    return save_.result(SaveOutcome.SAVED, "Saved")
+
+
+def _start(session: Session, request: SaveRequest) -> _Save | SaveResult:
+    """Who saves (authorized for data entry), in which units, for which reason."""
+    form = get_form(request.form)
+    if request.actor is None and (not request.user or not request.user.strip()):
         raise UserError("A user name is required to save (it goes into the audit trail)")
     # account mode: a logged-in Actor whose role may enter data (msct_crf.access)
-    user = access.authorize(session, actor, access.Permission.ENTER_DATA, user=user)
-    model: Any = FORM_MODELS[form]
-    unit_map = {code: units for code in values} if isinstance(units, UnitSystem) else dict(units)
-    missing = dict(missing or {})
-    reason = (reason or "").strip() or None
+    user = access.authorize(session, request.actor, access.Permission.ENTER_DATA, user=request.user)
+    model: Any = FORM_MODELS[request.form]
+    units = request.units
+    unit_map = (
+        {code: units for code in request.values} if isinstance(units, UnitSystem) else dict(units)
+    )
+    missing = dict(request.missing or {})
+    reason = (request.reason or "").strip() or None
     if reason is not None and has_control_characters(reason):
-        return SaveResult(False, subject=subject, needs_reason=True, message=BAD_REASON)
+        return SaveResult(SaveOutcome.NEEDS_REASON, subject=request.subject, message=BAD_REASON)
+    return _Save(request, form, model, user, reason, unit_map, missing, request.subject)
 
-    # -- which subject and which record
+
+def _target(session: Session, s: _Save) -> SaveResult | None:
+    """Which subject and which record: refused when either does not exist, when vital signs
+    or an adverse event name an infusion of another subject, or when the record is frozen."""
+    form, request, subject, model = s.form, s.request, s.subject, s.model
     subject_row = _subject_row(session, subject) if subject else None
-    if form != "ENROL" and subject_row is None:
-        return SaveResult(False, message=f"Subject {subject!r} does not exist")
+    if form.code != "ENROL" and subject_row is None:
+        return SaveResult(SaveOutcome.REFUSED, message=f"Subject {subject!r} does not exist")
     row: Any = None
-    if form == "ENROL":
+    if form.code == "ENROL":
         row = subject_row
         if subject and row is None:
-            return SaveResult(False, message=f"Subject {subject!r} does not exist")
-    elif record_id is not None:
-        row = session.get(model, record_id)
-        if row is None or row.subject_id != subject_row.id:  # type: ignore[union-attr]
+            return SaveResult(SaveOutcome.REFUSED, message=f"Subject {subject!r} does not exist")
+    elif request.record_id is not None:
+        assert subject_row is not None
+        row = session.get(model, request.record_id)
+        if row is None or row.subject_id != subject_row.id:
             return SaveResult(
-                False,
+                SaveOutcome.REFUSED,
                 subject=subject,
-                message=f"{form_def.label.en} record {record_id} of {subject} not found",
+                message=f"{form.label.en} record {request.record_id} of {subject} not found",
             )
-    elif not form_def.repeating:
-        row = session.scalars(select(model).where(model.subject_id == subject_row.id)).one_or_none()  # type: ignore[union-attr]
-    if form == "VS":
+    elif not form.repeating:
+        assert subject_row is not None
+        row = session.scalars(select(model).where(model.subject_id == subject_row.id)).one_or_none()
+    s.subject_row, s.row, s.parent_id = subject_row, row, request.parent_id
+    refused = _infusion_of_the_subject(session, s)
+    if refused is not None:
+        return refused
+    if row is not None and row.status in FROZEN_STATUSES:
+        return SaveResult(
+            SaveOutcome.REFUSED,
+            record_id=row.id,
+            subject=subject,
+            message=f"This {form.label.en} form is {row.status}; "
+            "it must be unlocked (with a reason) before it can change",
+        )
+    return None
+
+
+def _infusion_of_the_subject(session: Session, s: _Save) -> SaveResult | None:
+    """Vital signs belong to one infusion of the subject, for good; an adverse event opened
+    from an infusion-reaction answer names an infusion of the subject."""
+    row, subject, parent_id = s.row, s.subject, s.parent_id
+    subject_row = s.subject_row
+    if s.form.code == "VS":
         if row is not None and parent_id is not None and parent_id != row.infusion_id:
             return SaveResult(
-                False,
+                SaveOutcome.REFUSED,
                 record_id=row.id,
                 subject=subject,
                 message=f"These vital signs belong to infusion {row.infusion_id}; they cannot "
                 f"move to infusion {parent_id} (delete them and enter them there)",
             )
-        parent_id = parent_id if parent_id is not None else (row.infusion_id if row else None)
+        parent_id = s.parent_id = (
+            parent_id if parent_id is not None else (row.infusion_id if row else None)
+        )
         parent = session.get(Infusion, parent_id) if parent_id is not None else None
         if parent is None or parent.subject_id != subject_row.id:  # type: ignore[union-attr]
             return SaveResult(
-                False,
+                SaveOutcome.REFUSED,
                 subject=subject,
                 message="Vital signs belong to an infusion of this subject; "
                 f"infusion {parent_id} not found",
             )
-    if form == "AE" and parent_id is not None:  # opened from an infusion-reaction answer
+    if s.form.code == "AE" and parent_id is not None:  # opened from an infusion-reaction answer
         parent = session.get(Infusion, parent_id)
         if parent is None or parent.subject_id != subject_row.id:  # type: ignore[union-attr]
             return SaveResult(
-                False, subject=subject, message=f"Infusion {parent_id} of {subject} not found"
+                SaveOutcome.REFUSED,
+                subject=subject,
+                message=f"Infusion {parent_id} of {subject} not found",
             )
-    if row is not None and row.status in FROZEN_STATUSES:
-        return SaveResult(
-            False,
-            record_id=row.id,
-            subject=subject,
-            message=f"This {form_def.label.en} form is {row.status}; "
-            "it must be unlocked (with a reason) before it can change",
-        )
+    return None
 
-    # -- parse what was typed, merge with what is saved
-    parsed, findings = _parse_all(form_def, values, unit_map)
-    findings += _missing_findings(form_def, missing)
-    old_values = (
-        {f.code: getattr(row, f.column) for f in form_def.fields} if row is not None else {}
-    )
-    old_missing = dict(row.missing or {}) if row is not None else {}
-    merged = {f.code: old_values.get(f.code) for f in form_def.entry_fields}
-    merged.update(parsed)
-    for code, value in missing.items():
+
+def _merge(session: Session, s: _Save) -> SaveResult | None:
+    """Parse what was typed and lay it over what is saved. Setting a missing-data code
+    clears the saved value; typing a value clears an old missing-data code."""
+    form, row = s.form, s.row
+    s.parsed, s.findings = _parse_all(form, s.request.values, s.units)
+    s.findings += _missing_findings(form, s.missing)
+    s.old_values = {f.code: getattr(row, f.column) for f in form.fields} if row is not None else {}
+    s.old_missing = dict(row.missing or {}) if row is not None else {}
+    merged = {f.code: s.old_values.get(f.code) for f in form.entry_fields}
+    merged.update(s.parsed)
+    for code, value in s.missing.items():
         if not value or code not in merged:
             continue
-        if parsed.get(code) is not None:  # a value and a missing-data code typed together
-            f = form_def.field(code)
-            findings.append(
+        if s.parsed.get(code) is not None:  # a value and a missing-data code typed together
+            f = form.field(code)
+            s.findings.append(
                 Finding(
                     code,
                     "error",
@@ -534,220 +748,194 @@ def save_in_session(
             )
         else:
             merged[code] = None  # setting a missing-data code clears the saved value
-    merged_missing = {k: v for k, v in {**old_missing, **missing}.items() if v}
-    for code, value in parsed.items():  # typing a value clears an old missing-data code
-        if value is not None and code not in missing:
+    merged_missing = {k: v for k, v in {**s.old_missing, **s.missing}.items() if v}
+    for code, value in s.parsed.items():  # typing a value clears an old missing-data code
+        if value is not None and code not in s.missing:
             merged_missing.pop(code, None)
-    merged_missing = {k: v for k, v in merged_missing.items() if merged.get(k) is None}
+    s.merged = merged
+    s.merged_missing = {k: v for k, v in merged_missing.items() if merged.get(k) is None}
+    return None
 
-    context, facts = subject_context(
-        session, subject_row, (form, row.id if row is not None else None)
+
+def _derive(session: Session, s: _Save) -> SaveResult | None:
+    """The subject's context for the rules, and the derived values: from this form, from
+    the subject's other forms (sex and diagnosis for scores, infusion windows), and the
+    infusion's number among the subject's infusions in start order."""
+    s.context, facts = subject_context(
+        session, s.subject_row, (s.form.code, s.row_id), parent_id=s.parent_id
     )
-    if form == "ENROL":
+    if s.form.code == "ENROL":
         facts = {}
-    merged.update(derive(form, merged, facts))
-    if form == "EX":
-        start = merged.get("EXSTDTC")
+    s.merged.update(derive(s.form.code, s.merged, facts))
+    if s.form.code == "EX":
+        start = s.merged.get("EXSTDTC")
         earlier = [
-            s
-            for s in facts.get("infusion_starts", [])
-            if start is not None and s < start and (row is None or s != old_values.get("EXSTDTC"))
+            other
+            for other in facts.get("infusion_starts", [])
+            if start is not None
+            and other < start
+            and (s.row is None or other != s.old_values.get("EXSTDTC"))
         ]
-        merged["EXNUM"] = len(earlier) + 1 if start is not None else old_values.get("EXNUM")
-    findings += validate(
-        form, merged, merged_missing, context=context, complete=complete, units=unit_map
+        s.merged["EXNUM"] = len(earlier) + 1 if start is not None else s.old_values.get("EXNUM")
+    return None
+
+
+def _rules(session: Session, s: _Save) -> SaveResult | None:
+    """The same findings as the live validation (msct_crf.study.validation.validate with
+    the same context): hard errors refuse the save, soft warnings until they are confirmed."""
+    s.findings += validate(
+        s.form.code,
+        s.merged,
+        s.merged_missing,
+        context=s.context,
+        complete=s.request.complete,
+        units=s.units,
+        reported={f.field for f in s.findings},
     )
-    if form == "ENROL" and row is not None:
-        findings += _enrolment_vs_other_forms(session, form_def, row, merged)
-    if form == "ENROL" and merged.get("SITEID") is None:
-        site = form_def.field("SITEID")
-        if not any(f.field == "SITEID" for f in findings):
-            findings.append(
-                Finding(
-                    "SITEID",
-                    "error",
-                    "required",
-                    f"{site.label.en} (SITEID) is needed to assign the subject ID, even for a "
-                    f"draft; choose one of {', '.join(site.codelist.codes)}",  # type: ignore[union-attr]
-                    f"{site.label.zh}（SITEID）用于分配受试者编号，草稿也须填写",
-                )
-            )
-    if (
-        form == "VIS"
-        and merged.get("VISIT") not in (None, "UNSCHED")
-        and merged["VISIT"] in context.taken_visits
-    ):
-        f = form_def.field("VISIT")
-        findings.append(
-            Finding(
-                "VISIT",
-                "error",
-                "duplicate_visit",
-                f"{f.label.en} (VISIT): {merged['VISIT']} is already entered for "
-                "this subject; open that visit to change it",
-                f"{f.label.zh}（VISIT）：该访视已录入",
-            )
-        )
-    if form == "VS" and merged.get("VSTPT") is not None:
-        taken = select(VitalSign.id).where(
-            VitalSign.infusion_id == parent_id, VitalSign.vstpt == merged["VSTPT"]
-        )
-        if row is not None:
-            taken = taken.where(VitalSign.id != row.id)
-        if session.scalar(taken) is not None:
-            f = form_def.field("VSTPT")
-            findings.append(
-                Finding(
-                    "VSTPT",
-                    "error",
-                    "duplicate_timepoint",
-                    f"{f.label.en} (VSTPT): {merged['VSTPT']} is already entered for this "
-                    "infusion; open those vital signs to change them",
-                    f"{f.label.zh}（VSTPT）：该时间点已录入",
-                )
-            )
-
-    errors = [f for f in findings if f.severity == "error"]
-    warnings = [f for f in findings if f.severity == "warning"]
+    errors = [f for f in s.findings if f.severity == "error"]
+    s.warnings = [f for f in s.findings if f.severity == "warning"]
     if errors:
-        return SaveResult(
-            False,
-            subject=subject,
-            record_id=row.id if row is not None else None,
-            findings=tuple(findings),
-            message=f"{len(errors)} error(s); nothing saved",
+        return s.result(SaveOutcome.INVALID, f"{len(errors)} error(s); nothing saved")
+    if s.warnings and not s.request.confirm_warnings:
+        return s.result(
+            SaveOutcome.NEEDS_CONFIRMATION, f"{len(s.warnings)} warning(s) need confirmation"
         )
-    if warnings and not confirm_warnings:
-        return SaveResult(
-            False,
-            subject=subject,
-            record_id=row.id if row is not None else None,
-            findings=tuple(findings),
-            needs_confirmation=True,
-            message=f"{len(warnings)} warning(s) need confirmation",
-        )
+    return None
 
-    new_status = COMPLETE if complete else DRAFT
+
+def _changes(session: Session, s: _Save) -> SaveResult | None:
+    """What differs from the stored record, as audit text, and the record's new status.
+    Changed data is no longer source-verified; a record past draft needs a reason to
+    change; a save that changes nothing ends here."""
+    row, form = s.row, s.form
+    new_status = COMPLETE if s.request.complete else DRAFT
     if row is not None and row.status != DRAFT:
-        new_status = row.status if complete else DRAFT
+        new_status = row.status if s.request.complete else DRAFT
     texts = {
-        f.code: (audit.to_text(old_values.get(f.code)), audit.to_text(merged[f.code]))
-        for f in form_def.fields
-        if f.code in merged
+        f.code: (audit.to_text(s.old_values.get(f.code)), audit.to_text(s.merged[f.code]))
+        for f in form.fields
+        if f.code in s.merged
     }
     changes = [audit.Change(code, old, new) for code, (old, new) in texts.items() if old != new]
     changes += [
-        audit.Change(f"{code}.missing", old_missing.get(code), merged_missing.get(code))
-        for code in sorted(set(old_missing) | set(merged_missing))
-        if old_missing.get(code) != merged_missing.get(code)
+        audit.Change(f"{code}.missing", s.old_missing.get(code), s.merged_missing.get(code))
+        for code in sorted(set(s.old_missing) | set(s.merged_missing))
+        if s.old_missing.get(code) != s.merged_missing.get(code)
     ]
     if new_status == VERIFIED and changes:
         new_status = COMPLETE  # changed data is no longer source-verified
     if row is not None and row.status != new_status:
         changes.append(audit.Change("status", row.status, new_status))
-    if row is not None and row.status != DRAFT and changes and reason is None:
-        return SaveResult(
-            False,
-            subject=subject,
-            record_id=row.id,
-            findings=tuple(findings),
-            needs_reason=True,
-            message=f"This {form_def.label.en} form is {row.status}; give a reason for the change",
+    if row is not None and row.status != DRAFT and changes and s.reason is None:
+        return s.result(
+            SaveOutcome.NEEDS_REASON,
+            f"This {form.label.en} form is {row.status}; give a reason for the change",
         )
     if row is not None and not changes:
-        return SaveResult(
-            True, record_id=row.id, subject=subject, findings=tuple(findings), message="No changes"
-        )
+        return s.result(SaveOutcome.UNCHANGED, "No changes")
+    s.status, s.changes = new_status, changes
+    return None
 
-    # -- write
-    stamp = audit.format_utc(now())
-    inserting = row is None
-    if inserting:
-        row = model(
+
+def _write(session: Session, s: _Save) -> SaveResult | None:
+    """Insert or update the row; a new subject takes the next number of its site."""
+    form, user = s.form, s.user
+    stamp = audit.format_utc(s.request.now())
+    s.inserting = s.row is None
+    if s.inserting:
+        row = s.model(
             created_at=stamp,
             created_by=user,
             updated_at=stamp,
             updated_by=user,
-            status=new_status,
+            status=s.status,
             missing={},
         )
-        if form == "ENROL":
-            row.subjid = _allocate_subjid(session, str(merged["SITEID"]))
-            subject = row.subjid
+        if form.code == "ENROL":
+            row.subjid = _allocate_subjid(session, str(s.merged["SITEID"]))
+            s.subject = row.subjid
         else:
-            row.subject_id = subject_row.id  # type: ignore[union-attr]
-        if form in ("VS", "AE") and parent_id is not None:
-            row.infusion_id = parent_id
-        row.id = fresh_record_id(session, model, form_def.table)
+            row.subject_id = s.subject_row.id  # type: ignore[union-attr]
+        if form.code in ("VS", "AE") and s.parent_id is not None:
+            row.infusion_id = s.parent_id
+        row.id = fresh_record_id(session, s.model, form.table)
         session.add(row)
-    for f in form_def.fields:
-        if f.code in merged and f.code != "SUBJID":
-            setattr(row, f.column, merged[f.code])
-    row.missing = merged_missing
-    row.status = new_status
+        s.row = row
+    row = s.row
+    for f in form.fields:
+        if f.code in s.merged and f.code != "SUBJID":
+            setattr(row, f.column, s.merged[f.code])
+    row.missing = s.merged_missing
+    row.status = s.status
     row.updated_at, row.updated_by = stamp, user
     session.flush()
-    if inserting:
+    return None
+
+
+def _audit(session: Session, s: _Save) -> SaveResult | None:
+    """The audit rows of the save: the change (a new record's status first), the values
+    typed in conventional units as typed, the warnings confirmed. Then the derived values of
+    other records that depend on this one (infusion numbers, relatedness, visit scores)."""
+    form, row, user, now = s.form, s.row, s.user, s.request.now
+    changes = s.changes
+    if s.inserting:
         changes = [
-            audit.Change("status", None, new_status),
+            audit.Change("status", None, s.status),
             *[c for c in changes if c.field != "status"],
         ]
-    audit.append(
-        session,
-        user=user,
-        action="insert" if inserting else "update",
-        table_name=form_def.table,
-        record_id=str(row.id),
-        subject_id=subject,
-        changes=changes,
-        reason=reason,
-        now=now,
-    )
+
+    def append(action: str, changes: list[audit.Change], reason: str | None = None) -> None:
+        audit.append(
+            session,
+            user=user,
+            action=action,
+            table_name=form.table,
+            record_id=str(row.id),
+            subject_id=s.subject,
+            changes=changes,
+            reason=reason,
+            now=now,
+        )
+
+    append("insert" if s.inserting else "update", changes, s.reason)
+    values = s.request.values
     typed_in_conventional = [
-        audit.Change(code, None, f"{values[code]} {form_def.field(code).conventional.unit}")  # type: ignore[union-attr]
-        for code, system in unit_map.items()
+        audit.Change(code, None, f"{values[code]} {form.field(code).conventional.unit}")  # type: ignore[union-attr]
+        for code, system in s.units.items()
         if system is UnitSystem.CONVENTIONAL
-        and code in parsed
-        and parsed[code] is not None
-        and form_def.field(code).conventional is not None
+        and code in s.parsed
+        and s.parsed[code] is not None
+        and form.field(code).conventional is not None
     ]
     if typed_in_conventional:
-        audit.append(
-            session,
-            user=user,
-            action="unit_entry",
-            table_name=form_def.table,
-            record_id=str(row.id),
-            subject_id=subject,
-            changes=typed_in_conventional,
-            now=now,
-        )
-    if warnings:
-        audit.append(
-            session,
-            user=user,
-            action="confirm_warning",
-            table_name=form_def.table,
-            record_id=str(row.id),
-            subject_id=subject,
-            changes=[audit.Change(w.field, None, w.message) for w in warnings],
-            now=now,
-        )
+        append("unit_entry", typed_in_conventional)
+    if s.warnings:
+        append("confirm_warning", [audit.Change(w.field, None, w.message) for w in s.warnings])
     changed_fields = {c.field for c in changes}
-    if form == "EX" or (form == "ENROL" and not inserting and changed_fields & {"SEX", "DXCAT"}):
-        owner = row if form == "ENROL" else subject_row
+    enrolment_facts = form.code == "ENROL" and not s.inserting and changed_fields & {"SEX", "DXCAT"}
+    if form.code == "EX" or enrolment_facts:
+        owner = row if form.code == "ENROL" else s.subject_row
         assert isinstance(owner, Subject)
         refresh_dependents(
             session,
             owner,
             user=user,
             now=now,
-            cause=f"{form_def.label.en} {row.id} changed",
-            visits=form == "ENROL",
+            cause=f"{form.label.en} {row.id} changed",
+            visits=form.code == "ENROL",
         )
-    return SaveResult(
-        True, record_id=row.id, subject=subject, findings=tuple(findings), message="Saved"
-    )
+    return None
+
+
+_STEPS: tuple[Callable[[Session, _Save], SaveResult | None], ...] = (
+    _target,
+    _merge,
+    _derive,
+    _rules,
+    _changes,
+    _write,
+    _audit,
+)
 
 
 def refresh_dependents(
@@ -832,20 +1020,26 @@ def delete_record(
     """Delete one record of a repeating form, with a reason; every value goes to the audit."""
     form_def = get_form(form)
     if not form_def.repeating:
-        return SaveResult(False, message=f"The {form_def.label.en} form cannot be deleted")
+        return SaveResult(
+            SaveOutcome.REFUSED, message=f"The {form_def.label.en} form cannot be deleted"
+        )
     if not reason or not reason.strip():
-        return SaveResult(False, needs_reason=True, message="Give a reason for the deletion")
+        return SaveResult(SaveOutcome.NEEDS_REASON, message="Give a reason for the deletion")
     if has_control_characters(reason):
-        return SaveResult(False, needs_reason=True, message=BAD_REASON)
+        return SaveResult(SaveOutcome.NEEDS_REASON, message=BAD_REASON)
     model: Any = FORM_MODELS[form]
     with store.session() as session:
         user = access.authorize(session, actor, access.Permission.DELETE_DATA, user=user)
         row = session.get(model, record_id)
         if row is None:
-            return SaveResult(False, message=f"{form_def.label.en} record {record_id} not found")
+            return SaveResult(
+                SaveOutcome.REFUSED, message=f"{form_def.label.en} record {record_id} not found"
+            )
         if row.status in FROZEN_STATUSES:
             return SaveResult(
-                False, record_id=record_id, message=f"This form is {row.status}; unlock it first"
+                SaveOutcome.REFUSED,
+                record_id=record_id,
+                message=f"This form is {row.status}; unlock it first",
             )
         subjid = session.get(Subject, row.subject_id).subjid  # type: ignore[union-attr]
         if form == "EX":
@@ -879,7 +1073,9 @@ def delete_record(
                 cause=f"{form_def.label.en} {record_id} deleted",
                 visits=False,
             )
-        return SaveResult(True, record_id=record_id, subject=subjid, message="Deleted")
+        return SaveResult(
+            SaveOutcome.DELETED, record_id=record_id, subject=subjid, message="Deleted"
+        )
 
 
 def _delete_row(

@@ -383,7 +383,7 @@ def _site_for_subject_id(
             "SITEID",
             "error",
             "required",
-            f"{site.label.en} (SITEID) is needed to assign the subject ID, even for a "
+            f"{site.label.en} (SITEID) is required to assign the subject ID, even for a "
             f"draft; choose one of {', '.join(site.codelist.codes)}",
             f"{site.label.zh}（SITEID）用于分配受试者编号，草稿也须填写",
         )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QWheelEvent
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -27,23 +27,13 @@ from msct_crf.study.dictionary import MISSING_LABELS, Field, FieldType, MissingC
 from msct_crf.study.units import UnitSystem, unit_of
 from msct_crf.study.validation import Finding, Parsed, parse_value
 
+from .code_combo_box import CodeComboBox
 from .date_edit import DateLineEdit
 from .formatting import display_text, value_text
 
 ERROR_COLOUR = "#c62828"
 WARNING_COLOUR = "#a15c00"
 _DATE_TYPES = (FieldType.DATE, FieldType.DATETIME, FieldType.PARTIAL_DATE)
-
-
-class CodeComboBox(QComboBox):
-    """A code-list combo box that ignores the mouse wheel unless it has focus (no accidental
-    changes while scrolling a long form)."""
-
-    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - Qt override
-        if self.hasFocus():
-            super().wheelEvent(event)
-        else:
-            event.ignore()
 
 
 class FieldEditor(QWidget):

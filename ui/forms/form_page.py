@@ -1,9 +1,11 @@
 """One record of one form: fields from the dictionary, live validation, save with audit.
 
-Save goes through msct_crf.workflow.records.save_in_session inside one transaction (the infusion and
-its vital signs commit together or not at all). Hard errors keep the save button disabled;
-soft warnings are confirmed at save; a complete form needs a reason to change. Nothing here
-computes a score or checks a range itself: the core answers, this page shows the answer.
+The page composes the form's body (`FormBody`: the fields, laid out from the dictionary),
+its lifecycle bar, the score panel of a visit, and a save button whose press goes through
+`SaveController` to the core in one call (the infusion and its vital signs commit together
+or not at all). Hard errors keep the save button disabled; soft warnings are confirmed at
+save; a complete form needs a reason to change. Nothing here computes a score or checks a
+range itself: the core answers, this page shows the answer.
 """
 
 from __future__ import annotations
@@ -14,8 +16,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
-    QGridLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -23,13 +23,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.exc import SQLAlchemyError
 
 from msct_crf.access import Permission
-from msct_crf.errors import DatabaseError, UserError
+from msct_crf.errors import DatabaseError
 from msct_crf.storage.store import Store
 from msct_crf.study.derive import derive
-from msct_crf.study.dictionary import CHOLESTATIC_DIAGNOSES, Field
+from msct_crf.study.dictionary import CHOLESTATIC_DIAGNOSES
 from msct_crf.study.dictionary import form as get_form
 from msct_crf.study.units import UnitSystem
 from msct_crf.study.validation import Finding, SubjectContext, validate
@@ -41,26 +40,10 @@ from ui.review.lifecycle_bar import LifecycleBar, status_name
 from ui.review.queries_panel import mark_queried_fields
 
 from .field_editor import ERROR_COLOUR, WARNING_COLOUR, FieldEditor
+from .form_body import FormBody
+from .save_controller import SaveController, outcome_text
 from .score_panel import ScorePanel
 from .vital_signs_grid import VitalSignsGrid
-
-#: Derived fields shown read-only on the form (the visit's scores live in the score panel).
-SHOWN_DERIVED = {
-    "ENROL": ("SUBJID", "AGE", "BMI"),
-    "EX": ("EXNUM", "EXDUR", "EXDOSE"),
-    "AE": ("AEINFREL",),
-}
-#: Fields laid out in two columns (lab values).
-TWO_COLUMNS = {"VIS": ("ALT", "IGG")}
-
-
-class _Abort(Exception):
-    """Rolls the save transaction back, carrying the result that refused it."""
-
-    def __init__(self, result: SaveResult, where: str = "") -> None:
-        super().__init__(result.message)
-        self.result = result
-        self.where = where
 
 
 class FormPage(QWidget):
@@ -82,7 +65,6 @@ class FormPage(QWidget):
         super().__init__(parent)
         self._store = store
         self._session = UserSession.coerce(user)
-        self._user = self._session.user_name
         self._form = get_form(form_code)
         self._language = "en"
         self._units = UnitSystem.SI
@@ -95,34 +77,22 @@ class FormPage(QWidget):
         self._dirty = False
         self._findings: list[Finding] = []
         self._unplaced: list[Finding] = []
-        self._editors: dict[str, FieldEditor] = {}
-        self._displays: dict[str, FieldEditor] = {}
         self._editable = True
+        self._saver = SaveController(store, self._session, self._form, self)
         self.score_panel: ScorePanel | None = ScorePanel(self) if form_code == "VIS" else None
-        self.vital_signs: VitalSignsGrid | None = None
+        self._body = FormBody(self._form, self)
+        self._body.edited.connect(self._edited)
+        self._editors: dict[str, FieldEditor] = self._body.editors
+        self._displays: dict[str, FieldEditor] = self._body.displays
+        self.vital_signs: VitalSignsGrid | None = self._body.vital_signs
         self._build()
         self.load_record(None, None)
 
     # ------------------------------------------------------------------ layout
 
-    def _section_titles(self) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
-        """Sections of the long forms: (title, first field code of each section)."""
-        return {
-            "ENROL": [
-                (self.tr("Subject"), ("SUBJID",)),
-                (self.tr("Cirrhosis"), ("CIRRDTC",)),
-                (self.tr("Eligibility"), ("IEIN01",)),
-            ],
-            "EX": [(self.tr("Infusion"), ("EXNUM",))],
-            "VIS": [
-                (self.tr("Visit"), ("VISIT",)),
-                (self.tr("Laboratory"), ("ALT",)),
-                (self.tr("Clinical status"), ("ASCITES",)),
-            ],
-        }
-
     def _build(self) -> None:
-        form = self._form
+        """Header (title, record, units), lifecycle bar, the body with the score panel
+        beside it, and the footer (status line, save button)."""
         self._title = QLabel(self)
         title_font = QFont(self._title.font())
         title_font.setBold(True)
@@ -133,7 +103,7 @@ class FormPage(QWidget):
         self._units_toggle = QCheckBox(self)
         self._units_toggle.setObjectName("unitsToggle")
         self._units_toggle.setText(self.tr("Conventional units (mg/dL, g/dL)"))
-        self._units_toggle.setVisible(any(f.conventional for f in form.fields))
+        self._units_toggle.setVisible(any(f.conventional for f in self._form.fields))
         self._units_toggle.toggled.connect(self._units_toggled)
         header = QHBoxLayout()
         header.addWidget(self._title)
@@ -143,58 +113,10 @@ class FormPage(QWidget):
         self.lifecycle.changed.connect(self._lifecycle_changed)
         self.dirtyChanged.connect(self.lifecycle.set_dirty)
 
-        body = QWidget(self)
-        body_layout = QVBoxLayout(body)
-        sections = dict(
-            (codes[0], title) for title, codes in self._section_titles().get(form.code, [])
-        )
-        shown = [
-            f for f in form.fields if not f.derived or f.code in SHOWN_DERIVED.get(form.code, ())
-        ]
-        two = TWO_COLUMNS.get(form.code)
-        two_codes = self._span(shown, two) if two else set()
-        grid: QGridLayout | None = None
-        row = 0
-        column = 0
-        for f in shown:
-            if grid is None or f.code in sections:
-                box = QGroupBox(sections.get(f.code, ""), body)
-                grid = QGridLayout(box)
-                grid.setColumnStretch(1, 1)
-                grid.setVerticalSpacing(4)
-                body_layout.addWidget(box)
-                row, column = 0, 0
-            editor = FieldEditor(f, read_only=f.derived, parent=box)
-            editor.edited.connect(self._edited)
-            (self._displays if f.derived else self._editors)[f.code] = editor
-            label = editor.label_widget()
-            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-            label.setMinimumWidth(110 if f.code in two_codes else 180)
-            if f.code in two_codes:
-                grid.setColumnStretch(3, 1)
-                grid.addWidget(label, row, column * 2)
-                grid.addWidget(editor, row, column * 2 + 1, Qt.AlignmentFlag.AlignTop)
-                column = 1 - column
-                row += column == 0
-            else:
-                if column:
-                    row, column = row + 1, 0
-                if not two_codes:  # keep the missing-data button near its field
-                    editor.setMaximumWidth(540)
-                grid.addWidget(label, row, 0)
-                grid.addWidget(editor, row, 1, 1, 3)
-                row += 1
-        if form.code == "EX":
-            box = QGroupBox(self.tr("Vital signs"), body)
-            self.vital_signs = VitalSignsGrid(box)
-            self.vital_signs.edited.connect(self._edited_grid)
-            QVBoxLayout(box).addWidget(self.vital_signs)
-            body_layout.addWidget(box)
-        body_layout.addStretch(1)
         scroll = QScrollArea(self)
         scroll.setObjectName("formScroll")
         scroll.setWidgetResizable(True)
-        scroll.setWidget(body)
+        scroll.setWidget(self._body)
         middle = QHBoxLayout()
         middle.addWidget(scroll, 1)
         if self.score_panel is not None:
@@ -222,6 +144,11 @@ class FormPage(QWidget):
         layout.addWidget(self.lifecycle)
         layout.addLayout(middle, 1)
         layout.addLayout(footer)
+        self._chain_tab_order()
+        self._retitle()
+
+    def _chain_tab_order(self) -> None:
+        """Tab runs through the fields, the vital-signs cells, Save, then the units toggle."""
         chain = [e.focus_widget() for e in self._editors.values()]
         if self.vital_signs is not None:
             chain += self.vital_signs.cells()
@@ -230,13 +157,6 @@ class FormPage(QWidget):
             chain.append(self._units_toggle)
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
-        self._retitle()
-
-    @staticmethod
-    def _span(fields: list[Field], bounds: tuple[str, str]) -> set[str]:
-        codes = [f.code for f in fields]
-        first, last = codes.index(bounds[0]), codes.index(bounds[1])
-        return set(codes[first : last + 1])
 
     def _retitle(self) -> None:
         self._title.setText(self._form.label.get(self._language))
@@ -270,14 +190,18 @@ class FormPage(QWidget):
                 record = found[0] if found else None
             if subjid and self._form.code != "ENROL":
                 self._context, self._facts = records.context_for(
-                    self._store, subjid, self._form.code, record.id if record else None
+                    self._store,
+                    subjid,
+                    self._form.code,
+                    record.id if record else None,
+                    parent_id if parent_id is not None else (record.parent_id if record else None),
                 )
             elif subjid:
                 self._context, self._facts = records.context_for(self._store, subjid)
                 self._facts = {}
             else:
                 self._context, self._facts = SubjectContext(), {}
-        except (DatabaseError, SQLAlchemyError) as exc:
+        except DatabaseError as exc:
             self._set_status(self.tr("Cannot read the database: {error}").format(error=exc), True)
             return
         self._subjid = subjid if subjid else (record.subject if record else None)
@@ -395,98 +319,29 @@ class FormPage(QWidget):
             )
             self._focus_first_error()
             return False
-        confirm, reason = False, None
-        result = SaveResult(False)
-        for _attempt in range(4):
-            result, where = self._write(confirm, reason)
-            if result.saved:
-                break
-            if result.needs_confirmation and not confirm:
-                if not prompts.confirm_warnings(self, self._warning_lines(result, where)):
-                    self._set_status(self.tr("Not saved: warnings were not confirmed."), True)
-                    return False
-                confirm = True
-            elif result.needs_reason and reason is None:
-                reason = prompts.ask_reason(self, self._form.label.get(self._language))
-                if not reason:
-                    self._set_status(
-                        self.tr("Not saved: a reason for the change is required."), True
-                    )
-                    return False
-            else:
-                self._show_save_findings(result, where)
-                return False
-        if not result.saved or result.record_id is None or result.subject is None:
-            self._show_save_findings(result, "")
+        request = self._saver.request(self._editors, self._record, self._subjid, self._parent_id)
+        rows = self.vital_signs.rows_to_save() if self.vital_signs is not None else None
+        attempt = self._saver.save(
+            request,
+            rows,
+            form_label=self._form.label.get(self._language),
+            warning_lines=self._warning_lines,
+        )
+        result = attempt.result
+        if attempt.declined:
+            self._set_status(attempt.declined, True)
             return False
-        message = result.message
+        if not result.saved or result.record_id is None or result.subject is None:
+            self._show_save_findings(result, attempt.timepoint)
+            return False
         self.load_record(result.subject, result.record_id, self._parent_id)
-        self._set_status(self.tr("Saved.") if message == "Saved" else message, False)
+        self._set_status(outcome_text(result), False)
         self.saved.emit(result.subject, result.record_id)
         return True
 
-    def _write(self, confirm: bool, reason: str | None) -> tuple[SaveResult, str]:
-        values: dict[str, object] = {code: e.raw() for code, e in self._editors.items()}
-        units = {code: e.raw_units() for code, e in self._editors.items()}
-        missing = {
-            code: e.missing() or ""
-            for code, e in self._editors.items()
-            if e.missing() or (self._record and code in self._record.missing)
-        }
-        try:
-            with self._store.session() as session:
-                result = records.save_in_session(
-                    session,
-                    user=self._user,
-                    actor=self._session.actor,
-                    form=self._form.code,
-                    values=values,
-                    subject=self._subjid,
-                    record_id=self._record.id if self._record else None,
-                    parent_id=self._parent_id if self._record is None else None,
-                    units=units,
-                    missing=missing,
-                    confirm_warnings=confirm,
-                    reason=reason,
-                )
-                if not result.saved:
-                    raise _Abort(result)
-                if self.vital_signs is not None and result.record_id is not None:
-                    self._write_vital_signs(session, result, confirm, reason)
-                return result, ""
-        except _Abort as abort:
-            return abort.result, abort.where
-        except (DatabaseError, UserError, SQLAlchemyError) as exc:
-            return SaveResult(False, message=self.tr("Not saved: {error}").format(error=exc)), ""
-
-    def _write_vital_signs(
-        self, session: Any, infusion: SaveResult, confirm: bool, reason: str | None
-    ) -> None:
-        assert self.vital_signs is not None
-        for tpt, values, missing, record_id in self.vital_signs.rows_to_save():
-            result = records.save_in_session(
-                session,
-                user=self._user,
-                actor=self._session.actor,
-                form="VS",
-                values=values,
-                subject=infusion.subject,
-                record_id=record_id,
-                parent_id=infusion.record_id,
-                missing=missing,
-                confirm_warnings=confirm,
-                reason=reason,
-            )
-            if not result.saved:
-                raise _Abort(result, tpt)
-
     # ------------------------------------------------------------------ validation
 
-    def _edited(self, _code: str) -> None:
-        self._revalidate()
-        self._set_dirty(self._state() != self._snapshot)
-
-    def _edited_grid(self) -> None:
+    def _edited(self) -> None:
         self._revalidate()
         self._set_dirty(self._state() != self._snapshot)
 
@@ -516,6 +371,7 @@ class FormPage(QWidget):
             context=self._context,
             complete=False,
             units=self._units,
+            reported=parse_findings.keys(),
         )
         self._findings = findings
         self._show_findings(findings, parse_findings)

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QVBoxLayout, QWidg
 
 from msct_crf.study.dictionary import VITAL_SIGNS, MissingCode
 from msct_crf.study.validation import Finding, parse_value, validate
-from msct_crf.workflow.records import Record
+from msct_crf.workflow.records import Record, VitalSignsRow
 
 from .field_editor import ERROR_COLOUR, WARNING_COLOUR
 from .formatting import value_text
@@ -121,9 +121,9 @@ class VitalSignsGrid(QWidget):
         for cell in self._cells.values():
             cell.setReadOnly(not editable)
 
-    def rows_to_save(self) -> list[tuple[str, dict[str, str], dict[str, str], int | None]]:
-        """(timepoint, raw values, missing codes, existing record id) of rows to write:
-        rows with anything typed, and saved rows (so clearing a saved cell is recorded)."""
+    def rows_to_save(self) -> list[VitalSignsRow]:
+        """The rows to write: rows with anything typed, and changed saved rows (so clearing
+        a saved cell is recorded)."""
         out = []
         for tpt in TIMEPOINTS:
             values, missing = self._row(tpt)
@@ -136,7 +136,7 @@ class VitalSignsGrid(QWidget):
                 continue
             if record_id is None and not any(values.values()) and not missing:
                 continue
-            out.append((tpt, {"VSTPT": tpt, **values}, missing, record_id))
+            out.append(VitalSignsRow(tpt, {"VSTPT": tpt, **values}, missing, record_id))
         return out
 
     def findings(self) -> dict[str, list[Finding]]:

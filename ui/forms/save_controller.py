@@ -1,0 +1,139 @@
+"""One press of Save on a form page, through the core.
+
+The controller collects what is typed into a `SaveRequest`, makes one core call per attempt
+(`records.save`, or `records.save_infusion_with_vital_signs` for an infusion and its vital
+signs, which commit together or not at all), and asks the person to confirm warnings or give
+a reason when the core's outcome says one is needed. It opens no transaction and checks
+nothing itself; `outcome_text` words what came of a save.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QWidget
+
+from msct_crf.errors import UserError
+from msct_crf.storage.store import Store
+from msct_crf.study.dictionary import Form
+from msct_crf.workflow import records
+from msct_crf.workflow.records import (
+    Record,
+    SaveOutcome,
+    SaveRequest,
+    SaveResult,
+    VitalSignsRow,
+)
+from ui.common import prompts
+from ui.common.session import UserSession
+
+from .field_editor import FieldEditor
+
+#: How often one press of Save asks the core: a first try, then after each answer given.
+ATTEMPTS = 4
+
+
+def _tr(text: str) -> str:
+    # These were FormPage's strings and keep its translation context.
+    return QCoreApplication.translate("FormPage", text)
+
+
+@dataclass(frozen=True)
+class SaveAttempt:
+    """What came of pressing Save: the core's last answer; `timepoint` names the vital-signs
+    row that refused the save; `declined` is the status line when the person declined to
+    confirm warnings or to give a reason."""
+
+    result: SaveResult
+    timepoint: str = ""
+    declined: str = ""
+
+
+def outcome_text(result: SaveResult) -> str:
+    """The status line of a finished save, in the UI language."""
+    if result.outcome is SaveOutcome.SAVED:
+        return _tr("Saved.")
+    if result.outcome is SaveOutcome.UNCHANGED:
+        return _tr("No changes")
+    return result.message
+
+
+class SaveController:
+    """Saves one form page's record (and, for an infusion, its vital signs) through the core."""
+
+    def __init__(self, store: Store, session: UserSession, form: Form, parent: QWidget) -> None:
+        self._store = store
+        self._session = session
+        self._form = form
+        self._parent = parent  # the page: the prompts are its dialogs
+
+    def request(
+        self,
+        editors: Mapping[str, FieldEditor],
+        record: Record | None,
+        subject: str | None,
+        parent_id: int | None,
+    ) -> SaveRequest:
+        """The save of what is typed in `editors`: raw text, the unit system of each value,
+        missing-data codes (a code cleared on a saved record is sent as "")."""
+        missing = {
+            code: e.missing() or ""
+            for code, e in editors.items()
+            if e.missing() or (record and code in record.missing)
+        }
+        return SaveRequest(
+            form=self._form.code,
+            values={code: e.raw() for code, e in editors.items()},
+            user=self._session.user_name,
+            actor=self._session.actor,
+            subject=subject,
+            record_id=record.id if record else None,
+            parent_id=parent_id if record is None else None,
+            units={code: e.raw_units() for code, e in editors.items()},
+            missing=missing,
+        )
+
+    def save(
+        self,
+        request: SaveRequest,
+        vital_signs: list[VitalSignsRow] | None,
+        *,
+        form_label: str,
+        warning_lines: Callable[[SaveResult, str], list[str]],
+    ) -> SaveAttempt:
+        """Save `request` (with `vital_signs` under the infusion when not None). Warnings
+        the core asks about are confirmed with the person (`warning_lines` words them, given
+        the result and the refusing timepoint); a change that needs a reason asks for one."""
+        attempt = SaveAttempt(SaveResult(SaveOutcome.REFUSED))
+        for _try in range(ATTEMPTS):
+            attempt = self._write(request, vital_signs)
+            result = attempt.result
+            if result.saved:
+                return attempt
+            if result.needs_confirmation and not request.confirm_warnings:
+                lines = warning_lines(result, attempt.timepoint)
+                if not prompts.confirm_warnings(self._parent, lines):
+                    return replace(attempt, declined=_tr("Not saved: warnings were not confirmed."))
+                request = replace(request, confirm_warnings=True)
+            elif result.needs_reason and request.reason is None:
+                reason = prompts.ask_reason(self._parent, form_label)
+                if not reason:
+                    declined = _tr("Not saved: a reason for the change is required.")
+                    return replace(attempt, declined=declined)
+                request = replace(request, reason=reason)
+            else:
+                return attempt
+        return SaveAttempt(attempt.result)
+
+    def _write(self, request: SaveRequest, vital_signs: list[VitalSignsRow] | None) -> SaveAttempt:
+        """One core call; a database that cannot be written is a refusal with its reason."""
+        try:
+            if vital_signs is None:
+                return SaveAttempt(records.save(self._store, request))
+            both = records.save_infusion_with_vital_signs(self._store, request, vital_signs)
+            return SaveAttempt(both.result, both.timepoint)
+        except UserError as exc:
+            message = _tr("Not saved: {error}").format(error=exc)
+            return SaveAttempt(SaveResult(SaveOutcome.REFUSED, message=message))

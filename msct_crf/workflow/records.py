@@ -617,14 +617,14 @@ def run_save(session: Session, request: SaveRequest) -> SaveResult:
     """The write path inside the caller's transaction: target, merge, derive, rules,
     changes, write, audit. A step that refuses the save (or finds nothing to change) ends
     it with its result; the caller rolls back a result that is not saved."""
-    save_ = _start(session, request)
-    if isinstance(save_, SaveResult):
-        return save_
+    pending = _start(session, request)
+    if isinstance(pending, SaveResult):
+        return pending
     for step in _STEPS:
-        ended = step(session, save_)
+        ended = step(session, pending)
         if ended is not None:
             return ended
-    return save_.result(SaveOutcome.SAVED, "Saved")
+    return pending.result(SaveOutcome.SAVED, "Saved")
 
 
 def _start(session: Session, request: SaveRequest) -> _Save | SaveResult:

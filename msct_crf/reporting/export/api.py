@@ -27,8 +27,8 @@ if TYPE_CHECKING:
 
 from .codebook import REDCAP_COLUMNS, write_redcap_dictionary
 from .csv import write_csv_files
-from .data import SHEET_NAMES, StudyData, load_study, wide_table
-from .data import deviations as find_deviations
+from .data import StudyData, load_study
+from .deviations import deviations as find_deviations
 from .options import (
     FORM_ORDER,
     SUMMARY_VISITS,
@@ -37,6 +37,8 @@ from .options import (
     ExportOptions,
 )
 from .summary import ae_summary, efficacy_summary, flow
+from .variables import SHEET_NAMES
+from .wide import wide_table
 from .workbook import (
     AUDIT_SHEET,
     Meta,

@@ -1,7 +1,7 @@
 """The codebook of an export and a REDCap-style data dictionary, both from the dictionary.
 
 The Codebook sheet lists every column the workbook writes (sheet by sheet), read from the
-same :class:`~msct_crf.reporting.export.data.Var` definitions the writers use. The REDCap data
+same :class:`~msct_crf.reporting.export.variables.Var` definitions the writers use. The REDCap data
 dictionary describes the variables of the per-form CSV files with REDCap's 18 standard
 columns, so the CSV files can be loaded into REDCap or read by its tools.
 """
@@ -16,8 +16,8 @@ from pathlib import Path
 from msct_crf.study.dictionary import FORMS, Field, FieldType, Label
 from msct_crf.study.units import UnitSystem, from_si, unit_of
 
-from .data import Table, Var
 from .options import ExportOptions
+from .variables import Table, Var
 
 #: The 18 standard columns of a REDCap data dictionary, in REDCap's order.
 REDCAP_COLUMNS: tuple[str, ...] = (

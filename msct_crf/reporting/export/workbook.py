@@ -36,9 +36,11 @@ from msct_crf.study.dictionary import (
 from msct_crf.study.dictionary.codelists import VISIT
 
 from .codebook import CODEBOOK_HEADERS, codebook_rows
-from .data import AUDIT_COLUMNS, Deviation, StudyData, Table, Var, to_excel_serial
+from .data import StudyData
+from .deviations import Deviation
 from .options import ExportOptions
 from .summary import CHART_VARIABLES, EXCLUSION_RULE, CountRow, FlowRow, SummaryRow
+from .variables import AUDIT_COLUMNS, Table, Var
 
 EXCEL_MAX_ROWS = 1_048_576
 EXCEL_MAX_CELL = 32_767
@@ -303,6 +305,16 @@ class WorkbookWriter:
 
     def close(self) -> None:
         self.book.close()
+
+
+def to_excel_serial(series: pd.Series) -> np.ndarray:
+    """datetime64 -> Excel serial day numbers (1900 date system), NaN where missing."""
+    values = pd.to_datetime(series)
+    epoch = np.datetime64("1899-12-30", "ns")
+    delta = values.to_numpy(dtype="datetime64[ns]") - epoch
+    return delta.astype("timedelta64[ns]").astype("int64") / 86_400e9 + np.where(
+        values.isna().to_numpy(), np.nan, 0.0
+    )
 
 
 def _numbers_to_list(arr: np.ndarray) -> list[float | None]:

@@ -441,12 +441,8 @@ def _visit_label(code: str, language: str) -> str:
     return VISIT.label(code, language)
 
 
-def write_summary(
-    w: WorkbookWriter, rows: Sequence[SummaryRow], options: ExportOptions, excluded_total: int
-) -> None:
-    tr = w.tr
-    lang = w.language
-    headers = [
+def _summary_headers(tr: Callable[[Label], str]) -> list[str]:
+    return [
         tr(_t("Variable", "变量")),
         tr(_t("Unit", "单位")),
         tr(_t("Visit", "访视")),
@@ -464,105 +460,150 @@ def write_summary(
         tr(_t("p (Wilcoxon signed-rank)", "p 值（Wilcoxon 符号秩检验）")),
         tr(_t("Values excluded (after death or transplant)", "排除数（死亡或肝移植后）")),
     ]
-    table: list[list[Any]] = []
-    formats: list[Format | None] = [None, None, None, w.int]
-    for row in rows:
-        d = row.decimals
-        mean_sd = (
-            None
-            if row.mean is None
-            else f"{row.mean:.{d}f} ± {row.sd:.{d}f}"
-            if row.sd is not None
-            else f"{row.mean:.{d}f}"
+
+
+def _summary_cells(row: SummaryRow, lang: str) -> list[Any]:
+    """One row of the Summary table, with the paper's "mean ± SD" and "median [IQR]" text."""
+    d = row.decimals
+    mean_sd = (
+        None
+        if row.mean is None
+        else f"{row.mean:.{d}f} ± {row.sd:.{d}f}"
+        if row.sd is not None
+        else f"{row.mean:.{d}f}"
+    )
+    median_iqr = (
+        None if row.median is None else f"{row.median:.{d}f} [{row.q1:.{d}f}, {row.q3:.{d}f}]"
+    )
+    return [
+        row.label.get(lang),
+        row.unit,
+        _visit_label(row.visit, lang),
+        row.n,
+        row.mean,
+        row.sd,
+        row.median,
+        row.q1,
+        row.q3,
+        mean_sd,
+        median_iqr,
+        row.n_paired if row.visit != "BASELINE" else None,
+        row.mean_change,
+        row.sd_change,
+        row.p_value,
+        row.excluded,
+    ]
+
+
+def _write_summary_notes(w: WorkbookWriter, ws: Worksheet, row: int, excluded_total: int) -> int:
+    """The exclusion rule and the statistics used, below the table; returns the next row."""
+    tr = w.tr
+    notes = [
+        tr(EXCLUSION_RULE)
+        + " "
+        + tr(_t("Values excluded in all: ", "共排除数值："))
+        + str(excluded_total),
+        tr(
+            _t(
+                "n: subjects with a value at the visit. SD: sample standard deviation. "
+                "IQR: 25th-75th percentile (linear interpolation). Change from baseline and "
+                "the Wilcoxon signed-rank test (two-sided, scipy.stats.wilcoxon, zero "
+                "differences dropped) use subjects with both values.",
+                "n：该访视有数值的受试者数。标准差为样本标准差。四分位距为第 25-75 百分位数"
+                "（线性插值）。较基线变化和 Wilcoxon 符号秩检验（双侧，scipy.stats.wilcoxon，"
+                "差值为 0 者剔除）仅纳入两个时间点均有数值的受试者。",
+            )
+        ),
+    ]
+    for note in notes:
+        ws.write_string(row, 0, note)
+        row += 1
+    return row
+
+
+def _chart_title(
+    by_key: dict[tuple[str, str], SummaryRow], code: str, first_visit: str, lang: str
+) -> tuple[str, str]:
+    """A charted variable's label and unit ("" when it has none)."""
+    sample = by_key.get((code, first_visit))
+    label = sample.label.get(lang) if sample else code
+    unit = sample.unit if sample and sample.unit else ""
+    return label, unit
+
+
+def _write_chart_data(
+    w: WorkbookWriter,
+    ws: Worksheet,
+    row: int,
+    by_key: dict[tuple[str, str], SummaryRow],
+    options: ExportOptions,
+    fmt: Format | None,
+) -> tuple[int, int]:
+    """The mean per visit of each charted variable; returns its header row and last row."""
+    tr, lang = w.tr, w.language
+    ws.write_string(row, 0, tr(_t("Chart data: mean by visit", "图表数据：各访视均值")), w.bold)
+    row += 1
+    header_row = row
+    ws.write_string(row, 0, tr(_t("Visit", "访视")), w.header)
+    for c, code in enumerate(CHART_VARIABLES, start=1):
+        label, unit = _chart_title(by_key, code, options.summary_visits[0], lang)
+        ws.write_string(row, c, f"{label} ({unit})" if unit else label, w.header)
+    for visit in options.summary_visits:
+        row += 1
+        ws.write_string(row, 0, _visit_label(visit, lang))
+        for c, code in enumerate(CHART_VARIABLES, start=1):
+            item = by_key.get((code, visit))
+            if item is not None and item.mean is not None:
+                ws.write_number(row, c, item.mean, fmt)
+    return header_row, row
+
+
+def _insert_summary_charts(
+    w: WorkbookWriter,
+    ws: Worksheet,
+    data_rows: tuple[int, int],
+    by_key: dict[tuple[str, str], SummaryRow],
+    options: ExportOptions,
+    column: int,
+) -> None:
+    """A native line chart of each charted variable's mean by visit, right of the table."""
+    tr, lang = w.tr, w.language
+    header_row, last = data_rows
+    for i, code in enumerate(CHART_VARIABLES, start=1):
+        chart = w.book.add_chart({"type": "line"})
+        label, unit = _chart_title(by_key, code, options.summary_visits[0], lang)
+        chart.add_series(
+            {
+                "name": ["Summary", header_row, i],
+                "categories": ["Summary", header_row + 1, 0, last, 0],
+                "values": ["Summary", header_row + 1, i, last, i],
+                "marker": {"type": "circle"},
+                "data_labels": {"value": True, "num_format": "0.0"},
+            }
         )
-        median_iqr = (
-            None if row.median is None else f"{row.median:.{d}f} [{row.q1:.{d}f}, {row.q3:.{d}f}]"
-        )
-        table.append(
-            [
-                row.label.get(lang),
-                row.unit,
-                _visit_label(row.visit, lang),
-                row.n,
-                row.mean,
-                row.sd,
-                row.median,
-                row.q1,
-                row.q3,
-                mean_sd,
-                median_iqr,
-                row.n_paired if row.visit != "BASELINE" else None,
-                row.mean_change,
-                row.sd_change,
-                row.p_value,
-                row.excluded,
-            ]
-        )
+        chart.set_title({"name": tr(_t("Mean ", "平均 ")) + label})
+        chart.set_x_axis({"name": tr(_t("Visit", "访视"))})
+        chart.set_y_axis({"name": unit or label, "major_gridlines": {"visible": True}})
+        chart.set_legend({"none": True})
+        chart.set_size({"width": 480, "height": 288})
+        ws.insert_chart(1 + (i - 1) * 15, column, chart)
+
+
+def write_summary(
+    w: WorkbookWriter, rows: Sequence[SummaryRow], options: ExportOptions, excluded_total: int
+) -> None:
+    """The paper-style efficacy table, its notes, the chart data and the charts."""
+    headers = _summary_headers(w.tr)
+    table = [_summary_cells(row, w.language) for row in rows]
     fmt = w.decimals(2)
+    formats: list[Format | None] = [None, None, None, w.int]
     formats += [fmt] * 6 + [None, None, w.int, fmt, fmt, w.p, w.int]
+    by_key = {(r.variable, r.visit): r for r in rows}
 
     def after(ws: Worksheet, first: int) -> None:
-        notes = [
-            tr(EXCLUSION_RULE)
-            + " "
-            + tr(_t("Values excluded in all: ", "共排除数值："))
-            + str(excluded_total),
-            tr(
-                _t(
-                    "n: subjects with a value at the visit. SD: sample standard deviation. "
-                    "IQR: 25th-75th percentile (linear interpolation). Change from baseline and "
-                    "the Wilcoxon signed-rank test (two-sided, scipy.stats.wilcoxon, zero "
-                    "differences dropped) use subjects with both values.",
-                    "n：该访视有数值的受试者数。标准差为样本标准差。四分位距为第 25-75 百分位数"
-                    "（线性插值）。较基线变化和 Wilcoxon 符号秩检验（双侧，scipy.stats.wilcoxon，"
-                    "差值为 0 者剔除）仅纳入两个时间点均有数值的受试者。",
-                )
-            ),
-        ]
-        row = first
-        for note in notes:
-            ws.write_string(row, 0, note)
-            row += 1
-        row += 1
-        # chart data: mean per timepoint of the charted variables
-        ws.write_string(row, 0, tr(_t("Chart data: mean by visit", "图表数据：各访视均值")), w.bold)
-        row += 1
-        header_row = row
-        ws.write_string(row, 0, tr(_t("Visit", "访视")), w.header)
-        by_key = {(r.variable, r.visit): r for r in rows}
-        for c, code in enumerate(CHART_VARIABLES, start=1):
-            sample = by_key.get((code, options.summary_visits[0]))
-            label = sample.label.get(lang) if sample else code
-            unit = sample.unit if sample and sample.unit else ""
-            ws.write_string(row, c, f"{label} ({unit})" if unit else label, w.header)
-        for visit in options.summary_visits:
-            row += 1
-            ws.write_string(row, 0, _visit_label(visit, lang))
-            for c, code in enumerate(CHART_VARIABLES, start=1):
-                item = by_key.get((code, visit))
-                if item is not None and item.mean is not None:
-                    ws.write_number(row, c, item.mean, fmt)
-        last = row
-        for i, code in enumerate(CHART_VARIABLES, start=1):
-            chart = w.book.add_chart({"type": "line"})
-            sample = by_key.get((code, options.summary_visits[0]))
-            label = sample.label.get(lang) if sample else code
-            unit = sample.unit if sample and sample.unit else ""
-            chart.add_series(
-                {
-                    "name": ["Summary", header_row, i],
-                    "categories": ["Summary", header_row + 1, 0, last, 0],
-                    "values": ["Summary", header_row + 1, i, last, i],
-                    "marker": {"type": "circle"},
-                    "data_labels": {"value": True, "num_format": "0.0"},
-                }
-            )
-            chart.set_title({"name": tr(_t("Mean ", "平均 ")) + label})
-            chart.set_x_axis({"name": tr(_t("Visit", "访视"))})
-            chart.set_y_axis({"name": unit or label, "major_gridlines": {"visible": True}})
-            chart.set_legend({"none": True})
-            chart.set_size({"width": 480, "height": 288})
-            ws.insert_chart(1 + (i - 1) * 15, len(headers) + 1, chart)
+        row = _write_summary_notes(w, ws, first, excluded_total) + 1
+        data_rows = _write_chart_data(w, ws, row, by_key, options, fmt)
+        _insert_summary_charts(w, ws, data_rows, by_key, options, len(headers) + 1)
 
     w.small_table("Summary", headers, table, formats=formats, freeze_cols=3, after=after)
 

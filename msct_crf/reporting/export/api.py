@@ -37,15 +37,9 @@ from .options import (
     ExportError,
     ExportOptions,
 )
-from .summary import CountRow, FlowRow, SummaryRow, ae_summary, efficacy_summary, flow
-from .variables import SHEET_NAMES, Table
-from .wide import wide_table
-from .workbook import (
-    AUDIT_SHEET,
+from .sheets import (
     Meta,
-    WorkbookWriter,
     audit_table,
-    count_cells,
     write_ae_summary,
     write_codebook,
     write_deviations,
@@ -53,6 +47,10 @@ from .workbook import (
     write_readme,
     write_summary,
 )
+from .summary import CountRow, FlowRow, SummaryRow, ae_summary, efficacy_summary, flow
+from .variables import SHEET_NAMES, Table
+from .wide import wide_table
+from .workbook import AUDIT_SHEET, WorkbookWriter, count_cells
 
 __all__ = [
     "FORM_ORDER",

@@ -19,9 +19,8 @@ import enum
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
-if TYPE_CHECKING:
-    from msct_crf.study.dictionary import Field
-    from msct_crf.study.dictionary.model import N
+if TYPE_CHECKING:  # from model, not the package: the dictionary's forms import this module
+    from msct_crf.study.dictionary.model import Field, N
 
 #: µmol/L of bilirubin in 1 mg/dL.
 BILIRUBIN_UMOL_L_PER_MG_DL: Final = Decimal("17.1")

@@ -30,6 +30,11 @@ from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from typing import Final, Generic, ParamSpec, TypeVar
 
 from msct_crf.errors import ScoreInputError
+from msct_crf.study.units import (
+    BILIRUBIN_UMOL_L_PER_MG_DL,
+    CREATININE_UMOL_L_PER_MG_DL,
+    G_L_PER_G_DL,
+)
 
 __all__ = [
     "MISSING_TEXT",
@@ -57,10 +62,7 @@ MISSING_TEXT: Final = "—"
 SCORE_KEYS: Final = ("MELD", "MELD_NA", "MELD_3", "CHILD_PUGH", "ALBI")
 
 # Conversions (DESIGN.md "Scores"): µmol/L / 17.1 = mg/dL bilirubin, µmol/L / 88.4 = mg/dL
-# creatinine, g/L / 10 = g/dL albumin.
-_BILIRUBIN_UMOL_PER_MG_DL: Final = Decimal("17.1")
-_CREATININE_UMOL_PER_MG_DL: Final = Decimal("88.4")
-_ALBUMIN_G_L_PER_G_DL: Final = Decimal(10)
+# creatinine, g/L / 10 = g/dL albumin; the factors are msct_crf.study.units's.
 
 _ONE: Final = Decimal(1)
 _MELD_MAX: Final = 40
@@ -201,10 +203,10 @@ def _meld_labs(
     with dialysis at least twice in the past week or 24 h of CVVHD.
     """
     bilirubin = _floor_one(
-        bilirubin_umol_l / _BILIRUBIN_UMOL_PER_MG_DL, "bilirubin", " mg/dL", notes
+        bilirubin_umol_l / BILIRUBIN_UMOL_L_PER_MG_DL, "bilirubin", " mg/dL", notes
     )
     international_ratio = _floor_one(inr, "INR", "", notes)
-    creatinine = creatinine_umol_l / _CREATININE_UMOL_PER_MG_DL
+    creatinine = creatinine_umol_l / CREATININE_UMOL_L_PER_MG_DL
     cap = _fmt(creatinine_cap)
     if dialysis:
         notes.append(f"dialysis: creatinine set to {cap} mg/dL")
@@ -339,7 +341,7 @@ def _meld_3(
     )
     sodium_gap = _SODIUM_HIGH - _sodium(sodium_mmol_l, notes)
     albumin = _bounded(
-        albumin_g_l / _ALBUMIN_G_L_PER_G_DL,
+        albumin_g_l / G_L_PER_G_DL,
         Decimal("1.5"),
         Decimal("3.5"),
         "albumin",
@@ -387,13 +389,13 @@ def _child_pugh(
     both ends of each middle band score 2. Class A 5-6, B 7-9, C 10-15.
     """
     notes: list[str] = []
-    bilirubin = bilirubin_umol_l / _BILIRUBIN_UMOL_PER_MG_DL
+    bilirubin = bilirubin_umol_l / BILIRUBIN_UMOL_L_PER_MG_DL
     if cholestatic:
         notes.append("cholestatic disease: bilirubin bands 4 / 10 mg/dL")
         bilirubin_points = _points(bilirubin, Decimal(4), Decimal(10))
     else:
         bilirubin_points = _points(bilirubin, Decimal(2), Decimal(3))
-    albumin = albumin_g_l / _ALBUMIN_G_L_PER_G_DL
+    albumin = albumin_g_l / G_L_PER_G_DL
     # Albumin runs the other way (higher is better): > 3.5 is 1 point, 2.8-3.5 is 2, < 2.8 is 3.
     albumin_points = 1 if albumin > Decimal("3.5") else (2 if albumin >= Decimal("2.8") else 3)
     inr_points = _points(inr, Decimal("1.7"), Decimal("2.3"))

@@ -357,6 +357,31 @@ def _conmeds(plan: _Plan, consent: date, stop: date | None) -> list[dict[str, An
 
 
 def _save_subject(save: _Saver, rng: random.Random, plan: _Plan) -> None:
+    """Every form of one subject, in the order a site would enter them.
+
+    The steps draw from `rng` in a fixed order (enrolment, history, infusions, visits, later
+    AEs, the transplant AE, the fatal AE): the demo is the same cohort every time.
+    """
+    subjid, consent, weight = _enrol(save, rng, plan)
+    _medical_history(save, rng, subjid, consent)
+    infusion_windows = _infusions(save, rng, plan, subjid, weight)
+    visit_dates = _scheduled_visits(save, rng, plan, subjid)
+    last_visit_date = visit_dates[-1]
+    end_date = _end_of_follow_up(plan, last_visit_date)
+    _later_adverse_events(save, rng, plan, subjid, last_visit_date, infusion_windows)
+    if plan.outcome == "LTX":
+        _decompensation_before_transplant(save, rng, subjid, end_date)
+    stop = end_date if plan.outcome in ("DIED", "LTX") else None
+    for med in _conmeds(plan, consent, stop):
+        save("CM", med, subjid)
+    # Disposition before the fatal event, so the death it needs is already on file.
+    _disposition(save, plan, subjid, end_date, last_visit_date)
+    if plan.outcome == "DIED":
+        _fatal_event(save, rng, plan, subjid, end_date)
+
+
+def _enrol(save: _Saver, rng: random.Random, plan: _Plan) -> tuple[str, date, float]:
+    """The enrolment form; returns the new subject ID, the consent date and the weight."""
     day0 = plan.day0
     consent = day0.date() - timedelta(days=rng.randint(10, 21))
     enrolment = consent + timedelta(days=rng.randint(0, 3))
@@ -399,14 +424,23 @@ def _save_subject(save: _Saver, rng: random.Random, plan: _Plan) -> None:
         enrol["CIRRDTC"] = consent - timedelta(days=30)
     subjid = save("ENROL", enrol).subject
     assert subjid is not None
+    return subjid, consent, weight
 
+
+def _medical_history(save: _Saver, rng: random.Random, subjid: str, consent: date) -> None:
     for term, ongoing in rng.sample(_HISTORY, rng.randint(1, 3)):
         since = f"{consent.year - rng.randint(1, 12):04d}"
         if rng.random() < 0.5:
             since += f"-{rng.randint(1, 12):02d}"
         save("MH", {"MHTERM": term, "MHSTDTC": since, "MHONGO": "Y" if ongoing else "N"}, subjid)
 
-    # Infusions, each with its seven vital-sign timepoints.
+
+def _infusions(
+    save: _Saver, rng: random.Random, plan: _Plan, subjid: str, weight: float
+) -> list[tuple[datetime, datetime]]:
+    """Each infusion with its seven vital-sign timepoints (and the fever, for the one
+    subject who has it); returns the (start, end) of each infusion."""
+    day0 = plan.day0
     infusion_windows: list[tuple[datetime, datetime]] = []
     lot = f"{plan.source[:2]}{day0:%Y%m}{rng.randint(1, 9):02d}"
     for n, day in enumerate(plan.infusion_days, start=1):
@@ -437,30 +471,38 @@ def _save_subject(save: _Saver, rng: random.Random, plan: _Plan) -> None:
             save("VS", vs, subjid, parent_id=infusion.record_id)
         infusion_windows.append((start, end))
         if fever_here:
-            onset = end + timedelta(minutes=95)
-            save(
-                "AE",
-                {
-                    "AETERM": "Fever",
-                    "AESTDTC": onset,
-                    "AEENDTC": onset + timedelta(hours=9),
-                    "AEONGO": "N",
-                    "AETOXGR": "1",
-                    "AESER": "N",
-                    "AEREL": "POSSIBLE",
-                    "AEACN": "NONE",
-                    "AEOUT": "RECOVERED",
-                },
-                subjid,
-            )
+            _infusion_fever(save, subjid, end)
+    return infusion_windows
 
-    # Scheduled visits until the end of follow-up.
+
+def _infusion_fever(save: _Saver, subjid: str, infusion_end: datetime) -> None:
+    """The reference study's one infusion reaction: grade 1 fever, possibly related."""
+    onset = infusion_end + timedelta(minutes=95)
+    save(
+        "AE",
+        {
+            "AETERM": "Fever",
+            "AESTDTC": onset,
+            "AEENDTC": onset + timedelta(hours=9),
+            "AEONGO": "N",
+            "AETOXGR": "1",
+            "AESER": "N",
+            "AEREL": "POSSIBLE",
+            "AEACN": "NONE",
+            "AEOUT": "RECOVERED",
+        },
+        subjid,
+    )
+
+
+def _scheduled_visits(save: _Saver, rng: random.Random, plan: _Plan, subjid: str) -> list[date]:
+    """The scheduled visits until the end of follow-up; returns their dates."""
     last = SCHEDULE.index(plan.last_visit)
     base: dict[str, float] = {}
     visit_dates: list[date] = []
     for code in SCHEDULE[: last + 1]:
         day = _visit_day(rng, code, plan)
-        when = day0.date() + timedelta(days=day)
+        when = plan.day0.date() + timedelta(days=day)
         labs = _labs(rng, plan, MONTH[code], base, final=code == plan.last_visit)
         nd = plan.not_done.get(code, ())
         for lab in nd:
@@ -473,16 +515,31 @@ def _save_subject(save: _Saver, rng: random.Random, plan: _Plan) -> None:
             confirm=code in plan.late_visits,  # out of window: a deviation, confirmed
         )
         visit_dates.append(when)
-    last_visit_date = visit_dates[-1]
-    if plan.outcome in ("DIED", "LTX"):
-        end_date = day0.date() + timedelta(days=plan.end_day)
-    elif plan.outcome == "LOST":
-        next_code = SCHEDULE[last + 1]
-        end_date = day0.date() + timedelta(days=visit_def(next_code).last_day + 30)
-    else:
-        end_date = last_visit_date
+    return visit_dates
 
-    # Later adverse events: none within 24 h of an infusion, all before follow-up ended.
+
+def _end_of_follow_up(plan: _Plan, last_visit_date: date) -> date:
+    """Death or transplant on the planned day; loss a month after the missed visit's window;
+    otherwise the last visit."""
+    day0 = plan.day0.date()
+    if plan.outcome in ("DIED", "LTX"):
+        return day0 + timedelta(days=plan.end_day)
+    if plan.outcome == "LOST":
+        next_code = SCHEDULE[SCHEDULE.index(plan.last_visit) + 1]
+        return day0 + timedelta(days=visit_def(next_code).last_day + 30)
+    return last_visit_date
+
+
+def _later_adverse_events(
+    save: _Saver,
+    rng: random.Random,
+    plan: _Plan,
+    subjid: str,
+    last_visit_date: date,
+    infusion_windows: list[tuple[datetime, datetime]],
+) -> None:
+    """Mild AEs during follow-up: none within 24 h of an infusion, all before it ended."""
+    day0 = plan.day0
     follow_up = (last_visit_date - day0.date()).days
     for _ in range(rng.choice((0, 0, 1, 1, 2))):
         term, grade = rng.choice(_LATER_AES)
@@ -505,56 +562,64 @@ def _save_subject(save: _Saver, rng: random.Random, plan: _Plan) -> None:
             },
             subjid,
         )
-    if plan.outcome == "LTX":  # the decompensation that led to transplantation
-        onset = datetime.combine(end_date - timedelta(days=rng.randint(20, 40)), time(10, 0))
-        save(
-            "AE",
-            {
-                "AETERM": "Hepatic decompensation",
-                "AESTDTC": onset,
-                "AEONGO": "Y",
-                "AETOXGR": "3",
-                "AESER": "Y",
-                "AESHOSP": "Y",
-                "AEREL": "NOT",
-                "AEACN": "OTHER",
-                "AEOUT": "NOT_RECOVERED",
-            },
-            subjid,
-        )
 
-    death_term, death_cause = _DEATH_CAUSES[plan.cause]
-    stop = end_date if plan.outcome in ("DIED", "LTX") else None
-    for med in _conmeds(plan, consent, stop):
-        save("CM", med, subjid)
 
-    # Disposition before the fatal event, so the death it needs is already on file.
+def _decompensation_before_transplant(
+    save: _Saver, rng: random.Random, subjid: str, end_date: date
+) -> None:
+    """The serious AE that led to the liver transplantation, still ongoing."""
+    onset = datetime.combine(end_date - timedelta(days=rng.randint(20, 40)), time(10, 0))
+    save(
+        "AE",
+        {
+            "AETERM": "Hepatic decompensation",
+            "AESTDTC": onset,
+            "AEONGO": "Y",
+            "AETOXGR": "3",
+            "AESER": "Y",
+            "AESHOSP": "Y",
+            "AEREL": "NOT",
+            "AEACN": "OTHER",
+            "AEOUT": "NOT_RECOVERED",
+        },
+        subjid,
+    )
+
+
+def _disposition(
+    save: _Saver, plan: _Plan, subjid: str, end_date: date, last_visit_date: date
+) -> None:
     disposition: dict[str, Any] = {"DSDECOD": plan.outcome, "DSSTDTC": end_date}
     if plan.outcome == "DIED":
-        disposition["DSDTHCAU"] = death_cause
+        disposition["DSDTHCAU"] = _DEATH_CAUSES[plan.cause][1]
     elif plan.outcome == "LTX":
         disposition["DSLTXDTC"] = end_date
     elif plan.outcome == "LOST":
         disposition["DSLCDTC"] = last_visit_date
     save("DS", disposition, subjid)
-    if plan.outcome == "DIED":
-        onset = datetime.combine(end_date - timedelta(days=rng.randint(2, 6)), time(3, 30))
-        save(
-            "AE",
-            {
-                "AETERM": death_term,
-                "AESTDTC": onset,
-                "AEENDTC": datetime.combine(end_date, time(6, 10)),
-                "AEONGO": "N",
-                "AETOXGR": "5",
-                "AESER": "Y",
-                "AESDTH": "Y",
-                "AEREL": "NOT",
-                "AEACN": "TREATED",
-                "AEOUT": "FATAL",
-            },
-            subjid,
-        )
+
+
+def _fatal_event(
+    save: _Saver, rng: random.Random, plan: _Plan, subjid: str, end_date: date
+) -> None:
+    """The grade 5 complication of cirrhosis the subject died of."""
+    onset = datetime.combine(end_date - timedelta(days=rng.randint(2, 6)), time(3, 30))
+    save(
+        "AE",
+        {
+            "AETERM": _DEATH_CAUSES[plan.cause][0],
+            "AESTDTC": onset,
+            "AEENDTC": datetime.combine(end_date, time(6, 10)),
+            "AEONGO": "N",
+            "AETOXGR": "5",
+            "AESER": "Y",
+            "AESDTH": "Y",
+            "AEREL": "NOT",
+            "AEACN": "TREATED",
+            "AEOUT": "FATAL",
+        },
+        subjid,
+    )
 
 
 # --------------------------------------------------------------------------- entry point

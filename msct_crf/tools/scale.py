@@ -150,50 +150,129 @@ def _labs(rng: random.Random, severity: float, months: float) -> dict[str, Any]:
     }
 
 
-def _subject(index: int, subjects: int, seed: int) -> _SubjectData:
-    """Every record of one subject, in the order the app would save them."""
-    rng = random.Random(seed * 1_000_003 + index)
-    span = (LAST_DAY0 - FIRST_DAY0).days
-    day0_date = FIRST_DAY0 + timedelta(days=span * index // subjects + rng.randint(0, 6))
-    day0 = datetime.combine(day0_date, clock_time(9, 0)) + timedelta(minutes=15 * rng.randint(0, 6))
-    consent = day0_date - timedelta(days=rng.randint(7, 21))
-    enrolment = consent + timedelta(days=rng.randint(0, 3))
-    sex = "F" if rng.random() < 0.85 else "M"
-    diagnosis = _pick(rng, _DIAGNOSES)
-    severity = rng.gauss(0, 0.8)
-    weight = round(min(90.0, max(40.0, rng.gauss(56 if sex == "F" else 64, 7))), 1)
-    age = rng.randint(20, 72)
-    finished = (REFERENCE_DAY - day0_date).days > 800
-    ending = _pick(rng, _ENDINGS) if finished else None
+@dataclass(frozen=True)
+class _Person:
+    """Who one synthetic subject is and how follow-up ends, drawn first from `rng`, which
+    the record steps then keep drawing from."""
 
-    facts: dict[str, Any] = {"SEX": sex, "DXCAT": diagnosis}
-    context = SubjectContext(consent_date=consent, enrolment_date=enrolment)
-    out: list[_Rec] = []
+    rng: random.Random
+    day0_date: date
+    day0: datetime
+    consent: date
+    enrolment: date
+    sex: str
+    diagnosis: str
+    severity: float
+    weight: float
+    age: int
+    finished: bool  # enrolled long enough ago to have ended follow-up
+    ending: str | None
+
+    @classmethod
+    def draw(cls, index: int, subjects: int, seed: int) -> _Person:
+        rng = random.Random(seed * 1_000_003 + index)
+        span = (LAST_DAY0 - FIRST_DAY0).days
+        day0_date = FIRST_DAY0 + timedelta(days=span * index // subjects + rng.randint(0, 6))
+        day0 = datetime.combine(day0_date, clock_time(9, 0)) + timedelta(
+            minutes=15 * rng.randint(0, 6)
+        )
+        consent = day0_date - timedelta(days=rng.randint(7, 21))
+        enrolment = consent + timedelta(days=rng.randint(0, 3))
+        sex = "F" if rng.random() < 0.85 else "M"
+        diagnosis = _pick(rng, _DIAGNOSES)
+        severity = rng.gauss(0, 0.8)
+        weight = round(min(90.0, max(40.0, rng.gauss(56 if sex == "F" else 64, 7))), 1)
+        age = rng.randint(20, 72)
+        finished = (REFERENCE_DAY - day0_date).days > 800
+        ending = _pick(rng, _ENDINGS) if finished else None
+        return cls(
+            rng,
+            day0_date,
+            day0,
+            consent,
+            enrolment,
+            sex,
+            diagnosis,
+            severity,
+            weight,
+            age,
+            finished,
+            ending,
+        )
+
+    def context(self, **dates: Any) -> SubjectContext:
+        return SubjectContext(consent_date=self.consent, enrolment_date=self.enrolment, **dates)
+
+
+def _subject(index: int, subjects: int, seed: int) -> _SubjectData:
+    """Every record of one subject, in the order the app would save them.
+
+    The steps draw from the subject's own generator in a fixed order, so a seed and a size
+    always give the same study.
+    """
+    person = _Person.draw(index, subjects, seed)
+    facts: dict[str, Any] = {"SEX": person.sex, "DXCAT": person.diagnosis}
+    enrol = _enrolment(person)
+    out = [enrol, *_medical_history(person, facts)]
+    infusions, windows = _infusions(person, facts)
+    out += infusions
+    facts["infusion_windows"] = windows
+    context = person.context(day0=person.day0_date)
+    visits, visit_dates = _scheduled_visits(person, facts, context)
+    out += visits
+    last_visit = visit_dates[-1] if visit_dates else person.day0_date
+    follow_up = (last_visit - person.day0_date).days
+    if follow_up > 40:
+        out += _unscheduled_visits(person, facts, context, follow_up)
+        out += _adverse_events(person, facts, context, follow_up)
+    out += _conmeds(person, facts, context)
+    if person.ending is not None:
+        out += _ending(person, facts, person.ending, last_visit, windows)
+    return _SubjectData(site=str(enrol.values["SITEID"]), records=out)
+
+
+def _enrolment(person: _Person) -> _Rec:
+    rng, consent = person.rng, person.consent
     enrol = {
         "SITEID": _pick(rng, _SITES),
         "INITIALS": "".join(rng.choice("BCDFGHJLMQSTWXYZ") for _ in range(rng.choice((2, 3)))),
-        "SEX": sex,
-        "BRTHDTC": date(consent.year - age, rng.randint(1, 12), rng.randint(1, 28)),
-        "HEIGHT": round(rng.gauss(158 if sex == "F" else 169, 5), 1),
-        "WEIGHT": weight,
+        "SEX": person.sex,
+        "BRTHDTC": date(consent.year - person.age, rng.randint(1, 12), rng.randint(1, 28)),
+        "HEIGHT": round(rng.gauss(158 if person.sex == "F" else 169, 5), 1),
+        "WEIGHT": person.weight,
         "RFICDTC": consent,
-        "ENRLDTC": enrolment,
-        "DXCAT": diagnosis,
+        "ENRLDTC": person.enrolment,
+        "DXCAT": person.diagnosis,
         "DXDTC": f"{consent.year - rng.randint(1, 8):04d}",
         "CIRRMETH": "ELASTO",
-        "LSM": round(min(60.0, max(12.5, rng.gauss(24 + 5 * severity, 5))), 1),
+        "LSM": round(min(60.0, max(12.5, rng.gauss(24 + 5 * person.severity, 5))), 1),
         **{f"IEIN0{i}": "Y" for i in range(1, 5)},
         **{f"IEEX0{i}": "N" for i in range(1, 6)},
     }
-    out.append(_check(_Rec("ENROL", enrol), {}, context))
+    return _check(_Rec("ENROL", enrol), {}, person.context())
+
+
+def _medical_history(person: _Person, facts: Mapping[str, Any]) -> list[_Rec]:
+    rng, consent = person.rng, person.consent
+    out = []
     for term in rng.sample(_HISTORY, rng.randint(1, 2)):
         mh = {"MHTERM": term, "MHSTDTC": f"{consent.year - rng.randint(1, 10)}", "MHONGO": "Y"}
-        out.append(_check(_Rec("MH", mh), facts, context))
+        out.append(_check(_Rec("MH", mh), facts, person.context()))
+    return out
 
+
+def _infusions(
+    person: _Person, facts: Mapping[str, Any]
+) -> tuple[list[_Rec], list[tuple[datetime, datetime]]]:
+    """One infusion (a tenth of subjects have a second on day 7), each with its vital signs;
+    returns the records and each infusion's (start, end)."""
+    rng, weight = person.rng, person.weight
+    context = person.context()
+    out: list[_Rec] = []
     windows: list[tuple[datetime, datetime]] = []
     source = _pick(rng, _SOURCES)
     for number, day in enumerate((0, 7) if rng.random() < 0.1 else (0,), start=1):
-        start = day0 + timedelta(days=day)
+        start = person.day0 + timedelta(days=day)
         end = start + timedelta(minutes=rng.choice((40, 45, 50, 60)))
         ex = {
             "EXSTDTC": start,
@@ -213,27 +292,40 @@ def _subject(index: int, subjects: int, seed: int) -> _SubjectData:
         rec = _check(_Rec("EX", ex), facts, context)
         rec.values["EXNUM"] = number
         out.append(rec)
-        parent = len(windows)
-        for tpt in _VS_TIMEPOINTS:
-            systolic = rng.randint(104, 134)
-            vs = {
-                "VSTPT": tpt,
-                "TEMP": round(rng.uniform(36.3, 37.1), 1),
-                "PULSE": rng.randint(64, 92),
-                "SYSBP": systolic,
-                "DIABP": systolic - rng.randint(35, 50),
-                "RESP": rng.randint(14, 20),
-                "SPO2": rng.randint(95, 99),
-            }
-            out.append(_check(_Rec("VS", vs, parent=parent), facts, context))
+        out += _vital_signs(rng, facts, context, parent=len(windows))
         windows.append((start, end))
-    facts["infusion_windows"] = windows
-    context = SubjectContext(consent_date=consent, enrolment_date=enrolment, day0=day0_date)
+    return out, windows
 
-    # Scheduled visits up to the end of follow-up (or up to today), unscheduled ones between.
+
+def _vital_signs(
+    rng: random.Random, facts: Mapping[str, Any], context: SubjectContext, parent: int
+) -> list[_Rec]:
+    out = []
+    for tpt in _VS_TIMEPOINTS:
+        systolic = rng.randint(104, 134)
+        vs = {
+            "VSTPT": tpt,
+            "TEMP": round(rng.uniform(36.3, 37.1), 1),
+            "PULSE": rng.randint(64, 92),
+            "SYSBP": systolic,
+            "DIABP": systolic - rng.randint(35, 50),
+            "RESP": rng.randint(14, 20),
+            "SPO2": rng.randint(95, 99),
+        }
+        out.append(_check(_Rec("VS", vs, parent=parent), facts, context))
+    return out
+
+
+def _scheduled_visits(
+    person: _Person, facts: Mapping[str, Any], context: SubjectContext
+) -> tuple[list[_Rec], list[date]]:
+    """The scheduled visits up to the end of follow-up, or up to today (an active subject
+    may have stopped coming: the rest is overdue); returns the records and their dates."""
+    rng = person.rng
     last_index = len(VISITS) - 1
-    if ending in ("DIED", "LTX", "LOST", "WITHDREW"):
+    if person.ending in ("DIED", "LTX", "LOST", "WITHDREW"):
         last_index = rng.randint(1, len(VISITS) - 2)
+    out: list[_Rec] = []
     visit_dates: list[date] = []
     for visit in VISITS[: last_index + 1]:
         if visit.code == "BASELINE":
@@ -243,50 +335,73 @@ def _subject(index: int, subjects: int, seed: int) -> _SubjectData:
         else:
             spread = visit.window_after // 2
             day = visit.target_day + rng.randint(-spread, spread)
-        when = day0_date + timedelta(days=day)
+        when = person.day0_date + timedelta(days=day)
         if when > REFERENCE_DAY - timedelta(days=3):
             break  # not yet
-        if not finished and visit.code != "BASELINE" and rng.random() < 0.08:
+        if not person.finished and visit.code != "BASELINE" and rng.random() < 0.08:
             break  # an active subject who stopped coming: the rest is overdue
-        values = {"VISIT": visit.code, "VISDTC": when, **_labs(rng, severity, visit.month or 0)}
+        values = {
+            "VISIT": visit.code,
+            "VISDTC": when,
+            **_labs(rng, person.severity, visit.month or 0),
+        }
         missing: dict[str, str] = {}
         if rng.random() < 0.05:
             del values["IGG"]
             missing["IGG"] = "ND"
         out.append(_check(_Rec("VIS", values, missing), facts, context))
         visit_dates.append(when)
-    last_visit = visit_dates[-1] if visit_dates else day0_date
-    follow_up = (last_visit - day0_date).days
-    if follow_up > 40:
-        for _ in range(rng.randint(3, 10) * follow_up // 730):
-            day = rng.randint(10, follow_up - 1)
-            when = day0_date + timedelta(days=day)
-            values = {"VISIT": "UNSCHED", "VISDTC": when, **_labs(rng, severity, day / 30.4)}
-            out.append(_check(_Rec("VIS", values), facts, context))
-            visit_dates.append(when)
+    return out, visit_dates
 
-        for _ in range(rng.choice((0, 0, 1, 1, 2))):
-            onset = datetime.combine(
-                day0_date + timedelta(days=rng.randint(30, follow_up)), clock_time(10, 0)
-            )
-            ae = {
-                "AETERM": rng.choice(_AE_TERMS),
-                "AESTDTC": onset,
-                "AEENDTC": onset + timedelta(days=rng.randint(2, 10)),
-                "AEONGO": "N",
-                "AETOXGR": rng.choice(("1", "1", "2")),
-                "AESER": "N",
-                "AEREL": rng.choice(("NOT", "UNLIKELY")),
-                "AEACN": "NONE",
-                "AEOUT": "RECOVERED",
-            }
-            out.append(_check(_Rec("AE", ae), facts, context))
 
+def _unscheduled_visits(
+    person: _Person, facts: Mapping[str, Any], context: SubjectContext, follow_up: int
+) -> list[_Rec]:
+    """Unscheduled visits between the scheduled ones, more the longer the follow-up."""
+    rng = person.rng
+    out = []
+    for _ in range(rng.randint(3, 10) * follow_up // 730):
+        day = rng.randint(10, follow_up - 1)
+        when = person.day0_date + timedelta(days=day)
+        values = {"VISIT": "UNSCHED", "VISDTC": when, **_labs(rng, person.severity, day / 30.4)}
+        out.append(_check(_Rec("VIS", values), facts, context))
+    return out
+
+
+def _adverse_events(
+    person: _Person, facts: Mapping[str, Any], context: SubjectContext, follow_up: int
+) -> list[_Rec]:
+    """None to two mild AEs during follow-up."""
+    rng = person.rng
+    out = []
+    for _ in range(rng.choice((0, 0, 1, 1, 2))):
+        onset = datetime.combine(
+            person.day0_date + timedelta(days=rng.randint(30, follow_up)), clock_time(10, 0)
+        )
+        ae = {
+            "AETERM": rng.choice(_AE_TERMS),
+            "AESTDTC": onset,
+            "AEENDTC": onset + timedelta(days=rng.randint(2, 10)),
+            "AEONGO": "N",
+            "AETOXGR": rng.choice(("1", "1", "2")),
+            "AESER": "N",
+            "AEREL": rng.choice(("NOT", "UNLIKELY")),
+            "AEACN": "NONE",
+            "AEOUT": "RECOVERED",
+        }
+        out.append(_check(_Rec("AE", ae), facts, context))
+    return out
+
+
+def _conmeds(person: _Person, facts: Mapping[str, Any], context: SubjectContext) -> list[_Rec]:
+    """The disease's usual treatment, ongoing since a year before consent."""
+    diagnosis, consent = person.diagnosis, person.consent
     categories = ["UDCA"] if diagnosis in ("PBC", "PSC", "AIH_PBC", "AIH_PSC") else ["STEROID"]
     if "AIH" in diagnosis:
         categories.append("AZA")
-    if severity > 0.8:
+    if person.severity > 0.8:
         categories.append("DIURETIC")
+    out = []
     for category in categories:
         name, dose, frequency = _CONMEDS[category]
         cm = {
@@ -301,45 +416,49 @@ def _subject(index: int, subjects: int, seed: int) -> _SubjectData:
             "CMINDC": diagnosis,
         }
         out.append(_check(_Rec("CM", cm), facts, context))
+    return out
 
-    if ending is not None:
-        latest = max([last_visit, *(s.date() for s, _ in windows)])
-        end_date = last_visit + timedelta(days=rng.randint(20, 60))
-        ds: dict[str, Any] = {"DSDECOD": ending, "DSSTDTC": end_date}
-        if ending == "COMPLETED":
-            ds["DSSTDTC"] = end_date = last_visit
-        elif ending == "DIED":
-            ds["DSDTHCAU"] = "Complication of cirrhosis: progressive liver failure"
-        elif ending == "LTX":
-            ds["DSLTXDTC"] = end_date
-        elif ending == "LOST":
-            ds["DSLCDTC"] = last_visit
-        context = SubjectContext(
-            consent_date=consent, enrolment_date=enrolment, day0=day0_date, latest_data_date=latest
+
+def _ending(
+    person: _Person,
+    facts: Mapping[str, Any],
+    ending: str,
+    last_visit: date,
+    windows: list[tuple[datetime, datetime]],
+) -> list[_Rec]:
+    """The disposition and, for a death, the fatal AE (checked against the death date)."""
+    rng = person.rng
+    latest = max([last_visit, *(s.date() for s, _ in windows)])
+    end_date = last_visit + timedelta(days=rng.randint(20, 60))
+    ds: dict[str, Any] = {"DSDECOD": ending, "DSSTDTC": end_date}
+    if ending == "COMPLETED":
+        ds["DSSTDTC"] = end_date = last_visit
+    elif ending == "DIED":
+        ds["DSDTHCAU"] = "Complication of cirrhosis: progressive liver failure"
+    elif ending == "LTX":
+        ds["DSLTXDTC"] = end_date
+    elif ending == "LOST":
+        ds["DSLCDTC"] = last_visit
+    context = person.context(day0=person.day0_date, latest_data_date=latest)
+    out = [_check(_Rec("DS", ds), facts, context)]
+    if ending == "DIED":
+        context = person.context(
+            day0=person.day0_date, death_date=end_date, has_death_disposition=True
         )
-        out.append(_check(_Rec("DS", ds), facts, context))
-        if ending == "DIED":
-            context = SubjectContext(
-                consent_date=consent,
-                enrolment_date=enrolment,
-                day0=day0_date,
-                death_date=end_date,
-                has_death_disposition=True,
-            )
-            ae = {
-                "AETERM": "Hepatic failure",
-                "AESTDTC": datetime.combine(end_date - timedelta(days=3), clock_time(4, 0)),
-                "AEENDTC": datetime.combine(end_date, clock_time(6, 0)),
-                "AEONGO": "N",
-                "AETOXGR": "5",
-                "AESER": "Y",
-                "AESDTH": "Y",
-                "AEREL": "NOT",
-                "AEACN": "TREATED",
-                "AEOUT": "FATAL",
-            }
-            out.append(_check(_Rec("AE", ae), facts, context))
-    return _SubjectData(site=str(enrol["SITEID"]), records=out)
+        ae = {
+            "AETERM": "Hepatic failure",
+            "AESTDTC": datetime.combine(end_date - timedelta(days=3), clock_time(4, 0)),
+            "AEENDTC": datetime.combine(end_date, clock_time(6, 0)),
+            "AEONGO": "N",
+            "AETOXGR": "5",
+            "AESER": "Y",
+            "AESDTH": "Y",
+            "AEREL": "NOT",
+            "AEACN": "TREATED",
+            "AEOUT": "FATAL",
+        }
+        out.append(_check(_Rec("AE", ae), facts, context))
+    return out
 
 
 # --------------------------------------------------------------------------- handing over

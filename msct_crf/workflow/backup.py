@@ -170,50 +170,20 @@ def backup_database(
         raise UserError("A user name is required to back up (it goes into the audit trail)")
     source = _source_path(store_or_path)
     check_sqlite_file(source)  # never back up a missing or damaged file over good backups
-    directory = Path(dest_dir) if dest_dir is not None else default_backup_dir(source)
-    if directory.exists() and not directory.is_dir():
-        raise DatabaseError(f"Cannot write backups to {directory}: it is a file, not a folder")
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise os_error(exc, "the backup folder", directory) from exc
-
+    directory = _backup_folder(dest_dir, source)
     remove_stale_temp_files(directory, source.stem)
     moment = now()
     target = unique_target(directory, source.stem, moment)
+    tmp = _temporary_file(directory, target)
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp", dir=directory)
-        os.close(fd)
-    except OSError as exc:
-        raise os_error(exc, "the backup", directory) from exc
-    tmp = Path(tmp_name)
-    try:
-        try:
-            src = ro_connect(source)
-            try:
-                src.execute("BEGIN")  # one snapshot for counts, head and pages
-                counts, audit_rows, head = snapshot(src)
-                copy_with_backup_api(src, tmp, progress, journal_mode="DELETE")
-                src.execute("ROLLBACK")
-            finally:
-                src.close()
-            fsync_file(tmp)
-        except sqlite3.Error as exc:
-            raise DatabaseError(
-                f"The backup could not be written to {directory}. " + explain_db_error(exc)
-            ) from exc
-        except OSError as exc:
-            raise os_error(exc, "the backup", directory) from exc
-
+        counts, audit_rows, head = _copy_snapshot(source, tmp, directory, progress)
         check = verify_copy(tmp, counts, head)
         if not check.ok:
             raise DatabaseError(f"The backup failed its check and was not kept: {check.detail}")
-        size = tmp.stat().st_size
-        created = moment.astimezone(dt.UTC)
         info = BackupInfo(
             path=target,
-            created=created,
-            size=size,
+            created=moment.astimezone(dt.UTC),
+            size=tmp.stat().st_size,
             verified=True,
             source=str(source),
             row_counts=counts,
@@ -221,21 +191,9 @@ def backup_database(
             audit_head=head,
             detail=f"integrity ok; {sum(counts.values())} rows in {len(counts)} tables match",
         )
-        # The verification record goes first: a file with a backup's name always has one.
-        write_sidecar(info, user, directory)
-        try:
-            os.replace(tmp, target)
-        except OSError as exc:
-            with contextlib.suppress(OSError):
-                info.sidecar.unlink(missing_ok=True)
-            raise os_error(exc, "the backup", directory) from exc
-        fsync_dir(directory)
+        _put_in_place(info, tmp, user, directory)
     finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
-        for extra in ("-journal", "-wal", "-shm"):
-            with contextlib.suppress(OSError):
-                Path(f"{tmp}{extra}").unlink(missing_ok=True)
+        _remove_temporary(tmp)
 
     head_after = _audit(
         store_or_path,
@@ -250,6 +208,74 @@ def backup_database(
     write_sidecar(info, user, directory)
     rotate(directory, source.stem, keep)
     return info
+
+
+def _backup_folder(dest_dir: str | os.PathLike[str] | None, source: Path) -> Path:
+    """`dest_dir` (default: the folder beside the database), created if need be."""
+    directory = Path(dest_dir) if dest_dir is not None else default_backup_dir(source)
+    if directory.exists() and not directory.is_dir():
+        raise DatabaseError(f"Cannot write backups to {directory}: it is a file, not a folder")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise os_error(exc, "the backup folder", directory) from exc
+    return directory
+
+
+def _temporary_file(directory: Path, target: Path) -> Path:
+    """A hidden file beside `target` to write the copy into: it never has a backup's name."""
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp", dir=directory)
+        os.close(fd)
+    except OSError as exc:
+        raise os_error(exc, "the backup", directory) from exc
+    return Path(tmp_name)
+
+
+def _copy_snapshot(
+    source: Path, tmp: Path, directory: Path, progress: Progress | None
+) -> tuple[dict[str, int], int, str]:
+    """Copy `source` into `tmp` and read its row counts, audit rows and head, all inside one
+    read transaction: the numbers describe exactly the pages copied."""
+    try:
+        src = ro_connect(source)
+        try:
+            src.execute("BEGIN")  # one snapshot for counts, head and pages
+            counts, audit_rows, head = snapshot(src)
+            copy_with_backup_api(src, tmp, progress, journal_mode="DELETE")
+            src.execute("ROLLBACK")
+        finally:
+            src.close()
+        fsync_file(tmp)
+    except sqlite3.Error as exc:
+        raise DatabaseError(
+            f"The backup could not be written to {directory}. " + explain_db_error(exc)
+        ) from exc
+    except OSError as exc:
+        raise os_error(exc, "the backup", directory) from exc
+    return counts, audit_rows, head
+
+
+def _put_in_place(info: BackupInfo, tmp: Path, user: str, directory: Path) -> None:
+    """Give the checked copy its backup name, its verification record first: a file with a
+    backup's name always has one."""
+    write_sidecar(info, user, directory)
+    try:
+        os.replace(tmp, info.path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            info.sidecar.unlink(missing_ok=True)
+        raise os_error(exc, "the backup", directory) from exc
+    fsync_dir(directory)
+
+
+def _remove_temporary(tmp: Path) -> None:
+    """The temporary copy and any journal SQLite left beside it (gone once renamed)."""
+    with contextlib.suppress(OSError):
+        tmp.unlink(missing_ok=True)
+    for extra in ("-journal", "-wal", "-shm"):
+        with contextlib.suppress(OSError):
+            Path(f"{tmp}{extra}").unlink(missing_ok=True)
 
 
 def backup_if_due(
@@ -369,67 +395,8 @@ def restore_backup(
             f"The backup {backup.name} failed its check and was not restored: {check.detail}"
         )
 
-    stamp = stamp_of(now())
-    aside: Path | None = None
-    exists = target.exists() and target.stat().st_size > 0
-    if exists:
-        healthy, head = _head_of(target)
-        if healthy and not force and not backup_contains(backup, head):
-            raise UserError(
-                f"{target.name} has changes made after this backup; restoring would set them "
-                "aside. Confirm the restore (--force) to go ahead; the current file is kept as "
-                f"{target.stem}.before-restore-<time>{target.suffix}."
-            )
-        aside = target.with_name(f"{target.stem}.before-restore-{stamp}{target.suffix or '.db'}")
-        n = 1
-        while aside.exists():
-            aside = target.with_name(
-                f"{target.stem}.before-restore-{stamp}-{n}{target.suffix or '.db'}"
-            )
-            n += 1
-        if healthy:
-            # A consistent copy of the current data (WAL included), then restore in place:
-            # SQLite's own journal makes the in-place copy all-or-nothing.
-            with sqlite_errors(target, "The current database could not be kept aside"):
-                src = ro_connect(target)
-                try:
-                    copy_with_backup_api(src, aside, None, journal_mode="DELETE")
-                finally:
-                    src.close()
-                fsync_file(aside)
-        else:
-            # A damaged file is moved aside byte for byte, with its journal files.
-            with sqlite_errors(target, "The damaged database could not be moved aside"):
-                for extra in ("-wal", "-shm", "-journal"):
-                    companion = Path(f"{target}{extra}")
-                    if companion.exists():
-                        os.replace(companion, Path(f"{aside}{extra}"))
-                os.replace(target, aside)
-        fsync_dir(target.parent)
-    elif target.exists():
-        with sqlite_errors(target, "The empty database file could not be moved aside"):
-            aside = target.with_name(
-                f"{target.stem}.before-restore-{stamp}{target.suffix or '.db'}"
-            )
-            os.replace(target, aside)
-
-    with sqlite_errors(target, "The backup could not be copied in"):
-        target.parent.mkdir(parents=True, exist_ok=True)
-        src = ro_connect(backup)
-        try:
-            dst = sqlite3.connect(os.fspath(target), isolation_level=None, timeout=5.0)
-            try:
-
-                def _step(status: int, remaining: int, total: int) -> None:
-                    if progress is not None:
-                        progress(total - remaining, total)
-
-                src.backup(dst, pages=STEP_PAGES, progress=_step)
-                dst.execute("PRAGMA journal_mode=WAL")
-            finally:
-                dst.close()
-        finally:
-            src.close()
+    aside = _keep_current_aside(target, backup, force=force, stamp=stamp_of(now()))
+    _copy_in(backup, target, progress)
 
     kept = f"; the previous database is kept as {aside.name}" if aside is not None else ""
     _audit(
@@ -447,3 +414,75 @@ def restore_backup(
         kept_aside=aside,
         detail=f"Restored {target.name} from {backup.name}{kept}.",
     )
+
+
+def _aside_name(target: Path, stamp: str, n: int = 0) -> Path:
+    """``<name>.before-restore-<stamp>[-n].db``, beside the database."""
+    number = f"-{n}" if n else ""
+    return target.with_name(f"{target.stem}.before-restore-{stamp}{number}{target.suffix or '.db'}")
+
+
+def _keep_current_aside(target: Path, backup: Path, *, force: bool, stamp: str) -> Path | None:
+    """Keep the database about to be replaced (None when there is none), refusing, unless
+    `force`, a healthy one with changes the backup does not contain.
+
+    A healthy file is copied consistently (WAL included) and then restored in place, where
+    SQLite's own journal makes the copy all-or-nothing; a damaged one is moved aside byte
+    for byte with its journal files; an empty file is simply moved aside."""
+    if not (target.exists() and target.stat().st_size > 0):
+        if not target.exists():
+            return None
+        with sqlite_errors(target, "The empty database file could not be moved aside"):
+            aside = _aside_name(target, stamp)
+            os.replace(target, aside)
+        return aside
+    healthy, head = _head_of(target)
+    if healthy and not force and not backup_contains(backup, head):
+        raise UserError(
+            f"{target.name} has changes made after this backup; restoring would set them "
+            "aside. Confirm the restore (--force) to go ahead; the current file is kept as "
+            f"{target.stem}.before-restore-<time>{target.suffix}."
+        )
+    aside = _aside_name(target, stamp)
+    n = 1
+    while aside.exists():
+        aside = _aside_name(target, stamp, n)
+        n += 1
+    if healthy:
+        with sqlite_errors(target, "The current database could not be kept aside"):
+            src = ro_connect(target)
+            try:
+                copy_with_backup_api(src, aside, None, journal_mode="DELETE")
+            finally:
+                src.close()
+            fsync_file(aside)
+    else:
+        with sqlite_errors(target, "The damaged database could not be moved aside"):
+            for extra in ("-wal", "-shm", "-journal"):
+                companion = Path(f"{target}{extra}")
+                if companion.exists():
+                    os.replace(companion, Path(f"{aside}{extra}"))
+            os.replace(target, aside)
+    fsync_dir(target.parent)
+    return aside
+
+
+def _copy_in(backup: Path, target: Path, progress: Progress | None) -> None:
+    """Copy the backup over the database with the backup API, then back to WAL mode."""
+    with sqlite_errors(target, "The backup could not be copied in"):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        src = ro_connect(backup)
+        try:
+            dst = sqlite3.connect(os.fspath(target), isolation_level=None, timeout=5.0)
+            try:
+
+                def _step(status: int, remaining: int, total: int) -> None:
+                    if progress is not None:
+                        progress(total - remaining, total)
+
+                src.backup(dst, pages=STEP_PAGES, progress=_step)
+                dst.execute("PRAGMA journal_mode=WAL")
+            finally:
+                dst.close()
+        finally:
+            src.close()

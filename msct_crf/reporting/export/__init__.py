@@ -22,7 +22,7 @@ from .options import (
 if TYPE_CHECKING:
     from .api import ExportReport, expected_sheets, export_csv, export_workbook
     from .codebook import REDCAP_COLUMNS
-    from .data import SHEET_NAMES
+    from .variables import SHEET_NAMES
 
 _LAZY = {
     "ExportReport": "api",
@@ -30,7 +30,7 @@ _LAZY = {
     "export_workbook": "api",
     "expected_sheets": "api",
     "REDCAP_COLUMNS": "codebook",
-    "SHEET_NAMES": "data",
+    "SHEET_NAMES": "variables",
 }
 
 __all__ = [

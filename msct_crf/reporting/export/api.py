@@ -27,8 +27,9 @@ if TYPE_CHECKING:
 
 from .codebook import REDCAP_COLUMNS, write_redcap_dictionary
 from .csv import write_csv_files
-from .data import SHEET_NAMES, StudyData, load_study, wide_table
-from .data import deviations as find_deviations
+from .data import StudyData, load_study
+from .deviations import Deviation
+from .deviations import deviations as find_deviations
 from .options import (
     FORM_ORDER,
     SUMMARY_VISITS,
@@ -36,13 +37,9 @@ from .options import (
     ExportError,
     ExportOptions,
 )
-from .summary import ae_summary, efficacy_summary, flow
-from .workbook import (
-    AUDIT_SHEET,
+from .sheets import (
     Meta,
-    WorkbookWriter,
     audit_table,
-    count_cells,
     write_ae_summary,
     write_codebook,
     write_deviations,
@@ -50,6 +47,10 @@ from .workbook import (
     write_readme,
     write_summary,
 )
+from .summary import CountRow, FlowRow, SummaryRow, ae_summary, efficacy_summary, flow
+from .variables import SHEET_NAMES, Table
+from .wide import wide_table
+from .workbook import AUDIT_SHEET, WorkbookWriter, count_cells
 
 __all__ = [
     "FORM_ORDER",
@@ -200,6 +201,131 @@ def _audit_export(
         publish()
 
 
+@dataclass
+class _Contents:
+    """Everything the workbook shows, computed before the file is opened."""
+
+    summary: list[SummaryRow]
+    flow: list[FlowRow]
+    ae: list[CountRow]
+    deviations: list[Deviation]
+    wide: Table
+    long_tables: list[Table]
+    audit: Table | None
+
+    @classmethod
+    def compute(cls, data: StudyData) -> _Contents:
+        return cls(
+            summary=efficacy_summary(data),
+            flow=flow(data),
+            ae=ae_summary(data),
+            deviations=find_deviations(data),
+            wide=wide_table(data),
+            long_tables=list(data.forms.values()),
+            audit=audit_table(data) if data.audit is not None else None,
+        )
+
+    @property
+    def data_tables(self) -> list[Table]:
+        """The sheets of one row per record or subject, as the codebook describes them."""
+        return [self.wide, *self.long_tables, *([self.audit] if self.audit is not None else [])]
+
+
+def _export_moment(now: Callable[[], dt.datetime] | None) -> dt.datetime:
+    moment = (now or (lambda: dt.datetime.now(dt.UTC)))()
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment
+
+
+def _exclusion_notes(summary: list[SummaryRow], notes: list[str], language: str) -> list[str]:
+    """What the README says was left out: values after death or transplant, and `notes`."""
+    n_excluded = sum(r.excluded for r in summary)
+    excluded_total = sum(r.excluded for r in summary if r.variable == "TBIL")
+    if language == "zh":
+        first = (
+            f"疗效汇总：排除死亡或肝移植后测得的数值（共 {n_excluded} 个；"
+            f"总胆红素 {excluded_total} 个）"
+        )
+    else:
+        first = (
+            f"Efficacy summary: values after death or liver transplantation excluded "
+            f"({n_excluded} values; {excluded_total} total-bilirubin values)"
+        )
+    return [first, *notes]
+
+
+def _write_workbook(
+    path: Path, target: Path, data: StudyData, contents: _Contents, meta: Meta, steps: _Steps
+) -> WorkbookWriter:
+    """Every sheet, in order, into `path`; progress runs from 12 to 97 % by cells written."""
+    options = data.options
+    total_cells = max(1, count_cells(contents.data_tables))
+
+    def on_cells(cells: int) -> None:
+        steps.report(12 + 85 * min(cells, total_cells) // total_cells, "Writing the workbook")
+
+    writer = WorkbookWriter(str(path), options, on_cells)
+    sheets = expected_sheets(options)
+    write_readme(writer, data, meta, [(s, _describe_sheet(s, options.language)) for s in sheets])
+    write_codebook(writer, contents.data_tables, options)
+    write_summary(writer, contents.summary, options, sum(r.excluded for r in contents.summary))
+    writer.data_table(contents.wide)
+    for table in contents.long_tables:
+        writer.data_table(table)
+    write_flow(writer, contents.flow, len(data.subjects))
+    write_ae_summary(writer, contents.ae, len(data.subjects))
+    write_deviations(writer, contents.deviations)
+    if contents.audit is not None:
+        writer.data_table(contents.audit, freeze_cols=0)
+    steps.report(97, "Saving the file")
+    try:
+        writer.close()
+    except (OSError, xlsx_errors()) as exc:
+        raise ExportError(f"out: cannot write {target}: {exc}") from exc
+    return writer
+
+
+def _write_companions(
+    data: StudyData,
+    csv_dir: Path | str | None,
+    redcap_path: Path | str | None,
+    written: list[Path],
+) -> tuple[list[Path], Path | None]:
+    """The CSV files and REDCap dictionary, if asked for; each file is added to `written`
+    as soon as it exists, so a later failure can take it back."""
+    csv_files: list[Path] = []
+    redcap: Path | None = None
+    if csv_dir is not None:
+        csv_files = write_csv_files(data, Path(csv_dir))
+        written += csv_files
+    if redcap_path is not None:
+        redcap = write_redcap_dictionary(Path(redcap_path), data.options)
+        written.append(redcap)
+    return csv_files, redcap
+
+
+def _publish_audited(
+    store: Store, user: str, what: str, options: ExportOptions, part: Path, target: Path
+) -> None:
+    """Rename the finished workbook into place inside the audit row's transaction."""
+    published = False
+
+    def publish() -> None:
+        nonlocal published
+        try:
+            os.replace(part, target)
+        except OSError as exc:
+            raise ExportError(f"out: cannot write {target}: {exc.strerror or exc}") from exc
+        published = True
+
+    try:
+        _audit_export(store, user, what, options, publish)
+    except BaseException:
+        if published:  # renamed, but the audit row did not commit: take the file back
+            with contextlib.suppress(OSError):
+                target.unlink()
+        raise
+
+
 def export_workbook(
     store: Store,
     out_path: Path | str,
@@ -228,111 +354,41 @@ def export_workbook(
     target = _check_target(Path(out_path))
     started = time.perf_counter()
     steps = _Steps(progress, cancelled)
-    moment = (now or (lambda: dt.datetime.now(dt.UTC)))()
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
+    moment = _export_moment(now)
     steps.report(0, "Reading the database")
     data = load_study(store, options, today=moment.astimezone().date(), check=steps.check)
     steps.report(8, "Computing summaries")
-    summary_rows = efficacy_summary(data)
-    flow_rows = flow(data)
-    ae_rows = ae_summary(data)
-    deviation_rows = find_deviations(data)
-    wide = wide_table(data)
+    contents = _Contents.compute(data)
     steps.report(12, "Writing the workbook")
-    excluded_total = sum(r.excluded for r in summary_rows if r.variable == "TBIL")
-    exclusions = [
-        f"Efficacy summary: values after death or liver transplantation excluded "
-        f"({sum(r.excluded for r in summary_rows)} values; "
-        f"{excluded_total} total-bilirubin values)",
-        *data.notes,
-    ]
-    if options.language == "zh":
-        n_excluded = sum(r.excluded for r in summary_rows)
-        exclusions[0] = (
-            f"疗效汇总：排除死亡或肝移植后测得的数值（共 {n_excluded} 个；"
-            f"总胆红素 {excluded_total} 个）"
-        )
     meta = Meta(
         exported_utc=moment.astimezone(dt.UTC),
         exported_local=moment.astimezone(),
         user=user,
         database=str(store.path) if store.path else store.url,
         head_hash=data.head_hash,
-        exclusions=exclusions,
+        exclusions=_exclusion_notes(contents.summary, data.notes, options.language),
     )
-    sheets = expected_sheets(options)
-    long_tables = list(data.forms.values())
-    audit_tab = audit_table(data) if data.audit is not None else None
-    big = [wide, *long_tables, *([audit_tab] if audit_tab is not None else [])]
-    total_cells = max(1, count_cells(big))
-
-    def on_cells(cells: int) -> None:
-        steps.report(12 + 85 * min(cells, total_cells) // total_cells, "Writing the workbook")
-
-    fd, tmp_name = tempfile.mkstemp(
+    fd, part_name = tempfile.mkstemp(
         prefix=f".{target.stem}.", suffix=".xlsx.part", dir=target.parent
     )
     os.close(fd)
-    tmp = Path(tmp_name)
-    written_files: list[Path] = []
+    part = Path(part_name)
+    written: list[Path] = []
     try:
-        writer = WorkbookWriter(str(tmp), options, on_cells)
-        write_readme(
-            writer, data, meta, [(s, _describe_sheet(s, options.language)) for s in sheets]
-        )
-        codebook_tables = [wide, *long_tables] + ([audit_tab] if audit_tab is not None else [])
-        write_codebook(writer, codebook_tables, options)
-        write_summary(writer, summary_rows, options, sum(r.excluded for r in summary_rows))
-        writer.data_table(wide)
-        for table in long_tables:
-            writer.data_table(table)
-        write_flow(writer, flow_rows, len(data.subjects))
-        write_ae_summary(writer, ae_rows, len(data.subjects))
-        write_deviations(writer, deviation_rows)
-        if audit_tab is not None:
-            writer.data_table(audit_tab, freeze_cols=0)
-        steps.report(97, "Saving the file")
-        try:
-            writer.close()
-        except (OSError, xlsx_errors()) as exc:
-            raise ExportError(f"out: cannot write {target}: {exc}") from exc
+        writer = _write_workbook(part, target, data, contents, meta, steps)
         steps.check()
-        csv_files: list[Path] = []
-        redcap: Path | None = None
-        if csv_dir is not None:
-            csv_files = write_csv_files(data, Path(csv_dir))
-            written_files += csv_files
-        if redcap_path is not None:
-            redcap = write_redcap_dictionary(Path(redcap_path), options)
-            written_files.append(redcap)
+        csv_files, redcap = _write_companions(data, csv_dir, redcap_path, written)
         steps.report(99, "Recording the export in the audit trail")
         what = target.name
         if csv_files:
             what += f" + {len(csv_files)} CSV files in {Path(csv_dir or '.').name}"
         if redcap:
             what += f" + {redcap.name}"
-        published = False
-
-        def publish() -> None:
-            nonlocal published
-            try:
-                os.replace(tmp, target)
-            except OSError as exc:
-                raise ExportError(f"out: cannot write {target}: {exc.strerror or exc}") from exc
-            published = True
-
-        try:
-            _audit_export(store, user, what, options, publish)
-        except BaseException:
-            if published:  # renamed, but the audit row did not commit: take the file back
-                with contextlib.suppress(OSError):
-                    target.unlink()
-            raise
+        _publish_audited(store, user, what, options, part, target)
     except BaseException:
         with contextlib.suppress(OSError):
-            tmp.unlink()
-        for path in written_files:
+            part.unlink()
+        for path in written:
             with contextlib.suppress(OSError):
                 path.unlink()
         raise

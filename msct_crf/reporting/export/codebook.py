@@ -1,7 +1,7 @@
 """The codebook of an export and a REDCap-style data dictionary, both from the dictionary.
 
 The Codebook sheet lists every column the workbook writes (sheet by sheet), read from the
-same :class:`~msct_crf.reporting.export.data.Var` definitions the writers use. The REDCap data
+same :class:`~msct_crf.reporting.export.variables.Var` definitions the writers use. The REDCap data
 dictionary describes the variables of the per-form CSV files with REDCap's 18 standard
 columns, so the CSV files can be loaded into REDCap or read by its tools.
 """
@@ -14,10 +14,10 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from msct_crf.study.dictionary import FORMS, Field, FieldType, Label
-from msct_crf.study.units import UnitSystem, unit_of
+from msct_crf.study.units import UnitSystem, from_si, unit_of
 
-from .data import Table, Var
 from .options import ExportOptions
+from .variables import Table, Var
 
 #: The 18 standard columns of a REDCap data dictionary, in REDCap's order.
 REDCAP_COLUMNS: tuple[str, ...] = (
@@ -66,9 +66,8 @@ def _range(f: Field | None, which: str, units: UnitSystem) -> str:
     if rng is None:
         return ""
     low, high = rng.low, rng.high
-    if f.conventional is not None and units is UnitSystem.CONVENTIONAL:
-        low = None if low is None else f.conventional.from_si(low)
-        high = None if high is None else f.conventional.from_si(high)
+    low = None if low is None else from_si(f, low, units)
+    high = None if high is None else from_si(f, high, units)
     lo = "" if low is None else f"{low:.4g}"
     hi = "" if high is None else f"{high:.4g}"
     if which == "hard" and f.exclusive_low and lo:
@@ -147,9 +146,8 @@ def _redcap_row(f: Field, form_name: str, options: ExportOptions) -> list[str]:
     low = high = ""
     if f.is_numeric and f.hard is not None:
         hard_low, hard_high = f.hard.low, f.hard.high
-        if f.conventional is not None and options.units is UnitSystem.CONVENTIONAL:
-            hard_low = None if hard_low is None else f.conventional.from_si(hard_low)
-            hard_high = None if hard_high is None else f.conventional.from_si(hard_high)
+        hard_low = None if hard_low is None else from_si(f, hard_low, options.units)
+        hard_high = None if hard_high is None else from_si(f, hard_high, options.units)
         low = "" if hard_low is None else f"{hard_low:.6g}"
         high = "" if hard_high is None else f"{hard_high:.6g}"
     annotation = "@READONLY" if f.derived else ""

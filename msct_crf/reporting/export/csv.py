@@ -17,7 +17,8 @@ import pandas as pd
 
 from msct_crf.study.dictionary import STUDY_CODE, FieldType
 
-from .data import StudyData, Table
+from .data import StudyData
+from .variables import Table
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 

@@ -27,7 +27,7 @@ from msct_crf.study.dictionary.codelists import (
     MSC_SOURCE,
     YN,
 )
-from msct_crf.study.units import UnitSystem, unit_of
+from msct_crf.study.units import converts, from_si, unit_of
 
 from .data import StudyData
 
@@ -115,9 +115,7 @@ def efficacy_summary(data: StudyData) -> list[SummaryRow]:
     rows: list[SummaryRow] = []
     for code in SUMMARY_VARIABLES:
         f = form.field(code)
-        values = visits[code].astype("float64")
-        if f.conventional is not None and options.units is UnitSystem.CONVENTIONAL:
-            values = values / f.conventional.factor
+        values = from_si(f, visits[code].astype("float64"), options.units)
         frame = pd.DataFrame(
             {
                 "SUBJID": visits["SUBJID"].to_numpy(),
@@ -131,7 +129,7 @@ def efficacy_summary(data: StudyData) -> list[SummaryRow]:
         by_visit = {v: g.set_index("SUBJID")["value"] for v, g in kept.groupby("VISIT")}
         baseline = by_visit.get("BASELINE", pd.Series(dtype="float64"))
         decimals = (f.decimals or 0) + 1
-        if f.conventional is not None and options.units is UnitSystem.CONVENTIONAL:
+        if converts(f, options.units):
             decimals += 1
         for visit in options.summary_visits:
             series = by_visit.get(visit, pd.Series(dtype="float64"))

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
+
+from msct_crf.study.units import (
+    BILIRUBIN_UMOL_L_PER_MG_DL,
+    CREATININE_UMOL_L_PER_MG_DL,
+    G_L_PER_G_DL,
+)
 
 from . import codelists as cl
 from .model import (
@@ -30,7 +37,7 @@ def _f(
     hard: tuple[float | None, float | None] | None = None,
     soft: tuple[float | None, float | None] | None = None,
     codelist: CodeList | None = None,
-    conventional: tuple[str, float] | None = None,
+    conventional: tuple[str, Decimal] | None = None,
     decimals: int | None = None,
     **kwargs: Any,
 ) -> Field:
@@ -42,7 +49,9 @@ def _f(
         hard=Range(*hard) if hard else None,
         soft=Range(*soft) if soft else None,
         codelist=codelist,
-        conventional=Conventional(*conventional) if conventional else None,
+        conventional=(
+            Conventional(conventional[0], float(conventional[1])) if conventional else None
+        ),
         decimals=decimals,
         **kwargs,
     )
@@ -319,7 +328,7 @@ VISIT_FORM = Form(
             unit="µmol/L",
             hard=(0, 1500),
             soft=(2, 500),
-            conventional=("mg/dL", 17.1),
+            conventional=("mg/dL", BILIRUBIN_UMOL_L_PER_MG_DL),
             decimals=1,
         ),
         _f(
@@ -329,7 +338,7 @@ VISIT_FORM = Form(
             T.FLOAT,
             unit="µmol/L",
             hard=(0, 1500),
-            conventional=("mg/dL", 17.1),
+            conventional=("mg/dL", BILIRUBIN_UMOL_L_PER_MG_DL),
             decimals=1,
         ),
         _f(
@@ -340,7 +349,7 @@ VISIT_FORM = Form(
             unit="g/L",
             hard=(5, 70),
             soft=(15, 55),
-            conventional=("g/dL", 10.0),
+            conventional=("g/dL", G_L_PER_G_DL),
             decimals=1,
         ),
         _f(
@@ -381,7 +390,7 @@ VISIT_FORM = Form(
             unit="µmol/L",
             hard=(10, 2500),
             soft=(30, 700),
-            conventional=("mg/dL", 88.4),
+            conventional=("mg/dL", CREATININE_UMOL_L_PER_MG_DL),
             decimals=0,
         ),
         _f(
@@ -412,7 +421,7 @@ VISIT_FORM = Form(
             unit="g/L",
             hard=(20, 250),
             soft=(50, 180),
-            conventional=("g/dL", 10.0),
+            conventional=("g/dL", G_L_PER_G_DL),
             decimals=0,
         ),
         _f(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import Protocol, Self, TypeVar
 
 
 class FieldType(enum.StrEnum):
@@ -88,17 +89,32 @@ class Range:
         return "any"
 
 
+class Scalable(Protocol):
+    """A number, or a column of numbers (a pandas Series converts as a whole)."""
+
+    def __mul__(self, other: float, /) -> Self: ...
+
+    def __truediv__(self, other: float, /) -> Self: ...
+
+
+N = TypeVar("N", bound=Scalable)
+
+
 @dataclass(frozen=True)
 class Conventional:
-    """A conventional (non-SI) unit: conventional value = SI value / factor."""
+    """A conventional (non-SI) unit: conventional value = SI value / factor.
+
+    The one place the conversion is done; the factors themselves are the constants of
+    msct_crf.study.units.
+    """
 
     unit: str
     factor: float
 
-    def to_si(self, value: float) -> float:
+    def to_si(self, value: N) -> N:
         return value * self.factor
 
-    def from_si(self, value: float) -> float:
+    def from_si(self, value: N) -> N:
         return value / self.factor
 
 

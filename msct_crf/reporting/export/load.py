@@ -1,0 +1,145 @@
+"""Reading the study database for an export: a few bulk queries into plain typed frames.
+
+Each form table is read with one query (never one per subject), in one read transaction so
+every query sees the same data. Columns are renamed to the dictionary's field codes, dates
+become datetime64, numbers float64, and the missing-data codes dicts; nothing is filtered,
+converted or reshaped here (that is :mod:`.data`, :mod:`.long_sheets`, :mod:`.wide`, ...).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from msct_crf.storage.audit import GENESIS_HASH
+from msct_crf.storage.db.audit_table import AUDIT_TABLE
+from msct_crf.storage.store import Store
+from msct_crf.study.dictionary import FORMS, Form
+
+from .variables import DATE_KINDS
+
+__all__ = ["LOADED_FORMS", "RawStudy", "read_study", "snapshot"]
+
+#: The forms an export reads, in the order they are queried.
+LOADED_FORMS: tuple[str, ...] = ("ENROL", "EX", "VS", "VIS", "AE", "CM", "MH", "DS")
+
+_AUDIT_QUERY = (
+    'SELECT id, ts_utc, "user", action, table_name, record_id, subject_id, field, '
+    f"old_value, new_value, reason, hash FROM {AUDIT_TABLE} ORDER BY id"
+)
+
+
+@dataclass(frozen=True)
+class RawStudy:
+    """The database as read, unfiltered: one frame per form (integer keys, SI units, codes),
+    the audit rows when asked for, and the chain head the snapshot saw."""
+
+    forms: dict[str, pd.DataFrame]
+    head_hash: str
+    audit: pd.DataFrame | None = None
+
+
+@contextmanager
+def snapshot(store: Store) -> Iterator[Any]:
+    """A DB-API cursor in one read transaction: every query sees the same data.
+
+    On SQLite a plain deferred BEGIN (WAL readers never block the nurse's saves, unlike the
+    app's BEGIN IMMEDIATE write transactions); elsewhere the driver's own transaction.
+    """
+    raw = store.engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        if store.engine.dialect.name == "sqlite":
+            cursor.execute("BEGIN")
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+            raw.rollback()
+    finally:
+        raw.close()
+
+
+def read_study(
+    store: Store, *, include_audit: bool, check: Callable[[], None] = lambda: None
+) -> RawStudy:
+    """Every form table (and the audit trail if `include_audit`) in one snapshot.
+    ``check`` is called between queries (it raises to cancel)."""
+    forms: dict[str, pd.DataFrame] = {}
+    audit: pd.DataFrame | None = None
+    with snapshot(store) as cursor:
+        head = _head_hash(cursor)
+        for code in LOADED_FORMS:
+            forms[code] = _form_frame(cursor, FORMS[code])
+            check()
+        if include_audit:
+            names, rows = _read(cursor, _AUDIT_QUERY)
+            audit = pd.DataFrame.from_records(rows, columns=names)
+            check()
+    return RawStudy(forms=forms, head_hash=head, audit=audit)
+
+
+def _read(cursor: Any, sql: str) -> tuple[list[str], list[Any]]:
+    cursor.execute(sql)
+    rows = cursor.fetchall()
+    return [d[0] for d in cursor.description], rows
+
+
+def _head_hash(cursor: Any) -> str:
+    """The audit chain's head as msct_crf.storage.audit.head_hash reads it, in this snapshot."""
+    cursor.execute(f"SELECT hash FROM {AUDIT_TABLE} ORDER BY id DESC LIMIT 1")
+    row = cursor.fetchone()
+    return str(row[0]) if row and row[0] is not None else GENESIS_HASH
+
+
+def _to_datetime(series: pd.Series) -> pd.Series:
+    """SQLite hands back ISO text; other backends hand back date objects: both parse."""
+    if series.empty:
+        return pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns]")
+    return pd.to_datetime(series, format="ISO8601", errors="coerce")
+
+
+def _parse_missing(series: pd.Series) -> list[dict[str, str]]:
+    out: list[dict[str, str]] = []
+    for raw in series.tolist():
+        if raw is None or raw in ("{}", ""):
+            out.append({})
+        elif isinstance(raw, dict):
+            out.append(raw)
+        else:
+            try:
+                parsed = json.loads(raw)
+            except (TypeError, ValueError):
+                parsed = {}
+            out.append(parsed if isinstance(parsed, dict) else {})
+    return out
+
+
+def _form_frame(cursor: Any, form: Form) -> pd.DataFrame:
+    """One form's table: bookkeeping columns, then one typed column per field code."""
+    extra = ["id", "status", "missing"]
+    if form.code != "ENROL":
+        extra.append("subject_id")
+    if form.code in ("VS", "AE"):
+        extra.append("infusion_id")
+    columns = extra + [f.column for f in form.fields]
+    names, rows = _read(cursor, f"SELECT {', '.join(columns)} FROM {form.table}")
+    frame = pd.DataFrame.from_records(rows, columns=names)
+    rename = {f.column: f.code for f in form.fields}
+    frame = frame.rename(columns=rename)
+    if form.code == "ENROL":
+        frame["subject_id"] = frame["id"]
+    for f in form.fields:
+        if f.type in DATE_KINDS:
+            frame[f.code] = _to_datetime(frame[f.code])
+        elif f.is_numeric:
+            frame[f.code] = pd.to_numeric(frame[f.code], errors="coerce").astype("float64")
+        else:
+            frame[f.code] = frame[f.code].astype(object).where(frame[f.code].notna(), None)
+    frame["missing"] = pd.Series(_parse_missing(frame["missing"]), index=frame.index, dtype=object)
+    return frame

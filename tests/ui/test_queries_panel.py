@@ -16,7 +16,9 @@ from msct_crf.workflow import queries, records
 from ui.common.session import UserSession
 from ui.forms.form_page import FormPage
 from ui.review import queries_panel
-from ui.review.queries_panel import AnswerDialog, QueriesPanel, RaiseQueryDialog
+from ui.review.answer_query_dialog import AnswerDialog
+from ui.review.queries_panel import QueriesPanel
+from ui.review.raise_query_dialog import RaiseQueryDialog
 
 
 def panel_for(

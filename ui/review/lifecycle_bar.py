@@ -439,7 +439,7 @@ class LifecycleBar(QWidget):
         self.changed.emit()
 
     def _open_queries(self) -> None:
-        from ui.review.queries_panel import QueriesDialog
+        from ui.review.queries_dialog import QueriesDialog
 
         assert self._form is not None and self._record_id is not None
         dialog = QueriesDialog(

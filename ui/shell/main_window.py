@@ -632,7 +632,7 @@ class MainWindow(QMainWindow):
         return self.workspace.current_subject() if self.showing_workspace() else None
 
     def _open_queries(self, subject_only: bool = False) -> None:
-        from ui.review.queries_panel import QueriesDialog
+        from ui.review.queries_dialog import QueriesDialog
 
         subject = self._current_subject() if subject_only else None
         dialog = QueriesDialog(self._store, self._session, subject=subject, parent=self)
@@ -641,7 +641,7 @@ class MainWindow(QMainWindow):
         self._show_window(dialog)
 
     def _open_audit(self, subject_only: bool = False) -> None:
-        from ui.review.audit_viewer import AuditViewerDialog
+        from ui.review.audit_viewer_dialog import AuditViewerDialog
 
         subject = self._current_subject() if subject_only else None
         self._show_window(AuditViewerDialog(self._store, self._session, subject, self))

@@ -15,7 +15,7 @@ from msct_crf.workflow import lifecycle
 from ui.common.session import UserSession
 from ui.forms.form_page import FormPage
 from ui.review import lifecycle_bar
-from ui.review.lifecycle_bar import SignDialog
+from ui.review.sign_dialog import SignDialog
 
 
 def page_for(qtbot: QtBot, store: Store, v: SimpleNamespace, who: str) -> FormPage:

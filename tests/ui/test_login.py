@@ -13,8 +13,10 @@ from trust_fixtures import ADMIN_PW, NURSE_PW, accounts, fast_hasher  # noqa: F4
 from msct_crf import access
 from msct_crf.reporting import audit_history
 from msct_crf.storage.store import Store
-from ui.admin import account_dialogs
-from ui.admin.account_dialogs import ChangePasswordDialog, IdleLockDialog, UserManagementDialog
+from ui.admin import account_prompts
+from ui.admin.change_password_dialog import ChangePasswordDialog
+from ui.admin.idle_lock_dialog import IdleLockDialog
+from ui.admin.user_management_dialog import UserManagementDialog
 from ui.common.session import UserSession
 from ui.shell.login_dialog import LoginDialog, session_for_store
 
@@ -120,7 +122,7 @@ def test_user_management(
     qtbot.addWidget(dialog)
     assert [u.username for u in dialog.users()] == ["admin", "liwei", "mon1", "nurse1"]
     monkeypatch.setattr(
-        account_dialogs,
+        account_prompts,
         "ask_new_user",
         lambda _p: {
             "username": "wang",
@@ -132,16 +134,16 @@ def test_user_management(
     dialog.buttons["add"].click()
     assert "Added wang" in dialog.message.text()
     assert dialog.selected() is not None and dialog.selected().username == "wang"  # type: ignore[union-attr]
-    monkeypatch.setattr(account_dialogs, "ask_role", lambda *_a: "monitor")
+    monkeypatch.setattr(account_prompts, "ask_role", lambda *_a: "monitor")
     dialog.buttons["role"].click()
     assert access.get_user(store, "wang").role == "monitor"  # type: ignore[union-attr]
-    monkeypatch.setattr(account_dialogs, "ask_account_reason", lambda *_a: "left the site")
+    monkeypatch.setattr(account_prompts, "ask_account_reason", lambda *_a: "left the site")
     dialog.buttons["lock"].click()
     assert access.get_user(store, "wang").locked  # type: ignore[union-attr]
     assert not dialog.buttons["lock"].isEnabled() and dialog.buttons["unlock"].isEnabled()
     dialog.buttons["unlock"].click()
     assert not access.get_user(store, "wang").locked  # type: ignore[union-attr]
-    monkeypatch.setattr(account_dialogs, "ask_new_password", lambda *_a: "reset-pass-9")
+    monkeypatch.setattr(account_prompts, "ask_new_password", lambda *_a: "reset-pass-9")
     dialog.buttons["reset"].click()
     assert access.login(store, "wang", "reset-pass-9").role == "monitor"
     # refused by the core: the last administrator cannot be locked
@@ -183,7 +185,7 @@ def test_main_window_with_an_account(
     qtbot.addWidget(window)
     with qtbot.waitSignal(window.overviewLoaded, timeout=20_000):
         window.show()
-    acts = {a.objectName(): a for a in window.findChildren(type(window._acts["audit"]))}
+    acts = {a.objectName(): a for a in window.findChildren(type(window.menus.actions["audit"]))}
     assert acts["actChangePassword"].isEnabled()
     assert not acts["actManageUsers"].isEnabled()  # monitors do not manage users
     assert acts["actAuditTrail"].isEnabled()
@@ -213,6 +215,6 @@ def test_single_user_main_window_keeps_working(
     with qtbot.waitSignal(window.overviewLoaded, timeout=20_000):
         window.show()
     assert window.idle_lock is None and window.session.user_name == "nurse"
-    assert not window._acts["password"].isEnabled()
-    assert window._acts["audit"].isEnabled()
+    assert not window.menus.actions["password"].isEnabled()
+    assert window.menus.actions["audit"].isEnabled()
     window.close()

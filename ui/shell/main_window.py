@@ -58,6 +58,11 @@ class MainWindow(QMainWindow):
     overviewLoaded = Signal()
     databaseChanged = Signal(str)
 
+    patients: PatientListView
+    workspace: SubjectWorkspace  # replaced when another database is opened
+    todays_work: TodaysWorkView
+    _stack: QStackedWidget
+
     def __init__(
         self,
         store: Store,

@@ -11,6 +11,9 @@ checked against the actor's role (:mod:`msct_crf.access`) and audited:
 * :func:`unlock_record` — a PI or admin, with a reason, returns a signed or locked record to
   complete and visibly voids its signature (``unlock``).
 
+:func:`record_state` reads what a form shows of all this (status, the steps the person may
+take, signatures, queries) in one transaction.
+
 Signed and locked records refuse every change in `records`. A signature whose content hash
 no longer matches the record (changed behind the application's back) is reported invalid
 (:attr:`SignatureInfo.valid`). Records with unresolved queries cannot be verified or signed.

@@ -2,9 +2,10 @@
 
 Shows the record's status (draft, complete, verified, signed, locked), its signature (printed
 name, date and time, meaning; a voided or invalid signature is shown struck through in red)
-and the buttons Verify, Sign…, Lock and Unlock…, enabled exactly when
-`msct_crf.workflow.lifecycle.available_actions` allows them for the logged-in person. Sign asks for
-the password again and the meaning; Unlock asks for a reason. The Queries button opens the
+and the buttons Verify, Sign…, Lock and Unlock…, enabled exactly when the core allows them
+for the logged-in person; all of it comes from one read, `msct_crf.workflow.lifecycle.
+record_state`. Sign asks for the password again and the meaning (`ui.review.sign_dialog`);
+Unlock asks for a reason (`ui.review.reason_dialog`). The Queries button opens the
 record's queries (raise, answer, close). Every refusal of the core is shown in a message box.
 
 Signals:

@@ -11,6 +11,9 @@ checked against the actor's role (:mod:`msct_crf.access`) and audited:
 * :func:`unlock_record` — a PI or admin, with a reason, returns a signed or locked record to
   complete and visibly voids its signature (``unlock``).
 
+:func:`record_state` reads what a form shows of all this (status, the steps the person may
+take, signatures, queries) in one transaction.
+
 Signed and locked records refuse every change in `records`. A signature whose content hash
 no longer matches the record (changed behind the application's back) is reported invalid
 (:attr:`SignatureInfo.valid`). Records with unresolved queries cannot be verified or signed.
@@ -35,6 +38,8 @@ from msct_crf.storage.db.models import FORM_MODELS, Query, Signature, Subject
 from msct_crf.storage.store import Store
 from msct_crf.study.dictionary import FORMS, Form
 from msct_crf.study.dictionary import form as get_form
+from msct_crf.workflow import queries
+from msct_crf.workflow.queries import QueryInfo
 from msct_crf.workflow.records import COMPLETE, DRAFT, LOCKED, SIGNED, VERIFIED, record_from_row
 
 DEFAULT_MEANING = "I approve this data"
@@ -455,12 +460,16 @@ def signature_history(store: Store, form: str, record_id: int) -> list[Signature
     """Every signature of the record, voided ones included, oldest first."""
     form_def = get_form(form)
     with store.reading() as session:
-        rows = session.scalars(
-            select(Signature)
-            .where(Signature.form_table == form_def.table, Signature.record_id == record_id)
-            .order_by(Signature.id)
-        )
-        return [_info(session, s) for s in rows]
+        return _history(session, form_def, record_id)
+
+
+def _history(session: Session, form_def: Form, record_id: int) -> list[SignatureInfo]:
+    rows = session.scalars(
+        select(Signature)
+        .where(Signature.form_table == form_def.table, Signature.record_id == record_id)
+        .order_by(Signature.id)
+    )
+    return [_info(session, s) for s in rows]
 
 
 def list_signatures(
@@ -505,11 +514,21 @@ def available_actions(
             return frozenset()
         status = row.status
         if actor is None:
-            if access.accounts_enabled(session):
-                return frozenset()
-            return frozenset({EDIT}) if status not in (SIGNED, LOCKED) else frozenset()
+            return _single_user_actions(session, status)
         pending = _open_queries(session, form_def, row.id)
         valid = all(_info(session, s).valid for s in _active_signatures(session, form_def, row.id))
+    return _actor_actions(actor, status, pending=pending, valid=valid)
+
+
+def _single_user_actions(session: Session, status: str) -> frozenset[str]:
+    if access.accounts_enabled(session):
+        return frozenset()
+    return frozenset({EDIT}) if status not in (SIGNED, LOCKED) else frozenset()
+
+
+def _actor_actions(actor: Actor, status: str, *, pending: int, valid: bool) -> frozenset[str]:
+    """The steps the rules allow: ``pending`` unresolved queries, ``valid`` every active
+    signature still matching the record."""
     out: set[str] = set()
     if status in (DRAFT, COMPLETE, VERIFIED) and actor.can(Permission.ENTER_DATA):
         out.add(EDIT)
@@ -522,6 +541,53 @@ def available_actions(
     if status in (SIGNED, LOCKED) and actor.can(Permission.UNLOCK):
         out.add(UNLOCK)
     return frozenset(out)
+
+
+@dataclass(frozen=True)
+class RecordState:
+    """What a form shows of its record's lifecycle, read in one transaction (so the status,
+    the steps offered and the queries never disagree): see :func:`record_state`."""
+
+    status: str
+    actions: frozenset[str]  # as available_actions
+    signatures: tuple[SignatureInfo, ...]  # every signature, voided ones included, oldest first
+    queries: dict[str | None, list[QueryInfo]]  # every query, by field (None: the whole record)
+
+    @property
+    def signature(self) -> SignatureInfo | None:
+        """The signature to show: the newest active one, else the newest voided one."""
+        active = [s for s in self.signatures if s.active]
+        if active:
+            return active[-1]
+        return self.signatures[-1] if self.signatures else None
+
+    @property
+    def open_queries(self) -> int:
+        """Queries not closed yet (open or answered)."""
+        return sum(1 for items in self.queries.values() for q in items if q.is_open)
+
+
+def record_state(
+    store: Store, actor: Actor | None, form: str, record_id: int
+) -> RecordState | None:
+    """The record's status, the steps ``actor`` may take (:func:`available_actions`), its
+    signatures and its queries, from one read; None when there is no such record."""
+    form_def = get_form(form)
+    model: Any = FORM_MODELS[form_def.code]
+    with store.reading() as session:
+        row = session.get(model, record_id)
+        if row is None:
+            return None
+        status = str(row.status)
+        signatures = tuple(_history(session, form_def, record_id))
+        by_field = queries.record_queries(session, form_def.code, record_id)
+        if actor is None:
+            actions = _single_user_actions(session, status)
+        else:
+            pending = sum(1 for items in by_field.values() for q in items if q.is_open)
+            valid = all(s.valid for s in signatures if s.active)
+            actions = _actor_actions(actor, status, pending=pending, valid=valid)
+    return RecordState(status, actions, signatures, by_field)
 
 
 @dataclass(frozen=True)

@@ -335,19 +335,38 @@ def list_queries(
     if status is not None and status not in QUERY_STATUSES:
         raise UserError(f"Query status must be one of {', '.join(QUERY_STATUSES)}")
     with store.reading() as session:
-        stmt = select(Query, Subject.subjid).join(Subject, Subject.id == Query.subject_id)
-        if subject is not None:
-            stmt = stmt.where(Subject.subjid == subject)
-        if form is not None:
-            stmt = stmt.where(Query.form_table == get_form(form).table)
-        if record_id is not None:
-            stmt = stmt.where(Query.record_id == record_id)
-        if status is not None:
-            stmt = stmt.where(Query.status == status)
-        if open_only:
-            stmt = stmt.where(Query.status != CLOSED)
-        stmt = stmt.order_by(Query.id)
-        return [_info(session, row, subjid) for row, subjid in session.execute(stmt)]
+        return _list(
+            session,
+            subject=subject,
+            form=form,
+            record_id=record_id,
+            status=status,
+            open_only=open_only,
+        )
+
+
+def _list(
+    session: Session,
+    *,
+    subject: str | None = None,
+    form: str | None = None,
+    record_id: int | None = None,
+    status: str | None = None,
+    open_only: bool = False,
+) -> list[QueryInfo]:
+    stmt = select(Query, Subject.subjid).join(Subject, Subject.id == Query.subject_id)
+    if subject is not None:
+        stmt = stmt.where(Subject.subjid == subject)
+    if form is not None:
+        stmt = stmt.where(Query.form_table == get_form(form).table)
+    if record_id is not None:
+        stmt = stmt.where(Query.record_id == record_id)
+    if status is not None:
+        stmt = stmt.where(Query.status == status)
+    if open_only:
+        stmt = stmt.where(Query.status != CLOSED)
+    stmt = stmt.order_by(Query.id)
+    return [_info(session, row, subjid) for row, subjid in session.execute(stmt)]
 
 
 def list_open(store: Store, subject: str | None = None) -> list[QueryInfo]:
@@ -360,8 +379,17 @@ def queries_for_record(
 ) -> dict[str | None, list[QueryInfo]]:
     """A record's queries grouped by field code (None: the whole record), for showing them
     beside the fields."""
+    with store.reading() as session:
+        return record_queries(session, form, record_id)
+
+
+def record_queries(
+    session: Session, form: str, record_id: int
+) -> dict[str | None, list[QueryInfo]]:
+    """:func:`queries_for_record` inside the caller's read, so a record's lifecycle state
+    and its queries come from one snapshot (`msct_crf.workflow.lifecycle.record_state`)."""
     out: dict[str | None, list[QueryInfo]] = {}
-    for info in list_queries(store, form=form, record_id=record_id):
+    for info in _list(session, form=form, record_id=record_id):
         out.setdefault(info.field, []).append(info)
     return out
 

@@ -492,6 +492,47 @@ Everything entered after that time will no longer be in the study. The current f
     </message>
 </context>
 <context>
+    <name>DatabaseVerifier</name>
+    <message>
+        <location filename="../../ui/main_window.py" line="495"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="491"/>
+        <source>Only SQLite study files can be verified here.</source>
+        <translation>此处只能校验 SQLite 研究文件。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="517"/>
+        <source>The database FAILED verification:</source>
+        <translation>数据库校验未通过：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="523"/>
+        <source>The database passed every check:</source>
+        <translation>数据库通过了全部检查：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="529"/>
+        <source>Verification cancelled.</source>
+        <translation>校验已取消。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="490"/>
+        <location filename="../../ui/main_window.py" line="516"/>
+        <location filename="../../ui/main_window.py" line="522"/>
+        <location filename="../../ui/main_window.py" line="531"/>
+        <source>Verify database</source>
+        <translation>校验数据库</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="495"/>
+        <source>Verifying the database…</source>
+        <translation>正在校验数据库…</translation>
+    </message>
+</context>
+<context>
     <name>DateLineEdit</name>
     <message>
         <location filename="../../ui/forms/date_edit.py" line="45"/>
@@ -1251,6 +1292,134 @@ Everything entered after that time will no longer be in the study. The current f
     </message>
 </context>
 <context>
+    <name>MainMenus</name>
+    <message>
+        <location filename="../../ui/main_window.py" line="394"/>
+        <source>&amp;About MSC-CRF</source>
+        <translation>关于 MSC-CRF(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="377"/>
+        <source>&amp;Account</source>
+        <translation>账户(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="401"/>
+        <source>&amp;Audit trail…</source>
+        <translation>稽查轨迹(&amp;A)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="395"/>
+        <source>&amp;Change password…</source>
+        <translation>修改密码(&amp;C)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="374"/>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="380"/>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="397"/>
+        <source>&amp;Idle lock…</source>
+        <translation>空闲锁定(&amp;I)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="379"/>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="398"/>
+        <source>&amp;Lock the screen now</source>
+        <translation>立即锁定屏幕(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="396"/>
+        <source>&amp;Manage users…</source>
+        <translation>用户管理(&amp;M)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="385"/>
+        <source>&amp;New study database…</source>
+        <translation>新建研究数据库(&amp;N)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="390"/>
+        <source>&amp;New subject</source>
+        <translation>新建受试者(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="386"/>
+        <source>&amp;Open study database…</source>
+        <translation>打开研究数据库(&amp;O)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="391"/>
+        <source>&amp;Patient list</source>
+        <translation>患者列表(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="389"/>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="393"/>
+        <source>&amp;Refresh</source>
+        <translation>刷新(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="378"/>
+        <source>&amp;Review</source>
+        <translation>审阅(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="375"/>
+        <source>&amp;Subject</source>
+        <translation>受试者(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="392"/>
+        <source>&amp;Today&apos;s work</source>
+        <translation>今日工作(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="388"/>
+        <source>&amp;Verify database</source>
+        <translation>校验数据库(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="376"/>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="402"/>
+        <source>Audit trail of this s&amp;ubject…</source>
+        <translation>此受试者的稽查轨迹(&amp;U)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="399"/>
+        <source>Open &amp;queries (study)…</source>
+        <translation>未关闭的质疑（全研究）(&amp;Q)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="400"/>
+        <source>Open queries of this &amp;subject…</source>
+        <translation>此受试者未关闭的质疑(&amp;S)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="387"/>
+        <source>Open the &amp;demo study</source>
+        <translation>打开演示研究(&amp;D)</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <location filename="../../ui/main_window.py" line="156"/>
@@ -1278,131 +1447,6 @@ Everything entered after that time will no longer be in the study. The current f
         <translation>今日工作</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="374"/>
-        <source>&amp;File</source>
-        <translation>文件(&amp;F)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="375"/>
-        <source>&amp;Subject</source>
-        <translation>受试者(&amp;S)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="376"/>
-        <source>&amp;View</source>
-        <translation>视图(&amp;V)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="377"/>
-        <source>&amp;Account</source>
-        <translation>账户(&amp;A)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="378"/>
-        <source>&amp;Review</source>
-        <translation>审阅(&amp;R)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="379"/>
-        <source>&amp;Language</source>
-        <translation>语言(&amp;L)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="380"/>
-        <source>&amp;Help</source>
-        <translation>帮助(&amp;H)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="385"/>
-        <source>&amp;New study database…</source>
-        <translation>新建研究数据库(&amp;N)…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="386"/>
-        <source>&amp;Open study database…</source>
-        <translation>打开研究数据库(&amp;O)…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="387"/>
-        <source>Open the &amp;demo study</source>
-        <translation>打开演示研究(&amp;D)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="388"/>
-        <source>&amp;Verify database</source>
-        <translation>校验数据库(&amp;V)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="389"/>
-        <source>&amp;Quit</source>
-        <translation>退出(&amp;Q)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="390"/>
-        <source>&amp;New subject</source>
-        <translation>新建受试者(&amp;N)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="391"/>
-        <source>&amp;Patient list</source>
-        <translation>患者列表(&amp;P)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="392"/>
-        <source>&amp;Today&apos;s work</source>
-        <translation>今日工作(&amp;T)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="393"/>
-        <source>&amp;Refresh</source>
-        <translation>刷新(&amp;R)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="394"/>
-        <source>&amp;About MSC-CRF</source>
-        <translation>关于 MSC-CRF(&amp;A)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="395"/>
-        <source>&amp;Change password…</source>
-        <translation>修改密码(&amp;C)…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="396"/>
-        <source>&amp;Manage users…</source>
-        <translation>用户管理(&amp;M)…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="397"/>
-        <source>&amp;Idle lock…</source>
-        <translation>空闲锁定(&amp;I)…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="398"/>
-        <source>&amp;Lock the screen now</source>
-        <translation>立即锁定屏幕(&amp;L)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="399"/>
-        <source>Open &amp;queries (study)…</source>
-        <translation>未关闭的质疑（全研究）(&amp;Q)…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="400"/>
-        <source>Open queries of this &amp;subject…</source>
-        <translation>此受试者未关闭的质疑(&amp;S)…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="401"/>
-        <source>&amp;Audit trail…</source>
-        <translation>稽查轨迹(&amp;A)…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="402"/>
-        <source>Audit trail of this s&amp;ubject…</source>
-        <translation>此受试者的稽查轨迹(&amp;U)…</translation>
-    </message>
-    <message>
         <location filename="../../ui/main_window.py" line="416"/>
         <source>Language</source>
         <translation>语言</translation>
@@ -1428,49 +1472,6 @@ Everything entered after that time will no longer be in the study. The current f
         <location filename="../../ui/main_window.py" line="481"/>
         <source>Cannot open the database</source>
         <translation>无法打开数据库</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="490"/>
-        <location filename="../../ui/main_window.py" line="516"/>
-        <location filename="../../ui/main_window.py" line="522"/>
-        <location filename="../../ui/main_window.py" line="531"/>
-        <source>Verify database</source>
-        <translation>校验数据库</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="491"/>
-        <source>Only SQLite study files can be verified here.</source>
-        <translation>此处只能校验 SQLite 研究文件。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="495"/>
-        <source>Verifying the database…</source>
-        <translation>正在校验数据库…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="495"/>
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="517"/>
-        <source>The database FAILED verification:</source>
-        <translation>数据库校验未通过：</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="523"/>
-        <source>The database passed every check:</source>
-        <translation>数据库通过了全部检查：</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="529"/>
-        <source>Verification cancelled.</source>
-        <translation>校验已取消。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="606"/>
-        <source>Your password was changed.</source>
-        <translation>您的密码已修改。</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="674"/>
@@ -1898,6 +1899,14 @@ Everything entered after that time will no longer be in the study. The current f
         <location filename="../../ui/forms/score_panel.py" line="180"/>
         <source>Δ {delta} vs baseline</source>
         <translation>较基线 Δ {delta}</translation>
+    </message>
+</context>
+<context>
+    <name>SessionController</name>
+    <message>
+        <location filename="../../ui/main_window.py" line="606"/>
+        <source>Your password was changed.</source>
+        <translation>您的密码已修改。</translation>
     </message>
 </context>
 <context>

@@ -82,28 +82,25 @@ class ExportDialog(QDialog):
         self._user = user
         self._task: background.Task | None = None
         self._report: Any = None
-        lang = dictionary_language()
+        self._build_choices(dictionary_language(), allow_identifying)
+        self._build_output_and_progress(store)
+        self._build_buttons()
+        self._lay_out(allow_identifying)
+        self.retranslate()
+        self.resize(620, 600)
 
-        self._forms = QListWidget()
-        self._forms.setObjectName("formsList")
-        for code in FORM_ORDER:
-            item = QListWidgetItem(FORMS[code].label.get(lang))
-            item.setData(Qt.ItemDataRole.UserRole, code)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked)
-            self._forms.addItem(item)
-        self._forms.setMaximumHeight(150)
+    # ------------------------------------------------------------------ building
 
-        self._sites = QListWidget()
-        self._sites.setObjectName("sitesList")
-        for site in SITES.items:
-            item = QListWidgetItem(f"{site.code} — {site.label.get(lang)}")
-            item.setData(Qt.ItemDataRole.UserRole, site.code)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked)
-            self._sites.addItem(item)
-        self._sites.setMaximumHeight(80)
-
+    def _build_choices(self, lang: str, allow_identifying: bool) -> None:
+        """What to export: forms, sites, subjects, dates, labels, units, audit, identifying."""
+        self._forms = self._checklist(
+            "formsList", [(FORMS[code].label.get(lang), code) for code in FORM_ORDER], 150
+        )
+        self._sites = self._checklist(
+            "sitesList",
+            [(f"{site.code} — {site.label.get(lang)}", site.code) for site in SITES.items],
+            80,
+        )
         self._subjects = QLineEdit()
         self._subjects.setObjectName("subjectsEdit")
 
@@ -139,6 +136,21 @@ class ExportDialog(QDialog):
         self._identifying.setObjectName("identifyingCheck")
         self._identifying.setVisible(allow_identifying)
 
+    @staticmethod
+    def _checklist(name: str, items: list[tuple[str, str]], height: int) -> QListWidget:
+        """A list of checkable items, all checked, each carrying its code."""
+        widget = QListWidget()
+        widget.setObjectName(name)
+        for text, code in items:
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, code)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked)
+            widget.addItem(item)
+        widget.setMaximumHeight(height)
+        return widget
+
+    def _build_output_and_progress(self, store: Store) -> None:
         self._output = QLineEdit(str(default_output_path(store)))
         self._output.setObjectName("outputEdit")
         self._browse = QPushButton()
@@ -154,6 +166,7 @@ class ExportDialog(QDialog):
         self._status.setWordWrap(True)
         self._status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
+    def _build_buttons(self) -> None:
         self._export = QPushButton()
         self._export.setObjectName("exportButton")
         self._export.setDefault(True)
@@ -170,6 +183,9 @@ class ExportDialog(QDialog):
         self._close.setObjectName("closeButton")
         self._close.clicked.connect(self.close)
 
+    def _lay_out(self, allow_identifying: bool) -> None:
+        """One labelled row per choice (labels set by retranslate), then progress, status
+        and the buttons; the choices are disabled together while an export runs."""
         self._form = QFormLayout()
         self._labels: dict[str, QLabel] = {}
         dates = QHBoxLayout()
@@ -223,8 +239,6 @@ class ExportDialog(QDialog):
             self._output,
             self._browse,
         ]
-        self.retranslate()
-        self.resize(620, 600)
 
     # ------------------------------------------------------------------ text
 

@@ -1,10 +1,11 @@
 """The patient list's table model and its filter proxy.
 
-`PatientListModel` holds the `msct_crf.reporting.overview.SubjectRow`s of the whole study (loaded in
-one pass off the GUI thread by the view) and answers `data()` from them; texts that a
-filter or a language switch needs are computed once per row, not per paint. Refreshing
-with new rows emits ``dataChanged`` for exactly the rows that changed when the list of
-subjects is the same, and resets only when subjects were added or removed.
+`PatientListModel` (a `ui.models.row_table.RowTableModel`) holds the
+`msct_crf.reporting.overview.SubjectRow`s of the whole study (loaded in one pass off the GUI
+thread by the view) and answers `data()` from them; texts that a filter or a language switch
+needs are computed once per row, not per paint. Refreshing with new rows emits
+``dataChanged`` for exactly the rows that changed when the list of subjects is the same, and
+resets only when subjects were added or removed.
 
 Sorting is done by the source model on precomputed keys (one Python sort instead of a
 C++ sort calling back into Python for every comparison), so a 10,000-row list sorts and
@@ -15,23 +16,16 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-)
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 
 from msct_crf.reporting.overview import SubjectRow
 from msct_crf.study.dictionary import ENROLMENT, INFUSION
 from msct_crf.study.schedule import VisitState
 from ui.common import i18n, labels
-
-Index = QModelIndex | QPersistentModelIndex
+from ui.models.row_table import Index, RowTableModel, TableColumn
 
 
 class Roles(enum.IntEnum):
@@ -71,51 +65,91 @@ def _search_text(row: SubjectRow) -> str:
     return " ".join(parts).casefold()
 
 
-def _sort_key(row: SubjectRow, column: Column) -> Any:
-    """A key that sorts blanks last and dates as dates (only the asked column is built:
-    sorting 10,000 rows calls this 10,000 times)."""
-    if column == Column.SUBJID:
-        key: Any = row.subjid
-    elif column == Column.INITIALS:
-        key = row.initials or ""
-    elif column == Column.SEX:
-        key = row.sex or ""
-    elif column == Column.AGE:
-        key = row.age if row.age is not None else 10_000
-    elif column == Column.DIAGNOSIS:
-        key = row.diagnosis or "~"
-    elif column == Column.SOURCE:
-        key = row.msc_source or "~"
-    elif column == Column.INFUSIONS:
-        key = row.infusions
-    elif column == Column.LAST_VISIT:
-        key = row.last_visit or dt.date.min
-    elif column == Column.NEXT_VISIT:
-        key = (0 if row.overdue else 1, row.next_visit_window_end or dt.date.max)
-    else:
-        key = row.status.value
-    return (key, row.subjid)
+def _by(key: Callable[[SubjectRow], Any]) -> Callable[[SubjectRow], Any]:
+    """A sort key: the column's value, then the subject ID (a stable order for ties)."""
+    return lambda row: (key(row), row.subjid)
 
 
-_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
-_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
+#: Keys that sort blanks last and dates as dates, by column (sorting 10,000 rows calls the
+#: asked column's key 10,000 times, so each is one small function).
+_SORT_KEYS: dict[Column, Callable[[SubjectRow], Any]] = {
+    Column.SUBJID: _by(lambda r: r.subjid),
+    Column.INITIALS: _by(lambda r: r.initials or ""),
+    Column.SEX: _by(lambda r: r.sex or ""),
+    Column.AGE: _by(lambda r: r.age if r.age is not None else 10_000),
+    Column.DIAGNOSIS: _by(lambda r: r.diagnosis or "~"),
+    Column.SOURCE: _by(lambda r: r.msc_source or "~"),
+    Column.INFUSIONS: _by(lambda r: r.infusions),
+    Column.LAST_VISIT: _by(lambda r: r.last_visit or dt.date.min),
+    Column.NEXT_VISIT: _by(
+        lambda r: (0 if r.overdue else 1, r.next_visit_window_end or dt.date.max)
+    ),
+    Column.STATUS: _by(lambda r: r.status.value),
+}
+
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 _ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
-_HANDLED_ROLES = frozenset({_DISPLAY, _BACKGROUND, _TOOLTIP, _ALIGNMENT, *(int(r) for r in Roles)})
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
-class PatientListModel(QAbstractTableModel):
+def _row_colour(row: SubjectRow) -> Any:
+    if row.overdue:
+        return labels.OVERDUE_ROW
+    if row.due:
+        return labels.DUE_ROW
+    return None
+
+
+class PatientListModel(RowTableModel[SubjectRow]):
     """One row per subject; see the module docstring."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[SubjectRow] = []
         self._search: list[str] = []
         self._row_of: dict[str, int] = {}
         self._texts: list[tuple[str, ...] | None] = []  # display texts, filled when painted
         self._texts_generation = i18n.generation()  # the language the texts are in
         self._overdue = 0
+        right = {_ALIGNMENT: lambda _row: _RIGHT}
+        display: dict[Column, tuple[Callable[[], str], Callable[[SubjectRow], str]]] = {
+            Column.SUBJID: (lambda: self.tr("Subject ID"), lambda r: r.subjid),
+            Column.INITIALS: (lambda: self.tr("Initials"), lambda r: r.initials or ""),
+            Column.SEX: (lambda: self.tr("Sex"), lambda r: labels.code_label(_SEX, r.sex)),
+            Column.AGE: (lambda: self.tr("Age"), lambda r: "" if r.age is None else str(r.age)),
+            Column.DIAGNOSIS: (
+                lambda: self.tr("Diagnosis"),
+                lambda r: labels.code_label(_DX, r.diagnosis),
+            ),
+            Column.SOURCE: (lambda: self.tr("MSC source"), lambda r: r.msc_source or ""),
+            Column.INFUSIONS: (lambda: self.tr("Infusions"), lambda r: str(r.infusions)),
+            Column.LAST_VISIT: (
+                lambda: self.tr("Last visit"),
+                lambda r: labels.date_text(r.last_visit),
+            ),
+            Column.NEXT_VISIT: (lambda: self.tr("Next due visit"), self._next_visit),
+            Column.STATUS: (lambda: self.tr("Status"), lambda r: labels.status_label(r.status)),
+        }
+        extra: dict[Column, dict[int, Callable[[SubjectRow], Any]]] = {
+            Column.AGE: right,
+            Column.INFUSIONS: right,
+            Column.NEXT_VISIT: {_TOOLTIP: self._next_tooltip},
+        }
+        self.set_columns(
+            [
+                TableColumn(
+                    title,
+                    text,
+                    {**extra.get(column, {}), int(Roles.SORT_KEY): _SORT_KEYS[column]},
+                )
+                for column, (title, text) in display.items()
+            ],
+            row_roles={
+                Qt.ItemDataRole.BackgroundRole: _row_colour,
+                Roles.SUBJECT_ID: lambda r: r.subjid,
+                Roles.ROW: lambda r: r,
+                Roles.OVERDUE: lambda r: r.overdue,
+            },
+        )
 
     # ------------------------------------------------------------------ data in
 
@@ -172,9 +206,6 @@ class PatientListModel(QAbstractTableModel):
 
     # ------------------------------------------------------------------ lookups
 
-    def subject_row(self, row: int) -> SubjectRow:
-        return self._rows[row]
-
     def row_of(self, subjid: str) -> int | None:
         return self._row_of.get(subjid)
 
@@ -184,106 +215,35 @@ class PatientListModel(QAbstractTableModel):
     def search_texts(self) -> list[str]:
         return self._search
 
-    def rows(self) -> list[SubjectRow]:
-        return list(self._rows)
-
     def overdue_count(self) -> int:
         return self._overdue
 
     # ------------------------------------------------------------------ Qt model API
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+    def display_text(self, row: int, column: int) -> str:
+        # Served from a per-row cache, filled when the row is first painted in a language.
+        if self._texts_generation != i18n.generation():
+            self._texts = [None] * len(self._rows)
+            self._texts_generation = i18n.generation()
+        texts = self._texts[row]
+        if texts is None:
+            subject = self._rows[row]
+            texts = self._texts[row] = tuple(c.display(subject) for c in self._columns)
+        return texts[column]
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        titles = {
-            Column.SUBJID: self.tr("Subject ID"),
-            Column.INITIALS: self.tr("Initials"),
-            Column.SEX: self.tr("Sex"),
-            Column.AGE: self.tr("Age"),
-            Column.DIAGNOSIS: self.tr("Diagnosis"),
-            Column.SOURCE: self.tr("MSC source"),
-            Column.INFUSIONS: self.tr("Infusions"),
-            Column.LAST_VISIT: self.tr("Last visit"),
-            Column.NEXT_VISIT: self.tr("Next due visit"),
-            Column.STATUS: self.tr("Status"),
-        }
-        return titles.get(Column(section)) if 0 <= section < len(Column) else None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        # Called for every role of every visible cell on each repaint: answer the roles we
-        # do not handle first, and serve texts from a per-row cache.
-        if role not in _HANDLED_ROLES:
-            return None
-        i = index.row()
-        if not 0 <= i < len(self._rows) or not index.isValid():
-            return None
-        row = self._rows[i]
-        if role == _DISPLAY:
-            if self._texts_generation != i18n.generation():
-                self._texts = [None] * len(self._rows)
-                self._texts_generation = i18n.generation()
-            texts = self._texts[i]
-            if texts is None:
-                texts = self._texts[i] = tuple(self._display(row, c) for c in Column)
-            return texts[index.column()]
-        if role == _BACKGROUND:
-            if row.overdue:
-                return labels.OVERDUE_ROW
-            if row.due:
-                return labels.DUE_ROW
-            return None
-        column = index.column()
-        if role == _TOOLTIP:
-            return self._next_tooltip(row) if column == Column.NEXT_VISIT else None
-        if role == _ALIGNMENT:
-            return _RIGHT if column in (Column.AGE, Column.INFUSIONS) else None
-        if role == Roles.SUBJECT_ID:
-            return row.subjid
-        if role == Roles.ROW:
-            return row
-        if role == Roles.OVERDUE:
-            return row.overdue
-        return _sort_key(row, Column(column))
-
-    def _display(self, row: SubjectRow, column: Column) -> str:
-        if column == Column.SUBJID:
-            return row.subjid
-        if column == Column.INITIALS:
-            return row.initials or ""
-        if column == Column.SEX:
-            return labels.code_label(_SEX, row.sex)
-        if column == Column.AGE:
-            return "" if row.age is None else str(row.age)
-        if column == Column.DIAGNOSIS:
-            return labels.code_label(_DX, row.diagnosis)
-        if column == Column.SOURCE:
-            return row.msc_source or ""
-        if column == Column.INFUSIONS:
-            return str(row.infusions)
-        if column == Column.LAST_VISIT:
-            return labels.date_text(row.last_visit)
-        if column == Column.NEXT_VISIT:
-            if row.next_visit is None or row.next_visit_state is None:
-                return ""
-            when = (
-                row.next_visit_window_end
-                if row.next_visit_state is VisitState.OVERDUE
-                else row.next_visit_target
-            )
-            return self.tr("{visit}, {date} ({state})").format(
-                visit=labels.visit_label(row.next_visit),
-                date=labels.date_text(when),
-                state=labels.state_label(row.next_visit_state),
-            )
-        return labels.status_label(row.status)
+    def _next_visit(self, row: SubjectRow) -> str:
+        if row.next_visit is None or row.next_visit_state is None:
+            return ""
+        when = (
+            row.next_visit_window_end
+            if row.next_visit_state is VisitState.OVERDUE
+            else row.next_visit_target
+        )
+        return self.tr("{visit}, {date} ({state})").format(
+            visit=labels.visit_label(row.next_visit),
+            date=labels.date_text(when),
+            state=labels.state_label(row.next_visit_state),
+        )
 
     def _next_tooltip(self, row: SubjectRow) -> str | None:
         if row.next_visit is None:
@@ -297,16 +257,17 @@ class PatientListModel(QAbstractTableModel):
         """Sort on precomputed keys, keeping persistent indexes (selection) on their rows."""
         if not self._rows or not 0 <= column < len(Column):
             return
-        col = Column(column)
+        key = _SORT_KEYS[Column(column)]
         self.layoutAboutToBeChanged.emit()
         before = self.persistentIndexList()
         old_subjects = [self._rows[i.row()].subjid for i in before]
+        rows = self._rows
         order_rows = sorted(
-            range(len(self._rows)),
-            key=lambda i: _sort_key(self._rows[i], col),
+            range(len(rows)),
+            key=lambda i: key(rows[i]),
             reverse=order == Qt.SortOrder.DescendingOrder,
         )
-        self._rows = [self._rows[i] for i in order_rows]
+        self._rows = [rows[i] for i in order_rows]
         self._search = [self._search[i] for i in order_rows]
         self._texts = [self._texts[i] for i in order_rows]
         self._row_of = {r.subjid: i for i, r in enumerate(self._rows)}

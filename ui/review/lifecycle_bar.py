@@ -2,9 +2,10 @@
 
 Shows the record's status (draft, complete, verified, signed, locked), its signature (printed
 name, date and time, meaning; a voided or invalid signature is shown struck through in red)
-and the buttons Verify, Sign…, Lock and Unlock…, enabled exactly when
-`msct_crf.workflow.lifecycle.available_actions` allows them for the logged-in person. Sign asks for
-the password again and the meaning; Unlock asks for a reason. The Queries button opens the
+and the buttons Verify, Sign…, Lock and Unlock…, enabled exactly when the core allows them
+for the logged-in person; all of it comes from one read, `msct_crf.workflow.lifecycle.
+record_state`. Sign asks for the password again and the meaning (`ui.review.sign_dialog`);
+Unlock asks for a reason (`ui.review.reason_dialog`). The Queries button opens the
 record's queries (raise, answer, close). Every refusal of the core is shown in a message box.
 
 Signals:
@@ -16,29 +17,20 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from msct_crf.access import Permission
 from msct_crf.errors import MsctError
 from msct_crf.storage.store import Store
-from msct_crf.workflow import lifecycle, queries
+from msct_crf.workflow import lifecycle
 from msct_crf.workflow.lifecycle import LOCK, SIGN, UNLOCK, VERIFY, SignatureInfo
 from msct_crf.workflow.queries import QueryInfo
 from msct_crf.workflow.records import COMPLETE, DRAFT, LOCKED, SIGNED, VERIFIED
 from ui.common import session as sessions
 from ui.common.session import UserSession
+from ui.review.queries_dialog import QueriesDialog
+from ui.review.reason_dialog import ReasonDialog
+from ui.review.sign_dialog import SignDialog, meanings
 
 STATUS_COLOURS = {
     DRAFT: "#6d6d6d",
@@ -59,18 +51,6 @@ def status_name(status: str) -> str:
         LOCKED: QCoreApplication.translate("LifecycleBar", "locked"),
     }
     return names.get(status, status)
-
-
-def meanings() -> list[tuple[str, str]]:
-    """(stored meaning, translated text shown) for the signature meanings offered."""
-    shown = [
-        QCoreApplication.translate("LifecycleBar", "I approve this data"),
-        QCoreApplication.translate("LifecycleBar", "I have reviewed this data"),
-        QCoreApplication.translate(
-            "LifecycleBar", "I am the responsible investigator for this data"
-        ),
-    ]
-    return list(zip(lifecycle.MEANINGS, shown, strict=True))
 
 
 def local_time(iso_utc: str | None) -> str:
@@ -116,82 +96,7 @@ def signature_text(signature: SignatureInfo) -> str:
     return f'<span style="color:{STATUS_COLOURS[SIGNED]}">✔ {line}</span>'
 
 
-# --------------------------------------------------------------------------- dialogs
-
-
-class SignDialog(QDialog):
-    """Password again + meaning of the signature (21 CFR 11: the meaning is shown with it)."""
-
-    def __init__(self, printed_name: str, what: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("signDialog")
-        self.setWindowTitle(self.tr("Sign"))
-        intro = QLabel(
-            self.tr(
-                "You are signing {what} as {name}. Your signature is bound to the data as they "
-                "are now; any later change needs an unlock that voids it."
-            ).format(what=what, name=printed_name),
-            self,
-        )
-        intro.setWordWrap(True)
-        self.meaning = QComboBox(self)
-        self.meaning.setObjectName("signMeaning")
-        for stored, shown in meanings():
-            self.meaning.addItem(shown, stored)
-        self.password = QLineEdit(self)
-        self.password.setObjectName("signPassword")
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        form = QFormLayout()
-        form.addRow(self.tr("Meaning:"), self.meaning)
-        form.addRow(self.tr("Your password:"), self.password)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Sign"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(buttons)
-        self.password.setFocus()
-        self.resize(480, 200)
-
-    def values(self) -> tuple[str, str]:
-        """(password, meaning as stored)."""
-        return self.password.text(), str(self.meaning.currentData())
-
-
-class ReasonDialog(QDialog):
-    """A required reason (for unlocking a signed form)."""
-
-    def __init__(self, title: str, prompt: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("reasonDialog")
-        self.setWindowTitle(title)
-        label = QLabel(prompt, self)
-        label.setWordWrap(True)
-        self.reason = QPlainTextEdit(self)
-        self.reason.setObjectName("unlockReason")
-        self.reason.setTabChangesFocus(True)
-        self._buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        self._ok = self._buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self._ok.setEnabled(False)
-        self.reason.textChanged.connect(
-            lambda: self._ok.setEnabled(bool(self.reason.toPlainText().strip()))
-        )
-        self._buttons.accepted.connect(self.accept)
-        self._buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(label)
-        layout.addWidget(self.reason)
-        layout.addWidget(self._buttons)
-        self.resize(460, 220)
-
-    def text(self) -> str:
-        return self.reason.toPlainText().strip()
+# --------------------------------------------------------------------------- prompts
 
 
 def ask_signature(parent: QWidget | None, printed_name: str, what: str) -> tuple[str, str] | None:
@@ -282,21 +187,20 @@ class LifecycleBar(QWidget):
         self.reload()
 
     def reload(self) -> None:
+        """Read the record's lifecycle again (one read: status, steps, signature, queries)."""
         form, record_id = self._form, self._record_id
         self._status, self._actions, self._queries = None, frozenset(), {}
         signature: SignatureInfo | None = None
         if form is not None and record_id is not None:
             try:
-                self._status = lifecycle.status_of(self._store, form, record_id)
-                self._actions = lifecycle.available_actions(
-                    self._store, self._session.actor, form, record_id
-                )
-                history = lifecycle.signature_history(self._store, form, record_id)
-                active = [s for s in history if s.active]
-                signature = active[-1] if active else (history[-1] if history else None)
-                self._queries = queries.queries_for_record(self._store, form, record_id)
+                state = lifecycle.record_state(self._store, self._session.actor, form, record_id)
             except MsctError as exc:
                 self.signature_label.setText(str(exc))
+            else:
+                if state is not None:
+                    self._status, self._actions = state.status, state.actions
+                    self._queries = state.queries
+                    signature = state.signature
         self._show(signature)
 
     def status(self) -> str | None:
@@ -439,8 +343,6 @@ class LifecycleBar(QWidget):
         self.changed.emit()
 
     def _open_queries(self) -> None:
-        from ui.review.queries_panel import QueriesDialog
-
         assert self._form is not None and self._record_id is not None
         dialog = QueriesDialog(
             self._store,

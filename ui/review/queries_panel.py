@@ -15,27 +15,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QCoreApplication,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QCoreApplication, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QComboBox,
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -47,57 +35,18 @@ from msct_crf.errors import MsctError
 from msct_crf.storage.store import Store
 from msct_crf.study.dictionary import form as get_form
 from msct_crf.workflow import queries
-from msct_crf.workflow.queries import ANSWERED, CLOSED, OPEN, QueryInfo
+from msct_crf.workflow.queries import CLOSED, OPEN, QueryInfo
 from ui.common import session as sessions
 from ui.common.i18n import dictionary_language
 from ui.common.session import UserSession
+from ui.models.query_table import QUERY_ID_ROLE, QueryTableModel, form_label, query_summary
+from ui.review.answer_query_dialog import AnswerDialog
+from ui.review.raise_query_dialog import RaiseQueryDialog
 
-QUERY_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 BADGE_STYLE = (
     "QLabel { background: #ef6c00; color: white; border-radius: 8px; font-weight: bold;"
     " min-width: 16px; max-width: 16px; min-height: 16px; max-height: 16px; }"
 )
-_Index = QModelIndex | QPersistentModelIndex
-
-
-def status_name(status: str) -> str:
-    return {
-        OPEN: QCoreApplication.translate("QueriesPanel", "open"),
-        ANSWERED: QCoreApplication.translate("QueriesPanel", "answered"),
-        CLOSED: QCoreApplication.translate("QueriesPanel", "closed"),
-    }.get(status, status)
-
-
-def field_label(form: str, field: str | None) -> str:
-    if field is None:
-        return QCoreApplication.translate("QueriesPanel", "(whole form)")
-    try:
-        return f"{get_form(form).field(field).label.get(dictionary_language())} ({field})"
-    except (KeyError, ValueError):
-        return field
-
-
-def form_label(form: str) -> str:
-    try:
-        return get_form(form).label.get(dictionary_language())
-    except KeyError:
-        return form
-
-
-def query_summary(query: QueryInfo) -> str:
-    """Plain text of one query for tooltips: question, who, answer."""
-    lines = [
-        QCoreApplication.translate("QueriesPanel", "#{id} {status} — {who}: {text}").format(
-            id=query.id, status=status_name(query.status), who=query.raised_by, text=query.text
-        )
-    ]
-    if query.answer:
-        lines.append(
-            QCoreApplication.translate("QueriesPanel", "Answer by {who}: {text}").format(
-                who=query.answered_by or "", text=query.answer
-            )
-        )
-    return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------- field marker
@@ -139,161 +88,7 @@ def mark_queried_fields(
             label.setToolTip(field.code)
 
 
-# --------------------------------------------------------------------------- model
-
-
-class QueryTableModel(QAbstractTableModel):
-    """Queries as rows; ``QUERY_ID_ROLE`` gives the query id."""
-
-    COLUMNS = ("id", "subject", "form", "field", "status", "text", "raised", "answer", "closed")
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[QueryInfo] = []
-
-    def set_queries(self, rows: list[QueryInfo]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def query(self, row: int) -> QueryInfo:
-        return self._rows[row]
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
-            return None
-        titles = {
-            "id": self.tr("#"),
-            "subject": self.tr("Subject"),
-            "form": self.tr("Form"),
-            "field": self.tr("Field"),
-            "status": self.tr("Status"),
-            "text": self.tr("Question"),
-            "raised": self.tr("Raised"),
-            "answer": self.tr("Answer"),
-            "closed": self.tr("Closed"),
-        }
-        return titles[self.COLUMNS[section]]
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        q = self._rows[index.row()]
-        column = self.COLUMNS[index.column()]
-        if role == QUERY_ID_ROLE:
-            return q.id
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return query_summary(q)
-        if role == Qt.ItemDataRole.ForegroundRole and column == "status":
-            from PySide6.QtGui import QColor
-
-            return QColor({OPEN: "#c62828", ANSWERED: "#a15c00"}.get(q.status, "#2e7d32"))
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if column == "id":
-            return q.id
-        if column == "subject":
-            return q.subject
-        if column == "form":
-            return f"{form_label(q.form)} #{q.record_id}"
-        if column == "field":
-            return field_label(q.form, q.field)
-        if column == "status":
-            return status_name(q.status)
-        if column == "text":
-            return q.text
-        if column == "raised":
-            return f"{q.raised_by} {q.raised_at[:16].replace('T', ' ')}"
-        if column == "answer":
-            return f"{q.answered_by}: {q.answer}" if q.answer else ""
-        if column == "closed":
-            return (
-                f"{q.closed_by} {(q.closed_at or '')[:16].replace('T', ' ')}" if q.closed_by else ""
-            )
-        return None
-
-
-# --------------------------------------------------------------------------- dialogs
-
-
-class RaiseQueryDialog(QDialog):
-    """Which field (or the whole form) and the question."""
-
-    def __init__(self, form: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("raiseQueryDialog")
-        self.setWindowTitle(self.tr("Raise a query"))
-        self.field = QComboBox(self)
-        self.field.setObjectName("queryField")
-        self.field.addItem(field_label(form, None), None)
-        for f in get_form(form).entry_fields:
-            self.field.addItem(field_label(form, f.code), f.code)
-        self.text = QPlainTextEdit(self)
-        self.text.setObjectName("queryText")
-        self.text.setTabChangesFocus(True)
-        layout = QFormLayout(self)
-        layout.addRow(self.tr("Field:"), self.field)
-        layout.addRow(self.tr("Question:"), self.text)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Raise query"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addRow(buttons)
-        self.resize(520, 240)
-
-    def values(self) -> tuple[str | None, str]:
-        return self.field.currentData(), self.text.toPlainText().strip()
-
-
-class AnswerDialog(QDialog):
-    """The answer and, when allowed, a corrected value for the queried field."""
-
-    def __init__(self, query: QueryInfo, can_correct: bool, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("answerQueryDialog")
-        self.setWindowTitle(self.tr("Answer query #{id}").format(id=query.id))
-        question = QLabel(query_summary(query), self)
-        question.setWordWrap(True)
-        self.answer = QPlainTextEdit(self)
-        self.answer.setObjectName("answerText")
-        self.answer.setTabChangesFocus(True)
-        self.correction = QLineEdit(self)
-        self.correction.setObjectName("correctionEdit")
-        self.correction.setPlaceholderText(
-            self.tr("New value of {field} in SI units (leave empty to keep it)").format(
-                field=query.field or ""
-            )
-        )
-        show = can_correct and query.field is not None
-        layout = QFormLayout(self)
-        layout.addRow(question)
-        layout.addRow(self.tr("Answer:"), self.answer)
-        if show:
-            layout.addRow(self.tr("Corrected value:"), self.correction)
-        else:
-            self.correction.hide()
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Answer"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addRow(buttons)
-        self.resize(560, 280)
-
-    def values(self) -> tuple[str, str | None]:
-        correction = self.correction.text().strip() if self.correction.isVisibleTo(self) else ""
-        return self.answer.toPlainText().strip(), correction or None
+# --------------------------------------------------------------------------- prompts
 
 
 def ask_raise(parent: QWidget | None, form: str) -> tuple[str | None, str] | None:
@@ -426,19 +221,19 @@ class QueriesPanel(QWidget):
         except MsctError as exc:
             sessions.show_refusal(self, exc)
             rows = []
-        self.model.set_queries(rows)
+        self.model.set_rows(rows)
         if selected is not None:
             self.select_query(selected.id)
         self._update_buttons()
 
     def queries(self) -> list[QueryInfo]:
-        return [self.model.query(r) for r in range(self.model.rowCount())]
+        return [self.model.row_at(r) for r in range(self.model.rowCount())]
 
     def selected_query(self) -> QueryInfo | None:
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
         if not rows:
             return None
-        return self.model.query(self.proxy.mapToSource(rows[0]).row())
+        return self.model.row_at(self.proxy.mapToSource(rows[0]).row())
 
     def select_query(self, query_id: int) -> bool:
         for row in range(self.proxy.rowCount()):
@@ -574,32 +369,5 @@ class QueriesPanel(QWidget):
         return str(finding.message_zh if zh else finding.message)
 
     def _double_clicked(self, index: QModelIndex) -> None:
-        query = self.model.query(self.proxy.mapToSource(index).row())
+        query = self.model.row_at(self.proxy.mapToSource(index).row())
         self.openRecord.emit(query.subject, query.form, query.record_id)
-
-
-class QueriesDialog(QDialog):
-    """A non-modal window around a :class:`QueriesPanel` (``panel``)."""
-
-    def __init__(
-        self,
-        store: Store,
-        user: str | UserSession,
-        *,
-        subject: str | None = None,
-        form: str | None = None,
-        record_id: int | None = None,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.setObjectName("queriesDialog")
-        self.setWindowTitle(self.tr("Queries"))
-        self.panel = QueriesPanel(
-            store, user, subject=subject, form=form, record_id=record_id, parent=self
-        )
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.panel, 1)
-        layout.addWidget(buttons)
-        self.resize(1300, 520)

@@ -66,77 +66,93 @@ class LoginDialog(QDialog):
         self._error.setWordWrap(True)
         self._error.setStyleSheet(ERROR_STYLE)
         self._error.hide()
+        login_page = self._build_login_page(user_hint)
+        first_page = QWidget(self)
+        first_layout = QVBoxLayout(first_page)
+        first_layout.setContentsMargins(0, 0, 0, 0)
+        first_layout.addWidget(self._build_admin_box(first_page, user_hint))
+        first_layout.addWidget(self._build_single_user_box(first_page, user_hint))
+        # only the page that applies is shown (and sizes the dialog)
+        (login_page if self.first_run else first_page).hide()
+        self._lay_out(login_page, first_page)
+        self._set_title(where, user_hint)
+        self.setMinimumWidth(520)
+        self.adjustSize()
 
-        # -- log in
-        login_page = QWidget(self)
-        self.user = _line_edit(login_page, "loginUser", access.USERNAME_MAX)
+    # ------------------------------------------------------------------ building
+
+    def _build_login_page(self, user_hint: str) -> QWidget:
+        """User name and password, for a database with accounts."""
+        page = QWidget(self)
+        self.user = _line_edit(page, "loginUser", access.USERNAME_MAX)
         self.user.setText(user_hint)
-        self.password = _password_edit(login_page, "loginPassword")
-        self.login_button = QPushButton(self.tr("&Log in"), login_page)
+        self.password = _password_edit(page, "loginPassword")
+        self.login_button = QPushButton(self.tr("&Log in"), page)
         self.login_button.setObjectName("loginButton")
         self.login_button.setDefault(True)
         self.login_button.clicked.connect(self.try_login)
-        login_form = QFormLayout(login_page)
-        login_form.addRow(self.tr("&User name:"), self.user)
-        login_form.addRow(self.tr("&Password:"), self.password)
-        login_form.addRow("", self.login_button)
+        form = QFormLayout(page)
+        form.addRow(self.tr("&User name:"), self.user)
+        form.addRow(self.tr("&Password:"), self.password)
+        form.addRow("", self.login_button)
+        return page
 
-        # -- first run
-        first_page = QWidget(self)
-        admin_box = QGroupBox(self.tr("Create the administrator account"), first_page)
-        self.admin_user = _line_edit(admin_box, "adminUser", access.USERNAME_MAX)
+    def _build_admin_box(self, page: QWidget, user_hint: str) -> QGroupBox:
+        """First run, way one: create the administrator account (then logged in as it)."""
+        box = QGroupBox(self.tr("Create the administrator account"), page)
+        self.admin_user = _line_edit(box, "adminUser", access.USERNAME_MAX)
         self.admin_user.setText(user_hint or "admin")
-        self.admin_name = _line_edit(admin_box, "adminFullName", access.FULL_NAME_MAX)
-        self.admin_password = _password_edit(admin_box, "adminPassword")
-        self.admin_repeat = _password_edit(admin_box, "adminRepeat")
-        self.create_button = QPushButton(self.tr("&Create and log in"), admin_box)
+        self.admin_name = _line_edit(box, "adminFullName", access.FULL_NAME_MAX)
+        self.admin_password = _password_edit(box, "adminPassword")
+        self.admin_repeat = _password_edit(box, "adminRepeat")
+        self.create_button = QPushButton(self.tr("&Create and log in"), box)
         self.create_button.setObjectName("createAdminButton")
         self.create_button.setAutoDefault(False)
         self.create_button.clicked.connect(self.try_create_admin)
-        admin_hint = QLabel(
+        hint = QLabel(
             self.tr(
                 "From then on everyone logs in with their own account and role (administrator, "
                 "principal investigator, study nurse, monitor); passwords have at least {n} "
                 "characters."
             ).format(n=access.MIN_PASSWORD_LENGTH),
-            admin_box,
+            box,
         )
-        admin_hint.setWordWrap(True)
-        admin_form = QFormLayout(admin_box)
-        admin_form.addRow(admin_hint)
-        admin_form.addRow(self.tr("User name:"), self.admin_user)
-        admin_form.addRow(self.tr("Full name (printed with signatures):"), self.admin_name)
-        admin_form.addRow(self.tr("Password:"), self.admin_password)
-        admin_form.addRow(self.tr("Repeat the password:"), self.admin_repeat)
-        admin_form.addRow("", self.create_button)
-        single_box = QGroupBox(self.tr("Continue without accounts (single-user mode)"), first_page)
-        self.single_user = _line_edit(single_box, "singleUserName", access.USERNAME_MAX)
+        hint.setWordWrap(True)
+        form = QFormLayout(box)
+        form.addRow(hint)
+        form.addRow(self.tr("User name:"), self.admin_user)
+        form.addRow(self.tr("Full name (printed with signatures):"), self.admin_name)
+        form.addRow(self.tr("Password:"), self.admin_password)
+        form.addRow(self.tr("Repeat the password:"), self.admin_repeat)
+        form.addRow("", self.create_button)
+        return box
+
+    def _build_single_user_box(self, page: QWidget, user_hint: str) -> QGroupBox:
+        """First run, way two: single-user mode under a typed name."""
+        box = QGroupBox(self.tr("Continue without accounts (single-user mode)"), page)
+        self.single_user = _line_edit(box, "singleUserName", access.USERNAME_MAX)
         self.single_user.setText(user_hint)
-        self.single_button = QPushButton(self.tr("C&ontinue"), single_box)
+        self.single_button = QPushButton(self.tr("C&ontinue"), box)
         self.single_button.setObjectName("singleUserButton")
         self.single_button.setAutoDefault(False)
         self.single_button.clicked.connect(self.continue_single_user)
-        single_hint = QLabel(
+        hint = QLabel(
             self.tr(
                 "Anyone at this computer works under the name typed here; it goes into the "
                 "audit trail. Signing, verifying and queries need accounts."
             ),
-            single_box,
+            box,
         )
-        single_hint.setWordWrap(True)
-        single_form = QFormLayout(single_box)
-        single_form.addRow(single_hint)
+        hint.setWordWrap(True)
+        form = QFormLayout(box)
+        form.addRow(hint)
         row = QHBoxLayout()
         row.addWidget(self.single_user, 1)
         row.addWidget(self.single_button)
-        single_form.addRow(self.tr("Your name:"), row)
-        first_layout = QVBoxLayout(first_page)
-        first_layout.setContentsMargins(0, 0, 0, 0)
-        first_layout.addWidget(admin_box)
-        first_layout.addWidget(single_box)
+        form.addRow(self.tr("Your name:"), row)
+        return box
 
-        # only the page that applies is shown (and sizes the dialog)
-        (login_page if self.first_run else first_page).hide()
+    def _lay_out(self, login_page: QWidget, first_page: QWidget) -> None:
         cancel = QPushButton(self.tr("Cancel"), self)
         cancel.setObjectName("loginCancel")
         cancel.setAutoDefault(False)
@@ -151,6 +167,8 @@ class LoginDialog(QDialog):
         layout.addWidget(self._error)
         layout.addLayout(bottom)
 
+    def _set_title(self, where: str, user_hint: str) -> None:
+        """Title and first focus: the first-run choice, or the login to ``where``."""
         if self.first_run:
             self.setWindowTitle(self.tr("MSC-CRF — first use of {database}").format(database=where))
             self._title.setText(
@@ -164,8 +182,6 @@ class LoginDialog(QDialog):
             self.setWindowTitle(self.tr("MSC-CRF — log in"))
             self._title.setText(self.tr("Log in to <b>{database}</b>").format(database=where))
             (self.password if user_hint else self.user).setFocus()
-        self.setMinimumWidth(520)
-        self.adjustSize()
 
     # ------------------------------------------------------------------ actions
 

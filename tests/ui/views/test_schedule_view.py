@@ -11,8 +11,9 @@ from msct_crf.reporting import overview
 from msct_crf.storage.store import Store
 from msct_crf.study.schedule import VisitState
 from ui.common import labels
+from ui.models.schedule import STATE_ROLE, ScheduleColumn
 from ui.shell.main_window import MainWindow
-from ui.views.schedule_view import STATE_ROLE, ScheduleColumn, ScheduleView
+from ui.views.schedule_view import ScheduleView
 from ui.views.todays_work import TodaysWorkView
 
 

@@ -16,7 +16,7 @@ from msct_crf.workflow import queries, records
 from ui.common.session import UserSession
 from ui.forms.form_page import FormPage
 from ui.review import queries_panel
-from ui.review.queries_panel import AnswerDialog, QueriesPanel, RaiseQueryDialog
+from ui.review.queries_panel import QueriesPanel
 
 
 def panel_for(
@@ -128,29 +128,3 @@ def test_refused_answer_is_shown_not_crashed(
     assert box is not None and "Total bilirubin (TBIL) must be" in box.text()
     assert queries.get_query(store, raised.id).status == "open"  # type: ignore[union-attr]
     box.close()  # type: ignore[union-attr]
-
-
-def test_dialogs_return_what_was_typed(qtbot: QtBot, store: Store, visit: SimpleNamespace) -> None:
-    raise_dialog = RaiseQueryDialog("VIS")
-    qtbot.addWidget(raise_dialog)
-    raise_dialog.field.setCurrentIndex(raise_dialog.field.findData("ALB"))
-    raise_dialog.text.setPlainText("  Albumin looks low  ")
-    assert raise_dialog.values() == ("ALB", "Albumin looks low")
-    query = queries.raise_query(
-        store,
-        visit.monitor,
-        subject=visit.subject,
-        form="VIS",
-        record_id=visit.id,
-        field="ALB",
-        text="?",
-    )
-    answer = AnswerDialog(query, can_correct=True)
-    qtbot.addWidget(answer)
-    answer.show()
-    answer.answer.setPlainText("Checked")
-    answer.correction.setText("35")
-    assert answer.values() == ("Checked", "35")
-    monitor_view = AnswerDialog(query, can_correct=False)
-    qtbot.addWidget(monitor_view)
-    assert monitor_view.values() == ("", None)

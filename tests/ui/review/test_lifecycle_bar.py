@@ -15,7 +15,6 @@ from msct_crf.workflow import lifecycle
 from ui.common.session import UserSession
 from ui.forms.form_page import FormPage
 from ui.review import lifecycle_bar
-from ui.review.lifecycle_bar import SignDialog
 
 
 def page_for(qtbot: QtBot, store: Store, v: SimpleNamespace, who: str) -> FormPage:
@@ -163,11 +162,3 @@ def test_single_user_mode_shows_status_only(qtbot: QtBot, store: Store) -> None:
     assert "Log in" in label(page, "signatureLabel").text()
     for name in ("verifyButton", "signButton", "lockButton", "unlockButton"):
         assert not button(page, name).isEnabled()
-
-
-def test_sign_dialog_returns_password_and_meaning(qtbot: QtBot) -> None:
-    dialog = SignDialog("Dr Li Wei", "Visit of GZH-001")
-    qtbot.addWidget(dialog)
-    dialog.password.setText("secret-123")
-    dialog.meaning.setCurrentIndex(2)
-    assert dialog.values() == ("secret-123", lifecycle.MEANINGS[2])

@@ -65,7 +65,7 @@ def test_window_backs_up_daily_and_on_exit_and_has_the_file_actions(
     qtbot.addWidget(window)
     with qtbot.waitSignal(window.overviewLoaded, timeout=20_000):
         window.show()
-    names = {a.objectName() for a in window.findChildren(type(window._acts["quit"]))}
+    names = {a.objectName() for a in window.findChildren(type(window.menus.actions["quit"]))}
     assert {"actExport", "actionBackUpNow", "actionBackups"} <= names
     qtbot.waitUntil(lambda: len(backup.list_backups(backup.default_backup_dir(path))) == 1)
     assert background.wait_for_tasks()

@@ -60,6 +60,17 @@ def test_no_core_file_imports_qt_or_ui_even_inside_a_function() -> None:
     assert offenders == []
 
 
+def test_the_gui_imports_no_database_library() -> None:
+    """The UI writes no SQL and opens no transaction: no SQLAlchemy or sqlite3 in ui/."""
+    offenders = [
+        f"{path.relative_to(ROOT)}:{line}: {name}"
+        for path in sorted((ROOT / "ui").rglob("*.py"))
+        for line, name in _imported_names(path)
+        if name.split(".")[0] in ("sqlalchemy", "sqlite3")
+    ]
+    assert offenders == []
+
+
 def test_the_scan_finds_an_import_inside_a_function(tmp_path: Path) -> None:
     sample = tmp_path / "sample.py"
     sample.write_text("def f():\n    from ui.app import main\n    import PySide6.QtCore\n")

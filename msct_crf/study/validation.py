@@ -118,11 +118,12 @@ def validate(
     check saying a value is needed stays quiet about a value that was typed but refused."""
     form = get_form(form_code)
     missing = missing or {}
-    unit_of_field = (
-        (lambda code: units)
-        if isinstance(units, UnitSystem)
-        else (lambda code: units.get(code, UnitSystem.SI))
-    )
+    per_field = {} if isinstance(units, UnitSystem) else units
+    default_units = units if isinstance(units, UnitSystem) else UnitSystem.SI
+
+    def unit_of_field(code: str) -> UnitSystem:
+        return per_field.get(code, default_units)
+
     context = context or SubjectContext()
     findings: list[Finding] = []
     for f in form.fields:

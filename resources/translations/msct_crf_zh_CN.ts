@@ -744,6 +744,10 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>FormPage</name>
     <message>
+        <source>No changes</source>
+        <translation>无更改</translation>
+    </message>
+    <message>
         <location filename="../../ui/forms/form_page.py" line="112"/>
         <source>Subject</source>
         <extracomment>Derived fields shown read-only on the form (the visit&apos;s scores live in the score panel). Fields laid out in two columns (lab values).</extracomment>

@@ -163,7 +163,14 @@ class UserManagementDialog(QDialog):
                 details = account_prompts.ask_new_user(self)
                 if details is None:
                     return
-                added = access.add_user(self._store, actor, **details)
+                added = access.add_user(
+                    self._store,
+                    actor,
+                    username=details["username"],
+                    full_name=details["full_name"],
+                    role=details["role"],
+                    password=details["password"],
+                )
                 self.refresh(select=added.username)
                 self._say(self.tr("Added {user}.").format(user=added.username))
                 return

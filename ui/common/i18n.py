@@ -70,7 +70,9 @@ def set_language(language: str) -> bool:
 
 def generation() -> int:
     """Goes up with every language switch, so caches of translated texts know to refresh."""
-    return int(_state["generation"])  # type: ignore[call-overload]
+    value = _state["generation"]
+    assert isinstance(value, int)
+    return value
 
 
 def translators_installed() -> bool:

@@ -12,8 +12,9 @@ starts from defaults and never touches the real settings).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from PySide6.QtCore import QByteArray, QSettings
 
@@ -48,14 +49,16 @@ LAST_DATABASE = _declare("session/last_database", str, "")
 #: The user name typed last (until real accounts exist it goes into every audit row).
 LAST_USER = _declare("session/last_user", str, "")
 #: Recently opened database files, newest first.
-RECENT_DATABASES = _declare("session/recent_databases", list, [])
+RECENT_DATABASES: Option[list[str]] = _declare("session/recent_databases", list, [])
 #: UI language: "en" or "zh_CN".
 LANGUAGE = _declare("ui/language", str, "en")
 #: Main window geometry and dock/toolbar state, as saved by Qt.
 WINDOW_GEOMETRY = _declare("ui/window_geometry", QByteArray, QByteArray())
 WINDOW_STATE = _declare("ui/window_state", QByteArray, QByteArray())
 #: Series shown in the trajectory chart.
-CHART_SERIES = _declare("chart/series", list, ["MELD", "TBIL", "ALB", "ALT", "PT"])
+CHART_SERIES: Option[list[str]] = _declare(
+    "chart/series", list, ["MELD", "TBIL", "ALB", "ALT", "PT"]
+)
 
 #: How many recent databases the File menu remembers.
 RECENT_LIMIT = 8
@@ -82,9 +85,9 @@ class Settings:
             # INI files store a one-item list as a plain string
             if isinstance(raw, str):
                 return [raw] if raw else []  # type: ignore[return-value]
-            return [str(item) for item in raw]  # type: ignore[return-value]
+            return [str(item) for item in cast(Iterable[object], raw)]  # type: ignore[return-value]
         if option.type is QByteArray:
-            return raw if isinstance(raw, QByteArray) else QByteArray(raw)  # type: ignore[return-value]
+            return raw if isinstance(raw, QByteArray) else QByteArray(cast(bytes, raw))  # type: ignore[return-value]
         try:
             return option.type(raw)  # type: ignore[no-any-return]
         except (TypeError, ValueError):

@@ -519,7 +519,8 @@ class FormPage(QWidget):
         sex = subject.values.get("SEX") if subject else None
         self.score_panel.set_subject(
             female=None if sex is None else sex == "F",
-            cholestatic=bool(subject) and subject.values.get("DXCAT") in CHOLESTATIC_DIAGNOSES,  # type: ignore[union-attr]
+            cholestatic=subject is not None
+            and subject.values.get("DXCAT") in CHOLESTATIC_DIAGNOSES,
         )
         baseline = None
         if self._subjid:

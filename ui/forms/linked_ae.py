@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QVBoxLayout, QW
 
 from msct_crf.storage.store import Store
 from msct_crf.workflow import records
+from ui.common.session import UserSession
 
 from .form_page import FormPage
 
@@ -31,7 +32,7 @@ class LinkedAeDialog(QDialog):
     def __init__(
         self,
         store: Store,
-        user: str,
+        user: str | UserSession,
         subjid: str,
         infusion_id: int,
         onset: datetime | None,

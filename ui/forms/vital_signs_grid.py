@@ -12,7 +12,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from msct_crf.study.dictionary import VITAL_SIGNS, MissingCode
+from msct_crf.study.dictionary import VITAL_SIGNS, CodeList, MissingCode
 from msct_crf.study.validation import Finding, parse_value, validate
 from msct_crf.workflow.records import Record, VitalSignsRow
 
@@ -20,8 +20,15 @@ from .field_editor import ERROR_COLOUR, WARNING_COLOUR
 from .formatting import value_text
 
 MEASURES = ("TEMP", "PULSE", "SYSBP", "DIABP", "RESP", "SPO2")
-_TIMEPOINT_LIST = VITAL_SIGNS.field("VSTPT").codelist
-assert _TIMEPOINT_LIST is not None
+
+
+def _timepoint_list() -> CodeList:
+    codelist = VITAL_SIGNS.field("VSTPT").codelist
+    assert codelist is not None, "VSTPT has a code list in the dictionary"
+    return codelist
+
+
+_TIMEPOINT_LIST = _timepoint_list()
 TIMEPOINTS = _TIMEPOINT_LIST.codes
 _MISSING = {code.value for code in MissingCode}
 

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 
 from msct_crf.study.schedule import ScheduledVisit
 from ui.common import labels
+from ui.common.i18n import dictionary_language
 from ui.models.row_table import RowTableModel, TableColumn
 
 
@@ -41,7 +42,7 @@ class ScheduleModel(RowTableModel[ScheduledVisit]):
             [
                 TableColumn(
                     lambda: self.tr("Visit"),
-                    lambda sv: sv.visit.label.get(labels.dictionary_language()),
+                    lambda sv: sv.visit.label.get(dictionary_language()),
                 ),
                 TableColumn(
                     lambda: self.tr("Window opens"), lambda sv: labels.date_text(sv.window_start)

@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt
 from msct_crf.reporting.overview import SubjectRow
 from msct_crf.study.schedule import VisitState, WorkItem
 from ui.common import labels
+from ui.common.i18n import dictionary_language
 from ui.models.row_table import RowTableModel, TableColumn
 
 #: Custom role: the subject ID of the line.
@@ -52,7 +53,7 @@ class TodaysWorkModel(RowTableModel[WorkItem]):
                 ),
                 TableColumn(
                     lambda: self.tr("Visit"),
-                    lambda i: i.visit.visit.label.get(labels.dictionary_language()),
+                    lambda i: i.visit.visit.label.get(dictionary_language()),
                 ),
                 TableColumn(lambda: self.tr("Window"), _window),
                 TableColumn(lambda: self.tr("State"), self._state),
@@ -90,7 +91,7 @@ class TodaysWorkModel(RowTableModel[WorkItem]):
     def _tooltip(self, item: WorkItem) -> str:
         sv = item.visit
         return self.tr("{visit} of {subject}: window {start} to {end} ({state})").format(
-            visit=sv.visit.label.get(labels.dictionary_language()),
+            visit=sv.visit.label.get(dictionary_language()),
             subject=item.subject,
             start=labels.date_text(sv.window_start),
             end=labels.date_text(sv.window_end),

@@ -206,7 +206,7 @@ class LifecycleBar(QWidget):
     def status(self) -> str | None:
         return self._status
 
-    def actions(self) -> frozenset[str]:
+    def allowed_actions(self) -> frozenset[str]:
         return self._actions
 
     def queries_by_field(self) -> dict[str | None, list[QueryInfo]]:

@@ -18,7 +18,7 @@ from PySide6.QtCharts import (
     QScatterSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QDateTime, QEvent, QMargins, Qt, QTime
+from PySide6.QtCore import QDate, QDateTime, QEvent, QMargins, Qt, QTime
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -41,7 +41,7 @@ _MS_PER_DAY = 86_400_000
 def _msecs(day: dt.date | dt.datetime) -> float:
     if isinstance(day, dt.datetime):
         day = day.date()
-    return float(QDateTime(day, QTime(12, 0)).toMSecsSinceEpoch())
+    return float(QDateTime(QDate(day.year, day.month, day.day), QTime(12, 0)).toMSecsSinceEpoch())
 
 
 def series_title(code: str) -> str:
@@ -58,7 +58,8 @@ class TrajectoryChart(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._settings = opts.Settings()
-        shown = set(self._settings.get(opts.CHART_SERIES)) or set(TRAJECTORY_SERIES)
+        chosen: list[str] = self._settings.get(opts.CHART_SERIES)
+        shown = set(chosen) or set(TRAJECTORY_SERIES)
         self._trajectory: Trajectory | None = None
         self._views: dict[str, QChartView] = {}
         self._toggles: dict[str, QCheckBox] = {}

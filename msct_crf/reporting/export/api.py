@@ -439,4 +439,5 @@ def export_csv(
 def xlsx_errors() -> type[Exception]:
     from xlsxwriter.exceptions import XlsxWriterException
 
-    return XlsxWriterException
+    error: type[Exception] = XlsxWriterException
+    return error

@@ -49,7 +49,8 @@ def in_units(frame: pd.DataFrame, form: Form, units: UnitSystem) -> pd.DataFrame
 
 def study_day(dates: pd.Series, day0: pd.Series) -> pd.Series:
     """Days from day 0 (the first infusion) to each date's day."""
-    return (dates.dt.normalize() - day0).dt.days.astype("float64")
+    days: pd.Series = (dates.dt.normalize() - day0).dt.days.astype("float64")
+    return days
 
 
 @dataclass(frozen=True)

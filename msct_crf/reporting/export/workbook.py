@@ -20,7 +20,7 @@ import datetime as dt
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -296,10 +296,10 @@ def _numbers_to_list(arr: np.ndarray) -> list[float | None]:
     """Floats with None where NaN (blank cells), as fast list access for the row loop."""
     mask = np.isnan(arr)
     if not mask.any():
-        return arr.tolist()
+        return cast(list[float | None], arr.tolist())
     obj = arr.astype(object)
     obj[mask] = None
-    return obj.tolist()
+    return cast(list[float | None], obj.tolist())
 
 
 def count_cells(tables: Sequence[Table]) -> int:

@@ -7,6 +7,8 @@ Create Date: 2026-11-25 12:54:08.553757
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -35,7 +37,7 @@ def upgrade() -> None:
     _create_vital_sign()
 
 
-def _record_columns() -> list[sa.Column]:
+def _record_columns() -> list[sa.Column[Any]]:
     """The bookkeeping columns every form table ends with, as they were at revision 0001.
 
     Written out here, not taken from the models: a migration must stay what it was when

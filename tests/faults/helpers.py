@@ -8,6 +8,7 @@ file with SQLite's own checks and the audit chain. Nothing in SQLite is mocked.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -147,6 +148,25 @@ def child(
     )
 
 
+def finish(process: subprocess.Popen[str], lines: _Lines | None = None) -> None:
+    """End a child: close its stdin (which tells it to stop), wait, kill it if it does not
+    exit, and close its pipes once the thread reading them (if any) has seen the end. A pipe
+    left open is a ResourceWarning, and the test run treats every warning as an error."""
+    if process.stdin is not None:
+        with contextlib.suppress(BrokenPipeError):  # it had exited, a line still buffered
+            process.stdin.close()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    if lines is not None:
+        lines.thread.join(timeout=30)
+    for pipe in (process.stdout, process.stderr):
+        if pipe is not None:
+            pipe.close()
+
+
 def run_child(role: str, *args: object, timeout: float = 120, **popen: Any) -> tuple[int, str, str]:
     process = child(role, *args, **popen)
     try:
@@ -202,7 +222,8 @@ class _Lines:
                 self.queue.put(line)
             self.queue.put("")  # end of file
 
-        threading.Thread(target=_read, daemon=True).start()
+        self.thread = threading.Thread(target=_read, daemon=True)
+        self.thread.start()
 
     def next(self, timeout: float = 60) -> str:
         try:
@@ -300,12 +321,7 @@ def run_kills(path: Path, subjid: str, kills: int, seed: int, max_delay: float =
                 else:
                     report.lost.append(f"cycle {cycle}: unknown record {record_id} ({digest})")
     finally:
-        zygote.stdin.close()
-        try:
-            zygote.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            zygote.kill()
-            zygote.wait()
+        finish(zygote, lines)
     return report
 
 
@@ -364,12 +380,7 @@ def run_backup_kills(path: Path, kills: int, seed: int, max_delay: float = 1.0) 
                 if leftover.name not in names:
                     report.problems.append(f"cycle {cycle}: stray file {leftover.name}")
     finally:
-        zygote.stdin.close()
-        try:
-            zygote.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            zygote.kill()
-            zygote.wait()
+        finish(zygote, lines)
     return report
 
 

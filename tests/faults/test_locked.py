@@ -20,6 +20,7 @@ import pytest
 from faults.helpers import (
     USER,
     child,
+    finish,
     new_study,
     normal_user_prefix,
     run_child,
@@ -41,8 +42,7 @@ def test_locked_database_gives_busy_message_without_hanging(tmp_path: Path) -> N
         code, out, err = run_child("busy_saver", db, subjid, 300, timeout=90)
     finally:
         holder.stdin.write("STOP\n")
-        holder.stdin.close()
-        holder.wait(timeout=30)
+        finish(holder)
     assert code == 0, err
     save, opening = (json.loads(line) for line in out.splitlines())
     assert save["raised"] and not save["saved"]

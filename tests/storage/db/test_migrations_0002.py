@@ -11,7 +11,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
-from test_security import ADMIN_PW, ENROL, fast_hasher  # noqa: F401  (fixture)
+from trust_factory import ADMIN_PW, ENROL, fast_hasher  # noqa: F401  (fixture)
 
 from msct_crf import access
 from msct_crf.storage import audit

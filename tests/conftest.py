@@ -37,7 +37,7 @@ def _no_modal_waits(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPa
     """Headless, nobody can click a modal box: it would hang the run until CI kills it.
     Make every modal call raise instead. Raised inside a Qt slot, pytest-qt still fails the
     test. Core tests never load Qt, and this fixture does not load it for them."""
-    under_ui = "ui" in request.node.path.relative_to(request.config.rootpath).parts[:2]
+    under_ui = request.node.path.is_relative_to(Path(__file__).parent / "ui")
     if not under_ui and "PySide6.QtWidgets" not in sys.modules:
         return
     from PySide6 import QtWidgets

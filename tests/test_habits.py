@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import subprocess
 import sys
 import tomllib
@@ -194,3 +195,143 @@ def test_an_unanswered_modal_box_fails_the_test_instead_of_hanging(tmp_path: Pat
     assert "QMessageBox.question opened a modal window that the test did not answer" in (
         result.stdout
     )
+
+
+# --------------------------------------------------------------------------- core tests, docs
+
+CORE_TEST_FOLDERS = ("study", "storage", "access", "workflow", "reporting", "tools", "faults")
+
+
+def _imports_of(path: Path) -> list[tuple[int, str]]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.append((node.lineno, node.module))
+    return found
+
+
+def test_core_tests_need_no_qt() -> None:
+    """The core's tests run without a display or Qt's libraries, like the core itself: no
+    test folder of the core, and no shared helper at the top of tests/, imports PySide6 or
+    ui (the top-level conftest loads Qt only for a test that already has)."""
+    paths = [p for folder in CORE_TEST_FOLDERS for p in sorted((TESTS / folder).rglob("*.py"))]
+    paths += [p for p in sorted(TESTS.glob("*.py")) if p.name != "conftest.py"]
+    offenders = [
+        f"{path.relative_to(ROOT)}:{line}: {name}"
+        for path in paths
+        for line, name in _imports_of(path)
+        if name.split(".")[0] in ("PySide6", "shiboken6", "ui")
+    ]
+    assert offenders == []
+
+
+DOCS = ("README.md", "CONTRIBUTING.md", "docs/ARCHITECTURE.md", "benchmarks/README.md")
+_PATH = re.compile(r"^(msct_crf|ui|tests|benchmarks|docs|resources)/[\w./-]*$")
+_DOTTED = re.compile(r"^(msct_crf|ui)(\.\w+)+$")
+_INLINE = re.compile(r"`([^`\s]+)`")
+_LINK = re.compile(r"\]\(([^)\s]+)\)")
+_FROM_IMPORT = re.compile(r"^\s*from ((?:msct_crf|ui)[\w.]*) import ([\w, ]+)")
+
+
+def _module_file(dotted: str) -> Path | None:
+    base = ROOT.joinpath(*dotted.split("."))
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _top_level_names(path: Path) -> set[str]:
+    """What `path` defines at its top level: functions, classes, assignments, imports and
+    the names in ``__all__`` (a package's lazy re-exports)."""
+    names: set[str] = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                names |= {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+            if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
+                names |= {e.value for e in ast.walk(node.value) if isinstance(e, ast.Constant)}
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            names |= {(a.asname or a.name).split(".")[0] for a in node.names}
+    return names
+
+
+def _dotted_exists(dotted: str) -> bool:
+    """``msct_crf.study.scores`` (a module) or ``msct_crf.workflow.records.save_form`` (a
+    name a module defines, or a submodule), checked without importing anything."""
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        module = _module_file(".".join(parts[:cut]))
+        if module is None:
+            continue
+        rest = parts[cut:]
+        return not rest or rest[0] in _top_level_names(module)
+    return False
+
+
+def _anchor(heading: str) -> str:
+    text = re.sub(r"[^\w\s-]", "", heading.strip().lower())
+    return re.sub(r"\s+", "-", text)
+
+
+def _dangling_references(doc: Path) -> list[str]:
+    """Paths, modules, links and ``from … import …`` lines of a document that name nothing.
+    A line that says "(planned)" may name what does not exist yet."""
+    problems = []
+    fenced = False
+    for number, line in enumerate(doc.read_text(encoding="utf-8").splitlines(), 1):
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+            continue
+        if "(planned)" in line:
+            continue
+        where = f"{doc.relative_to(ROOT)}:{number}"
+        if match := _FROM_IMPORT.match(line):
+            module, names = match.group(1), [n.strip() for n in match.group(2).split(",")]
+            problems += [
+                f"{where}: from {module} import {n}"
+                for n in names
+                if n and not _dotted_exists(f"{module}.{n}")
+            ]
+        if fenced:
+            continue
+        for token in _INLINE.findall(line):
+            token = token.rstrip(".,:;")
+            missing_path = bool(_PATH.match(token)) and not (ROOT / token).exists()
+            missing_module = bool(_DOTTED.match(token)) and not _dotted_exists(token)
+            if missing_path or missing_module:
+                problems.append(f"{where}: {token}")
+        for target in _LINK.findall(line):
+            if "://" in target:
+                continue
+            file, _, anchor = target.partition("#")
+            path = (doc.parent / file).resolve() if file else doc
+            if not path.exists():
+                problems.append(f"{where}: link {target}")
+            elif anchor and path.suffix == ".md":
+                headings = re.findall(r"^#+ (.+)$", path.read_text(encoding="utf-8"), re.M)
+                if anchor not in {_anchor(h) for h in headings}:
+                    problems.append(f"{where}: link {target}")
+    return problems
+
+
+def test_docs_name_only_what_exists() -> None:
+    """The documents point at files, modules and functions by name; after a move or a
+    rename they must follow. A module still to come is named on a line saying (planned)."""
+    problems = [p for doc in DOCS for p in _dangling_references(ROOT / doc)]
+    assert problems == []
+
+
+def test_the_docs_check_finds_a_dangling_name(tmp_path: Path) -> None:
+    doc = ROOT / "docs" / "ARCHITECTURE.md"
+    assert _dangling_references(doc) == []
+    assert _dotted_exists("msct_crf.workflow.records.save_in_session")
+    assert _dotted_exists("msct_crf.reporting.export.export_workbook")  # lazy, via __all__
+    assert not _dotted_exists("msct_crf.records")
+    assert not _dotted_exists("msct_crf.workflow.records.no_such_function")
+    assert _anchor("The contract") == "the-contract"

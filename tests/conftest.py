@@ -1,9 +1,11 @@
-"""Shared fixtures. Qt runs headless; every test gets its own database and settings."""
+"""Shared fixtures. Qt runs headless; every test gets its own database and settings, and a
+modal box that no test answers fails the test instead of waiting for a click forever."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +14,45 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from msct_crf.storage.store import Store  # noqa: E402
+
+#: What opens a modal window and waits for a person: the static convenience functions and
+#: ``exec``. A test that means to meet one answers it with monkeypatch (or, better, answers
+#: the ``ui.common.prompts`` function that asks the question).
+_MODAL_CALLS = {
+    "QDialog": ("exec",),
+    "QMessageBox": ("exec", "question", "warning", "information", "critical", "about"),
+    "QInputDialog": ("exec", "getText", "getMultiLineText", "getItem", "getInt", "getDouble"),
+    "QFileDialog": (
+        "exec",
+        "getOpenFileName",
+        "getOpenFileNames",
+        "getSaveFileName",
+        "getExistingDirectory",
+    ),
+}
+
+
+@pytest.fixture(autouse=True)
+def _no_modal_waits(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Headless, nobody can click a modal box: it would hang the run until CI kills it.
+    Make every modal call raise instead. Raised inside a Qt slot, pytest-qt still fails the
+    test. Core tests never load Qt, and this fixture does not load it for them."""
+    under_ui = request.node.path.is_relative_to(Path(__file__).parent / "ui")
+    if not under_ui and "PySide6.QtWidgets" not in sys.modules:
+        return
+    from PySide6 import QtWidgets
+
+    for class_name, methods in _MODAL_CALLS.items():
+        cls = getattr(QtWidgets, class_name)
+        for method in methods:
+
+            def refuse(*_args: object, _name: str = f"{class_name}.{method}") -> None:
+                raise AssertionError(
+                    f"{_name} opened a modal window that the test did not answer; "
+                    "answer it with monkeypatch"
+                )
+
+            monkeypatch.setattr(cls, method, refuse)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ file with SQLite's own checks and the audit chain. Nothing in SQLite is mocked.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -21,6 +22,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -129,22 +131,175 @@ def normal_user_prefix() -> list[str] | None:
 
 
 def child(
-    role: str, *args: object, prefix: Sequence[str] = (), **popen: Any
+    role: str,
+    *args: object,
+    prefix: Sequence[str] = (),
+    python: str = sys.executable,
+    root: Path = REPO,
+    path: Sequence[Path] = (),
+    **popen: Any,
 ) -> subprocess.Popen[str]:
-    """Start ``helpers.py ROLE args`` in a new Python process (line-buffered text pipes)."""
+    """Start ``helpers.py ROLE args`` in a new Python process (line-buffered text pipes).
+
+    By default the child runs this checkout's helpers with this interpreter; `python`,
+    `root` (a folder holding msct_crf and tests/faults/helpers.py) and `path` (more
+    PYTHONPATH entries) run it elsewhere, as for :func:`copy_for_a_normal_user`."""
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(REPO), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    entries = [str(root), *map(str, path), env.get("PYTHONPATH", "")]
+    env["PYTHONPATH"] = os.pathsep.join(entries).rstrip(os.pathsep)
     env["PYTHONUNBUFFERED"] = "1"
+    script = root / "tests" / "faults" / "helpers.py"
     return subprocess.Popen(
-        [*prefix, sys.executable, str(HELPERS), role, *map(str, args)],
+        [*prefix, python, str(script), role, *map(str, args)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         stdin=subprocess.PIPE,
         text=True,
-        cwd=REPO,
+        cwd=root,
         env=env,
         **popen,
     )
+
+
+@dataclass(frozen=True)
+class NormalUserCopy:
+    """A folder a normal user may enter, holding a copy of what a child needs: msct_crf and
+    this file under ``repo/``, the third-party packages the store imports under
+    ``site-packages/``, and an interpreter that user may run. Pass :meth:`options` to
+    :func:`child` or :func:`run_child`; delete ``home`` afterwards."""
+
+    home: Path
+    python: str
+
+    def options(self) -> dict[str, Any]:
+        return {
+            "python": self.python,
+            "root": self.home / "repo",
+            "path": [self.home / "site-packages"],
+        }
+
+
+def _folder_others_may_enter() -> Path | None:
+    """A new folder (mode 755) in the first temporary folder whose every ancestor others may
+    enter. A folder made by ``mktemp -d`` is mode 700, so a clone inside one is no place for
+    a child that runs as another user."""
+    for base in (Path(tempfile.gettempdir()), Path("/tmp"), Path("/var/tmp")):
+        base = base.resolve()
+        if base.is_dir() and all(p.stat().st_mode & 0o001 for p in (base, *base.parents)):
+            folder = Path(tempfile.mkdtemp(prefix="msct-normal-user-", dir=base))
+            folder.chmod(0o755)
+            return folder
+    return None
+
+
+#: Run by this interpreter in a child: open a new study (which runs every migration) and
+#: print the installed top-level packages that it imported.
+_IMPORT_PROBE = """
+import json, sys, sysconfig, tempfile
+from pathlib import Path
+from msct_crf.storage.store import Store
+with tempfile.TemporaryDirectory() as folder:
+    Store.open_path(Path(folder) / "probe.db").close()
+sites = {Path(sysconfig.get_paths()[key]).resolve() for key in ("purelib", "platlib")}
+found = set()
+for name, module in list(sys.modules.items()):
+    file = getattr(module, "__file__", None)
+    if file and "." not in name:
+        path = Path(file).resolve()
+        found |= {str(s / path.relative_to(s).parts[0]) for s in sites if path.is_relative_to(s)}
+print(json.dumps(sorted(found)))
+"""
+
+
+def _installed_packages_the_store_imports() -> list[Path]:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    result = subprocess.run(
+        [sys.executable, "-c", _IMPORT_PROBE],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=120,
+        check=True,
+    )
+    return [Path(p) for p in json.loads(result.stdout)]
+
+
+def _interpreter_for(prefix: Sequence[str], cwd: Path) -> str | None:
+    """The first interpreter of this Python version that `prefix` (the normal user) may run.
+    This one may sit in a virtual environment inside the clone, out of that user's reach."""
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    candidates = [
+        sys.executable,
+        getattr(sys, "_base_executable", ""),
+        os.path.realpath(sys.executable),
+        shutil.which(f"python{version}") or "",
+        shutil.which("python3") or "",
+    ]
+    for python in dict.fromkeys(c for c in candidates if c):
+        probe = [*prefix, python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"]
+        try:
+            result = subprocess.run(probe, capture_output=True, text=True, cwd=cwd, timeout=60)
+        except OSError:
+            continue
+        if result.returncode == 0 and result.stdout.strip() == version:
+            return python
+    return None
+
+
+def copy_for_a_normal_user(prefix: Sequence[str]) -> NormalUserCopy | None:
+    """Make a :class:`NormalUserCopy`; None when this machine has no such folder or no
+    interpreter that user may run.
+
+    The clone and its virtual environment may sit in a folder only root may enter (one made
+    by ``mktemp -d``): a child run as 'nobody' could then read neither this file, nor
+    msct_crf, nor the installed packages, so it gets copies of its own."""
+    home = _folder_others_may_enter()
+    if home is None:
+        return None
+    try:
+        skip = shutil.ignore_patterns("__pycache__")
+        repo = home / "repo"
+        shutil.copytree(REPO / "msct_crf", repo / "msct_crf", ignore=skip)
+        (repo / "tests" / "faults").mkdir(parents=True)
+        shutil.copyfile(HELPERS, repo / "tests" / "faults" / "helpers.py")
+        site = home / "site-packages"
+        site.mkdir()
+        for package in _installed_packages_the_store_imports():
+            if package.is_dir():
+                shutil.copytree(package, site / package.name, ignore=skip)
+            else:
+                shutil.copyfile(package, site / package.name)
+        for item in [home, *home.rglob("*")]:  # readable by others, folders enterable
+            others = 0o055 if item.is_dir() else 0o044
+            item.chmod(item.stat().st_mode | others)
+        python = _interpreter_for(prefix, home)
+    except BaseException:
+        shutil.rmtree(home, ignore_errors=True)
+        raise
+    if python is None:
+        shutil.rmtree(home, ignore_errors=True)
+        return None
+    return NormalUserCopy(home, python)
+
+
+def finish(process: subprocess.Popen[str], lines: _Lines | None = None) -> None:
+    """End a child: close its stdin (which tells it to stop), wait, kill it if it does not
+    exit, and close its pipes once the thread reading them (if any) has seen the end. A pipe
+    left open is a ResourceWarning, and the test run treats every warning as an error."""
+    if process.stdin is not None:
+        with contextlib.suppress(BrokenPipeError):  # it had exited, a line still buffered
+            process.stdin.close()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    if lines is not None:
+        lines.thread.join(timeout=30)
+    for pipe in (process.stdout, process.stderr):
+        if pipe is not None:
+            pipe.close()
 
 
 def run_child(role: str, *args: object, timeout: float = 120, **popen: Any) -> tuple[int, str, str]:
@@ -202,7 +357,8 @@ class _Lines:
                 self.queue.put(line)
             self.queue.put("")  # end of file
 
-        threading.Thread(target=_read, daemon=True).start()
+        self.thread = threading.Thread(target=_read, daemon=True)
+        self.thread.start()
 
     def next(self, timeout: float = 60) -> str:
         try:
@@ -300,12 +456,7 @@ def run_kills(path: Path, subjid: str, kills: int, seed: int, max_delay: float =
                 else:
                     report.lost.append(f"cycle {cycle}: unknown record {record_id} ({digest})")
     finally:
-        zygote.stdin.close()
-        try:
-            zygote.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            zygote.kill()
-            zygote.wait()
+        finish(zygote, lines)
     return report
 
 
@@ -364,12 +515,7 @@ def run_backup_kills(path: Path, kills: int, seed: int, max_delay: float = 1.0) 
                 if leftover.name not in names:
                     report.problems.append(f"cycle {cycle}: stray file {leftover.name}")
     finally:
-        zygote.stdin.close()
-        try:
-            zygote.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            zygote.kill()
-            zygote.wait()
+        finish(zygote, lines)
     return report
 
 

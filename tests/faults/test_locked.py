@@ -12,7 +12,6 @@ import json
 import random
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,8 @@ import pytest
 from faults.helpers import (
     USER,
     child,
+    copy_for_a_normal_user,
+    finish,
     new_study,
     normal_user_prefix,
     run_child,
@@ -41,8 +42,7 @@ def test_locked_database_gives_busy_message_without_hanging(tmp_path: Path) -> N
         code, out, err = run_child("busy_saver", db, subjid, 300, timeout=90)
     finally:
         holder.stdin.write("STOP\n")
-        holder.stdin.close()
-        holder.wait(timeout=30)
+        finish(holder)
     assert code == 0, err
     save, opening = (json.loads(line) for line in out.splitlines())
     assert save["raised"] and not save["saved"]
@@ -94,15 +94,22 @@ def test_read_only_database_gives_clear_message(tmp_path: Path) -> None:
 )
 def test_read_only_file_gives_clear_message_to_a_normal_user() -> None:
     """A file and folder without write permission, opened by a normal user (the test drops
-    root to 'nobody' in the child, since root ignores permissions)."""
-    folder = Path(tempfile.mkdtemp(prefix="readonly-"))
+    root to 'nobody' in the child, since root ignores permissions). The child runs from a
+    copy of the code in a folder of its own: the clone may sit where only root may enter."""
+    prefix = normal_user_prefix()
+    assert prefix is not None  # (the skipif above)
+    copy = copy_for_a_normal_user(prefix)
+    if copy is None:
+        pytest.skip("no temporary folder or no Python interpreter a normal user may use")
+    folder = copy.home / "readonly"
+    folder.mkdir()
     try:
         db = folder / "study.db"
         new_study(db)
         before = db.read_bytes()
         db.chmod(0o444)
         folder.chmod(0o555)
-        code, out, err = run_child("readonly", db, prefix=normal_user_prefix(), timeout=90)
+        code, out, err = run_child("readonly", db, prefix=prefix, timeout=90, **copy.options())
         assert code == 0, err
         outcome = json.loads(out.splitlines()[-1])
         assert outcome["raised"] and "read-only" in outcome["message"]
@@ -110,7 +117,7 @@ def test_read_only_file_gives_clear_message_to_a_normal_user() -> None:
         assert sorted(p.name for p in folder.iterdir()) == ["study.db"]
     finally:
         folder.chmod(0o755)
-        shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(copy.home, ignore_errors=True)
 
 
 def test_missing_file_gives_clear_message(tmp_path: Path) -> None:

@@ -7,13 +7,14 @@ shell_fixtures, so the forms' conftest stays theirs.
 
 from __future__ import annotations
 
-from test_lifecycle import VISIT, visit  # noqa: F401  (the same study the core tests use)
-from test_security import (  # noqa: F401  (fixtures re-exported)
+from trust_factory import (  # noqa: F401  (fixtures re-exported: the same study the core tests use)
     ADMIN_PW,
     ENROL,
     MONITOR_PW,
     NURSE_PW,
     PI_PW,
+    VISIT,
     accounts,
     fast_hasher,
+    visit,
 )

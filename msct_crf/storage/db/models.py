@@ -2,8 +2,8 @@
 
 Each form table has the form's fields as columns (named `Field.column`, i.e. the lower-case
 field code) plus the record's bookkeeping (status, missing-data codes, who and when).
-`tests/test_db_models.py` proves every dictionary field has a column of the right type and
-every column is either a field or bookkeeping, so the two cannot drift.
+`tests/storage/db/test_models.py` proves every dictionary field has a column of the right
+type and every column is either a field or bookkeeping, so the two cannot drift.
 """
 
 from __future__ import annotations

@@ -7,6 +7,8 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -31,16 +33,24 @@ lock.unlock()
 """
 
 
-def _holder(db: Path) -> subprocess.Popen[str]:
-    process = subprocess.Popen(
+@contextmanager
+def _holder(db: Path) -> Iterator[subprocess.Popen[str]]:
+    """A child process that holds the database's lock until it reads a line. On the way out
+    it is killed if still running and its pipes are closed: a pipe left open is a
+    ResourceWarning, and the test run treats every warning as an error."""
+    with subprocess.Popen(
         [sys.executable, "-c", HOLD, str(lock_path_for(db))],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
-    )
-    assert process.stdout is not None
-    assert process.stdout.readline().strip() == "HELD"
-    return process
+    ) as process:
+        try:
+            assert process.stdout is not None
+            assert process.stdout.readline().strip() == "HELD"
+            yield process
+        finally:
+            if process.poll() is None:
+                process.kill()
 
 
 def test_second_instance_in_this_process_is_refused(db_path: Path) -> None:
@@ -61,8 +71,7 @@ def test_second_instance_in_this_process_is_refused(db_path: Path) -> None:
 
 @pytest.mark.skipif(sys.platform == "win32", reason="uses SIGKILL")
 def test_other_process_holds_then_crashes(db_path: Path) -> None:
-    process = _holder(db_path)
-    try:
+    with _holder(db_path) as process:
         assert acquire_database_lock(db_path) is None
         message = other_instance_message(db_path)
         assert f"process {process.pid}" in message
@@ -74,19 +83,15 @@ def test_other_process_holds_then_crashes(db_path: Path) -> None:
         assert taken is not None and taken.held
         assert lock_holder(db_path).pid == os.getpid()  # type: ignore[union-attr]
         taken.release()
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
 
 
 def test_lock_released_by_the_other_process(db_path: Path) -> None:
-    process = _holder(db_path)
-    assert process.stdin is not None
-    assert acquire_database_lock(db_path) is None
-    process.stdin.write("\n")
-    process.stdin.close()
-    process.wait(timeout=30)
+    with _holder(db_path) as process:
+        assert process.stdin is not None
+        assert acquire_database_lock(db_path) is None
+        process.stdin.write("\n")
+        process.stdin.close()
+        process.wait(timeout=30)
     lock = acquire_database_lock(db_path, timeout_ms=100)
     assert lock is not None
     lock.release()

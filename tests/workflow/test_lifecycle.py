@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (pytest fixtures imported from trust_factory)
 """Form lifecycle: draft -> complete -> verified (monitor) -> signed (PI) -> locked, with
 e-signatures bound to the record's content, audited unlocks that void the signature, and
 each role refused what it may not do."""
@@ -9,11 +10,13 @@ from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
-from test_security import (  # noqa: F401  (fixtures)
+from trust_factory import (  # noqa: F401  (fixtures)
     ENROL,
     PI_PW,
+    VISIT,
     accounts,
     fast_hasher,
+    visit,
 )
 
 from msct_crf import access
@@ -24,39 +27,6 @@ from msct_crf.storage.db.models import AuditEntry
 from msct_crf.storage.store import Store
 from msct_crf.workflow import lifecycle, queries, records
 from msct_crf.workflow.lifecycle import LifecycleError
-
-VISIT = {
-    "VISIT": "BASELINE",
-    "VISDTC": "2024-01-08",
-    "TBIL": "30",
-    "ALB": "32",
-    "ALT": "45",
-    "PT": "14",
-    "INR": "1.3",
-    "CREAT": "70",
-    "SODIUM": "138",
-}
-
-
-@pytest.fixture
-def visit(store: Store, accounts: dict) -> SimpleNamespace:  # noqa: F811
-    """A subject and a complete baseline visit entered by the nurse."""
-    nurse = accounts["nurse"]
-    enrol = records.save_form(
-        store, user="", actor=nurse, form="ENROL", values=ENROL, confirm_warnings=True
-    )
-    assert enrol.saved and enrol.subject
-    saved = records.save_form(
-        store,
-        user="",
-        actor=nurse,
-        form="VIS",
-        subject=enrol.subject,
-        values=VISIT,
-        confirm_warnings=True,
-    )
-    assert saved.saved and saved.record_id is not None
-    return SimpleNamespace(subject=enrol.subject, id=saved.record_id, **accounts)
 
 
 def _audit(store: Store) -> list[SimpleNamespace]:

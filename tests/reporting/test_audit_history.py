@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from test_security import ENROL  # noqa: E402
+from trust_factory import ENROL  # noqa: E402
 
 from msct_crf.errors import UserError
 from msct_crf.reporting import audit_history

@@ -644,7 +644,14 @@ def test_validate_on_arbitrary_parsed_forms_never_raises(values):
         for code, raw in values.items():
             if any(f.code == code for f in form.fields):
                 parsed[code] = parse_value(form.field(code), raw).value
-        validate(form_code, parsed, context=SubjectContext(day0=D(2023, 1, 1)))
+        found = validate(form_code, parsed, context=SubjectContext(day0=D(2023, 1, 1)))
+        # whatever was typed, each finding names one of the form's fields and says what is
+        # wrong in both languages, so the form can put it beside that field
+        codes = {f.code for f in form.fields}
+        for finding in found:
+            assert finding.field in codes, (form_code, finding)
+            assert finding.severity in ("error", "warning")
+            assert finding.message.strip() and finding.message_zh.strip()
 
 
 def test_full_width_input_is_folded_to_ascii():

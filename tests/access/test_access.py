@@ -1,16 +1,24 @@
+# ruff: noqa: F811  (pytest fixtures imported from trust_factory)
 """Accounts, roles, argon2id login with lockout, account management, settings and the
 `msct-crf user` commands. Roles are enforced in msct_crf itself, not only in the UI."""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import select
+from trust_factory import (  # noqa: F401  (fixtures)
+    ADMIN_PW,
+    ENROL,
+    MONITOR_PW,
+    NURSE_PW,
+    PI_PW,
+    accounts,
+    fast_hasher,
+)
 
 from msct_crf import access
 from msct_crf.access import AuthenticationError, Permission
@@ -20,59 +28,6 @@ from msct_crf.storage.db.models import AppUser, AuditEntry
 from msct_crf.storage.store import Store
 from msct_crf.tools.cli import main as cli_main
 from msct_crf.workflow import records
-
-ADMIN_PW = "admin-pass-1"
-NURSE_PW = "nurse-pass-1"
-PI_PW = "pi-pass-123"
-MONITOR_PW = "monitor-pass-1"
-
-ENROL = {
-    "SITEID": "GZH",
-    "INITIALS": "AB",
-    "SEX": "F",
-    "BRTHDTC": "1970-03-01",
-    "RFICDTC": "2024-01-05",
-    "ENRLDTC": "2024-01-05",
-    "DXCAT": "AIH",
-    "HEIGHT": "165",
-    "WEIGHT": "60",
-    "IEIN01": "Y",
-    "IEIN02": "Y",
-    "IEIN03": "Y",
-    "IEIN04": "Y",
-    "IEEX01": "N",
-    "IEEX02": "N",
-    "IEEX03": "N",
-    "IEEX04": "N",
-    "IEEX05": "N",
-}
-
-
-@pytest.fixture(autouse=True)
-def fast_hasher() -> Iterator[None]:
-    """argon2id with the smallest parameters: the same code path, fast tests."""
-    access.set_hasher_factory(lambda: PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
-    yield
-    access.set_hasher_factory(PasswordHasher)
-
-
-@pytest.fixture
-def accounts(store: Store) -> dict[str, access.Actor]:
-    """An admin, a PI, a nurse and a monitor, all logged in."""
-    access.create_admin(store, "admin", "Ada Admin", ADMIN_PW)
-    admin = access.login(store, "admin", ADMIN_PW)
-    for name, full, role, pw in (
-        ("liwei", "Dr Li Wei", "pi", PI_PW),
-        ("nurse1", "Zhang Min", "nurse", NURSE_PW),
-        ("mon1", "Mona Monitor", "monitor", MONITOR_PW),
-    ):
-        access.add_user(store, admin, username=name, full_name=full, role=role, password=pw)
-    return {
-        "admin": admin,
-        "pi": access.login(store, "liwei", PI_PW),
-        "nurse": access.login(store, "nurse1", NURSE_PW),
-        "monitor": access.login(store, "mon1", MONITOR_PW),
-    }
 
 
 def _audit_rows(store: Store) -> list[SimpleNamespace]:

@@ -7,13 +7,14 @@ from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
-from test_lifecycle import VISIT, visit  # noqa: F401  (fixture)
-from test_security import (  # noqa: F401  (fixtures)
+from trust_factory import (  # noqa: F401  (fixtures)
     ADMIN_PW,
     ENROL,
     PI_PW,
+    VISIT,
     accounts,
     fast_hasher,
+    visit,
 )
 
 from msct_crf import access

@@ -15,6 +15,9 @@ import pytest
 from sqlalchemy import func, select, text
 
 from msct_crf.errors import DatabaseError
+from msct_crf.storage.db import migrate
+from msct_crf.storage.db.audit_table import AUDIT_TRIGGER_NAMES
+from msct_crf.storage.db.base import Base
 from msct_crf.storage.db.engine import explain_db_error
 from msct_crf.storage.db.models import Subject
 from msct_crf.storage.store import Store, check_sqlite_file
@@ -66,6 +69,22 @@ def _assert_refused_untouched(path: Path, *match: str) -> DatabaseError:
     return info.value
 
 
+def _assert_schema_at_head(path: Path) -> None:
+    """Read with plain sqlite3, not through the app: every table of the models and the audit
+    triggers exist, and alembic_version names the newest migration."""
+    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        objects = connection.execute("SELECT type, name FROM sqlite_master").fetchall()
+        versions = connection.execute("SELECT version_num FROM alembic_version").fetchall()
+    finally:
+        connection.close()
+    tables = {n for kind, n in objects if kind == "table" and not n.startswith("sqlite_")}
+    triggers = {name for kind, name in objects if kind == "trigger"}
+    assert tables == set(Base.metadata.tables) | {"alembic_version"}
+    assert set(AUDIT_TRIGGER_NAMES) <= triggers
+    assert versions == [(migrate.head_revision(),)]
+
+
 def test_open_creates_a_new_database(tmp_path):
     path = tmp_path / "sub" / "dir" / "new.db"
     with Store.open_path(path) as store:
@@ -113,6 +132,7 @@ def test_an_empty_file_becomes_a_new_database(tmp_path):
     with Store.open_path(path) as store:
         assert records.list_subjects(store) == []
     check_sqlite_file(path)
+    _assert_schema_at_head(path)
 
 
 def test_another_programs_sqlite_file_is_refused_untouched(tmp_path):
@@ -135,6 +155,7 @@ def test_an_empty_sqlite_database_is_initialised(tmp_path):
         connection.execute("PRAGMA user_version = 0")
     connection.close()
     Store.open_path(path).close()
+    _assert_schema_at_head(path)
 
 
 @pytest.mark.parametrize("fraction", [0.1, 0.5, 0.9])

@@ -11,7 +11,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
-from test_security import ADMIN_PW, ENROL, fast_hasher  # noqa: F401  (fixture)
+from trust_factory import ADMIN_PW, ENROL, fast_hasher  # noqa: F401  (fixture)
 
 from msct_crf import access
 from msct_crf.storage import audit
@@ -39,29 +39,41 @@ def _counts(path: Path) -> dict[str, int]:
 
 
 def _make_0001_database(path: Path) -> str:
-    """A 0001-schema database with a subject, a visit and a legacy user row."""
-    engine = make_engine(sqlite_url(path))
-    migrate.upgrade(engine, "0001")
-    assert migrate.current_revision(engine) == "0001"
-    old = Store(engine)  # no upgrade: writes go to the 0001 schema
-    enrol = records.save_form(old, user="nurse", form="ENROL", values=ENROL, confirm_warnings=True)
-    assert enrol.saved and enrol.subject
-    visit = records.save_form(
-        old,
-        user="nurse",
-        form="VIS",
-        subject=enrol.subject,
-        values={"VISIT": "BASELINE", "VISDTC": "2024-01-08", "TBIL": "30", "ALB": "32"},
-        confirm_warnings=True,
-    )
-    assert visit.saved
-    with engine.begin() as connection:
-        connection.exec_driver_sql(
-            "INSERT INTO app_user (username, full_name, role, password_hash, active, "
-            "failed_logins, locked, created_at) VALUES ('nurse', 'Old Nurse', 'nurse', NULL, "
-            "1, 0, 0, '2024-01-01T00:00:00.000000Z')"
+    """A 0001-schema database with a subject, a visit and a legacy user row.
+
+    The subject and visit are saved through today's write path at head and the schema is
+    then taken down to 0001: today's models cannot write to the 0001 schema once a later
+    migration adds a column to a table they write (a new field), but every migration can be
+    undone, so this keeps working as fields are added."""
+    with Store.open_path(path) as current:
+        enrol = records.save_form(
+            current, user="nurse", form="ENROL", values=ENROL, confirm_warnings=True
         )
-    old.close()
+        assert enrol.saved and enrol.subject
+        visit = records.save_form(
+            current,
+            user="nurse",
+            form="VIS",
+            subject=enrol.subject,
+            values={"VISIT": "BASELINE", "VISDTC": "2024-01-08", "TBIL": "30", "ALB": "32"},
+            confirm_warnings=True,
+        )
+        assert visit.saved
+    engine = make_engine(sqlite_url(path))
+    try:
+        config = migrate.alembic_config()
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0001")
+        assert migrate.current_revision(engine) == "0001"
+        with engine.begin() as connection:
+            connection.exec_driver_sql(
+                "INSERT INTO app_user (username, full_name, role, password_hash, active, "
+                "failed_logins, locked, created_at) VALUES ('nurse', 'Old Nurse', 'nurse', NULL, "
+                "1, 0, 0, '2024-01-01T00:00:00.000000Z')"
+            )
+    finally:
+        engine.dispose()
     return enrol.subject
 
 

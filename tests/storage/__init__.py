@@ -1,0 +1,4 @@
+"""Tests of msct_crf.storage.
+
+A package, like every core test folder, so that its test files may share a name with
+another folder's."""

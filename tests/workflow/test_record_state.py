@@ -1,4 +1,4 @@
-# ruff: noqa: F811  (pytest fixtures imported from test_lifecycle and test_security)
+# ruff: noqa: F811  (pytest fixtures imported from trust_factory)
 """`lifecycle.record_state`: what a form shows of its record's lifecycle in one read. At every
 step of a record's life, and for every role, it agrees with the four separate reads it
 replaces (status_of, available_actions, signature_history, queries_for_record)."""
@@ -8,8 +8,13 @@ from __future__ import annotations
 import sqlite3
 from types import SimpleNamespace
 
-from test_lifecycle import visit  # noqa: F401  (fixture: a complete baseline visit)
-from test_security import ENROL, PI_PW, accounts, fast_hasher  # noqa: F401
+from trust_factory import (  # noqa: F401
+    ENROL,
+    PI_PW,
+    accounts,
+    fast_hasher,
+    visit,  # noqa: F401  (fixture: a complete baseline visit)
+)
 
 from msct_crf.access import Actor
 from msct_crf.storage.store import Store

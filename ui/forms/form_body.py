@@ -26,19 +26,20 @@ SHOWN_DERIVED = {
 TWO_COLUMNS = {"VIS": ("ALT", "IGG")}
 
 
-def _tr(text: str) -> str:
-    # The section titles were translated as FormPage's strings; they keep that context.
-    return QCoreApplication.translate("FormPage", text)
-
-
 def section_titles(form_code: str) -> list[tuple[str, str]]:
     """Sections of the long forms: (title, code of the section's first field)."""
     sections = {
-        "ENROL": [(_tr("Subject"), "SUBJID"), (_tr("Cirrhosis"), "CIRRDTC")]
-        + [(_tr("Eligibility"), "IEIN01")],
-        "EX": [(_tr("Infusion"), "EXNUM")],
-        "VIS": [(_tr("Visit"), "VISIT"), (_tr("Laboratory"), "ALT")]
-        + [(_tr("Clinical status"), "ASCITES")],
+        "ENROL": [
+            (QCoreApplication.translate("FormPage", "Subject"), "SUBJID"),
+            (QCoreApplication.translate("FormPage", "Cirrhosis"), "CIRRDTC"),
+        ]
+        + [(QCoreApplication.translate("FormPage", "Eligibility"), "IEIN01")],
+        "EX": [(QCoreApplication.translate("FormPage", "Infusion"), "EXNUM")],
+        "VIS": [
+            (QCoreApplication.translate("FormPage", "Visit"), "VISIT"),
+            (QCoreApplication.translate("FormPage", "Laboratory"), "ALT"),
+        ]
+        + [(QCoreApplication.translate("FormPage", "Clinical status"), "ASCITES")],
     }
     return sections.get(form_code, [])
 
@@ -76,7 +77,7 @@ class FormBody(QWidget):
         if section:
             layout.addWidget(self._section(title, section, two_codes))
         if form.code == "EX":
-            box = QGroupBox(_tr("Vital signs"), self)
+            box = QGroupBox(QCoreApplication.translate("FormPage", "Vital signs"), self)
             self._vital_signs = VitalSignsGrid(box)
             self._vital_signs.edited.connect(self.edited)
             QVBoxLayout(box).addWidget(self._vital_signs)

@@ -1,7 +1,10 @@
-"""Whole-database checks: SQLite integrity and foreign keys, schema version, audit chain.
+"""Whole-database checks: SQLite integrity and foreign keys, schema version, audit chain,
+the append-only triggers, the order of audit times, and the data against the audit trail.
 
 Run read-only, so checking a suspect file never changes it. Used by `msct-crf verify` and
-by "Verify database" in the app.
+by "Verify database" in the app. A check that finds several problems gives one failed
+:class:`Check` per problem (up to :data:`msct_crf.storage.reconcile.MAX_DIFFERENCES`, then
+one that counts the rest), so every caller that lists failed checks lists every finding.
 """
 
 from __future__ import annotations
@@ -14,8 +17,9 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from msct_crf.errors import DatabaseError
-from msct_crf.storage import audit
+from msct_crf.storage import audit, reconcile
 from msct_crf.storage.db import migrate
+from msct_crf.storage.db.audit_table import AUDIT_TABLE, AUDIT_TRIGGER_NAMES
 from msct_crf.storage.db.engine import explain_db_error, make_engine, sqlite_url
 from msct_crf.storage.store import check_sqlite_file
 
@@ -31,6 +35,77 @@ class Check:
     name: str
     ok: bool
     detail: str
+
+
+#: The shape of every audit time (audit.format_utc), as a GLOB pattern.
+_TS_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9]*Z"
+_MAX_TIME_FINDINGS = 10
+
+
+def _trigger_checks(connection: sqlite3.Connection) -> list[Check]:
+    """The triggers that refuse UPDATE and DELETE on the audit table must exist (opening the
+    file in the app reinstalls a missing one and audits that)."""
+    present = {
+        r[0]
+        for r in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?",
+            (AUDIT_TABLE,),
+        )
+    }
+    missing = [name for name in AUDIT_TRIGGER_NAMES if name not in present]
+    if not missing:
+        return [Check("audit_triggers", True, "ok: the audit trail is append-only")]
+    return [
+        Check(
+            "audit_triggers",
+            False,
+            f"the append-only trigger {name} is missing (dropped behind the app's back)",
+        )
+        for name in missing
+    ]
+
+
+def _time_checks(connection: sqlite3.Connection) -> list[Check]:
+    """Audit times never go backwards and all have the one format (audit.format_utc)."""
+    checks = [
+        Check(
+            "audit_times",
+            False,
+            f"audit row {row_id}: time {ts!r} is not an ISO 8601 UTC time",
+        )
+        for row_id, ts in connection.execute(
+            f"SELECT id, ts_utc FROM {AUDIT_TABLE} WHERE ts_utc IS NULL OR ts_utc NOT GLOB ? "
+            f"ORDER BY id LIMIT {_MAX_TIME_FINDINGS}",
+            (_TS_GLOB,),
+        )
+    ]
+    checks += [
+        Check(
+            "audit_times",
+            False,
+            f"audit row {row_id}: time {ts} is before the previous row's {before} "
+            "(time went backwards)",
+        )
+        for row_id, ts, before in connection.execute(
+            f"SELECT a.id, a.ts_utc, p.ts_utc FROM {AUDIT_TABLE} a "
+            f"JOIN {AUDIT_TABLE} p ON p.id = (SELECT max(q.id) FROM {AUDIT_TABLE} q "
+            "WHERE q.id < a.id) "
+            f"WHERE a.ts_utc < p.ts_utc ORDER BY a.id LIMIT {_MAX_TIME_FINDINGS}"
+        )
+    ]
+    return checks or [Check("audit_times", True, "ok: audit times never go backwards")]
+
+
+def _reconcile_checks(
+    connection: sqlite3.Connection, progress: Callable[[int], None] | None
+) -> list[Check]:
+    result = reconcile.reconcile(connection, progress=progress)
+    if result.ok:
+        return [Check("reconcile", True, result.summary)]
+    checks = [Check("reconcile", False, d.text) for d in result.differences]
+    if result.count > len(result.differences):
+        checks.append(Check("reconcile", False, result.summary))
+    return checks
 
 
 def verify_database(path: str | Path, progress: Callable[[int], None] | None = None) -> list[Check]:
@@ -82,4 +157,20 @@ def verify_database(path: str | Path, progress: Callable[[int], None] | None = N
         checks.append(Check("audit_chain", result.ok, result.reason))
     finally:
         engine.dispose()
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+        try:
+            checks += _trigger_checks(connection)
+            checks += _time_checks(connection)
+            offset = result.rows_checked
+
+            def report(records: int) -> None:
+                if progress is not None:
+                    progress(offset + records)
+
+            checks += _reconcile_checks(connection, report)
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(explain_db_error(exc, path)) from exc
     return checks

@@ -17,7 +17,9 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session, sessionmaker
 
 from msct_crf.errors import DatabaseError
+from msct_crf.storage import audit
 from msct_crf.storage.db import migrate
+from msct_crf.storage.db.audit_table import install_audit_triggers, missing_audit_triggers
 from msct_crf.storage.db.engine import (
     default_database_url,
     explain_db_error,
@@ -27,6 +29,8 @@ from msct_crf.storage.db.engine import (
 )
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+#: The audit trail's user for what the app does on its own (e.g. reinstalling triggers).
+SYSTEM_USER = "system"
 
 
 def check_sqlite_file(path: Path) -> None:
@@ -98,6 +102,25 @@ def _damaged(path: Path, message: str) -> DatabaseError:
     return error
 
 
+def _restore_audit_triggers(engine: Engine) -> None:
+    """Reinstall an append-only trigger that was dropped, and say so in the audit trail
+    (`msct-crf verify` reports a missing one; opening the file in the app repairs it)."""
+    with engine.connect() as connection:
+        if not missing_audit_triggers(connection):
+            return
+    with engine.begin() as connection:
+        missing = missing_audit_triggers(connection)
+        if missing:
+            install_audit_triggers(connection)
+            audit.append(
+                connection,
+                user=SYSTEM_USER,
+                action="repair",
+                table_name="audit_log",
+                reason=f"append-only trigger(s) {', '.join(missing)} were missing; reinstalled",
+            )
+
+
 class Store:
     """An open study database: its engine and a session factory."""
 
@@ -136,6 +159,7 @@ class Store:
             raise DatabaseError(f"Cannot open the database at {path or url}: {exc}") from exc
         try:
             migrate.upgrade(engine)
+            _restore_audit_triggers(engine)
         except DatabaseError:
             engine.dispose()
             raise

@@ -692,6 +692,8 @@ def save_in_session(
             audit.Change("status", None, new_status),
             *[c for c in changes if c.field != "status"],
         ]
+        if getattr(row, "infusion_id", None) is not None:  # so that a replay rebuilds the link
+            changes.append(audit.Change("infusion_id", None, row.infusion_id))
     audit.append(
         session,
         user=user,

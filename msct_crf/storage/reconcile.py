@@ -426,6 +426,8 @@ class _Replayer:
 
     def _set(self, record: _Record, row: tuple[Any, ...], column: str, label: str) -> None:
         before = record.values.get(column)
+        if before is UNKNOWN and row[A_ACTION] == "insert":
+            before = None  # the link is set when the record is inserted
         if before is not UNKNOWN and not _same(
             self.norms.get(column, _as_text), before, row[A_OLD]
         ):
@@ -484,6 +486,8 @@ class _Replayer:
         if action in NO_DATA_ACTIONS:
             return
         if action == "bulk_insert":
+            if row[A_OLD] is not None:
+                self._problem(row, f"audit row {row[A_ID]} (bulk_insert) has an old value")
             if self._create(record, row):
                 self._bulk(record, row, when)
             return
@@ -496,9 +500,16 @@ class _Replayer:
         elif not self._alive(record, row):
             return
         if action == "delete":
+            if row[A_NEW] is not None:
+                self._problem(row, f"audit row {row[A_ID]} deletes {row[A_FIELD]} to a value")
             self._change(record, row, when, deleting=True)
-            if row[A_FIELD] == "status":  # the last row of a deletion
+            if row[A_FIELD] == "status":  # the last row of a deletion: every value went with it
                 record.deleted = True
+                kept = [c for c, v in self.columns.items() if record.values.get(v) is not None]
+                if kept:
+                    self._problem(
+                        row, f"audit row {row[A_ID]} deletes the record without {', '.join(kept)}"
+                    )
             return
         if action == "insert" or (action == "update" and row[A_FIELD] != "infusion_id"):
             # a save or a recomputation (unlinking a deleted infusion leaves the stamp alone)
@@ -595,6 +606,8 @@ class _Replayer:
             )
             return
         # voided by an unlock: the oldest active signature of this record with that text
+        if row[A_NEW] != "voided":
+            self._problem(row, f"audit row {row[A_ID]}: a signature changed to {_show(row[A_NEW])}")
         for event in self.signatures:
             values = event.values
             if (
@@ -636,6 +649,8 @@ class _Replayer:
     ) -> None:
         action, name = row[A_ACTION], row[A_FIELD]
         if action == "query_open" and name == "target":
+            if row[A_OLD] is not None:
+                self._problem(row, f"audit row {row[A_ID]} opens a query with an old target")
             if not self._create(record, row):
                 return
             values = record.values

@@ -724,7 +724,8 @@ def _compare(
                         name,
                         _text(value),
                         subject,
-                        "its subject is not in the audit trail",
+                        f"stored {_show(_text(value))}, audited subject {_show(subject)}, which "
+                        "is not in the subject table",
                         subject,
                     )
                 )

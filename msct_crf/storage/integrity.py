@@ -9,12 +9,12 @@ one that counts the rest), so every caller that lists failed checks lists every 
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-
-from sqlalchemy.orm import Session
 
 from msct_crf.errors import DatabaseError
 from msct_crf.storage import audit, reconcile
@@ -65,35 +65,81 @@ def _trigger_checks(connection: sqlite3.Connection) -> list[Check]:
     ]
 
 
-def _time_checks(connection: sqlite3.Connection) -> list[Check]:
-    """Audit times never go backwards and all have the one format (audit.format_utc)."""
-    checks = [
-        Check(
-            "audit_times",
-            False,
-            f"audit row {row_id}: time {ts!r} is not an ISO 8601 UTC time",
-        )
+def _time_format_checks(connection: sqlite3.Connection) -> list[Check]:
+    """Every audit time has the one format of audit.format_utc."""
+    return [
+        Check("audit_times", False, f"audit row {row_id}: time {ts!r} is not an ISO 8601 UTC time")
         for row_id, ts in connection.execute(
             f"SELECT id, ts_utc FROM {AUDIT_TABLE} WHERE ts_utc IS NULL OR ts_utc NOT GLOB ? "
             f"ORDER BY id LIMIT {_MAX_TIME_FINDINGS}",
             (_TS_GLOB,),
         )
     ]
-    checks += [
-        Check(
-            "audit_times",
-            False,
-            f"audit row {row_id}: time {ts} is before the previous row's {before} "
-            "(time went backwards)",
-        )
-        for row_id, ts, before in connection.execute(
-            f"SELECT a.id, a.ts_utc, p.ts_utc FROM {AUDIT_TABLE} a "
-            f"JOIN {AUDIT_TABLE} p ON p.id = (SELECT max(q.id) FROM {AUDIT_TABLE} q "
-            "WHERE q.id < a.id) "
-            f"WHERE a.ts_utc < p.ts_utc ORDER BY a.id LIMIT {_MAX_TIME_FINDINGS}"
-        )
-    ]
-    return checks or [Check("audit_times", True, "ok: audit times never go backwards")]
+
+
+# The canonical JSON of audit.compute_hash written out: keys sorted, no spaces, strings escaped
+# by the very function json uses with ensure_ascii=False. tests/storage/test_chain_pass.py
+# proves both give the same hashes and the same findings as audit.verify.
+_ORDER = sorted(audit.HASHED_FIELDS)
+_TEMPLATE = "{" + ",".join(f'"{name}":%s' for name in _ORDER) + "}"
+_PREV = _ORDER.index("prev_hash")
+_TS = _ORDER.index("ts_utc")
+_escape = json.encoder.encode_basestring
+
+
+def chain_pass(
+    connection: sqlite3.Connection,
+    progress: Callable[[int], None] | None = None,
+    chunk_rows: int = audit.VERIFY_CHUNK_ROWS,
+) -> tuple[audit.VerifyResult, list[Check]]:
+    """:func:`msct_crf.storage.audit.verify` on a plain sqlite3 connection (the same result,
+    in about half the time), and in the same pass the audit times that go backwards."""
+    cursor = connection.execute(
+        f"SELECT id, hash, {', '.join(_ORDER)} FROM {AUDIT_TABLE} ORDER BY id"
+    )
+    expected_prev, previous_ts = audit.GENESIS_HASH, ""
+    checked = 0
+    broken: audit.VerifyResult | None = None  # the first broken link; times are still read
+    backwards: list[Check] = []
+    sha256 = hashlib.sha256
+    while rows := cursor.fetchmany(chunk_rows):
+        for row in rows:
+            row_id, stored, values = row[0], row[1], row[2:]
+            ts = values[_TS]
+            if isinstance(ts, str):
+                if ts < previous_ts and len(backwards) < _MAX_TIME_FINDINGS:
+                    backwards.append(
+                        Check(
+                            "audit_times",
+                            False,
+                            f"audit row {row_id}: time {ts} is before the previous row's "
+                            f"{previous_ts} (time went backwards)",
+                        )
+                    )
+                previous_ts = ts
+            if broken is not None:
+                continue
+            checked += 1
+            if values[_PREV] != expected_prev:
+                reason = f"audit row {row_id}: previous-hash link broken (row deleted or inserted)"
+                broken = audit.VerifyResult(False, checked, row_id, reason)
+                continue
+            try:
+                text = _TEMPLATE % tuple("null" if v is None else _escape(v) for v in values)
+                intact = sha256(text.encode("utf-8")).hexdigest() == stored
+            except TypeError:  # a non-text value written behind the application's back
+                intact = False
+            if not intact:
+                reason = f"audit row {row_id}: hash does not match its content (altered)"
+                broken = audit.VerifyResult(False, checked, row_id, reason)
+                continue
+            expected_prev = stored
+        if progress is not None:
+            progress(checked)
+    if broken is not None:
+        return broken, backwards
+    reason = f"ok: {checked} audit rows, chain intact"
+    return audit.VerifyResult(True, checked, None, reason), backwards
 
 
 def _reconcile_checks(
@@ -152,16 +198,16 @@ def verify_database(path: str | Path, progress: Callable[[int], None] | None = N
                 "schema", known, f"schema {current}" + ("" if known else " is newer than this app")
             )
         )
-        with Session(engine) as session:
-            result = audit.verify(session, progress=progress)
-        checks.append(Check("audit_chain", result.ok, result.reason))
     finally:
         engine.dispose()
     try:
         connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
         try:
+            result, backwards = chain_pass(connection, progress)
+            checks.append(Check("audit_chain", result.ok, result.reason))
             checks += _trigger_checks(connection)
-            checks += _time_checks(connection)
+            times = _time_format_checks(connection) + backwards
+            checks += times or [Check("audit_times", True, "ok: audit times never go backwards")]
             offset = result.rows_checked
 
             def report(records: int) -> None:

@@ -373,6 +373,8 @@ class Bracket:
 
 #: The infusion link of a record saved before it was audited (not compared).
 UNKNOWN = object()
+#: Replay-only key: the audit row of an account's latest failed_logins change.
+_RESET = "(failed_logins row)"
 
 
 class _Record:
@@ -638,11 +640,14 @@ class _Replayer:
         if not self._alive(record, row):
             return
         if name == "password":
-            if row[A_NEW] == "changed by its owner":
-                record.values["failed_logins"] = "0"  # a password change clears the count
+            if row[A_NEW] == "changed by its owner" and record.values.get(_RESET) != row[A_ID] - 1:
+                # files written before the reset was audited: a password change clears the count
+                record.values["failed_logins"] = "0"
             return
         if name in self.norms:
             self._set(record, row, name, name)
+            if name == "failed_logins":
+                record.values[_RESET] = row[A_ID]
 
     def _query_row(
         self, record: _Record, row: tuple[Any, ...], when: Bracket, starts: bool

@@ -892,6 +892,12 @@ def _delete_row(
         for f in form_def.fields
         if getattr(row, f.column) is not None
     ]
+    # the missing-data codes and the infusion link too, so that a replay can check them
+    changes += [
+        audit.Change(f"{c}.missing", v, None) for c, v in sorted((row.missing or {}).items())
+    ]
+    if getattr(row, "infusion_id", None) is not None:
+        changes.append(audit.Change("infusion_id", row.infusion_id, None))
     changes.append(audit.Change("status", row.status, None))
     audit.append(
         session,

@@ -183,14 +183,15 @@ def rechain_from(conn: sqlite3.Connection, start: int) -> None:
     row = conn.execute("SELECT hash FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT 1", (start,))
     previous = (row.fetchone() or (audit.GENESIS_HASH,))[0]
     rows = conn.execute(f"SELECT id, {cols} FROM audit_log WHERE id >= ? ORDER BY id", (start,))
+    updates = []
     for values in rows.fetchall():
         content = dict(zip(audit.HASHED_FIELDS, values[1:], strict=True))
         content["prev_hash"] = previous
         previous = audit.compute_hash(content)
-        conn.execute(
-            "UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?",
-            (content["prev_hash"], previous, values[0]),
-        )
+        updates.append((content["prev_hash"], previous, values[0]))
+    conn.execute("BEGIN")
+    conn.executemany("UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?", updates)
+    conn.execute("COMMIT")
 
 
 def _rewritten(value: str | None, action: str, column: str) -> str:

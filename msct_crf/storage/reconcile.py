@@ -923,8 +923,9 @@ def _fast_candidates_sql(spec: _Spec) -> str:
         f"SELECT DISTINCT v.id FROM {table} v LEFT JOIN {AUDIT_TABLE} a "
         f"ON a.table_name = '{table}' AND a.record_id = CAST(v.id AS TEXT) "
         "AND a.action = 'bulk_insert' "
-        f"WHERE a.id IS NULL OR NOT json_valid(a.new_value) OR "
-        f"(CASE WHEN json_valid(a.new_value) THEN ({differs}) ELSE 1 END) ORDER BY v.id"
+        # coalesce: a comparison with NULL (a value written behind the app's back) is doubtful
+        "WHERE coalesce(a.id IS NULL OR typeof(a.new_value) != 'text' OR "
+        f"(CASE WHEN json_valid(a.new_value) THEN ({differs}) ELSE 1 END), 1) ORDER BY v.id"
     )
 
 

@@ -399,3 +399,17 @@ def test_a_scale_study_without_the_vital_signs_link_is_tolerated(
             "back)",
         )
     ]
+
+
+@pytest.mark.parametrize("content", ["NULL", "5", "'[1]'", "'{}'", "'not json'"])
+def test_a_bulk_row_emptied_and_re_chained_is_not_cleared(
+    content: str, scale_clean: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "scale.db"
+    shutil.copyfile(scale_clean, db)
+    row = _row(db, "action = 'bulk_insert' AND table_name = 'visit'")
+    with unhooked(db):
+        _sql(db, f"UPDATE audit_log SET new_value = {content} WHERE id = {row}")
+        _rechain(db, row)
+    findings = _findings(db)
+    assert findings and all(f.startswith("visit ") for f in findings), findings

@@ -157,12 +157,16 @@ def _reconcile_checks(
 def verify_database(path: str | Path, progress: Callable[[int], None] | None = None) -> list[Check]:
     """Every check of the database at `path`; stops at the first one that cannot run."""
     path = Path(path)
-    check_sqlite_file(path)  # raises DatabaseError for missing / not SQLite / quick_check
+    # raises DatabaseError for a missing file, not SQLite, or one integrity_check finds damaged
+    # (the full check, run once: not quick_check first and integrity_check again)
+    check_sqlite_file(path, pragma="integrity_check")
     checks: list[Check] = []
     try:
         connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
         try:
-            integrity = _problems(connection.execute("PRAGMA integrity_check").fetchall())
+            integrity = ["ok"]  # check_sqlite_file passed
+            if path.stat().st_size == 0:  # (which it does without checking an empty file)
+                integrity = _problems(connection.execute("PRAGMA integrity_check").fetchall())
             fk = connection.execute("PRAGMA foreign_key_check").fetchall()
             tables = {
                 r[0]

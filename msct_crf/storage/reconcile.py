@@ -874,6 +874,19 @@ def _stored(conn: sqlite3.Connection, spec: _Spec) -> Iterator[list[tuple[Any, .
 # --------------------------------------------------------------------------- the fast path
 
 
+# The stored missing-data codes (a JSON object) against the bulk row's CODE.missing keys:
+# the same number of codes, each with the same value; anything unreadable is a difference.
+_MISSING_DIFFERS = """CASE
+    WHEN v.missing = '{}' AND instr(a.new_value, '.missing"') = 0 THEN 0
+    WHEN NOT json_valid(v.missing) OR json_type(v.missing) != 'object' THEN 1
+    ELSE (SELECT count(*) FROM json_each(v.missing))
+        != (SELECT count(*) FROM json_each(a.new_value) WHERE key LIKE '%.missing')
+      OR EXISTS (SELECT 1 FROM json_each(v.missing) m WHERE CASE
+        WHEN typeof(m.key) != 'text' OR instr(m.key, '"') > 0 OR m.type != 'text' THEN 1
+        ELSE m.value IS NOT json_extract(a.new_value, '$."' || m.key || '.missing"') END)
+END"""
+
+
 def _fast_candidates_sql(spec: _Spec) -> str:
     """Ids of the rows SQLite cannot clear: no single bulk_insert row holding exactly their
     values. Conservative: whatever it lets through matches its bulk_insert row; anything else
@@ -897,10 +910,11 @@ def _fast_candidates_sql(spec: _Spec) -> str:
         conditions.append(f"v.{column.name} IS NOT {audited}")
     conditions += [
         "v.status IS NOT json_extract(a.new_value, '$.status')",
-        "v.missing IS NOT '{}' OR instr(a.new_value, '.missing\"') > 0",
+        _MISSING_DIFFERS,
         "v.created_by IS NOT a.user OR v.updated_by IS NOT a.user",
-        "v.created_at IS NOT v.updated_at OR v.created_at > a.ts_utc OR v.created_at < "
-        f"coalesce((SELECT p.ts_utc FROM {AUDIT_TABLE} p WHERE p.id = a.id - 1), '')",
+        # scale stamps its rows with the audit row's own time; any other stamp is bracketed
+        # by the Python replay
+        "v.created_at IS NOT a.ts_utc OR v.updated_at IS NOT a.ts_utc",
     ]
     if spec.form.code == "ENROL":
         conditions.append("v.subjid IS NOT a.subject_id")

@@ -33,8 +33,10 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 SYSTEM_USER = "system"
 
 
-def check_sqlite_file(path: Path) -> None:
-    """Refuse a file that is not a healthy SQLite database, without writing to it."""
+def check_sqlite_file(path: Path, pragma: str = "quick_check") -> None:
+    """Refuse a file that is not a healthy SQLite database, without writing to it.
+    (`pragma="integrity_check"`: the full check, for verify, which needs it anyway.)"""
+    assert pragma in ("quick_check", "integrity_check")
     if not path.exists():
         raise DatabaseError(f"Database file not found: {path}")
     if path.is_dir():
@@ -53,7 +55,7 @@ def check_sqlite_file(path: Path) -> None:
         uri = f"{path.resolve().as_uri()}?mode=ro"
         connection = sqlite3.connect(uri, uri=True, timeout=5)
         try:
-            rows = connection.execute("PRAGMA quick_check").fetchall()
+            rows = connection.execute(f"PRAGMA {pragma}").fetchall()
         finally:
             connection.close()
     except sqlite3.DatabaseError as exc:
@@ -63,7 +65,7 @@ def check_sqlite_file(path: Path) -> None:
         # one row may hold many lines, headed by "*** in database main ***"
         lines = [ln for r in rows for ln in str(r[0]).splitlines() if ln and ln[:3] != "***"]
         first = lines[0] if lines else "no answer"
-        raise _damaged(path, f"{path} is damaged (quick_check: {first}); restore a backup.")
+        raise _damaged(path, f"{path} is damaged ({pragma}: {first}); restore a backup.")
 
 
 def _refuse_foreign_database(path: Path) -> None:

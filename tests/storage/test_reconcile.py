@@ -413,3 +413,30 @@ def test_a_bulk_row_emptied_and_re_chained_is_not_cleared(
         _rechain(db, row)
     findings = _findings(db)
     assert findings and all(f.startswith("visit ") for f in findings), findings
+
+
+@pytest.mark.parametrize(
+    "missing",
+    [
+        "{}",
+        '{"IGG": "UNK"}',
+        '{"IGG": "ND", "ALT": "ND"}',
+        '{"IGG": null}',
+        '{"IGG": 1}',
+        '{"IG\\"G": "ND"}',
+        '["IGG"]',
+        "not json",
+    ],
+)
+def test_scale_missing_codes_are_compared_inside_sqlite(
+    missing: str, scale_clean: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "scale.db"
+    shutil.copyfile(scale_clean, db)
+    (visit_id,) = _sql(db, "SELECT id FROM visit WHERE missing != '{}' ORDER BY id LIMIT 1")[0]
+    connection = sqlite3.connect(db, isolation_level=None)
+    connection.execute("UPDATE visit SET missing = ? WHERE id = ?", (missing, visit_id))
+    connection.close()
+    findings = _findings(db)
+    assert len(findings) == 1 and findings[0].startswith(f"visit {visit_id} ("), findings
+    assert " missing-data codes: stored " in findings[0]

@@ -139,12 +139,14 @@ class MainWindow(QMainWindow):
             return False
         self._stack.setCurrentWidget(self.workspace)
         self.patients.select_subject(subjid)
+        self.workspace.focus_form()
         return True
 
     def new_subject(self) -> bool:
         if not self.workspace.new_subject():
             return False
         self._stack.setCurrentWidget(self.workspace)
+        self.workspace.focus_form()
         return True
 
     def show_patient_list(self) -> bool:

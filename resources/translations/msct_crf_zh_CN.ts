@@ -740,6 +740,30 @@ Everything entered after that time will no longer be in the study. The current f
         <source>Set a missing-data code: ND not done, UNK unknown, NA not applicable</source>
         <translation>设置缺失数据代码：ND 未检测，UNK 不详，NA 不适用</translation>
     </message>
+    <message>
+        <source>years</source>
+        <translation>岁</translation>
+    </message>
+    <message>
+        <source>ratio</source>
+        <translation>比值</translation>
+    </message>
+    <message>
+        <source>min</source>
+        <translation>分钟</translation>
+    </message>
+    <message>
+        <source>/min</source>
+        <translation>次/分</translation>
+    </message>
+    <message>
+        <source>s</source>
+        <translation>秒</translation>
+    </message>
+    <message>
+        <source>x10^6 cells/kg</source>
+        <translation>x10^6 细胞/kg</translation>
+    </message>
 </context>
 <context>
     <name>FormPage</name>
@@ -1080,23 +1104,23 @@ Everything entered after that time will no longer be in the study. The current f
     </message>
     <message>
         <location filename="../../ui/lifecycle_bar.py" line="322"/>
-        <source>&amp;Verify</source>
-        <translation>核查(&amp;V)</translation>
+        <source>Verif&amp;y</source>
+        <translation>核查(&amp;Y)</translation>
     </message>
     <message>
         <location filename="../../ui/lifecycle_bar.py" line="323"/>
-        <source>S&amp;ign…</source>
-        <translation>签名(&amp;I)…</translation>
+        <source>Si&amp;gn…</source>
+        <translation>签名(&amp;G)…</translation>
     </message>
     <message>
         <location filename="../../ui/lifecycle_bar.py" line="324"/>
-        <source>L&amp;ock</source>
-        <translation>锁定(&amp;O)</translation>
+        <source>Loc&amp;k</source>
+        <translation>锁定(&amp;K)</translation>
     </message>
     <message>
         <location filename="../../ui/lifecycle_bar.py" line="325"/>
-        <source>&amp;Unlock…</source>
-        <translation>解锁(&amp;U)…</translation>
+        <source>Unl&amp;ock…</source>
+        <translation>解锁(&amp;O)…</translation>
     </message>
     <message>
         <location filename="../../ui/lifecycle_bar.py" line="336"/>
@@ -1421,6 +1445,10 @@ Everything entered after that time will no longer be in the study. The current f
         <location filename="../../ui/main_window.py" line="387"/>
         <source>Open the &amp;demo study</source>
         <translation>打开演示研究(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Log &amp;out</source>
+        <translation>注销(&amp;O)</translation>
     </message>
 </context>
 <context>
@@ -1904,6 +1932,54 @@ Everything entered after that time will no longer be in the study. The current f
         <source>Δ {delta} vs baseline</source>
         <translation>较基线 Δ {delta}</translation>
     </message>
+    <message>
+        <source>{score} (grade {grade})</source>
+        <translation>{score}（{grade} 级）</translation>
+    </message>
+    <message>
+        <source>bilirubin</source>
+        <translation>胆红素</translation>
+    </message>
+    <message>
+        <source>creatinine</source>
+        <translation>肌酐</translation>
+    </message>
+    <message>
+        <source>INR</source>
+        <translation>INR</translation>
+    </message>
+    <message>
+        <source>sodium</source>
+        <translation>血钠</translation>
+    </message>
+    <message>
+        <source>albumin</source>
+        <translation>白蛋白</translation>
+    </message>
+    <message>
+        <source>{what} floored to {value}</source>
+        <translation>{what}按下限 {value} 计</translation>
+    </message>
+    <message>
+        <source>{what} capped at {value}</source>
+        <translation>{what}按上限 {value} 计</translation>
+    </message>
+    <message>
+        <source>{what} bounded to {value}</source>
+        <translation>{what}限定为 {value}</translation>
+    </message>
+    <message>
+        <source>dialysis: creatinine set to {value}</source>
+        <translation>透析：肌酐按 {value} 计</translation>
+    </message>
+    <message>
+        <source>MELD(i) {value} ≤ 11: sodium correction not applied</source>
+        <translation>MELD(i) {value} ≤ 11：未做血钠校正</translation>
+    </message>
+    <message>
+        <source>cholestatic disease: bilirubin bands {low} / {high} {unit}</source>
+        <translation>胆汁淤积性疾病：胆红素分段 {low} / {high} {unit}</translation>
+    </message>
 </context>
 <context>
     <name>SessionController</name>
@@ -2087,8 +2163,8 @@ Restore the newest good backup, {backup}? The damaged file is kept beside it, re
     </message>
     <message>
         <location filename="../../ui/subject_workspace.py" line="55"/>
-        <source>&amp;Adverse events</source>
-        <translation>不良事件(&amp;A)</translation>
+        <source>A&amp;dverse events</source>
+        <translation>不良事件(&amp;D)</translation>
     </message>
     <message>
         <location filename="../../ui/subject_workspace.py" line="59"/>
@@ -2102,8 +2178,8 @@ Restore the newest good backup, {backup}? The damaged file is kept beside it, re
     </message>
     <message>
         <location filename="../../ui/subject_workspace.py" line="64"/>
-        <source>&amp;Disposition</source>
-        <translation>研究结局(&amp;D)</translation>
+        <source>Dis&amp;position</source>
+        <translation>研究结局(&amp;P)</translation>
     </message>
     <message>
         <location filename="../../ui/subject_workspace.py" line="66"/>
@@ -2112,8 +2188,8 @@ Restore the newest good backup, {backup}? The damaged file is kept beside it, re
     </message>
     <message>
         <location filename="../../ui/subject_workspace.py" line="69"/>
-        <source>Traject&amp;ory</source>
-        <translation>病情轨迹(&amp;O)</translation>
+        <source>Tra&amp;jectory</source>
+        <translation>病情轨迹(&amp;J)</translation>
     </message>
     <message>
         <location filename="../../ui/subject_workspace.py" line="202"/>
@@ -2403,6 +2479,53 @@ Restore the newest good backup, {backup}? The damaged file is kept beside it, re
         <location filename="../../ui/session.py" line="109"/>
         <source>Not allowed</source>
         <translation>不允许</translation>
+    </message>
+</context>
+<context>
+    <name>prompts</name>
+    <message>
+        <source>Confirm unusual values</source>
+        <translation>确认异常值</translation>
+    </message>
+    <message>
+        <source>These values are outside the expected range. Save them anyway?</source>
+        <translation>这些数值超出预期范围。仍要保存吗？</translation>
+    </message>
+    <message>
+        <source>Reason for change</source>
+        <translation>修改原因</translation>
+    </message>
+    <message>
+        <source>The {form} form is complete. Why are you changing it?</source>
+        <translation>{form}表单已完成。为什么要修改？</translation>
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>未保存的更改</translation>
+    </message>
+    <message>
+        <source>This form has unsaved changes.</source>
+        <translation>此表单有未保存的更改。</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>保存(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Discard changes</source>
+        <translation>放弃更改(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel</source>
+        <translation>取消(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Infusion reaction</source>
+        <translation>输注反应</translation>
+    </message>
+    <message>
+        <source>An infusion reaction was recorded. Record it as an adverse event now?</source>
+        <translation>已记录输注反应。现在将其记录为不良事件吗？</translation>
     </message>
 </context>
 </TS>

@@ -8,7 +8,7 @@ whose widgets are named after the field code. The body holds no record and check
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QVBoxLayout, QWidget
 
 from msct_crf.study.dictionary import Field, Form
@@ -43,6 +43,20 @@ def section_titles(form_code: str) -> list[tuple[str, str]]:
     return sections.get(form_code, [])
 
 
+def _titles() -> dict[str, str]:
+    """Section key -> title now, for a language switch (the keys are the first fields)."""
+    return {
+        "SUBJID": _tr("Subject"),
+        "CIRRDTC": _tr("Cirrhosis"),
+        "IEIN01": _tr("Eligibility"),
+        "EXNUM": _tr("Infusion"),
+        "VISIT": _tr("Visit"),
+        "ALT": _tr("Laboratory"),
+        "ASCITES": _tr("Clinical status"),
+        "__vs__": _tr("Vital signs"),
+    }
+
+
 class FormBody(QWidget):
     """The editors of one form, in sections.
 
@@ -57,6 +71,7 @@ class FormBody(QWidget):
         self._editors: dict[str, FieldEditor] = {}
         self._displays: dict[str, FieldEditor] = {}
         self._vital_signs: VitalSignsGrid | None = None
+        self._boxes: list[tuple[str, QGroupBox]] = []
         layout = QVBoxLayout(self)
         shown = [
             f for f in form.fields if not f.derived or f.code in SHOWN_DERIVED.get(form.code, ())
@@ -77,6 +92,7 @@ class FormBody(QWidget):
             layout.addWidget(self._section(title, section, two_codes))
         if form.code == "EX":
             box = QGroupBox(_tr("Vital signs"), self)
+            self._boxes.append(("__vs__", box))
             self._vital_signs = VitalSignsGrid(box)
             self._vital_signs.edited.connect(self.edited)
             QVBoxLayout(box).addWidget(self._vital_signs)
@@ -100,6 +116,14 @@ class FormBody(QWidget):
         """The infusion's vital-signs grid (the EX form only)."""
         return self._vital_signs
 
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange and hasattr(self, "_boxes"):
+            titles = _titles()
+            for key, box in self._boxes:
+                if box.title():
+                    box.setTitle(titles.get(key, box.title()))
+        super().changeEvent(event)
+
     # ------------------------------------------------------------------ layout
 
     def _section(self, title: str, fields: list[Field], two_codes: set[str]) -> QGroupBox:
@@ -107,6 +131,7 @@ class FormBody(QWidget):
         a row each (on a form with no two-column fields, narrow enough to keep the
         missing-data button near its field)."""
         box = QGroupBox(title, self)
+        self._boxes.append((fields[0].code, box))
         grid = QGridLayout(box)
         grid.setColumnStretch(1, 1)
         grid.setVerticalSpacing(4)

@@ -1980,6 +1980,10 @@ Everything entered after that time will no longer be in the study. The current f
         <source>cholestatic disease: bilirubin bands {low} / {high} {unit}</source>
         <translation>胆汁淤积性疾病：胆红素分段 {low} / {high} {unit}</translation>
     </message>
+    <message>
+        <source>; </source>
+        <translation>；</translation>
+    </message>
 </context>
 <context>
     <name>SessionController</name>

@@ -141,7 +141,7 @@ class ScorePanel(QWidget):
         for key, _title, stored in SCORES:
             result = self._results[key]
             self._value_labels[key].setText(self._value_text(key, result))
-            self._value_labels[key].setToolTip("; ".join(self.note_text(n) for n in result.notes))
+            self._value_labels[key].setToolTip(self._notes_only(result))
             self._note_labels[key].setText(self._notes_text(result))
             self._note_labels[key].setVisible(bool(self._note_labels[key].text()))
             self._change_labels[key].setText(self._change_text(key, result, stored))
@@ -166,7 +166,10 @@ class ScorePanel(QWidget):
                 code = INPUT_FIELDS.get(name)
                 names.append(find_field(code)[1].label.get(self._language) if code else name)
             return self.tr("Missing: {inputs}").format(inputs=", ".join(names))
-        return "; ".join(self.note_text(note) for note in result.notes)
+        return self._notes_only(result)
+
+    def _notes_only(self, result: ScoreResult) -> str:
+        return self.tr("; ").join(self.note_text(note) for note in result.notes)
 
     def _value_text(self, key: str, result: ScoreResult) -> str:
         if key == "ALBI" and isinstance(result.value, tuple):

@@ -161,8 +161,13 @@ class FormPage(QWidget):
         super().changeEvent(event)
 
     def _chain_tab_order(self) -> None:
-        """Tab runs through the fields, the vital-signs cells, Save, then the units toggle."""
-        chain = [e.focus_widget() for e in self._editors.values()]
+        """Tab runs through the fields, the vital-signs cells, Save, then the units toggle.
+
+        The chain is of the field editors, not their inputs: Qt moves a compound widget with
+        all its children, whereas moving the inputs alone left the editors' labels and
+        buttons behind, so Tab from the last field went back into the form (Save, the
+        tabs and Today's work were never reached)."""
+        chain: list[QWidget] = list(self._editors.values())
         if self.vital_signs is not None:
             chain += self.vital_signs.cells()
         chain.append(self._save_button)

@@ -4,6 +4,7 @@ field, and Tab stays in the form until its last field."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
@@ -53,11 +54,15 @@ def test_opening_a_form_tab_focuses_its_first_field(qtbot: QtBot, window: MainWi
     qtbot.waitUntil(lambda: _focus() is first)
 
 
-def test_tab_stays_in_the_form_until_its_last_field(qtbot: QtBot, window: MainWindow) -> None:
+@pytest.mark.parametrize("tab", ["ENROL", "EX", "VIS", "AE", "DS"])
+def test_tab_stays_in_the_form_until_its_last_field(
+    qtbot: QtBot, window: MainWindow, tab: str
+) -> None:
     subjid = window.patients.model.row_at(0).subjid
-    assert window.open_subject(subjid, "VIS")
+    assert window.open_subject(subjid, tab)
     _active(qtbot, window)
-    editor = window.workspace.page("VIS").editor
+    page = window.workspace.page(tab)
+    editor = page if tab in ("ENROL", "DS") else page.editor
     assert editor.focus_first_field()
     fields = [
         w
@@ -78,3 +83,24 @@ def test_tab_stays_in_the_form_until_its_last_field(qtbot: QtBot, window: MainWi
     assert fields[-1] in seen
     assert [w for w in seen if w in fields] == fields  # every field, in order
     assert all(isinstance(w, QWidget) and editor.isAncestorOf(w) for w in seen)
+
+
+def test_tab_through_a_new_subject_visits_every_field_before_leaving(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """Tab from the last field leaves the form (Save, then the rest of the window): the
+    chain used to loop back into the form's labels and never reach Today's work."""
+    assert window.new_subject()
+    _active(qtbot, window)
+    page = window.workspace.page("ENROL")
+    fields = [w for e in page._editors.values() if (w := e.focus_widget()).isEnabled()]
+    seen: list[QWidget] = []
+    for _ in range(len(fields) + 10):
+        widget = _focus()
+        assert widget is not None
+        if not page.isAncestorOf(widget):
+            break
+        seen.append(widget)
+        qtbot.keyClick(widget, Qt.Key.Key_Tab)
+    assert [w for w in seen if w in fields] == fields  # every field once, in order
+    assert not page.isAncestorOf(_focus())  # and then out of the form

@@ -197,6 +197,7 @@ class MainWindow(QMainWindow):
             return
         self._settings.set(opts.LANGUAGE, code)
         self._settings.sync()
+        self.statusBar().clearMessage()  # a passing message in the language left behind
         self.retranslate()
 
     def retranslate(self) -> None:

@@ -78,6 +78,15 @@ def test_no_alt_key_clash_in_the_dialogs(qtbot: QtBot, window: MainWindow, langu
     box, buttons = prompts.unsaved_box(window)
     qtbot.addWidget(box)
     box.show()
+    from ui.admin.backup_dialog import BackupDialog
+    from ui.review.queries_dialog import QueriesDialog
+
+    backups = BackupDialog(window.store, window.user, window)
+    queries = QueriesDialog(window.store, window.session, parent=window)
+    for dialog in (backups, queries):
+        qtbot.addWidget(dialog)
+        dialog.show()
+        assert clashes(dialog) == {}, dialog.objectName()
     assert clashes(start) == {}
     assert clashes(box) == {}
     assert [mnemonic(b.text()) for b in buttons.values()] == ["S", "D", "C"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QElapsedTimer, Qt
 from PySide6.QtGui import QKeyEvent, QWheelEvent
-from PySide6.QtWidgets import QApplication, QComboBox
+from PySide6.QtWidgets import QApplication, QComboBox, QWidget
 
 
 def match_index(items: list[tuple[str, str]], typed: str) -> int:
@@ -35,7 +35,7 @@ class CodeComboBox(QComboBox):
     and knows only the labels; this one keeps what was typed within the keyboard interval
     and also matches codes, so "Month 6" and "3" (West Haven grade 3) both work."""
 
-    def __init__(self, parent=None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._typed = ""
         self._clock = QElapsedTimer()

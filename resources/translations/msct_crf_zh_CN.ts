@@ -421,11 +421,13 @@ Everything entered after that time will no longer be in the study. The current f
     </message>
     <message>
         <location filename="../../ui/admin/backup_dialog.py" line="325"/>
+        <location filename="../../ui/shell/menus.py" line="160"/>
         <source>Back &amp;up now</source>
         <translation>立即备份(&amp;U)</translation>
     </message>
     <message>
         <location filename="../../ui/admin/backup_dialog.py" line="328"/>
+        <location filename="../../ui/shell/menus.py" line="161"/>
         <source>&amp;Backups…</source>
         <translation>备份(&amp;B)…</translation>
     </message>
@@ -712,6 +714,7 @@ Everything entered after that time will no longer be in the study. The current f
     </message>
     <message>
         <location filename="../../ui/admin/export_dialog.py" line="461"/>
+        <location filename="../../ui/shell/menus.py" line="159"/>
         <source>Export to Excel…</source>
         <translation>导出到 Excel…</translation>
     </message>
@@ -720,115 +723,155 @@ Everything entered after that time will no longer be in the study. The current f
     <name>FieldEditor</name>
     <message>
         <location filename="../../ui/forms/field_editor.py" line="150"/>
+        <location filename="../../ui/forms/field_editor.py" line="239"/>
         <source>Clear missing-data code</source>
         <translation>清除缺失数据代码</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/field_editor.py" line="153"/>
+        <location filename="../../ui/forms/field_editor.py" line="154"/>
         <source>Ctrl+M</source>
         <translation>Ctrl+M</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/field_editor.py" line="312"/>
+        <location filename="../../ui/forms/field_editor.py" line="338"/>
         <source>Missing-data code: {code} ({label})</source>
         <translation>缺失数据代码：{code}（{label}）</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/field_editor.py" line="321"/>
+        <location filename="../../ui/forms/field_editor.py" line="347"/>
         <source>Set a missing-data code: ND not done, UNK unknown, NA not applicable</source>
         <translation>设置缺失数据代码：ND 未检测，UNK 不详，NA 不适用</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/field_editor.py" line="299"/>
+        <source>years</source>
+        <translation>岁</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/field_editor.py" line="300"/>
+        <source>ratio</source>
+        <translation>比值</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/field_editor.py" line="301"/>
+        <source>min</source>
+        <translation>分钟</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/field_editor.py" line="302"/>
+        <source>/min</source>
+        <translation>次/分</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/field_editor.py" line="303"/>
+        <source>s</source>
+        <translation>秒</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/field_editor.py" line="304"/>
+        <source>x10^6 cells/kg</source>
+        <translation>x10^6 细胞/kg</translation>
     </message>
 </context>
 <context>
     <name>FormPage</name>
     <message>
-        <location filename="../../ui/forms/save_controller.py" line="59"/>
+        <location filename="../../ui/forms/save_controller.py" line="54"/>
         <source>No changes</source>
         <translation>无更改</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_body.py" line="37"/>
+        <location filename="../../ui/forms/form_body.py" line="33"/>
+        <location filename="../../ui/forms/form_body.py" line="50"/>
         <source>Subject</source>
+        <extracomment>Derived fields shown read-only on the form (the visit&apos;s scores live in the score panel). Fields laid out in two columns (lab values).</extracomment>
         <translation>受试者</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_body.py" line="37"/>
+        <location filename="../../ui/forms/form_body.py" line="34"/>
+        <location filename="../../ui/forms/form_body.py" line="51"/>
         <source>Cirrhosis</source>
         <translation>肝硬化</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_body.py" line="38"/>
+        <location filename="../../ui/forms/form_body.py" line="36"/>
+        <location filename="../../ui/forms/form_body.py" line="52"/>
         <source>Eligibility</source>
         <translation>入选/排除标准</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_body.py" line="39"/>
+        <location filename="../../ui/forms/form_body.py" line="37"/>
+        <location filename="../../ui/forms/form_body.py" line="53"/>
         <source>Infusion</source>
         <translation>输注</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_body.py" line="40"/>
+        <location filename="../../ui/forms/form_body.py" line="39"/>
+        <location filename="../../ui/forms/form_body.py" line="54"/>
         <source>Visit</source>
         <translation>访视</translation>
     </message>
     <message>
         <location filename="../../ui/forms/form_body.py" line="40"/>
+        <location filename="../../ui/forms/form_body.py" line="55"/>
         <source>Laboratory</source>
         <translation>实验室检查</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_body.py" line="41"/>
+        <location filename="../../ui/forms/form_body.py" line="42"/>
+        <location filename="../../ui/forms/form_body.py" line="56"/>
         <source>Clinical status</source>
         <translation>临床状态</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="105"/>
+        <location filename="../../ui/forms/form_page.py" line="150"/>
         <source>Conventional units (mg/dL, g/dL)</source>
         <translation>常规单位（mg/dL、g/dL）</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_body.py" line="79"/>
+        <location filename="../../ui/forms/form_body.py" line="57"/>
+        <location filename="../../ui/forms/form_body.py" line="95"/>
         <source>Vital signs</source>
         <translation>生命体征</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="129"/>
+        <location filename="../../ui/forms/form_page.py" line="151"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="133"/>
-        <location filename="../../ui/forms/form_page.py" line="387"/>
+        <location filename="../../ui/forms/form_page.py" line="152"/>
+        <location filename="../../ui/forms/form_page.py" line="415"/>
         <source>Save this form (Ctrl+S)</source>
         <translation>保存此表单（Ctrl+S）</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="205"/>
+        <location filename="../../ui/forms/form_page.py" line="233"/>
         <source>Cannot read the database: {error}</source>
         <translation>无法读取数据库：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="241"/>
+        <location filename="../../ui/forms/form_page.py" line="269"/>
         <source>Read only: {user} ({role}) may not enter or change study data.</source>
         <translation>只读：{user}（{role}）无权录入或修改研究数据。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="307"/>
+        <location filename="../../ui/forms/form_page.py" line="335"/>
         <source>This form cannot be edited here.</source>
         <translation>此表单不能在此编辑。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="310"/>
+        <location filename="../../ui/forms/form_page.py" line="338"/>
         <source>Choose a subject first.</source>
         <translation>请先选择受试者。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="315"/>
+        <location filename="../../ui/forms/form_page.py" line="343"/>
         <source>Not saved: correct the {n} error(s) marked in red.</source>
         <translation>未保存：请更正红色标出的 {n} 处错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/save_controller.py" line="118"/>
+        <location filename="../../ui/forms/save_controller.py" line="115"/>
         <source>Not saved: warnings were not confirmed.</source>
         <translation>未保存：警告未确认。</translation>
     </message>
@@ -838,57 +881,58 @@ Everything entered after that time will no longer be in the study. The current f
         <translation>未保存：修改需要填写理由。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/save_controller.py" line="57"/>
+        <location filename="../../ui/forms/save_controller.py" line="52"/>
         <source>Saved.</source>
+        <extracomment>How often one press of Save asks the core: a first try, then after each answer given.</extracomment>
         <translation>已保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/save_controller.py" line="138"/>
+        <location filename="../../ui/forms/save_controller.py" line="140"/>
         <source>Not saved: {error}</source>
         <translation>未保存：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="389"/>
+        <location filename="../../ui/forms/form_page.py" line="417"/>
         <source>Correct the errors marked in red first</source>
         <translation>请先更正红色标出的错误</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="413"/>
+        <location filename="../../ui/forms/form_page.py" line="441"/>
         <source>{n} error(s) to correct before saving.</source>
         <translation>保存前需更正 {n} 处错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="416"/>
+        <location filename="../../ui/forms/form_page.py" line="444"/>
         <source>{n} unusual value(s): you will be asked to confirm at save.</source>
         <translation>{n} 个异常值：保存时将要求确认。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="434"/>
+        <location filename="../../ui/forms/form_page.py" line="462"/>
         <source>Not saved.</source>
         <translation>未保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="499"/>
+        <location filename="../../ui/forms/form_page.py" line="527"/>
         <source>Not saved: {user} ({role}) may not enter or change study data.</source>
         <translation>未保存：{user}（{role}）无权录入或修改研究数据。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="538"/>
+        <location filename="../../ui/forms/form_page.py" line="566"/>
         <source>New subject (the ID is assigned when saved)</source>
         <translation>新受试者（保存时分配编号）</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="540"/>
+        <location filename="../../ui/forms/form_page.py" line="568"/>
         <source>No subject chosen</source>
         <translation>未选择受试者</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="541"/>
+        <location filename="../../ui/forms/form_page.py" line="569"/>
         <source>New record for {subject}</source>
         <translation>{subject} 的新记录</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="542"/>
+        <location filename="../../ui/forms/form_page.py" line="570"/>
         <source>{subject} · {status} · last saved {when} by {user}</source>
         <translation>{subject} · {status} · 最后由 {user} 于 {when} 保存</translation>
     </message>
@@ -1077,97 +1121,97 @@ Everything entered after that time will no longer be in the study. The current f
         <translation>解锁{what}会使其签名作废；表单回到“已完成”状态并可修改。请填写原因（将记入稽查轨迹）：</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="226"/>
-        <source>&amp;Verify</source>
-        <translation>核查(&amp;V)</translation>
-    </message>
-    <message>
         <location filename="../../ui/review/lifecycle_bar.py" line="227"/>
-        <source>S&amp;ign…</source>
-        <translation>签名(&amp;I)…</translation>
+        <source>Verif&amp;y</source>
+        <translation>核查(&amp;Y)</translation>
     </message>
     <message>
         <location filename="../../ui/review/lifecycle_bar.py" line="228"/>
-        <source>L&amp;ock</source>
-        <translation>锁定(&amp;O)</translation>
+        <source>Si&amp;gn…</source>
+        <translation>签名(&amp;G)…</translation>
     </message>
     <message>
         <location filename="../../ui/review/lifecycle_bar.py" line="229"/>
-        <source>&amp;Unlock…</source>
-        <translation>解锁(&amp;U)…</translation>
+        <source>Loc&amp;k</source>
+        <translation>锁定(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="240"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="230"/>
+        <source>Unl&amp;ock…</source>
+        <translation>解锁(&amp;O)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/lifecycle_bar.py" line="248"/>
         <source>Not saved yet</source>
         <translation>尚未保存</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="252"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="260"/>
         <source>Not signed. Log in with a user account to verify, sign or lock.</source>
         <translation>未签名。请使用用户账户登录以进行核查、签名或锁定。</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="255"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="263"/>
         <source>Not signed</source>
         <translation>未签名</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="266"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="274"/>
         <source>&amp;Queries ({n})…</source>
         <translation>质疑(&amp;Q)（{n}）…</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="266"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="274"/>
         <source>&amp;Queries…</source>
         <translation>质疑(&amp;Q)…</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="270"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="278"/>
         <source>Open, raise, answer and close queries on this form</source>
         <translation>查看、提出、回复和关闭此表单的质疑</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="278"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="286"/>
         <source>Save the form first</source>
         <translation>请先保存表单</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="280"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="288"/>
         <source>Save or discard your changes first</source>
         <translation>请先保存或放弃修改</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="282"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="290"/>
         <source>Log in with a user account for this step</source>
         <translation>此步骤需要使用用户账户登录</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="290"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="298"/>
         <source>Your role ({role}) may not do this</source>
         <translation>您的角色（{role}）无权执行此操作</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="294"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="302"/>
         <source>Only a complete form without open queries can be verified</source>
         <translation>只有已完成且没有未关闭质疑的表单才能核查</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="295"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="303"/>
         <source>Only a verified form without open queries can be signed</source>
         <translation>只有已核查且没有未关闭质疑的表单才能签名</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="296"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="304"/>
         <source>Only a signed form with a valid signature can be locked</source>
         <translation>只有带有效签名的已签名表单才能锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="297"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="305"/>
         <source>Only a signed or locked form can be unlocked</source>
         <translation>只有已签名或已锁定的表单才能解锁</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="309"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="317"/>
         <source>{form} of {subject}</source>
         <translation>{subject} 的{form}</translation>
     </message>
@@ -1296,130 +1340,135 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>MainMenus</name>
     <message>
-        <location filename="../../ui/shell/menus.py" line="141"/>
+        <location filename="../../ui/shell/menus.py" line="143"/>
         <source>&amp;About MSC-CRF</source>
         <translation>关于 MSC-CRF(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="124"/>
+        <location filename="../../ui/shell/menus.py" line="126"/>
         <source>&amp;Account</source>
         <translation>账户(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="148"/>
+        <location filename="../../ui/shell/menus.py" line="151"/>
         <source>&amp;Audit trail…</source>
         <translation>稽查轨迹(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="142"/>
+        <location filename="../../ui/shell/menus.py" line="144"/>
         <source>&amp;Change password…</source>
         <translation>修改密码(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="121"/>
+        <location filename="../../ui/shell/menus.py" line="123"/>
         <source>&amp;File</source>
         <extracomment>key -&gt; (objectName, shortcut) of every action the window hands a command for. The actions of each menu, in order (&quot;-&quot;: a separator; &quot;export+backup&quot;: their actions).</extracomment>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="127"/>
+        <location filename="../../ui/shell/menus.py" line="129"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="144"/>
+        <location filename="../../ui/shell/menus.py" line="146"/>
         <source>&amp;Idle lock…</source>
         <translation>空闲锁定(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="126"/>
+        <location filename="../../ui/shell/menus.py" line="128"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="145"/>
+        <location filename="../../ui/shell/menus.py" line="147"/>
         <source>&amp;Lock the screen now</source>
         <translation>立即锁定屏幕(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="143"/>
+        <location filename="../../ui/shell/menus.py" line="145"/>
         <source>&amp;Manage users…</source>
         <translation>用户管理(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="132"/>
+        <location filename="../../ui/shell/menus.py" line="134"/>
         <source>&amp;New study database…</source>
         <translation>新建研究数据库(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="137"/>
+        <location filename="../../ui/shell/menus.py" line="139"/>
         <source>&amp;New subject</source>
         <translation>新建受试者(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="133"/>
+        <location filename="../../ui/shell/menus.py" line="135"/>
         <source>&amp;Open study database…</source>
         <translation>打开研究数据库(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="138"/>
+        <location filename="../../ui/shell/menus.py" line="140"/>
         <source>&amp;Patient list</source>
         <translation>患者列表(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="136"/>
+        <location filename="../../ui/shell/menus.py" line="138"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="140"/>
+        <location filename="../../ui/shell/menus.py" line="142"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="125"/>
+        <location filename="../../ui/shell/menus.py" line="127"/>
         <source>&amp;Review</source>
         <translation>审阅(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="122"/>
+        <location filename="../../ui/shell/menus.py" line="124"/>
         <source>&amp;Subject</source>
         <translation>受试者(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="139"/>
+        <location filename="../../ui/shell/menus.py" line="141"/>
         <source>&amp;Today&apos;s work</source>
         <translation>今日工作(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="135"/>
+        <location filename="../../ui/shell/menus.py" line="137"/>
         <source>&amp;Verify database</source>
         <translation>校验数据库(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="123"/>
+        <location filename="../../ui/shell/menus.py" line="125"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="149"/>
+        <location filename="../../ui/shell/menus.py" line="152"/>
         <source>Audit trail of this s&amp;ubject…</source>
         <translation>此受试者的稽查轨迹(&amp;U)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="146"/>
+        <location filename="../../ui/shell/menus.py" line="149"/>
         <source>Open &amp;queries (study)…</source>
         <translation>未关闭的质疑（全研究）(&amp;Q)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="147"/>
+        <location filename="../../ui/shell/menus.py" line="150"/>
         <source>Open queries of this &amp;subject…</source>
         <translation>此受试者未关闭的质疑(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="134"/>
+        <location filename="../../ui/shell/menus.py" line="136"/>
         <source>Open the &amp;demo study</source>
         <translation>打开演示研究(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell/menus.py" line="148"/>
+        <source>Log &amp;out</source>
+        <translation>注销(&amp;O)</translation>
     </message>
 </context>
 <context>
@@ -1430,59 +1479,59 @@ Everything entered after that time will no longer be in the study. The current f
         <translation>正在加载研究数据…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="205"/>
+        <location filename="../../ui/shell/main_window.py" line="208"/>
         <source>MSC-CRF — {database} — {user}</source>
         <translation>MSC-CRF — {database} — {user}</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="207"/>
+        <location filename="../../ui/shell/main_window.py" line="210"/>
         <source>User: {user}</source>
         <translation>用户：{user}</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="209"/>
+        <location filename="../../ui/shell/main_window.py" line="212"/>
         <source>Database: {path}</source>
         <translation>数据库：{path}</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="211"/>
+        <location filename="../../ui/shell/main_window.py" line="214"/>
         <source>Today&apos;s work</source>
         <translation>今日工作</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="190"/>
+        <location filename="../../ui/shell/main_window.py" line="192"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="191"/>
+        <location filename="../../ui/shell/main_window.py" line="193"/>
         <source>The translation file for {language} is missing.</source>
         <translation>缺少 {language} 的翻译文件。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/shell/main_window.py" line="316"/>
+        <location filename="../../ui/shell/main_window.py" line="320"/>
         <source>%n subject(s) loaded</source>
         <translation>
             <numerusform>已加载 %n 名受试者</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="322"/>
+        <location filename="../../ui/shell/main_window.py" line="326"/>
         <source>Could not read the study: {error}</source>
         <translation>无法读取研究数据：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="362"/>
+        <location filename="../../ui/shell/main_window.py" line="366"/>
         <source>Cannot open the database</source>
         <translation>无法打开数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="417"/>
+        <location filename="../../ui/shell/main_window.py" line="436"/>
         <source>About MSC-CRF</source>
         <translation>关于 MSC-CRF</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="419"/>
+        <location filename="../../ui/shell/main_window.py" line="438"/>
         <source>&lt;b&gt;MSC-CRF&lt;/b&gt; {version}&lt;br&gt;{code}: {title}&lt;br&gt;&lt;br&gt;Electronic case report form for mesenchymal stem cell transplantation in cirrhosis caused by autoimmune liver disease. Data stay on this computer; every change is kept in an audit trail.</source>
         <translation>&lt;b&gt;MSC-CRF&lt;/b&gt; {version}&lt;br&gt;{code}：{title}&lt;br&gt;&lt;br&gt;间充质干细胞移植治疗自身免疫性肝病所致肝硬化的电子病例报告表。数据保存在本机；每一次修改都记录在稽查轨迹中。</translation>
     </message>
@@ -1725,7 +1774,7 @@ Everything entered after that time will no longer be in the study. The current f
         <translation>刷新(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/review/queries_panel.py" line="294"/>
+        <location filename="../../ui/review/queries_panel.py" line="299"/>
         <source>Log in with a user account to work on queries.</source>
         <translation>请使用用户账户登录以处理质疑。</translation>
     </message>
@@ -1805,17 +1854,19 @@ Everything entered after that time will no longer be in the study. The current f
     <name>RecordListPage</name>
     <message>
         <location filename="../../ui/forms/record_list_page.py" line="74"/>
+        <location filename="../../ui/forms/record_list_page.py" line="172"/>
         <source>&amp;New record</source>
         <extracomment>The columns that identify a record in the list, per form.</extracomment>
         <translation>新建记录(&amp;N)</translation>
     </message>
     <message>
         <location filename="../../ui/forms/record_list_page.py" line="77"/>
+        <location filename="../../ui/forms/record_list_page.py" line="173"/>
         <source>Start a new record (Alt+N)</source>
         <translation>新建一条记录（Alt+N）</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/record_list_page.py" line="174"/>
+        <location filename="../../ui/forms/record_list_page.py" line="181"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
@@ -1875,35 +1926,100 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>ScorePanel</name>
     <message>
-        <location filename="../../ui/forms/score_panel.py" line="148"/>
+        <location filename="../../ui/forms/score_panel.py" line="149"/>
         <source>Sex is not recorded: MELD 3.0 needs it.</source>
         <extracomment>(score key of compute_all, title, stored visit field holding the comparable number) compute_all input names -&gt; the dictionary field the user fills in</extracomment>
         <translation>未记录性别：MELD 3.0 需要性别。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/score_panel.py" line="151"/>
+        <location filename="../../ui/forms/score_panel.py" line="152"/>
         <source>Cholestatic disease: Child-Pugh uses bilirubin bands 4 / 10 mg/dL.</source>
         <translation>胆汁淤积性疾病：Child-Pugh 使用胆红素分级 4 / 10 mg/dL。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/score_panel.py" line="159"/>
+        <location filename="../../ui/forms/score_panel.py" line="160"/>
         <source>Scores (live)</source>
         <translation>评分（实时）</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/score_panel.py" line="167"/>
+        <location filename="../../ui/forms/score_panel.py" line="168"/>
         <source>Missing: {inputs}</source>
         <translation>缺少：{inputs}</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/score_panel.py" line="176"/>
+        <location filename="../../ui/forms/score_panel.py" line="217"/>
         <source>baseline —</source>
         <translation>基线 —</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/score_panel.py" line="180"/>
+        <location filename="../../ui/forms/score_panel.py" line="221"/>
         <source>Δ {delta} vs baseline</source>
         <translation>较基线 Δ {delta}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/score_panel.py" line="178"/>
+        <source>{score} (grade {grade})</source>
+        <translation>{score}（{grade} 级）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/score_panel.py" line="184"/>
+        <source>bilirubin</source>
+        <translation>胆红素</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/score_panel.py" line="185"/>
+        <source>creatinine</source>
+        <translation>肌酐</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/score_panel.py" line="186"/>
+        <source>INR</source>
+        <translation>INR</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/score_panel.py" line="187"/>
+        <source>sodium</source>
+        <translation>血钠</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/score_panel.py" line="188"/>
+        <source>albumin</source>
+        <translation>白蛋白</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/score_panel.py" line="194"/>
+        <source>{what} floored to {value}</source>
+        <translation>{what}按下限 {value} 计</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/score_panel.py" line="196"/>
+        <source>{what} capped at {value}</source>
+        <translation>{what}按上限 {value} 计</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/score_panel.py" line="198"/>
+        <source>{what} bounded to {value}</source>
+        <translation>{what}限定为 {value}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/score_panel.py" line="200"/>
+        <source>dialysis: creatinine set to {value}</source>
+        <translation>透析：肌酐按 {value} 计</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/score_panel.py" line="202"/>
+        <source>MELD(i) {value} ≤ 11: sodium correction not applied</source>
+        <translation>MELD(i) {value} ≤ 11：未做血钠校正</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/score_panel.py" line="206"/>
+        <source>cholestatic disease: bilirubin bands {low} / {high} {unit}</source>
+        <translation>胆汁淤积性疾病：胆红素分段 {low} / {high} {unit}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/score_panel.py" line="172"/>
+        <source>; </source>
+        <translation>；</translation>
     </message>
 </context>
 <context>
@@ -1941,48 +2057,48 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>StartDialog</name>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="63"/>
+        <location filename="../../ui/shell/start_dialog.py" line="77"/>
         <source>Create a new study database</source>
         <extracomment>Environment variable that overrides where the demo study lives (tests, kiosks).</extracomment>
         <translation>新建研究数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="78"/>
+        <location filename="../../ui/shell/start_dialog.py" line="92"/>
         <source>Open a study database</source>
         <translation>打开研究数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="89"/>
+        <location filename="../../ui/shell/start_dialog.py" line="103"/>
         <source>{path} already exists. Choose “Open an existing database” to open it, or pick a new file name.</source>
         <translation>{path} 已存在。请选择“打开已有数据库”来打开它，或换一个新文件名。</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="106"/>
+        <location filename="../../ui/shell/start_dialog.py" line="121"/>
         <source>Damaged database</source>
         <translation>数据库已损坏</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="120"/>
+        <location filename="../../ui/shell/start_dialog.py" line="135"/>
         <source>Unexpected error while opening the database: {error}</source>
         <translation>打开数据库时发生意外错误：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="137"/>
+        <location filename="../../ui/shell/start_dialog.py" line="152"/>
         <source>Creating the demo study (26 subjects)…</source>
         <translation>正在创建演示研究（26 名受试者）…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="139"/>
+        <location filename="../../ui/shell/start_dialog.py" line="154"/>
         <source>Opening {name}…</source>
         <translation>正在打开 {name}…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="262"/>
+        <location filename="../../ui/shell/start_dialog.py" line="349"/>
         <source>Type your user name first: it is recorded with every change.</source>
         <translation>请先输入用户名：每一次修改都会记录用户名。</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="282"/>
+        <location filename="../../ui/shell/start_dialog.py" line="295"/>
         <source>{message}
 
 Restore the newest good backup, {backup}? The damaged file is kept beside it, renamed, so nothing is deleted.</source>
@@ -1991,42 +2107,42 @@ Restore the newest good backup, {backup}? The damaged file is kept beside it, re
 是否从最新的完好备份 {backup} 恢复？损坏的文件会改名后保留在原处，不会删除任何内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="303"/>
+        <location filename="../../ui/shell/start_dialog.py" line="316"/>
         <source>MSC-CRF — start</source>
         <translation>MSC-CRF — 开始</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="304"/>
+        <location filename="../../ui/shell/start_dialog.py" line="317"/>
         <source>MSC-CRF electronic case report form</source>
         <translation>MSC-CRF 电子病例报告表</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="306"/>
+        <location filename="../../ui/shell/start_dialog.py" line="319"/>
         <source>Your &amp;user name:</source>
         <translation>用户名(&amp;U)：</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="307"/>
+        <location filename="../../ui/shell/start_dialog.py" line="320"/>
         <source>e.g. nurse.wang</source>
         <translation>例如 nurse.wang</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="308"/>
+        <location filename="../../ui/shell/start_dialog.py" line="321"/>
         <source>&amp;Create a new study database…</source>
         <translation>新建研究数据库(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="309"/>
+        <location filename="../../ui/shell/start_dialog.py" line="322"/>
         <source>&amp;Open an existing database…</source>
         <translation>打开已有数据库(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="310"/>
+        <location filename="../../ui/shell/start_dialog.py" line="323"/>
         <source>Open the &amp;demo study (26 subjects)</source>
         <translation>打开演示研究（26 名受试者）(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="311"/>
+        <location filename="../../ui/shell/start_dialog.py" line="324"/>
         <source>&amp;Recent databases:</source>
         <translation>最近使用的数据库(&amp;R)：</translation>
     </message>
@@ -2088,8 +2204,8 @@ Restore the newest good backup, {backup}? The damaged file is kept beside it, re
     </message>
     <message>
         <location filename="../../ui/views/subject_workspace.py" line="55"/>
-        <source>&amp;Adverse events</source>
-        <translation>不良事件(&amp;A)</translation>
+        <source>A&amp;dverse events</source>
+        <translation>不良事件(&amp;D)</translation>
     </message>
     <message>
         <location filename="../../ui/views/subject_workspace.py" line="59"/>
@@ -2103,8 +2219,8 @@ Restore the newest good backup, {backup}? The damaged file is kept beside it, re
     </message>
     <message>
         <location filename="../../ui/views/subject_workspace.py" line="64"/>
-        <source>&amp;Disposition</source>
-        <translation>研究结局(&amp;D)</translation>
+        <source>Dis&amp;position</source>
+        <translation>研究结局(&amp;P)</translation>
     </message>
     <message>
         <location filename="../../ui/views/subject_workspace.py" line="66"/>
@@ -2113,16 +2229,16 @@ Restore the newest good backup, {backup}? The damaged file is kept beside it, re
     </message>
     <message>
         <location filename="../../ui/views/subject_workspace.py" line="69"/>
-        <source>Traject&amp;ory</source>
-        <translation>病情轨迹(&amp;O)</translation>
+        <source>Tra&amp;jectory</source>
+        <translation>病情轨迹(&amp;J)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/subject_workspace.py" line="202"/>
+        <location filename="../../ui/views/subject_workspace.py" line="210"/>
         <source>← Patient list</source>
         <translation>← 患者列表</translation>
     </message>
     <message>
-        <location filename="../../ui/views/subject_workspace.py" line="203"/>
+        <location filename="../../ui/views/subject_workspace.py" line="211"/>
         <source>Back to the patient list (Ctrl+L)</source>
         <translation>返回患者列表（Ctrl+L）</translation>
     </message>
@@ -2403,6 +2519,64 @@ Restore the newest good backup, {backup}? The damaged file is kept beside it, re
         <location filename="../../ui/common/session.py" line="109"/>
         <source>Not allowed</source>
         <translation>不允许</translation>
+    </message>
+</context>
+<context>
+    <name>prompts</name>
+    <message>
+        <location filename="../../ui/common/prompts.py" line="26"/>
+        <source>Confirm unusual values</source>
+        <translation>确认异常值</translation>
+    </message>
+    <message>
+        <location filename="../../ui/common/prompts.py" line="28"/>
+        <source>These values are outside the expected range. Save them anyway?</source>
+        <translation>这些数值超出预期范围。仍要保存吗？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/common/prompts.py" line="42"/>
+        <source>Reason for change</source>
+        <translation>修改原因</translation>
+    </message>
+    <message>
+        <location filename="../../ui/common/prompts.py" line="43"/>
+        <source>The {form} form is complete. Why are you changing it?</source>
+        <translation>{form}表单已完成。为什么要修改？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/common/prompts.py" line="60"/>
+        <source>Unsaved changes</source>
+        <translation>未保存的更改</translation>
+    </message>
+    <message>
+        <location filename="../../ui/common/prompts.py" line="61"/>
+        <source>This form has unsaved changes.</source>
+        <translation>此表单有未保存的更改。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/common/prompts.py" line="65"/>
+        <source>&amp;Save</source>
+        <translation>保存(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/common/prompts.py" line="68"/>
+        <source>&amp;Discard changes</source>
+        <translation>放弃更改(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/common/prompts.py" line="71"/>
+        <source>&amp;Cancel</source>
+        <translation>取消(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/common/prompts.py" line="91"/>
+        <source>Infusion reaction</source>
+        <translation>输注反应</translation>
+    </message>
+    <message>
+        <location filename="../../ui/common/prompts.py" line="92"/>
+        <source>An infusion reaction was recorded. Record it as an adverse event now?</source>
+        <translation>已记录输注反应。现在将其记录为不良事件吗？</translation>
     </message>
 </context>
 </TS>

@@ -8,7 +8,7 @@ whose widgets are named after the field code. The body holds no record and check
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QVBoxLayout, QWidget
 
 from msct_crf.study.dictionary import Field, Form
@@ -44,6 +44,20 @@ def section_titles(form_code: str) -> list[tuple[str, str]]:
     return sections.get(form_code, [])
 
 
+def _titles() -> dict[str, str]:
+    """Section key -> title now, for a language switch (the keys are the first fields)."""
+    return {
+        "SUBJID": QCoreApplication.translate("FormPage", "Subject"),
+        "CIRRDTC": QCoreApplication.translate("FormPage", "Cirrhosis"),
+        "IEIN01": QCoreApplication.translate("FormPage", "Eligibility"),
+        "EXNUM": QCoreApplication.translate("FormPage", "Infusion"),
+        "VISIT": QCoreApplication.translate("FormPage", "Visit"),
+        "ALT": QCoreApplication.translate("FormPage", "Laboratory"),
+        "ASCITES": QCoreApplication.translate("FormPage", "Clinical status"),
+        "__vs__": QCoreApplication.translate("FormPage", "Vital signs"),
+    }
+
+
 class FormBody(QWidget):
     """The editors of one form, in sections.
 
@@ -58,6 +72,7 @@ class FormBody(QWidget):
         self._editors: dict[str, FieldEditor] = {}
         self._displays: dict[str, FieldEditor] = {}
         self._vital_signs: VitalSignsGrid | None = None
+        self._boxes: list[tuple[str, QGroupBox]] = []
         layout = QVBoxLayout(self)
         shown = [
             f for f in form.fields if not f.derived or f.code in SHOWN_DERIVED.get(form.code, ())
@@ -78,6 +93,7 @@ class FormBody(QWidget):
             layout.addWidget(self._section(title, section, two_codes))
         if form.code == "EX":
             box = QGroupBox(QCoreApplication.translate("FormPage", "Vital signs"), self)
+            self._boxes.append(("__vs__", box))
             self._vital_signs = VitalSignsGrid(box)
             self._vital_signs.edited.connect(self.edited)
             QVBoxLayout(box).addWidget(self._vital_signs)
@@ -101,6 +117,14 @@ class FormBody(QWidget):
         """The infusion's vital-signs grid (the EX form only)."""
         return self._vital_signs
 
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange and hasattr(self, "_boxes"):
+            titles = _titles()
+            for key, box in self._boxes:
+                if box.title():
+                    box.setTitle(titles.get(key, box.title()))
+        super().changeEvent(event)
+
     # ------------------------------------------------------------------ layout
 
     def _section(self, title: str, fields: list[Field], two_codes: set[str]) -> QGroupBox:
@@ -108,6 +132,7 @@ class FormBody(QWidget):
         a row each (on a form with no two-column fields, narrow enough to keep the
         missing-data button near its field)."""
         box = QGroupBox(title, self)
+        self._boxes.append((fields[0].code, box))
         grid = QGridLayout(box)
         grid.setColumnStretch(1, 1)
         grid.setVerticalSpacing(4)

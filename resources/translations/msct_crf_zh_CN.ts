@@ -1728,6 +1728,10 @@ Everything entered after that time will no longer be in the study. The current f
         <source>Log in with a user account to work on queries.</source>
         <translation>请使用用户账户登录以处理质疑。</translation>
     </message>
+    <message>
+        <source>The warnings were not confirmed; nothing was saved.</source>
+        <translation>警告未确认；未保存任何内容。</translation>
+    </message>
 </context>
 <context>
     <name>QueryTableModel</name>

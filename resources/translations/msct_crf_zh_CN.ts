@@ -1010,6 +1010,14 @@ Everything entered after that time will no longer be in the study. The current f
         <source>other</source>
         <translation>其他</translation>
     </message>
+    <message>
+        <source>1 open query</source>
+        <translation>1 个待答复的质疑</translation>
+    </message>
+    <message>
+        <source>{n} open queries</source>
+        <translation>{n} 个待答复的质疑</translation>
+    </message>
 </context>
 <context>
     <name>LifecycleBar</name>
@@ -2070,6 +2078,10 @@ Restore the newest good backup, {backup}? The damaged file is kept beside it, re
         <location filename="../../ui/subject_header.py" line="96"/>
         <source>visit overdue</source>
         <translation>访视逾期</translation>
+    </message>
+    <message>
+        <source>Queries waiting for the site's answer (Review › Queries)</source>
+        <translation>等待研究中心答复的质疑（审核 › 质疑）</translation>
     </message>
 </context>
 <context>

@@ -384,6 +384,7 @@ class MainWindow(QMainWindow):
         dialog = QueriesDialog(self.store, self.session, subject=subject, parent=self)
         dialog.panel.openRecord.connect(self._open_record)
         dialog.panel.changed.connect(self._reload_workspace)
+        dialog.panel.changed.connect(self.refresh)  # the open-query badges
         self._show_window(dialog)
 
     def _open_audit(self, subject_only: bool = False) -> None:
@@ -405,6 +406,7 @@ class MainWindow(QMainWindow):
         subjid = self._current_subject()
         if subjid is None:
             return
+        self.workspace.refresh_header()
         page = self.workspace.page(self.workspace.current_key())
         editor = getattr(page, "editor", page)
         if hasattr(editor, "is_dirty") and not editor.is_dirty() and editor.record_id():

@@ -894,6 +894,26 @@ Everything entered after that time will no longer be in the study. The current f
         <source>{subject} · {status} · last saved {when} by {user}</source>
         <translation>{subject} · {status} · 最后由 {user} 于 {when} 保存</translation>
     </message>
+    <message>
+        <source>{n} unusual value(s), marked in amber.</source>
+        <translation>{n} 个异常值，已用琥珀色标出。</translation>
+    </message>
+    <message>
+        <source>Most values are empty</source>
+        <translation>大部分数值为空</translation>
+    </message>
+    <message>
+        <source>Most values of this visit are empty. Save it as a draft, to be completed later?</source>
+        <translation>本次访视的大部分数值为空。是否保存为草稿，稍后补全？</translation>
+    </message>
+    <message>
+        <source>Save as &amp;draft</source>
+        <translation>保存为草稿(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Save as &amp;complete</source>
+        <translation>保存为已完成(&amp;C)</translation>
+    </message>
 </context>
 <context>
     <name>IdleLockDialog</name>

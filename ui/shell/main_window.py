@@ -141,6 +141,16 @@ class MainWindow(QMainWindow):
         self.patients.select_subject(subjid)
         return True
 
+    def open_due_visit(self, subjid: str, visit: str) -> bool:
+        """A line of Today's work: the subject's Visits tab with a new record of that visit."""
+        if not self.open_subject(subjid, "VIS"):
+            return False
+        page = self.workspace.page("VIS")
+        if not page.new_record():
+            return True  # the person kept an unsaved visit open
+        page.editor.prefill({"VISIT": visit})
+        return True
+
     def new_subject(self) -> bool:
         if not self.workspace.new_subject():
             return False
@@ -244,7 +254,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self._stack)
 
         self.todays_work = TodaysWorkView()
-        self.todays_work.openSubject.connect(self.open_subject)
+        self.todays_work.openVisit.connect(self.open_due_visit)
         self._dock = QDockWidget()
         self._dock.setObjectName("todaysWorkDock")
         self._dock.setWidget(self.todays_work)
@@ -333,6 +343,7 @@ class MainWindow(QMainWindow):
             row = None
         if row is not None:
             self.patients.model.update_row(row)
+        self.refresh()  # today's work (and the list) as the save left them
 
     def _new_database(self) -> None:
         path = start_dialog.choose_new_database(self)

@@ -1850,6 +1850,30 @@ Everything entered after that time will no longer be in the study. The current f
         <source>Status</source>
         <translation>状态</translation>
     </message>
+    <message>
+        <source>De&amp;lete record…</source>
+        <translation>删除记录(&amp;L)…</translation>
+    </message>
+    <message>
+        <source>Delete the selected record, with a reason (kept in the audit trail)</source>
+        <translation>删除所选记录，需填写原因（记入稽查轨迹）</translation>
+    </message>
+    <message>
+        <source>{form} #{id} of {subject}</source>
+        <translation>{subject} 的{form} #{id}</translation>
+    </message>
+    <message>
+        <source>Not deleted.</source>
+        <translation>未删除。</translation>
+    </message>
+    <message>
+        <source>Delete record</source>
+        <translation>删除记录</translation>
+    </message>
+    <message>
+        <source>Why is {what} deleted? The reason and every value go to the audit.</source>
+        <translation>为什么删除{what}？原因及所有数值都将记入稽查轨迹。</translation>
+    </message>
 </context>
 <context>
     <name>ScheduleModel</name>

@@ -1450,6 +1450,10 @@ Everything entered after that time will no longer be in the study. The current f
         <source>Open the &amp;demo study</source>
         <translation>打开演示研究(&amp;D)</translation>
     </message>
+    <message>
+        <source>Open read-onl&amp;y…</source>
+        <translation>以只读方式打开(&amp;Y)…</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -1514,6 +1518,10 @@ Everything entered after that time will no longer be in the study. The current f
         <location filename="../../ui/main_window.py" line="676"/>
         <source>&lt;b&gt;MSC-CRF&lt;/b&gt; {version}&lt;br&gt;{code}: {title}&lt;br&gt;&lt;br&gt;Electronic case report form for mesenchymal stem cell transplantation in cirrhosis caused by autoimmune liver disease. Data stay on this computer; every change is kept in an audit trail.</source>
         <translation>&lt;b&gt;MSC-CRF&lt;/b&gt; {version}&lt;br&gt;{code}：{title}&lt;br&gt;&lt;br&gt;间充质干细胞移植治疗自身免疫性肝病所致肝硬化的电子病例报告表。数据保存在本机；每一次修改都记录在稽查轨迹中。</translation>
+    </message>
+    <message>
+        <source>read-only</source>
+        <translation>只读</translation>
     </message>
 </context>
 <context>

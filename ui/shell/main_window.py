@@ -152,7 +152,7 @@ class MainWindow(QMainWindow):
         return True
 
     def new_subject(self) -> bool:
-        if not self.workspace.new_subject():
+        if self.session.read_only or not self.workspace.new_subject():
             return False
         self._stack.setCurrentWidget(self.workspace)
         return True
@@ -173,7 +173,10 @@ class MainWindow(QMainWindow):
         if not self.workspace.maybe_leave():
             store.close()
             return False
-        old = self.sessions.switch_to(store)
+        if getattr(store, "read_only", False):
+            old = self.sessions.view_read_only(store)
+        else:
+            old = self.sessions.switch_to(store)
         if old is None:
             return False
         self._stack.removeWidget(self.workspace)
@@ -186,7 +189,7 @@ class MainWindow(QMainWindow):
         background.wait_for_tasks()
         self._loading = None
         old.close()
-        if store.path is not None:
+        if store.path is not None and not store.read_only:
             self._settings.remember_database(str(store.path))
         self.retranslate()
         self.refresh()
@@ -211,9 +214,11 @@ class MainWindow(QMainWindow):
         store = self.store
         path = store.path
         where = path.name if path is not None else store.url
-        self.setWindowTitle(
-            self.tr("MSC-CRF — {database} — {user}").format(database=where, user=self.user)
-        )
+        title = self.tr("MSC-CRF — {database} — {user}").format(database=where, user=self.user)
+        if store.read_only:
+            title += " — " + self.tr("read-only")
+        self.setWindowTitle(title)
+        self.patients.set_can_enrol(not self.session.read_only)
         self._status_user.setText(self.tr("User: {user}").format(user=self.session.display_name()))
         self._status_db.setText(
             self.tr("Database: {path}").format(path=str(path) if path else store.url)
@@ -284,6 +289,7 @@ class MainWindow(QMainWindow):
         commands: dict[str, Callable[[], object]] = {
             "new_db": self._new_database,
             "open_db": self._open_database,
+            "open_read_only": self._open_read_only,
             "demo": self._open_demo,
             "verify": lambda: self._verifier.run(self.store.path),
             "quit": self.close,
@@ -354,6 +360,18 @@ class MainWindow(QMainWindow):
         path = start_dialog.choose_existing_database(self)
         if path is not None:
             self._open_in_background(path, create=False)
+
+    def _open_read_only(self) -> bool:
+        """View an archived or read-only copy without writing anything (for monitors)."""
+        path = start_dialog.choose_existing_database(self)
+        if path is None:
+            return False
+        try:
+            store = Store.open_read_only(path)
+        except MsctError as exc:
+            QMessageBox.warning(self, self.tr("Cannot open the database"), str(exc))
+            return False
+        return self.switch_store(store)
 
     def _open_demo(self) -> None:
         self._open_in_background(start_dialog.demo_database_path(), create=True, demo=True)

@@ -268,7 +268,8 @@ class MainWindow(QMainWindow):
             | QDockWidget.DockWidgetFeature.DockWidgetMovable
         )
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self._dock)
-        self.resizeDocks([self._dock], [400], Qt.Orientation.Horizontal)
+        # narrow enough at 1280x800 for a two-column visit form beside the score panel
+        self.resizeDocks([self._dock], [320], Qt.Orientation.Horizontal)
 
         self._status_user = QLabel()
         self._status_user.setObjectName("statusUser")

@@ -40,7 +40,15 @@ def clipped_labels(root: QWidget) -> list[str]:
     """Visible labels narrower than they need and not wrapping."""
     bad = []
     for label in root.findChildren(QLabel):
-        if not label.isVisibleTo(root) or not label.text() or label.wordWrap():
+        if not label.isVisibleTo(root) or not label.text():
+            continue
+        if label.wordWrap():  # wrapped: tall enough for its lines at its width
+            needed = label.heightForWidth(label.width())
+            if label.height() < needed:
+                bad.append(
+                    f"{label.objectName() or '?'} {label.text()!r}: height "
+                    f"{label.height()} < {needed}"
+                )
             continue
         if label.width() < label.minimumSizeHint().width():
             bad.append(
@@ -84,3 +92,20 @@ def test_forms_fit_at_1280x800(qtbot: QtBot, demo_window: MainWindow, tab: str) 
     form = page.editor if tab == "VIS" else page
     assert clipped_labels(form) == []
     assert unreachable(form) == []
+
+
+@pytest.mark.parametrize("demo_window", ["en", "zh_CN"], indirect=True)
+def test_visit_date_message_wraps(qtbot: QtBot, demo_window: MainWindow) -> None:
+    """A visit date before the infusion: the message wraps under the field, whole."""
+    window = demo_window
+    assert window.open_subject("GZH-003", "VIS")
+    editor = window.workspace.page("VIS").editor
+    editor.editor("VISIT").set_raw("M1")
+    editor.editor("VISDTC").set_raw("2000-01-01")
+    editor._edited()
+    QApplication.processEvents()
+    qtbot.wait(20)
+    message = editor.findChild(QLabel, "error_VISDTC")
+    assert message is not None and message.isVisible() and message.text()
+    assert clipped_labels(editor) == []
+    editor.load_record("GZH-003", None)  # leave nothing unsaved behind

@@ -268,8 +268,8 @@ class MainWindow(QMainWindow):
             | QDockWidget.DockWidgetFeature.DockWidgetMovable
         )
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self._dock)
-        # narrow enough at 1280x800 for a two-column visit form beside the score panel
-        self.resizeDocks([self._dock], [320], Qt.Orientation.Horizontal)
+        # narrow enough at 1280x800 for the two lab columns of a visit beside the scores
+        self.resizeDocks([self._dock], [300], Qt.Orientation.Horizontal)
 
         self._status_user = QLabel()
         self._status_user.setObjectName("statusUser")

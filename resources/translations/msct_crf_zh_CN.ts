@@ -914,6 +914,10 @@ Everything entered after that time will no longer be in the study. The current f
         <source>Save as &amp;complete</source>
         <translation>保存为已完成(&amp;C)</translation>
     </message>
+    <message>
+        <source>Read only: this file was opened read-only.</source>
+        <translation>只读：此文件以只读方式打开。</translation>
+    </message>
 </context>
 <context>
     <name>IdleLockDialog</name>

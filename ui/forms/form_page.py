@@ -238,7 +238,9 @@ class FormPage(QWidget):
         self._set_status("")
         self._revalidate()
         self._set_dirty(False)
-        if self._role_refusal():
+        if self._session.read_only:
+            self._set_status(self.tr("Read only: this file was opened read-only."))
+        elif self._role_refusal():
             self._set_status(
                 self.tr("Read only: {user} ({role}) may not enter or change study data.").format(
                     user=self._session.user_name, role=role_name(self._session.role or "")

@@ -59,6 +59,7 @@ def test_open_read_only_views_without_writing(
         editor = window.workspace.page("VIS").editor
         save = editor.findChild(QPushButton, "saveButton")
         assert save is not None and not save.isEnabled()
+        assert editor.status_text() == "Read only: this file was opened read-only."
     finally:
         os.chmod(copy, 0o644)
     assert hashlib.sha256(copy.read_bytes()).hexdigest() == before

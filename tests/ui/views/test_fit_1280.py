@@ -1,6 +1,6 @@
-"""Everything fits at 1280x800 (and 1920x1080) with Today's work shown, in both languages: every visible
-label of the visit and enrolment forms is shown whole (not narrower than its minimum size
-hint, or word-wrapped), and every field is inside the scroll area's reach."""
+"""Everything fits at 1280x800 (and 1920x1080) with Today's work shown, in both languages:
+every visible label of the visit and enrolment forms is shown whole (not narrower than its
+minimum size hint, or word-wrapped), and every field is inside the scroll area's reach."""
 
 from __future__ import annotations
 

@@ -19,10 +19,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from msct_crf.storage.db.models import Disposition, Infusion, Subject, Visit
+from msct_crf.storage.db.security_models import Query
 from msct_crf.storage.store import Store
 from msct_crf.study import schedule as sched
 from msct_crf.study.dictionary import VISITS
@@ -78,7 +79,8 @@ class SubjectRow:
     labels in the chosen language). ``next_visit`` is the visit to arrange next (first due or
     overdue, else first upcoming) with its target date, window end and state; None when
     nothing is left to do. ``overdue`` is true when any scheduled visit is overdue, ``due``
-    when one is due today.
+    when one is due today. ``open_queries`` counts the queries waiting for the site's
+    answer, so a nurse sees them in her list without opening Review.
     """
 
     subjid: str
@@ -102,10 +104,15 @@ class SubjectRow:
     overdue: bool
     due: bool
     enrolment_status: str
+    open_queries: int = 0
 
     def study_day(self, today: dt.date) -> int | None:
-        """Days since the first infusion (day 0), or None before any infusion."""
-        return None if self.day0 is None else sched.study_day(self.day0, today)
+        """Days since the first infusion (day 0), or None before any infusion; it stops
+        at the end of follow-up (the disposition date), which is the subject's last day."""
+        if self.day0 is None:
+            return None
+        last = today if self.end_date is None else min(today, self.end_date)
+        return sched.study_day(self.day0, last)
 
 
 @dataclass(frozen=True)
@@ -126,6 +133,7 @@ class _Facts:
     visits: list[tuple[str, dt.date]]
     disposition: str | None = None
     end_date: dt.date | None = None
+    open_queries: int = 0
 
 
 def _as_date(value: Any) -> dt.date | None:
@@ -139,7 +147,7 @@ def _as_date(value: Any) -> dt.date | None:
 def _gather(
     session: Session, subject_ids: Sequence[int] | None
 ) -> tuple[list[Any], dict[int, _Facts]]:
-    """Subjects and their facts with four queries in all (not one per subject)."""
+    """Subjects and their facts with five queries in all (not one per subject)."""
     query: Any = select(
         Subject.id,
         Subject.subjid,
@@ -156,11 +164,17 @@ def _gather(
     )
     visits: Any = select(Visit.subject_id, Visit.visit, Visit.visdtc)
     dispositions: Any = select(Disposition.subject_id, Disposition.dsdecod, Disposition.dsstdtc)
+    open_queries: Any = (
+        select(Query.subject_id, func.count())
+        .where(Query.status == "open")
+        .group_by(Query.subject_id)
+    )
     if subject_ids is not None:
         query = query.where(Subject.id.in_(subject_ids))
         infusions = infusions.where(Infusion.subject_id.in_(subject_ids))
         visits = visits.where(Visit.subject_id.in_(subject_ids))
         dispositions = dispositions.where(Disposition.subject_id.in_(subject_ids))
+        open_queries = open_queries.where(Query.subject_id.in_(subject_ids))
     conn = session.connection()  # Core rows: no ORM bookkeeping for 100,000 visits
     subjects = list(conn.execute(query).all())
     facts: dict[int, _Facts] = defaultdict(lambda: _Facts([], [], []))
@@ -177,6 +191,8 @@ def _gather(
         item = facts[subject_id]
         item.disposition = code
         item.end_date = when
+    for subject_id, count in conn.execute(open_queries):
+        facts[subject_id].open_queries = int(count)
     return subjects, facts
 
 
@@ -227,6 +243,7 @@ def _row(subject: Any, facts: _Facts, plan: list[sched.ScheduledVisit]) -> Subje
         overdue=any(sv.state is sched.VisitState.OVERDUE for sv in plan),
         due=any(sv.state is sched.VisitState.DUE for sv in plan),
         enrolment_status=subject.status,
+        open_queries=facts.open_queries,
     )
 
 

@@ -7,7 +7,10 @@ an SQLite database, fails `PRAGMA quick_check`, or carries a newer schema is ref
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,7 +36,12 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 SYSTEM_USER = "system"
 
 
-def check_sqlite_file(path: Path, pragma: str = "quick_check") -> None:
+def _ro_uri(path: Path, immutable: bool = False) -> str:
+    """``mode=ro``; with ``immutable`` SQLite creates no ``-shm`` or ``-wal`` either."""
+    return f"{path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if immutable else "")
+
+
+def check_sqlite_file(path: Path, pragma: str = "quick_check", *, immutable: bool = False) -> None:
     """Refuse a file that is not a healthy SQLite database, without writing to it.
     (`pragma="integrity_check"`: the full check, for verify, which needs it anyway.)"""
     assert pragma in ("quick_check", "integrity_check")
@@ -52,8 +60,7 @@ def check_sqlite_file(path: Path, pragma: str = "quick_check") -> None:
         raise _damaged(path, f"{path} is not an MSC-CRF database (not an SQLite file)")
     try:
         # read-only and immutable=0: quick_check must never write to a suspect file
-        uri = f"{path.resolve().as_uri()}?mode=ro"
-        connection = sqlite3.connect(uri, uri=True, timeout=5)
+        connection = sqlite3.connect(_ro_uri(path, immutable), uri=True, timeout=5)
         try:
             rows = connection.execute(f"PRAGMA {pragma}").fetchall()
         finally:
@@ -68,13 +75,33 @@ def check_sqlite_file(path: Path, pragma: str = "quick_check") -> None:
         raise _damaged(path, f"{path} is damaged ({pragma}: {first}); restore a backup.")
 
 
-def _refuse_foreign_database(path: Path) -> None:
+def _writable_companions(path: Path) -> None:
+    """Give a writable database file writable ``-wal`` and ``-shm`` companions again.
+
+    SQLite creates the companions with the database file's permissions. Opened (even only to
+    check it) while the file was read-only (0444), the ``-shm`` stays 0444 after the file is
+    made writable again, and SQLite then opens the database read-only: every save fails with
+    "read-only" though the file itself is writable. The companions belong to the file, so
+    they take its permissions back; one we may not change is left as it is (the save's
+    message then explains it).
+    """
+    if not os.access(path, os.W_OK):
+        return
+    mode = stat.S_IMODE(path.stat().st_mode)
+    for suffix in ("-wal", "-shm"):
+        companion = path.with_name(path.name + suffix)
+        if companion.exists() and not os.access(companion, os.W_OK):
+            with contextlib.suppress(OSError):
+                os.chmod(companion, mode | stat.S_IWUSR)
+
+
+def _refuse_foreign_database(path: Path, *, immutable: bool = False) -> None:
     """Refuse an SQLite file that holds another program's tables (opening it would add ours).
     An empty database, or one with MSC-CRF's schema-version table, is fine. Read-only."""
     if path.stat().st_size == 0:
         return
     try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+        connection = sqlite3.connect(_ro_uri(path, immutable), uri=True, timeout=5)
         try:
             tables = {
                 row[0]
@@ -126,9 +153,11 @@ def _restore_audit_triggers(engine: Engine) -> None:
 class Store:
     """An open study database: its engine and a session factory."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self.engine = engine
         self.sessions = sessionmaker(engine, expire_on_commit=False)
+        #: Opened with :meth:`open_read_only`: every write fails; the GUI offers none.
+        self.read_only = read_only
 
     @property
     def url(self) -> str:
@@ -146,6 +175,7 @@ class Store:
         path = sqlite_path_from_url(url)
         if path is not None:
             if path.exists():
+                _writable_companions(path)
                 check_sqlite_file(path)
                 _refuse_foreign_database(path)
             elif not create:
@@ -169,6 +199,23 @@ class Store:
             engine.dispose()
             raise DatabaseError(explain_db_error(exc, path)) from exc
         return cls(engine)
+
+    @classmethod
+    def open_read_only(cls, path: str | Path) -> Store:
+        """Open a study file to look at it without writing anything: an archived copy, a
+        file on read-only media, a monitor's copy. No migration runs, no ``-shm`` or
+        ``-wal`` is created when the file has no write-ahead log to read (SQLite
+        ``immutable=1``); with one, ``mode=ro`` reads it."""
+        path = Path(path)
+        wal = path.with_name(path.name + "-wal")
+        immutable = not wal.exists() or wal.stat().st_size == 0
+        check_sqlite_file(path, immutable=immutable)
+        _refuse_foreign_database(path, immutable=immutable)
+        try:
+            engine = make_engine(sqlite_url(path), read_only=True, immutable=immutable)
+        except (sa_exc.ArgumentError, OSError) as exc:
+            raise DatabaseError(f"Cannot open the database at {path}: {exc}") from exc
+        return cls(engine, read_only=True)
 
     @classmethod
     def open_path(cls, path: str | Path, *, create: bool = True) -> Store:

@@ -32,27 +32,27 @@
 <context>
     <name>AnswerDialog</name>
     <message>
-        <location filename="../../ui/review/answer_query_dialog.py" line="26"/>
+        <location filename="../../ui/review/answer_query_dialog.py" line="44"/>
         <source>Answer query #{id}</source>
         <translation>回复质疑 #{id}</translation>
     </message>
     <message>
-        <location filename="../../ui/review/answer_query_dialog.py" line="35"/>
+        <location filename="../../ui/review/answer_query_dialog.py" line="53"/>
         <source>New value of {field} in SI units (leave empty to keep it)</source>
         <translation>{field} 的新值（国际单位；留空则保持不变）</translation>
     </message>
     <message>
-        <location filename="../../ui/review/answer_query_dialog.py" line="42"/>
+        <location filename="../../ui/review/answer_query_dialog.py" line="65"/>
         <source>Answer:</source>
         <translation>回复：</translation>
     </message>
     <message>
-        <location filename="../../ui/review/answer_query_dialog.py" line="44"/>
+        <location filename="../../ui/review/answer_query_dialog.py" line="67"/>
         <source>Corrected value:</source>
         <translation>更正值：</translation>
     </message>
     <message>
-        <location filename="../../ui/review/answer_query_dialog.py" line="50"/>
+        <location filename="../../ui/review/answer_query_dialog.py" line="75"/>
         <source>Answer</source>
         <translation>回复</translation>
     </message>
@@ -421,13 +421,13 @@ Everything entered after that time will no longer be in the study. The current f
     </message>
     <message>
         <location filename="../../ui/admin/backup_dialog.py" line="325"/>
-        <location filename="../../ui/shell/menus.py" line="160"/>
+        <location filename="../../ui/shell/menus.py" line="174"/>
         <source>Back &amp;up now</source>
         <translation>立即备份(&amp;U)</translation>
     </message>
     <message>
         <location filename="../../ui/admin/backup_dialog.py" line="328"/>
-        <location filename="../../ui/shell/menus.py" line="161"/>
+        <location filename="../../ui/shell/menus.py" line="175"/>
         <source>&amp;Backups…</source>
         <translation>备份(&amp;B)…</translation>
     </message>
@@ -714,7 +714,7 @@ Everything entered after that time will no longer be in the study. The current f
     </message>
     <message>
         <location filename="../../ui/admin/export_dialog.py" line="461"/>
-        <location filename="../../ui/shell/menus.py" line="159"/>
+        <location filename="../../ui/shell/menus.py" line="173"/>
         <source>Export to Excel…</source>
         <translation>导出到 Excel…</translation>
     </message>
@@ -776,7 +776,7 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>FormPage</name>
     <message>
-        <location filename="../../ui/forms/save_controller.py" line="54"/>
+        <location filename="../../ui/forms/save_controller.py" line="55"/>
         <source>No changes</source>
         <translation>无更改</translation>
     </message>
@@ -824,7 +824,7 @@ Everything entered after that time will no longer be in the study. The current f
         <translation>临床状态</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="150"/>
+        <location filename="../../ui/forms/form_page.py" line="152"/>
         <source>Conventional units (mg/dL, g/dL)</source>
         <translation>常规单位（mg/dL、g/dL）</translation>
     </message>
@@ -835,104 +835,136 @@ Everything entered after that time will no longer be in the study. The current f
         <translation>生命体征</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="151"/>
+        <location filename="../../ui/forms/form_page.py" line="153"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="152"/>
-        <location filename="../../ui/forms/form_page.py" line="415"/>
+        <location filename="../../ui/forms/form_page.py" line="154"/>
+        <location filename="../../ui/forms/form_page.py" line="428"/>
         <source>Save this form (Ctrl+S)</source>
         <translation>保存此表单（Ctrl+S）</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="233"/>
+        <location filename="../../ui/forms/form_page.py" line="235"/>
         <source>Cannot read the database: {error}</source>
         <translation>无法读取数据库：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="269"/>
+        <location filename="../../ui/forms/form_page.py" line="270"/>
+        <source>Read only: this file was opened read-only.</source>
+        <translation>只读：此文件以只读方式打开。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/form_page.py" line="273"/>
         <source>Read only: {user} ({role}) may not enter or change study data.</source>
         <translation>只读：{user}（{role}）无权录入或修改研究数据。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="335"/>
+        <location filename="../../ui/forms/form_page.py" line="339"/>
         <source>This form cannot be edited here.</source>
         <translation>此表单不能在此编辑。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="338"/>
+        <location filename="../../ui/forms/form_page.py" line="342"/>
         <source>Choose a subject first.</source>
         <translation>请先选择受试者。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="343"/>
+        <location filename="../../ui/forms/form_page.py" line="347"/>
         <source>Not saved: correct the {n} error(s) marked in red.</source>
         <translation>未保存：请更正红色标出的 {n} 处错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/save_controller.py" line="115"/>
+        <location filename="../../ui/forms/save_controller.py" line="167"/>
         <source>Not saved: warnings were not confirmed.</source>
         <translation>未保存：警告未确认。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/save_controller.py" line="123"/>
+        <location filename="../../ui/forms/save_controller.py" line="175"/>
         <source>Not saved: a reason for the change is required.</source>
         <translation>未保存：修改需要填写理由。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/save_controller.py" line="52"/>
+        <location filename="../../ui/forms/save_controller.py" line="53"/>
         <source>Saved.</source>
         <extracomment>How often one press of Save asks the core: a first try, then after each answer given.</extracomment>
         <translation>已保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/save_controller.py" line="140"/>
+        <location filename="../../ui/forms/save_controller.py" line="86"/>
+        <source>Most values are empty</source>
+        <extracomment>Fields that only say which visit this is: a visit with nothing else is still empty.</extracomment>
+        <translation>大部分数值为空</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/save_controller.py" line="88"/>
+        <source>Most values of this visit are empty. Save it as a draft, to be completed later?</source>
+        <translation>本次访视的大部分数值为空。是否保存为草稿，稍后补全？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/save_controller.py" line="94"/>
+        <source>Save as &amp;draft</source>
+        <translation>保存为草稿(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/save_controller.py" line="97"/>
+        <source>Save as &amp;complete</source>
+        <translation>保存为已完成(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/save_controller.py" line="192"/>
         <source>Not saved: {error}</source>
         <translation>未保存：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="417"/>
+        <location filename="../../ui/forms/form_page.py" line="430"/>
         <source>Correct the errors marked in red first</source>
         <translation>请先更正红色标出的错误</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="441"/>
+        <location filename="../../ui/forms/form_page.py" line="454"/>
         <source>{n} error(s) to correct before saving.</source>
         <translation>保存前需更正 {n} 处错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="444"/>
+        <location filename="../../ui/forms/form_page.py" line="461"/>
         <source>{n} unusual value(s): you will be asked to confirm at save.</source>
         <translation>{n} 个异常值：保存时将要求确认。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="462"/>
+        <location filename="../../ui/forms/form_page.py" line="358"/>
+        <location filename="../../ui/forms/form_page.py" line="479"/>
         <source>Not saved.</source>
         <translation>未保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="527"/>
+        <location filename="../../ui/forms/form_page.py" line="457"/>
+        <source>{n} unusual value(s), marked in amber.</source>
+        <translation>{n} 个异常值，已用琥珀色标出。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/form_page.py" line="545"/>
         <source>Not saved: {user} ({role}) may not enter or change study data.</source>
         <translation>未保存：{user}（{role}）无权录入或修改研究数据。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="566"/>
+        <location filename="../../ui/forms/form_page.py" line="584"/>
         <source>New subject (the ID is assigned when saved)</source>
         <translation>新受试者（保存时分配编号）</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="568"/>
+        <location filename="../../ui/forms/form_page.py" line="586"/>
         <source>No subject chosen</source>
         <translation>未选择受试者</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="569"/>
+        <location filename="../../ui/forms/form_page.py" line="587"/>
         <source>New record for {subject}</source>
         <translation>{subject} 的新记录</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="570"/>
+        <location filename="../../ui/forms/form_page.py" line="588"/>
         <source>{subject} · {status} · last saved {when} by {user}</source>
         <translation>{subject} · {status} · 最后由 {user} 于 {when} 保存</translation>
     </message>
@@ -973,84 +1005,95 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>Labels</name>
     <message>
-        <location filename="../../ui/common/labels.py" line="23"/>
+        <location filename="../../ui/common/labels.py" line="24"/>
         <source>done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../ui/common/labels.py" line="24"/>
+        <location filename="../../ui/common/labels.py" line="25"/>
         <source>out of window</source>
         <translation>超窗</translation>
     </message>
     <message>
-        <location filename="../../ui/common/labels.py" line="25"/>
+        <location filename="../../ui/common/labels.py" line="26"/>
         <source>due</source>
         <translation>到期</translation>
     </message>
     <message>
-        <location filename="../../ui/common/labels.py" line="26"/>
+        <location filename="../../ui/common/labels.py" line="27"/>
         <source>upcoming</source>
         <translation>未到期</translation>
     </message>
     <message>
-        <location filename="../../ui/common/labels.py" line="27"/>
+        <location filename="../../ui/common/labels.py" line="28"/>
         <source>overdue</source>
         <translation>逾期</translation>
     </message>
     <message>
-        <location filename="../../ui/common/labels.py" line="28"/>
+        <location filename="../../ui/common/labels.py" line="29"/>
         <source>missed</source>
         <translation>缺失</translation>
     </message>
     <message>
-        <location filename="../../ui/common/labels.py" line="29"/>
+        <location filename="../../ui/common/labels.py" line="30"/>
         <source>not expected</source>
         <translation>不再需要</translation>
     </message>
     <message>
-        <location filename="../../ui/common/labels.py" line="30"/>
+        <location filename="../../ui/common/labels.py" line="31"/>
         <source>not scheduled</source>
         <translation>未排期</translation>
     </message>
     <message>
-        <location filename="../../ui/common/labels.py" line="38"/>
+        <location filename="../../ui/common/labels.py" line="39"/>
         <source>active</source>
         <translation>随访中</translation>
     </message>
     <message>
-        <location filename="../../ui/common/labels.py" line="39"/>
+        <location filename="../../ui/common/labels.py" line="40"/>
         <source>completed</source>
         <translation>完成研究</translation>
     </message>
     <message>
-        <location filename="../../ui/common/labels.py" line="40"/>
+        <location filename="../../ui/common/labels.py" line="41"/>
         <source>died</source>
         <translation>死亡</translation>
     </message>
     <message>
-        <location filename="../../ui/common/labels.py" line="41"/>
+        <location filename="../../ui/common/labels.py" line="42"/>
         <source>transplanted</source>
         <translation>肝移植</translation>
     </message>
     <message>
-        <location filename="../../ui/common/labels.py" line="42"/>
+        <location filename="../../ui/common/labels.py" line="43"/>
         <source>lost to follow-up</source>
         <translation>失访</translation>
     </message>
     <message>
-        <location filename="../../ui/common/labels.py" line="43"/>
+        <location filename="../../ui/common/labels.py" line="44"/>
         <source>withdrew</source>
         <translation>撤回同意</translation>
     </message>
     <message>
-        <location filename="../../ui/common/labels.py" line="44"/>
+        <location filename="../../ui/common/labels.py" line="45"/>
         <source>investigator decision</source>
         <translation>研究者决定</translation>
     </message>
     <message>
-        <location filename="../../ui/common/labels.py" line="45"/>
+        <location filename="../../ui/common/labels.py" line="46"/>
         <source>other</source>
         <translation>其他</translation>
+    </message>
+    <message>
+        <location filename="../../ui/common/labels.py" line="96"/>
+        <source>1 open query</source>
+        <extracomment>Background colours by visit state: red for late, amber for due, green for done. The orange of an open query, as on the &quot;?&quot; marker beside a queried field.</extracomment>
+        <translation>1 个待答复的质疑</translation>
+    </message>
+    <message>
+        <location filename="../../ui/common/labels.py" line="97"/>
+        <source>{n} open queries</source>
+        <translation>{n} 个待答复的质疑</translation>
     </message>
 </context>
 <context>
@@ -1340,133 +1383,138 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>MainMenus</name>
     <message>
-        <location filename="../../ui/shell/menus.py" line="143"/>
+        <location filename="../../ui/shell/menus.py" line="157"/>
         <source>&amp;About MSC-CRF</source>
         <translation>关于 MSC-CRF(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="126"/>
+        <location filename="../../ui/shell/menus.py" line="139"/>
         <source>&amp;Account</source>
         <translation>账户(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="151"/>
+        <location filename="../../ui/shell/menus.py" line="165"/>
         <source>&amp;Audit trail…</source>
         <translation>稽查轨迹(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="144"/>
+        <location filename="../../ui/shell/menus.py" line="158"/>
         <source>&amp;Change password…</source>
         <translation>修改密码(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="123"/>
+        <location filename="../../ui/shell/menus.py" line="136"/>
         <source>&amp;File</source>
         <extracomment>key -&gt; (objectName, shortcut) of every action the window hands a command for. The actions of each menu, in order (&quot;-&quot;: a separator; &quot;export+backup&quot;: their actions).</extracomment>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="129"/>
+        <location filename="../../ui/shell/menus.py" line="142"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="146"/>
+        <location filename="../../ui/shell/menus.py" line="149"/>
+        <source>Open read-onl&amp;y…</source>
+        <translation>以只读方式打开(&amp;Y)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell/menus.py" line="160"/>
         <source>&amp;Idle lock…</source>
         <translation>空闲锁定(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="128"/>
+        <location filename="../../ui/shell/menus.py" line="141"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="147"/>
+        <location filename="../../ui/shell/menus.py" line="161"/>
         <source>&amp;Lock the screen now</source>
         <translation>立即锁定屏幕(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="145"/>
+        <location filename="../../ui/shell/menus.py" line="159"/>
         <source>&amp;Manage users…</source>
         <translation>用户管理(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="134"/>
+        <location filename="../../ui/shell/menus.py" line="147"/>
         <source>&amp;New study database…</source>
         <translation>新建研究数据库(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="139"/>
+        <location filename="../../ui/shell/menus.py" line="153"/>
         <source>&amp;New subject</source>
         <translation>新建受试者(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="135"/>
+        <location filename="../../ui/shell/menus.py" line="148"/>
         <source>&amp;Open study database…</source>
         <translation>打开研究数据库(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="140"/>
+        <location filename="../../ui/shell/menus.py" line="154"/>
         <source>&amp;Patient list</source>
         <translation>患者列表(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="138"/>
+        <location filename="../../ui/shell/menus.py" line="152"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="142"/>
+        <location filename="../../ui/shell/menus.py" line="156"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="127"/>
+        <location filename="../../ui/shell/menus.py" line="140"/>
         <source>&amp;Review</source>
         <translation>审阅(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="124"/>
+        <location filename="../../ui/shell/menus.py" line="137"/>
         <source>&amp;Subject</source>
         <translation>受试者(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="141"/>
+        <location filename="../../ui/shell/menus.py" line="155"/>
         <source>&amp;Today&apos;s work</source>
         <translation>今日工作(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="137"/>
+        <location filename="../../ui/shell/menus.py" line="151"/>
         <source>&amp;Verify database</source>
         <translation>校验数据库(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="125"/>
+        <location filename="../../ui/shell/menus.py" line="138"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="152"/>
+        <location filename="../../ui/shell/menus.py" line="166"/>
         <source>Audit trail of this s&amp;ubject…</source>
         <translation>此受试者的稽查轨迹(&amp;U)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="149"/>
+        <location filename="../../ui/shell/menus.py" line="163"/>
         <source>Open &amp;queries (study)…</source>
         <translation>未关闭的质疑（全研究）(&amp;Q)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="150"/>
+        <location filename="../../ui/shell/menus.py" line="164"/>
         <source>Open queries of this &amp;subject…</source>
         <translation>此受试者未关闭的质疑(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="136"/>
+        <location filename="../../ui/shell/menus.py" line="150"/>
         <source>Open the &amp;demo study</source>
         <translation>打开演示研究(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="148"/>
+        <location filename="../../ui/shell/menus.py" line="162"/>
         <source>Log &amp;out</source>
         <translation>注销(&amp;O)</translation>
     </message>
@@ -1479,59 +1527,65 @@ Everything entered after that time will no longer be in the study. The current f
         <translation>正在加载研究数据…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="208"/>
+        <location filename="../../ui/shell/main_window.py" line="220"/>
         <source>MSC-CRF — {database} — {user}</source>
         <translation>MSC-CRF — {database} — {user}</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="210"/>
+        <location filename="../../ui/shell/main_window.py" line="225"/>
         <source>User: {user}</source>
         <translation>用户：{user}</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="212"/>
+        <location filename="../../ui/shell/main_window.py" line="227"/>
         <source>Database: {path}</source>
         <translation>数据库：{path}</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="214"/>
+        <location filename="../../ui/shell/main_window.py" line="229"/>
         <source>Today&apos;s work</source>
         <translation>今日工作</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="192"/>
+        <location filename="../../ui/shell/main_window.py" line="205"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="193"/>
+        <location filename="../../ui/shell/main_window.py" line="206"/>
         <source>The translation file for {language} is missing.</source>
         <translation>缺少 {language} 的翻译文件。</translation>
     </message>
+    <message>
+        <location filename="../../ui/shell/main_window.py" line="222"/>
+        <source>read-only</source>
+        <translation>只读</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../ui/shell/main_window.py" line="320"/>
+        <location filename="../../ui/shell/main_window.py" line="337"/>
         <source>%n subject(s) loaded</source>
         <translation>
             <numerusform>已加载 %n 名受试者</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="326"/>
+        <location filename="../../ui/shell/main_window.py" line="343"/>
         <source>Could not read the study: {error}</source>
         <translation>无法读取研究数据：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="366"/>
+        <location filename="../../ui/shell/main_window.py" line="377"/>
+        <location filename="../../ui/shell/main_window.py" line="396"/>
         <source>Cannot open the database</source>
         <translation>无法打开数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="436"/>
+        <location filename="../../ui/shell/main_window.py" line="468"/>
         <source>About MSC-CRF</source>
         <translation>关于 MSC-CRF</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="438"/>
+        <location filename="../../ui/shell/main_window.py" line="470"/>
         <source>&lt;b&gt;MSC-CRF&lt;/b&gt; {version}&lt;br&gt;{code}: {title}&lt;br&gt;&lt;br&gt;Electronic case report form for mesenchymal stem cell transplantation in cirrhosis caused by autoimmune liver disease. Data stay on this computer; every change is kept in an audit trail.</source>
         <translation>&lt;b&gt;MSC-CRF&lt;/b&gt; {version}&lt;br&gt;{code}：{title}&lt;br&gt;&lt;br&gt;间充质干细胞移植治疗自身免疫性肝病所致肝硬化的电子病例报告表。数据保存在本机；每一次修改都记录在稽查轨迹中。</translation>
     </message>
@@ -1572,63 +1626,63 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>PatientListModel</name>
     <message>
-        <location filename="../../ui/models/patient_list.py" line="115"/>
+        <location filename="../../ui/models/patient_list.py" line="116"/>
         <source>Subject ID</source>
         <extracomment>Keys that sort blanks last and dates as dates, by column (sorting 10,000 rows calls the asked column&apos;s key 10,000 times, so each is one small function).</extracomment>
         <translation>受试者编号</translation>
     </message>
     <message>
-        <location filename="../../ui/models/patient_list.py" line="116"/>
+        <location filename="../../ui/models/patient_list.py" line="117"/>
         <source>Initials</source>
         <translation>姓名缩写</translation>
     </message>
     <message>
-        <location filename="../../ui/models/patient_list.py" line="117"/>
+        <location filename="../../ui/models/patient_list.py" line="118"/>
         <source>Sex</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../ui/models/patient_list.py" line="118"/>
+        <location filename="../../ui/models/patient_list.py" line="119"/>
         <source>Age</source>
         <translation>年龄</translation>
     </message>
     <message>
-        <location filename="../../ui/models/patient_list.py" line="120"/>
+        <location filename="../../ui/models/patient_list.py" line="121"/>
         <source>Diagnosis</source>
         <translation>诊断</translation>
     </message>
     <message>
-        <location filename="../../ui/models/patient_list.py" line="123"/>
+        <location filename="../../ui/models/patient_list.py" line="124"/>
         <source>MSC source</source>
         <translation>干细胞来源</translation>
     </message>
     <message>
-        <location filename="../../ui/models/patient_list.py" line="124"/>
+        <location filename="../../ui/models/patient_list.py" line="125"/>
         <source>Infusions</source>
         <translation>输注次数</translation>
     </message>
     <message>
-        <location filename="../../ui/models/patient_list.py" line="126"/>
+        <location filename="../../ui/models/patient_list.py" line="127"/>
         <source>Last visit</source>
         <translation>末次访视</translation>
     </message>
     <message>
-        <location filename="../../ui/models/patient_list.py" line="129"/>
+        <location filename="../../ui/models/patient_list.py" line="130"/>
         <source>Next due visit</source>
         <translation>下次访视</translation>
     </message>
     <message>
-        <location filename="../../ui/models/patient_list.py" line="130"/>
+        <location filename="../../ui/models/patient_list.py" line="131"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/models/patient_list.py" line="242"/>
+        <location filename="../../ui/models/patient_list.py" line="250"/>
         <source>{visit}, {date} ({state})</source>
         <translation>{visit}，{date}（{state}）</translation>
     </message>
     <message>
-        <location filename="../../ui/models/patient_list.py" line="251"/>
+        <location filename="../../ui/models/patient_list.py" line="259"/>
         <source>Target {target}; window closes {end}</source>
         <translation>目标日期 {target}；窗口期截止 {end}</translation>
     </message>
@@ -1636,41 +1690,41 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>PatientListView</name>
     <message>
-        <location filename="../../ui/views/patient_list_view.py" line="138"/>
+        <location filename="../../ui/views/patient_list_view.py" line="142"/>
         <source>Patients</source>
         <translation>患者</translation>
     </message>
     <message>
-        <location filename="../../ui/views/patient_list_view.py" line="140"/>
+        <location filename="../../ui/views/patient_list_view.py" line="144"/>
         <source>Search subject ID, initials or diagnosis (Ctrl+F)</source>
         <translation>搜索受试者编号、姓名缩写或诊断（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../ui/views/patient_list_view.py" line="142"/>
+        <location filename="../../ui/views/patient_list_view.py" line="146"/>
         <source>&amp;New subject</source>
         <translation>新建受试者(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/patient_list_view.py" line="143"/>
+        <location filename="../../ui/views/patient_list_view.py" line="147"/>
         <source>Enrol a new subject (Ctrl+N)</source>
         <translation>入组新受试者（Ctrl+N）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/views/patient_list_view.py" line="215"/>
+        <location filename="../../ui/views/patient_list_view.py" line="219"/>
         <source>%n subject(s)</source>
         <translation>
             <numerusform>%n 名受试者</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/views/patient_list_view.py" line="217"/>
+        <location filename="../../ui/views/patient_list_view.py" line="221"/>
         <source>Showing %1 of %n subject(s)</source>
         <translation>
             <numerusform>显示 %1 / %n 名受试者</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/views/patient_list_view.py" line="219"/>
+        <location filename="../../ui/views/patient_list_view.py" line="223"/>
         <source>%n with overdue visits</source>
         <translation>
             <numerusform>%n 名有逾期访视</numerusform>
@@ -1719,64 +1773,69 @@ Everything entered after that time will no longer be in the study. The current f
         <translation>{who} 的回复：{text}</translation>
     </message>
     <message>
-        <location filename="../../ui/review/queries_panel.py" line="118"/>
+        <location filename="../../ui/review/queries_panel.py" line="121"/>
         <source>Close query #{id}</source>
         <translation>关闭质疑 #{id}</translation>
     </message>
     <message>
-        <location filename="../../ui/review/queries_panel.py" line="119"/>
+        <location filename="../../ui/review/queries_panel.py" line="122"/>
         <source>Closing note (optional):</source>
         <translation>关闭说明（可选）：</translation>
     </message>
     <message>
-        <location filename="../../ui/review/queries_panel.py" line="248"/>
+        <location filename="../../ui/review/queries_panel.py" line="251"/>
         <source>Queries on {form} #{id} of {subject}</source>
         <translation>{subject} 的{form} #{id} 上的质疑</translation>
     </message>
     <message>
-        <location filename="../../ui/review/queries_panel.py" line="252"/>
+        <location filename="../../ui/review/queries_panel.py" line="255"/>
         <source>Queries of {subject}</source>
         <translation>{subject} 的质疑</translation>
     </message>
     <message>
-        <location filename="../../ui/review/queries_panel.py" line="254"/>
+        <location filename="../../ui/review/queries_panel.py" line="257"/>
         <source>Queries of the whole study</source>
         <translation>全研究的质疑</translation>
     </message>
     <message>
-        <location filename="../../ui/review/queries_panel.py" line="256"/>
+        <location filename="../../ui/review/queries_panel.py" line="259"/>
         <source>Unresolved only</source>
         <translation>仅未解决</translation>
     </message>
     <message>
-        <location filename="../../ui/review/queries_panel.py" line="257"/>
+        <location filename="../../ui/review/queries_panel.py" line="260"/>
         <source>Filter…</source>
         <translation>筛选…</translation>
     </message>
     <message>
-        <location filename="../../ui/review/queries_panel.py" line="259"/>
+        <location filename="../../ui/review/queries_panel.py" line="262"/>
         <source>&amp;Raise query…</source>
         <translation>提出质疑(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../ui/review/queries_panel.py" line="260"/>
+        <location filename="../../ui/review/queries_panel.py" line="263"/>
         <source>&amp;Answer…</source>
         <translation>回复(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../ui/review/queries_panel.py" line="261"/>
+        <location filename="../../ui/review/queries_panel.py" line="264"/>
         <source>&amp;Close query…</source>
         <translation>关闭质疑(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../ui/review/queries_panel.py" line="262"/>
+        <location filename="../../ui/review/queries_panel.py" line="265"/>
         <source>Re&amp;fresh</source>
         <translation>刷新(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/review/queries_panel.py" line="299"/>
+        <location filename="../../ui/review/queries_panel.py" line="302"/>
         <source>Log in with a user account to work on queries.</source>
         <translation>请使用用户账户登录以处理质疑。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/queries_panel.py" line="362"/>
+        <source>The warnings were not confirmed; nothing was saved.</source>
+        <translation>警告未确认；未保存任何内容。</translation>
     </message>
 </context>
 <context>
@@ -1853,20 +1912,50 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>RecordListPage</name>
     <message>
-        <location filename="../../ui/forms/record_list_page.py" line="74"/>
-        <location filename="../../ui/forms/record_list_page.py" line="172"/>
-        <source>&amp;New record</source>
+        <location filename="../../ui/forms/record_list_page.py" line="51"/>
+        <source>Delete record</source>
         <extracomment>The columns that identify a record in the list, per form.</extracomment>
+        <translation>删除记录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/record_list_page.py" line="52"/>
+        <source>Why is {what} deleted? The reason and every value go to the audit.</source>
+        <translation>为什么删除{what}？原因及所有数值都将记入稽查轨迹。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/record_list_page.py" line="93"/>
+        <location filename="../../ui/forms/record_list_page.py" line="235"/>
+        <source>&amp;New record</source>
         <translation>新建记录(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/record_list_page.py" line="77"/>
-        <location filename="../../ui/forms/record_list_page.py" line="173"/>
+        <location filename="../../ui/forms/record_list_page.py" line="96"/>
+        <location filename="../../ui/forms/record_list_page.py" line="236"/>
         <source>Start a new record (Alt+N)</source>
         <translation>新建一条记录（Alt+N）</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/record_list_page.py" line="181"/>
+        <location filename="../../ui/forms/record_list_page.py" line="98"/>
+        <source>Delete record…</source>
+        <translation>删除记录…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/record_list_page.py" line="102"/>
+        <source>Delete the selected record, with a reason (kept in the audit trail)</source>
+        <translation>删除所选记录，需填写原因（记入稽查轨迹）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/record_list_page.py" line="194"/>
+        <source>{form} #{id} of {subject}</source>
+        <translation>{subject} 的{form} #{id}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/record_list_page.py" line="213"/>
+        <source>Not deleted.</source>
+        <translation>未删除。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/record_list_page.py" line="244"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
@@ -2025,7 +2114,7 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>SessionController</name>
     <message>
-        <location filename="../../ui/shell/session_controller.py" line="137"/>
+        <location filename="../../ui/shell/session_controller.py" line="151"/>
         <source>Your password was changed.</source>
         <translation>您的密码已修改。</translation>
     </message>
@@ -2150,39 +2239,44 @@ Restore the newest good backup, {backup}? The damaged file is kept beside it, re
 <context>
     <name>SubjectHeader</name>
     <message>
-        <location filename="../../ui/views/subject_header.py" line="68"/>
+        <location filename="../../ui/views/subject_header.py" line="73"/>
         <source>New subject</source>
         <translation>新受试者</translation>
     </message>
     <message>
-        <location filename="../../ui/views/subject_header.py" line="72"/>
+        <location filename="../../ui/views/subject_header.py" line="78"/>
         <source>the subject ID is assigned when enrolment is saved</source>
         <translation>保存入组表时分配受试者编号</translation>
     </message>
     <message>
-        <location filename="../../ui/views/subject_header.py" line="75"/>
+        <location filename="../../ui/views/subject_header.py" line="81"/>
         <source>{age} years</source>
         <translation>{age} 岁</translation>
     </message>
     <message>
-        <location filename="../../ui/views/subject_header.py" line="82"/>
+        <location filename="../../ui/views/subject_header.py" line="88"/>
         <source>no infusion yet</source>
         <translation>尚未输注</translation>
     </message>
     <message>
-        <location filename="../../ui/views/subject_header.py" line="85"/>
+        <location filename="../../ui/views/subject_header.py" line="91"/>
         <source>Study day {day}</source>
         <translation>研究第 {day} 天</translation>
     </message>
     <message>
-        <location filename="../../ui/views/subject_header.py" line="87"/>
+        <location filename="../../ui/views/subject_header.py" line="93"/>
         <source>Days since the first infusion on {day0}</source>
         <translation>自 {day0} 首次输注以来的天数</translation>
     </message>
     <message>
-        <location filename="../../ui/views/subject_header.py" line="95"/>
+        <location filename="../../ui/views/subject_header.py" line="101"/>
         <source>visit overdue</source>
         <translation>访视逾期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/subject_header.py" line="104"/>
+        <source>Queries waiting for the site&apos;s answer (Review › Queries)</source>
+        <translation>等待研究中心答复的质疑（审核 › 质疑）</translation>
     </message>
 </context>
 <context>
@@ -2246,42 +2340,42 @@ Restore the newest good backup, {backup}? The damaged file is kept beside it, re
 <context>
     <name>TodaysWorkModel</name>
     <message>
-        <location filename="../../ui/models/todays_work.py" line="51"/>
+        <location filename="../../ui/models/todays_work.py" line="54"/>
         <source>Subject</source>
-        <extracomment>Custom role: the subject ID of the line.</extracomment>
+        <extracomment>Custom roles: the subject ID of the line, and the code of its visit.</extracomment>
         <translation>受试者</translation>
     </message>
     <message>
-        <location filename="../../ui/models/todays_work.py" line="55"/>
+        <location filename="../../ui/models/todays_work.py" line="58"/>
         <source>Visit</source>
         <translation>访视</translation>
     </message>
     <message>
-        <location filename="../../ui/models/todays_work.py" line="58"/>
+        <location filename="../../ui/models/todays_work.py" line="61"/>
         <source>Window</source>
         <translation>窗口期</translation>
     </message>
     <message>
-        <location filename="../../ui/models/todays_work.py" line="59"/>
+        <location filename="../../ui/models/todays_work.py" line="62"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/models/todays_work.py" line="85"/>
+        <location filename="../../ui/models/todays_work.py" line="89"/>
         <source>%n day(s) late</source>
         <translation>
             <numerusform>逾期 %n 天</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/models/todays_work.py" line="88"/>
+        <location filename="../../ui/models/todays_work.py" line="92"/>
         <source>%n day(s) left</source>
         <translation>
             <numerusform>剩余 %n 天</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/models/todays_work.py" line="93"/>
+        <location filename="../../ui/models/todays_work.py" line="97"/>
         <source>{visit} of {subject}: window {start} to {end} ({state})</source>
         <translation>{subject} 的{visit}：窗口期 {start} 至 {end}（{state}）</translation>
     </message>
@@ -2289,19 +2383,19 @@ Restore the newest good backup, {backup}? The damaged file is kept beside it, re
 <context>
     <name>TodaysWorkView</name>
     <message>
-        <location filename="../../ui/views/todays_work.py" line="80"/>
+        <location filename="../../ui/views/todays_work.py" line="81"/>
         <source>Nothing due today.</source>
         <translation>今天没有到期的访视。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/views/todays_work.py" line="83"/>
+        <location filename="../../ui/views/todays_work.py" line="84"/>
         <source>%n overdue</source>
         <translation>
             <numerusform>%n 项逾期</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/views/todays_work.py" line="83"/>
+        <location filename="../../ui/views/todays_work.py" line="84"/>
         <source>%n due</source>
         <translation>
             <numerusform>%n 项到期</numerusform>
@@ -2311,17 +2405,17 @@ Restore the newest good backup, {backup}? The damaged file is kept beside it, re
 <context>
     <name>TrajectoryChart</name>
     <message>
-        <location filename="../../ui/views/trajectory_chart.py" line="122"/>
+        <location filename="../../ui/views/trajectory_chart.py" line="146"/>
         <source>Dashed lines mark infusions. Show:</source>
         <translation>虚线表示输注日期。显示：</translation>
     </message>
     <message>
-        <location filename="../../ui/views/trajectory_chart.py" line="211"/>
+        <location filename="../../ui/views/trajectory_chart.py" line="237"/>
         <source>Infusion {n}</source>
         <translation>第 {n} 次输注</translation>
     </message>
     <message>
-        <location filename="../../ui/views/trajectory_chart.py" line="223"/>
+        <location filename="../../ui/views/trajectory_chart.py" line="249"/>
         <source>no values yet</source>
         <translation>暂无数据</translation>
     </message>
@@ -2516,7 +2610,7 @@ Restore the newest good backup, {backup}? The damaged file is kept beside it, re
         <translation>监查员</translation>
     </message>
     <message>
-        <location filename="../../ui/common/session.py" line="109"/>
+        <location filename="../../ui/common/session.py" line="120"/>
         <source>Not allowed</source>
         <translation>不允许</translation>
     </message>

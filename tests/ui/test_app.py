@@ -48,7 +48,8 @@ def test_opening_a_subject_shows_header_and_tabs(
     assert header.text("Age") == "54 years"
     assert header.text("Sex") == "Male"
     assert header.text("Diagnosis") == "Primary sclerosing cholangitis"
-    assert header.text("StudyDay") == "Study day 688"  # 2025-01-06 -> 2026-11-25
+    # stops at the end of follow-up: 2025-01-06 -> died 2025-09-01 (not today, 2026-11-25)
+    assert header.text("StudyDay") == "Study day 238"
     assert header.text("Status").startswith("died 2025-09-01")
     tabs = window.findChild(QTabWidget, "subjectTabs")
     assert [tabs.widget(i).objectName() for i in range(tabs.count())] == [

@@ -22,9 +22,18 @@ from msct_crf.study.dictionary import field as dict_field
 from msct_crf.study.validation import field_findings, parse_value
 from msct_crf.workflow import records
 from ui.common import prompts
+from ui.forms import save_controller
 from ui.forms.form_page import FormPage
+from ui.forms.save_controller import EmptyVisitChoice
 
 Answer = Callable[[str, object], list[tuple[object, ...]]]
+
+
+@pytest.fixture(autouse=True)
+def _sparse_visits_are_complete(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests save visits with one or two labs to show something else; the question a
+    mostly empty visit asks is tested in tests/ui/forms/test_honest_status.py."""
+    monkeypatch.setattr(save_controller, "ask_save_draft", lambda _p: EmptyVisitChoice.COMPLETE)
 
 
 def make_page(qtbot: QtBot, store: Store, form: str) -> FormPage:

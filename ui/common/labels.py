@@ -7,9 +7,10 @@ UI shows them); codes from the study dictionary are labelled by the dictionary i
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPixmap
 
 from msct_crf.reporting.overview import SubjectStatus
 from msct_crf.study.dictionary import VISIT_FORM, CodeList
@@ -81,3 +82,37 @@ def date_text(value: dt.date | None) -> str:
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     return value.isoformat()
+
+
+#: The orange of an open query, as on the "?" marker beside a queried field.
+QUERY_COLOUR = QColor("#ef6c00")
+
+
+def open_queries_text(count: int) -> str:
+    """ "2 open queries" in the UI language ("" for none)."""
+    if count <= 0:
+        return ""
+    if count == 1:
+        return QCoreApplication.translate("Labels", "1 open query")
+    return QCoreApplication.translate("Labels", "{n} open queries").format(n=count)
+
+
+@functools.cache
+def query_badge(count: int) -> QPixmap:
+    """A round orange badge with the number of open queries, for a list cell."""
+    size = 18
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setBrush(QUERY_COLOUR)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.drawEllipse(0, 0, size, size)
+    painter.setPen(QColor("white"))
+    font = QFont(painter.font())
+    font.setBold(True)
+    font.setPixelSize(11)
+    painter.setFont(font)
+    painter.drawText(pixmap.rect(), Qt.AlignmentFlag.AlignCenter, str(min(count, 99)))
+    painter.end()
+    return pixmap

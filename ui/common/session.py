@@ -42,11 +42,14 @@ def role_name(role: str) -> str:
 class UserSession:
     """The current user: ``user_name`` always, ``actor`` when logged in to an account."""
 
-    def __init__(self, user_name: str, actor: Actor | None = None) -> None:
+    def __init__(
+        self, user_name: str, actor: Actor | None = None, *, read_only: bool = False
+    ) -> None:
         if actor is not None:
             user_name = actor.username
         self._user_name = user_name
         self._actor = actor
+        self._read_only = read_only
 
     @classmethod
     def coerce(cls, user: str | UserSession) -> UserSession:
@@ -69,8 +72,16 @@ class UserSession:
     def has_account(self) -> bool:
         return self._actor is not None
 
+    @property
+    def read_only(self) -> bool:
+        """Looking at a file opened read-only (File › Open read-only…): nothing is offered
+        that would write."""
+        return self._read_only
+
     def can(self, permission: Permission) -> bool:
         """Whether the UI should offer ``permission`` (the core checks again on every write)."""
+        if self._read_only:
+            return permission is Permission.READ
         if self._actor is None:
             return permission in SINGLE_USER_PERMISSIONS
         return self._actor.can(permission)

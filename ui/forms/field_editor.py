@@ -69,7 +69,7 @@ class FieldEditor(QWidget):
         self._label.setContentsMargins(0, 3, 0, 0)
         self._unit = QLabel(self)
         self._unit.setObjectName(f"unit_{field.code}")
-        self._unit.setMinimumWidth(70)
+        self._unit.setMinimumWidth(58)  # "x10^9/L"; narrower lets two lab columns fit at 1280
         self._message = QLabel(self)
         self._message.setObjectName(f"error_{field.code}")
         self._message.setWordWrap(True)
@@ -117,7 +117,7 @@ class FieldEditor(QWidget):
         line.setObjectName(name)
         line.setMaxLength(f.max_length if f.type is FieldType.TEXT else 40)
         if f.is_numeric:
-            line.setMinimumWidth(80)
+            line.setMinimumWidth(66)
             line.setMaximumWidth(120)
             line.setAlignment(Qt.AlignmentFlag.AlignRight)
         elif f.max_length <= 12:

@@ -136,6 +136,7 @@ class FormBody(QWidget):
         grid = QGridLayout(box)
         grid.setColumnStretch(1, 1)
         grid.setVerticalSpacing(4)
+        grid.setHorizontalSpacing(4)  # two lab columns beside the scores at 1280x800
         row = column = 0
         for f in fields:
             editor = FieldEditor(f, read_only=f.derived, parent=box)

@@ -10,6 +10,7 @@ range itself: the core answers, this page shows the answer.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, Signal
@@ -39,9 +40,10 @@ from ui.common.session import UserSession, role_name
 from ui.review.lifecycle_bar import LifecycleBar, status_name
 from ui.review.queries_panel import mark_queried_fields
 
+from . import save_controller
 from .field_editor import ERROR_COLOUR, WARNING_COLOUR, FieldEditor
 from .form_body import FormBody
-from .save_controller import SaveController, outcome_text
+from .save_controller import EmptyVisitChoice, SaveController, mostly_empty, outcome_text
 from .score_panel import ScorePanel
 from .vital_signs_grid import VitalSignsGrid
 
@@ -264,7 +266,9 @@ class FormPage(QWidget):
         self._set_status("")
         self._revalidate()
         self._set_dirty(False)
-        if self._role_refusal():
+        if self._session.read_only:
+            self._set_status(self.tr("Read only: this file was opened read-only."))
+        elif self._role_refusal():
             self._set_status(
                 self.tr("Read only: {user} ({role}) may not enter or change study data.").format(
                     user=self._session.user_name, role=role_name(self._session.role or "")
@@ -348,6 +352,12 @@ class FormPage(QWidget):
             self._focus_first_error()
             return False
         request = self._saver.request(self._editors, self._record, self._subjid, self._parent_id)
+        if self._form.code == "VIS" and mostly_empty(request):
+            choice = save_controller.ask_save_draft(self)
+            if choice is EmptyVisitChoice.CANCEL:
+                self._set_status(self.tr("Not saved."), True)
+                return False
+            request = replace(request, complete=choice is EmptyVisitChoice.COMPLETE)
         rows = self.vital_signs.rows_to_save() if self.vital_signs is not None else None
         attempt = self._saver.save(
             request,
@@ -364,12 +374,15 @@ class FormPage(QWidget):
             return False
         self.load_record(result.subject, result.record_id, self._parent_id)
         self._set_status(outcome_text(result), False)
+        self._status.setProperty("saved", True)
         self.saved.emit(result.subject, result.record_id)
         return True
 
     # ------------------------------------------------------------------ validation
 
     def _edited(self) -> None:
+        if self._status.property("saved"):  # "Saved." described the record before this edit
+            self._set_status("")
         self._revalidate()
         self._set_dirty(self._state() != self._snapshot)
 
@@ -440,6 +453,10 @@ class FormPage(QWidget):
         if errors:
             line = self.tr("{n} error(s) to correct before saving.").format(n=errors)
             self._set_status("\n".join([line, *extra]), True)
+        elif warnings and not self._editable:  # signed, locked or another role: no save
+            line = self.tr("{n} unusual value(s), marked in amber.").format(n=warnings)
+            self._set_status("\n".join([line, *extra]))
+            self._status.setStyleSheet(f"color: {WARNING_COLOUR};")
         elif warnings:
             line = self.tr("{n} unusual value(s): you will be asked to confirm at save.").format(
                 n=warnings
@@ -507,6 +524,7 @@ class FormPage(QWidget):
             self.dirtyChanged.emit(dirty)
 
     def _set_status(self, text: str, error: bool = False) -> None:
+        self._status.setProperty("saved", False)
         self._status.setText(text)
         self._status.setStyleSheet(f"color: {ERROR_COLOUR};" if error and text else "")
 

@@ -3,9 +3,10 @@ listed above an embedded `FormPage` that edits the selected one."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QPushButton,
@@ -16,14 +17,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from msct_crf.access import Permission
+from msct_crf.errors import MsctError
 from msct_crf.storage.store import Store
 from msct_crf.study.dictionary import form as get_form
 from msct_crf.study.units import UnitSystem
 from msct_crf.workflow import records
 from msct_crf.workflow.records import Record
 from ui.common import prompts
-from ui.common.session import UserSession
+from ui.common.session import UserSession, show_refusal
 from ui.review.lifecycle_bar import status_name
+from ui.review.reason_dialog import ReasonDialog
 
 from .form_page import FormPage
 from .formatting import display_text
@@ -38,6 +42,21 @@ COLUMNS = {
     "MH": ("MHTERM", "MHSTDTC", "MHONGO"),
 }
 RECORD_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def ask_delete_reason(parent: QWidget | None, what: str) -> str | None:
+    """Why a record is deleted (required), or None when cancelled. Module level: tests
+    answer it."""
+    dialog = ReasonDialog(
+        QCoreApplication.translate("RecordListPage", "Delete record"),
+        QCoreApplication.translate(
+            "RecordListPage", "Why is {what} deleted? The reason and every value go to the audit."
+        ).format(what=what),
+        parent,
+    )
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dialog.text() or None
 
 
 class RecordListPage(QWidget):
@@ -76,6 +95,14 @@ class RecordListPage(QWidget):
         self._new_button.setAutoDefault(False)
         self._new_button.setToolTip(self.tr("Start a new record (Alt+N)"))
         self._new_button.clicked.connect(self.new_record)
+        self._delete_button = QPushButton(self.tr("Delete record…"), self)
+        self._delete_button.setObjectName("deleteRecordButton")
+        self._delete_button.setAutoDefault(False)
+        self._delete_button.setToolTip(
+            self.tr("Delete the selected record, with a reason (kept in the audit trail)")
+        )
+        self._delete_button.clicked.connect(self.delete_record)
+        self._delete_button.setEnabled(False)
         self.editor = FormPage(store, user, form_code, self)
         self.editor.saved.connect(self._saved)
         self.editor.lifecycleChanged.connect(self._lifecycle_changed)
@@ -84,6 +111,7 @@ class RecordListPage(QWidget):
         top_layout.setContentsMargins(0, 0, 0, 0)
         buttons = QHBoxLayout()
         buttons.addWidget(self._new_button)
+        buttons.addWidget(self._delete_button)
         buttons.addStretch(1)
         top_layout.addLayout(buttons)
         top_layout.addWidget(self._table)
@@ -135,6 +163,7 @@ class RecordListPage(QWidget):
                     )
                     table.setCurrentCell(row, 0)
         table.blockSignals(False)
+        self._update_delete()
 
     def record_ids(self) -> list[int]:
         return [r.id for r in self._records]
@@ -155,6 +184,40 @@ class RecordListPage(QWidget):
         self.editor.focus_first_field()
         return True
 
+    def delete_record(self) -> bool:
+        """Delete the record being edited, after asking why; the core checks the role and
+        refuses a signed or locked record, and audits every value it removes."""
+        record_id = self.editor.record_id()
+        if record_id is None or not self._subjid:
+            return False
+        session = UserSession.coerce(self._user)
+        what = self.tr("{form} #{id} of {subject}").format(
+            form=self._form.label.get(self._language), id=record_id, subject=self._subjid
+        )
+        reason = ask_delete_reason(self, what)
+        if not reason:
+            return False
+        try:
+            result = records.delete_record(
+                self._store,
+                user=session.user_name,
+                form=self._form.code,
+                record_id=record_id,
+                reason=reason,
+                actor=session.actor,
+            )
+        except MsctError as exc:
+            show_refusal(self, exc)
+            return False
+        if not result.saved:
+            show_refusal(self, MsctError(result.message or self.tr("Not deleted.")))
+            return False
+        self.editor.load_record(self._subjid, None)
+        self.refresh()
+        self._update_delete()
+        self.changed.emit()
+        return True
+
     def maybe_leave(self) -> bool:
         return self.editor.maybe_leave()
 
@@ -171,6 +234,10 @@ class RecordListPage(QWidget):
         if event.type() == QEvent.Type.LanguageChange and hasattr(self, "_new_button"):
             self._new_button.setText(self.tr("&New record"))
             self._new_button.setToolTip(self.tr("Start a new record (Alt+N)"))
+            self._delete_button.setText(self.tr("Delete record…"))
+            self._delete_button.setToolTip(
+                self.tr("Delete the selected record, with a reason (kept in the audit trail)")
+            )
             self._set_headers()
         super().changeEvent(event)
 
@@ -189,6 +256,15 @@ class RecordListPage(QWidget):
             return
         if not self.open_record(record_id):
             self.refresh(select=self.editor.record_id())
+
+    def _update_delete(self) -> None:
+        record_id = self.editor.record_id()
+        status = next((r.status for r in self._records if r.id == record_id), None)
+        self._delete_button.setEnabled(
+            record_id is not None
+            and UserSession.coerce(self._user).can(Permission.DELETE_DATA)
+            and status not in records.FROZEN_STATUSES
+        )
 
     def _saved(self, subjid: str, record_id: int) -> None:
         self.refresh(select=record_id)

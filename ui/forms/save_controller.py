@@ -9,11 +9,12 @@ nothing itself; `outcome_text` words what came of a save.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from msct_crf.errors import UserError
 from msct_crf.storage.store import Store
@@ -53,6 +54,57 @@ def outcome_text(result: SaveResult) -> str:
     if result.outcome is SaveOutcome.UNCHANGED:
         return QCoreApplication.translate("FormPage", "No changes")
     return result.message
+
+
+#: Fields that only say which visit this is: a visit with nothing else is still empty.
+_IDENTIFYING = frozenset({"VISIT", "VISDTC"})
+
+
+def mostly_empty(request: SaveRequest) -> bool:
+    """True when more than three quarters of the form's values are blank (no value, no
+    missing-data code): saved as complete, such a visit would look done in the schedule and
+    the lists though its labs are still to come."""
+    missing = request.missing or {}
+    codes = [c for c in request.values if c not in _IDENTIFYING]
+    blank = [c for c in codes if str(request.values[c] or "").strip() == "" and not missing.get(c)]
+    return bool(codes) and len(blank) * 4 > len(codes) * 3
+
+
+class EmptyVisitChoice(enum.Enum):
+    """What to do with a visit saved with most values empty."""
+
+    DRAFT = "draft"  # save it, still a draft (the default)
+    COMPLETE = "complete"  # the labs were not done: save it as complete anyway
+    CANCEL = "cancel"
+
+
+def ask_save_draft(parent: QWidget | None) -> EmptyVisitChoice:
+    """How to save a mostly empty visit (module level: tests answer it)."""
+    box = QMessageBox(parent)
+    box.setObjectName("saveDraftBox")
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(QCoreApplication.translate("FormPage", "Most values are empty"))
+    box.setText(
+        QCoreApplication.translate(
+            "FormPage",
+            "Most values of this visit are empty. Save it as a draft, to be completed later?",
+        )
+    )
+    draft = box.addButton(
+        QCoreApplication.translate("FormPage", "Save as &draft"), QMessageBox.ButtonRole.AcceptRole
+    )
+    complete = box.addButton(
+        QCoreApplication.translate("FormPage", "Save as &complete"), QMessageBox.ButtonRole.YesRole
+    )
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(draft)
+    box.exec()
+    clicked = box.clickedButton()
+    if clicked is draft:
+        return EmptyVisitChoice.DRAFT
+    if clicked is complete:
+        return EmptyVisitChoice.COMPLETE
+    return EmptyVisitChoice.CANCEL
 
 
 class SaveController:

@@ -35,6 +35,7 @@ class Roles(enum.IntEnum):
     ROW = Qt.ItemDataRole.UserRole + 2  # SubjectRow
     OVERDUE = Qt.ItemDataRole.UserRole + 3  # bool
     SORT_KEY = Qt.ItemDataRole.UserRole + 4  # comparable key of the cell
+    OPEN_QUERIES = Qt.ItemDataRole.UserRole + 5  # int: queries waiting for the site's answer
 
 
 class Column(enum.IntEnum):
@@ -130,6 +131,13 @@ class PatientListModel(RowTableModel[SubjectRow]):
             Column.STATUS: (lambda: self.tr("Status"), lambda r: labels.status_label(r.status)),
         }
         extra: dict[Column, dict[int, Callable[[SubjectRow], Any]]] = {
+            Column.SUBJID: {
+                int(Qt.ItemDataRole.DecorationRole): lambda r: (
+                    labels.query_badge(r.open_queries) if r.open_queries else None
+                ),
+                _TOOLTIP: lambda r: labels.open_queries_text(r.open_queries) or None,
+                int(Roles.OPEN_QUERIES): lambda r: r.open_queries,
+            },
             Column.AGE: right,
             Column.INFUSIONS: right,
             Column.NEXT_VISIT: {_TOOLTIP: self._next_tooltip},

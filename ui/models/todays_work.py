@@ -20,8 +20,9 @@ from ui.common import labels
 from ui.common.i18n import dictionary_language
 from ui.models.row_table import RowTableModel, TableColumn
 
-#: Custom role: the subject ID of the line.
+#: Custom roles: the subject ID of the line, and the code of its visit.
 SUBJECT_ROLE = Qt.ItemDataRole.UserRole + 1
+VISIT_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 class WorkColumn(enum.IntEnum):
@@ -35,7 +36,9 @@ def _window(item: WorkItem) -> str:
     start, end = item.visit.window_start, item.visit.window_end
     if start is None or end is None:
         return ""
-    return f"{start:%m-%d} – {end:%m-%d}"
+    if start.year == end.year:  # the year once: the window is never more than weeks long
+        return f"{start:%Y-%m-%d} – {end:%m-%d}"
+    return f"{start:%Y-%m-%d} – {end:%Y-%m-%d}"
 
 
 class TodaysWorkModel(RowTableModel[WorkItem]):
@@ -62,6 +65,7 @@ class TodaysWorkModel(RowTableModel[WorkItem]):
                 Qt.ItemDataRole.ToolTipRole: self._tooltip,
                 Qt.ItemDataRole.BackgroundRole: lambda i: labels.STATE_COLOURS.get(i.visit.state),
                 SUBJECT_ROLE: lambda i: i.subject,
+                VISIT_ROLE: lambda i: i.visit.visit.code,
             },
         )
 

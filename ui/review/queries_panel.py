@@ -13,6 +13,7 @@ Signals of :class:`QueriesPanel`:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QSortFilterProxyModel, Qt, Signal
@@ -100,13 +101,15 @@ def ask_raise(parent: QWidget | None, form: str) -> tuple[str | None, str] | Non
 
 
 def ask_answer(
-    parent: QWidget | None, query: QueryInfo, can_correct: bool
-) -> tuple[str, str | None] | None:
-    """(answer, corrected value or None), or None when cancelled."""
-    dialog = AnswerDialog(query, can_correct, parent)
-    if dialog.exec() != QDialog.DialogCode.Accepted:
-        return None
-    return dialog.values()
+    parent: QWidget | None,
+    query: QueryInfo,
+    can_correct: bool,
+    submit: Callable[[str, str | None], str | None],
+) -> bool:
+    """Whether the query was answered: the dialog calls ``submit`` and stays open with its
+    message while the core refuses (see `AnswerDialog`)."""
+    dialog = AnswerDialog(query, can_correct, parent, submit=submit)
+    return dialog.exec() == QDialog.DialogCode.Accepted
 
 
 def ask_close_note(parent: QWidget | None, query: QueryInfo) -> str | None:
@@ -337,26 +340,36 @@ class QueriesPanel(QWidget):
         query = self.selected_query()
         if query is None:
             return False
-        reply = ask_answer(self, query, self._session.can(Permission.ENTER_DATA))
-        if reply is None:
-            return False
-        text, correction = reply
-        values = {query.field: correction} if correction is not None and query.field else None
-        result = queries.answer_query(self._store, actor, query.id, text, correction=values)
-        if not result.answered and result.save is not None and result.save.needs_confirmation:
-            from ui.common import prompts
+        return ask_answer(
+            self,
+            query,
+            self._session.can(Permission.ENTER_DATA),
+            lambda text, correction: self._submit_answer(actor, query, text, correction),
+        )
 
-            lines = [self._finding(f) for f in result.save.warnings]
-            if not prompts.confirm_warnings(self, lines):
-                return False
-            result = queries.answer_query(
-                self._store, actor, query.id, text, correction=values, confirm_warnings=True
-            )
+    def _submit_answer(
+        self, actor: Any, query: QueryInfo, text: str, correction: str | None
+    ) -> str | None:
+        """None once answered, else the refusal's message for the dialog to show."""
+        from ui.common import prompts
+
+        values = {query.field: correction} if correction is not None and query.field else None
+        try:
+            result = queries.answer_query(self._store, actor, query.id, text, correction=values)
+            if not result.answered and result.save is not None and result.save.needs_confirmation:
+                lines = [self._finding(f) for f in result.save.warnings]
+                if not prompts.confirm_warnings(self, lines):
+                    return self.tr("The warnings were not confirmed; nothing was saved.")
+                result = queries.answer_query(
+                    self._store, actor, query.id, text, correction=values, confirm_warnings=True
+                )
+        except MsctError as exc:
+            return str(exc)
         if not result.answered:
             save = result.save
             details = [self._finding(f) for f in save.findings] if save is not None else []
-            raise MsctError("\n".join([result.message, *details]))
-        return True
+            return "\n".join([result.message, *details])
+        return None
 
     def _close(self, actor: Any) -> bool:
         query = self.selected_query()

@@ -70,6 +70,7 @@ class IdleLockGuard(QObject):
         )
         self._dialog: UnlockDialog | None = None
         self._hidden: list[QWidget] = []
+        self._docks: list[tuple[QDockWidget, int]] = []
         self._focus: QWidget | None = None
         self._timer = QTimer(self)
         self._timer.setInterval(poll_ms)
@@ -122,6 +123,7 @@ class IdleLockGuard(QObject):
             return
         self._focus = QApplication.focusWidget()
         self._hidden = [w for w in self._covered() if w.isVisible()]
+        self._docks = self._dock_sizes()
         for widget in self._hidden:
             widget.hide()
         dialog = UnlockDialog(self._store, self._session, self.minutes, self._window)
@@ -148,11 +150,28 @@ class IdleLockGuard(QObject):
             return [w for w in covered if w is not None]
         return [w for w in window.findChildren(QWidget) if w.parent() is window]
 
+    def _dock_sizes(self) -> list[tuple[QDockWidget, int]]:
+        """Each dock's width: hiding its widget lets the main window give the
+        space to the central widget, and showing it again would not give it back."""
+        window = self._window
+        if not isinstance(window, QMainWindow):
+            return []
+        return [(d, d.width()) for d in window.findChildren(QDockWidget)]
+
+    def _restore_docks(self) -> None:
+        window = self._window
+        docks, self._docks = self._docks, []
+        if not isinstance(window, QMainWindow) or not docks:
+            return
+        shown = [(d, w) for d, w in docks if d.isVisible() and not d.isFloating()]
+        window.resizeDocks([d for d, _ in shown], [w for _, w in shown], Qt.Orientation.Horizontal)
+
     def _unlocked(self) -> None:
         dialog, self._dialog = self._dialog, None
         for widget in self._hidden:
             widget.show()
         self._hidden = []
+        self._restore_docks()
         if self._focus is not None:
             self._focus.setFocus()
         self._policy.touch()

@@ -142,8 +142,18 @@ class MainWindow(QMainWindow):
         self.workspace.focus_form()
         return True
 
+    def open_due_visit(self, subjid: str, visit: str) -> bool:
+        """A line of Today's work: the subject's Visits tab with a new record of that visit."""
+        if not self.open_subject(subjid, "VIS"):
+            return False
+        page = self.workspace.page("VIS")
+        if not page.new_record():
+            return True  # the person kept an unsaved visit open
+        page.editor.prefill({"VISIT": visit})
+        return True
+
     def new_subject(self) -> bool:
-        if not self.workspace.new_subject():
+        if self.session.read_only or not self.workspace.new_subject():
             return False
         self._stack.setCurrentWidget(self.workspace)
         self.workspace.focus_form()
@@ -165,7 +175,10 @@ class MainWindow(QMainWindow):
         if not self.workspace.maybe_leave():
             store.close()
             return False
-        old = self.sessions.switch_to(store)
+        if getattr(store, "read_only", False):
+            old = self.sessions.view_read_only(store)
+        else:
+            old = self.sessions.switch_to(store)
         if old is None:
             return False
         self._stack.removeWidget(self.workspace)
@@ -178,7 +191,7 @@ class MainWindow(QMainWindow):
         background.wait_for_tasks()
         self._loading = None
         old.close()
-        if store.path is not None:
+        if store.path is not None and not store.read_only:
             self._settings.remember_database(str(store.path))
         self.retranslate()
         self.refresh()
@@ -204,9 +217,11 @@ class MainWindow(QMainWindow):
         store = self.store
         path = store.path
         where = path.name if path is not None else store.url
-        self.setWindowTitle(
-            self.tr("MSC-CRF — {database} — {user}").format(database=where, user=self.user)
-        )
+        title = self.tr("MSC-CRF — {database} — {user}").format(database=where, user=self.user)
+        if store.read_only:
+            title += " — " + self.tr("read-only")
+        self.setWindowTitle(title)
+        self.patients.set_can_enrol(not self.session.read_only)
         self._status_user.setText(self.tr("User: {user}").format(user=self.session.display_name()))
         self._status_db.setText(
             self.tr("Database: {path}").format(path=str(path) if path else store.url)
@@ -247,7 +262,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self._stack)
 
         self.todays_work = TodaysWorkView()
-        self.todays_work.openSubject.connect(self.open_subject)
+        self.todays_work.openVisit.connect(self.open_due_visit)
         self._dock = QDockWidget()
         self._dock.setObjectName("todaysWorkDock")
         self._dock.setWidget(self.todays_work)
@@ -256,7 +271,8 @@ class MainWindow(QMainWindow):
             | QDockWidget.DockWidgetFeature.DockWidgetMovable
         )
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self._dock)
-        self.resizeDocks([self._dock], [400], Qt.Orientation.Horizontal)
+        # narrow enough at 1280x800 for the two lab columns of a visit beside the scores
+        self.resizeDocks([self._dock], [300], Qt.Orientation.Horizontal)
 
         self._status_user = QLabel()
         self._status_user.setObjectName("statusUser")
@@ -277,6 +293,7 @@ class MainWindow(QMainWindow):
         commands: dict[str, Callable[[], object]] = {
             "new_db": self._new_database,
             "open_db": self._open_database,
+            "open_read_only": self._open_read_only,
             "demo": self._open_demo,
             "verify": lambda: self._verifier.run(self.store.path),
             "quit": self.close,
@@ -337,6 +354,7 @@ class MainWindow(QMainWindow):
             row = None
         if row is not None:
             self.patients.model.update_row(row)
+        self.refresh()  # today's work (and the list) as the save left them
 
     def _new_database(self) -> None:
         path = start_dialog.choose_new_database(self)
@@ -347,6 +365,18 @@ class MainWindow(QMainWindow):
         path = start_dialog.choose_existing_database(self)
         if path is not None:
             self._open_in_background(path, create=False)
+
+    def _open_read_only(self) -> bool:
+        """View an archived or read-only copy without writing anything (for monitors)."""
+        path = start_dialog.choose_existing_database(self)
+        if path is None:
+            return False
+        try:
+            store = Store.open_read_only(path)
+        except MsctError as exc:
+            QMessageBox.warning(self, self.tr("Cannot open the database"), str(exc))
+            return False
+        return self.switch_store(store)
 
     def _open_demo(self) -> None:
         self._open_in_background(start_dialog.demo_database_path(), create=True, demo=True)
@@ -403,6 +433,7 @@ class MainWindow(QMainWindow):
         dialog = QueriesDialog(self.store, self.session, subject=subject, parent=self)
         dialog.panel.openRecord.connect(self._open_record)
         dialog.panel.changed.connect(self._reload_workspace)
+        dialog.panel.changed.connect(self.refresh)  # the open-query badges
         self._show_window(dialog)
 
     def _open_audit(self, subject_only: bool = False) -> None:
@@ -424,6 +455,7 @@ class MainWindow(QMainWindow):
         subjid = self._current_subject()
         if subjid is None:
             return
+        self.workspace.refresh_header()
         page = self.workspace.page(self.workspace.current_key())
         editor = getattr(page, "editor", page)
         if hasattr(editor, "is_dirty") and not editor.is_dirty() and editor.record_id():

@@ -30,6 +30,7 @@ _Key = QKeySequence.StandardKey
 ACTIONS: dict[str, tuple[str, Any]] = {
     "new_db": ("actNewDb", "Ctrl+Shift+N"),
     "open_db": ("actOpenDb", _Key.Open),
+    "open_read_only": ("actOpenReadOnly", None),
     "demo": ("actOpenDemo", None),
     "verify": ("actVerify", None),
     "quit": ("actQuit", _Key.Quit),
@@ -49,7 +50,18 @@ ACTIONS: dict[str, tuple[str, Any]] = {
 }
 #: The actions of each menu, in order ("-": a separator; "export+backup": their actions).
 LAYOUT: dict[str, tuple[str, ...]] = {
-    "file": ("new_db", "open_db", "demo", "-", "verify", "-", "export+backup", "-", "quit"),
+    "file": (
+        "new_db",
+        "open_db",
+        "open_read_only",
+        "demo",
+        "-",
+        "verify",
+        "-",
+        "export+backup",
+        "-",
+        "quit",
+    ),
     "subject": ("new_subject", "list"),
     "view": ("work", "refresh"),
     "account": ("password", "users", "idle", "lock_now", "-", "logout"),
@@ -112,6 +124,7 @@ class MainMenus(QObject):
         self.actions["users"].setEnabled(session.can(Permission.MANAGE_USERS))
         self.actions["idle"].setEnabled(account)
         self.actions["lock_now"].setEnabled(account)
+        self.actions["new_subject"].setEnabled(not session.read_only)
         has_subject = self._has_subject()
         self.actions["subject_queries"].setEnabled(has_subject)
         audit_ok = session.can(Permission.VIEW_AUDIT)
@@ -133,6 +146,7 @@ class MainMenus(QObject):
         texts = {
             "new_db": self.tr("&New study database…"),
             "open_db": self.tr("&Open study database…"),
+            "open_read_only": self.tr("Open read-onl&y…"),
             "demo": self.tr("Open the &demo study"),
             "verify": self.tr("&Verify database"),
             "quit": self.tr("&Quit"),

@@ -129,6 +129,20 @@ class SessionController(QObject):
         self.start()
         return old
 
+    def view_read_only(self, store: Store) -> Store | None:
+        """Look at ``store`` (opened with `Store.open_read_only`) without an account or a
+        login, which would write to it: the session may only read. Returns the previous
+        store for the caller to close."""
+        if self._instance_lock is not None:
+            automatic_backup(self._store, self.user, every=dt.timedelta(0))
+            self._instance_lock.release()
+            self._instance_lock = None
+        old = self._store
+        self.end()
+        self._session, self._store = UserSession(self.user, read_only=True), store
+        self.start()
+        return old
+
     # ------------------------------------------------------------------ the Account menu
 
     def change_password(self) -> None:

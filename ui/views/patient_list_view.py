@@ -109,6 +109,10 @@ class PatientListView(QWidget):
         self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
         self._update_count()
 
+    def set_can_enrol(self, allowed: bool) -> None:
+        """Offer New subject only where data may be entered (not on a read-only file)."""
+        self._new.setEnabled(allowed)
+
     def focus_search(self) -> None:
         self._search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self._search.selectAll()

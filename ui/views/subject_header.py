@@ -3,7 +3,8 @@
 Fed with a `msct_crf.reporting.overview.SubjectRow`; the study day is counted from the first
 infusion with `msct_crf.study.schedule.study_day`. Each value sits in its own label with an
 objectName (``headerSubjectId``, ``headerAge``, ``headerSex``, ``headerDiagnosis``,
-``headerStudyDay``, ``headerStatus``) so tests and screen readers find them."""
+``headerStudyDay``, ``headerStatus``, ``headerQueries``: the open queries, hidden when none)
+so tests and screen readers find them."""
 
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
 from msct_crf.reporting.overview import SubjectRow, SubjectStatus
 from msct_crf.study.dictionary import ENROLMENT
-from msct_crf.study.schedule import study_day
 from ui.common import labels
 
 
@@ -31,13 +31,18 @@ class SubjectHeader(QFrame):
         self._values: dict[str, QLabel] = {}
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)
-        for name in ("SubjectId", "Age", "Sex", "Diagnosis", "StudyDay", "Status"):
+        for name in ("SubjectId", "Age", "Sex", "Diagnosis", "StudyDay", "Status", "Queries"):
             label = QLabel()
             label.setObjectName(f"header{name}")
             self._values[name] = label
             layout.addWidget(label)
-            if name != "Status":
+            if name not in ("Status", "Queries"):
                 layout.addSpacing(14)
+        self._values["Queries"].setStyleSheet(
+            f"background:{labels.QUERY_COLOUR.name()}; color:white; font-weight:bold;"
+            " padding:2px 6px; border-radius:3px;"
+        )
+        self._values["Queries"].hide()
         layout.addStretch(1)
         font = self._values["SubjectId"].font()
         font.setPointSizeF(font.pointSizeF() * 1.35)
@@ -66,8 +71,9 @@ class SubjectHeader(QFrame):
         row = self._row
         if row is None:
             v["SubjectId"].setText(self.tr("New subject") if self._new else "")
-            for name in ("Age", "Sex", "Diagnosis", "StudyDay", "Status"):
+            for name in ("Age", "Sex", "Diagnosis", "StudyDay", "Status", "Queries"):
                 v[name].setText("")
+            v["Queries"].hide()
             if self._new:
                 v["Age"].setText(self.tr("the subject ID is assigned when enrolment is saved"))
             return
@@ -81,7 +87,7 @@ class SubjectHeader(QFrame):
         if row.day0 is None:
             v["StudyDay"].setText(self.tr("no infusion yet"))
         else:
-            day = study_day(row.day0, self._today)
+            day = row.study_day(self._today)  # stops at the end of follow-up
             v["StudyDay"].setText(self.tr("Study day {day}").format(day=day))
             v["StudyDay"].setToolTip(
                 self.tr("Days since the first infusion on {day0}").format(
@@ -94,6 +100,9 @@ class SubjectHeader(QFrame):
         if row.overdue:
             status += " · " + self.tr("visit overdue")
         v["Status"].setText(status)
+        v["Queries"].setText(labels.open_queries_text(row.open_queries))
+        v["Queries"].setToolTip(self.tr("Queries waiting for the site's answer (Review › Queries)"))
+        v["Queries"].setVisible(row.open_queries > 0)
         colour = labels.OVERDUE_ROW if row.overdue else None
         v["Status"].setStyleSheet(
             f"background:{colour.name()}; padding:2px 6px; border-radius:3px;" if colour else ""

@@ -1,7 +1,8 @@
 """Today's work: the due and overdue visits of every active subject, most urgent first.
 
 Signals:
-    openSubject(str): a line was double-clicked or Enter pressed on it.
+    openVisit(str, str): a line was double-clicked or Enter pressed on it (subject ID and
+        the code of the due visit, which the main window opens as a new visit record).
 
 The items come from `msct_crf.reporting.overview.load_overview` (computed off the GUI thread
 by the main window) into `ui.models.todays_work.TodaysWorkModel`, so this view never queries
@@ -25,13 +26,13 @@ from PySide6.QtWidgets import (
 
 from msct_crf.reporting.overview import SubjectRow
 from msct_crf.study.schedule import WorkItem
-from ui.models.todays_work import SUBJECT_ROLE, TodaysWorkModel
+from ui.models.todays_work import SUBJECT_ROLE, VISIT_ROLE, TodaysWorkModel
 
 
 class TodaysWorkView(QWidget):
     """See the module docstring. The table's objectName is ``todaysWorkTable``."""
 
-    openSubject = Signal(str)
+    openVisit = Signal(str, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -72,7 +73,7 @@ class TodaysWorkView(QWidget):
 
     def _on_activated(self, index: QModelIndex) -> None:
         if index.isValid():
-            self.openSubject.emit(str(index.data(SUBJECT_ROLE)))
+            self.openVisit.emit(str(index.data(SUBJECT_ROLE)), str(index.data(VISIT_ROLE)))
 
     def _update_summary(self) -> None:
         overdue, due = self.model.counts()

@@ -51,6 +51,30 @@ def series_title(code: str) -> str:
     return f"{label} ({field.unit})" if field.unit else label
 
 
+def _value_range(values: list[float]) -> tuple[float, float]:
+    """A y range around the values: a margin of 15 % of their spread; one value (or equal
+    ones) gets ±20 % of itself, at least ±1, so a single MELD of 11 reads 9-13, not
+    10.8-11.2; never below 0 for values that cannot be negative."""
+    if not values:
+        return 0.0, 1.0
+    low, high = min(values), max(values)
+    margin = (high - low) * 0.15 if high > low else max(abs(high) * 0.2, 1.0)
+    y_low, y_high = low - margin, high + margin
+    if low >= 0:
+        y_low = max(0.0, y_low)
+    return y_low, y_high
+
+
+def _label_format(low: float, high: float, ticks: int) -> str:
+    """The fewest decimals that give every tick a different label (no "11 11 11")."""
+    step = (high - low) / max(ticks - 1, 1)
+    for decimals in range(4):
+        labels = {f"{low + i * step:.{decimals}f}" for i in range(ticks)}
+        if len(labels) == ticks:
+            return f"%.{decimals}f"
+    return "%.3f"
+
+
 class TrajectoryChart(QWidget):
     """Small multiples of a subject's followed labs and scores (objectName per chart:
     ``chart_<CODE>``; value series ``series_<CODE>``; infusion lines ``infusion_<n>``)."""
@@ -139,25 +163,35 @@ class TrajectoryChart(QWidget):
             self._grid.addWidget(self._views[code], i // columns, i % columns)
             self._views[code].show()
 
-    def _date_range(self) -> tuple[float, float]:
+    def _date_range(self) -> tuple[float, float, int]:
+        """The x range and its tick count: from the 15th of the month before the first date
+        to the 15th of a month after the last, a whole number of steps of whole months,
+        so each tick falls mid-month and no two read the same YYYY-MM."""
         assert self._trajectory is not None
         days = [p.date for p in self._trajectory.points]
         days += [d.date() for d in self._trajectory.infusions]
         if not days:
             today = dt.date.today()
             days = [today - dt.timedelta(days=30), today]
-        low, high = _msecs(min(days)), _msecs(max(days))
-        pad = max((high - low) * 0.04, 15 * _MS_PER_DAY)
-        return low - pad, high + pad
+        first, last = min(days), max(days)
+        start = first.year * 12 + first.month - 2  # months since year 0, the month before
+        months = last.year * 12 + last.month - start  # to the month after the last date
+        step = max(1, -(-months // 4))  # at most four steps of whole months
+        steps = -(-months // step)
+
+        def mid_month(index: int) -> dt.date:
+            return dt.date(index // 12, index % 12 + 1, 15)
+
+        return _msecs(mid_month(start)), _msecs(mid_month(start + step * steps)), steps + 1
 
     def _rebuild(self) -> None:
         if self._trajectory is None:
             return
-        x_low, x_high = self._date_range()
+        x_low, x_high, ticks = self._date_range()
         for code in TRAJECTORY_SERIES:
-            self._views[code].setChart(self._make_chart(code, x_low, x_high))
+            self._views[code].setChart(self._make_chart(code, x_low, x_high, ticks))
 
-    def _make_chart(self, code: str, x_low: float, x_high: float) -> QChart:
+    def _make_chart(self, code: str, x_low: float, x_high: float, ticks: int = 5) -> QChart:
         assert self._trajectory is not None
         chart = QChart()
         chart.setTitle(series_title(code))
@@ -180,18 +214,11 @@ class TrajectoryChart(QWidget):
             dots.append(_msecs(day), value)
 
         values = [v for _d, v in points]
-        if values:
-            low, high = min(values), max(values)
-            span = high - low or max(abs(high) * 0.1, 1.0)
-            y_low, y_high = low - span * 0.15, high + span * 0.15
-            if low >= 0:
-                y_low = max(0.0, y_low)
-        else:
-            y_low, y_high = 0.0, 1.0
+        y_low, y_high = _value_range(values)
 
         x_axis = QDateTimeAxis()
         x_axis.setFormat("yyyy-MM")
-        x_axis.setTickCount(5)
+        x_axis.setTickCount(ticks)
         x_axis.setRange(
             QDateTime.fromMSecsSinceEpoch(int(x_low)), QDateTime.fromMSecsSinceEpoch(int(x_high))
         )
@@ -200,8 +227,7 @@ class TrajectoryChart(QWidget):
         y_axis.setTickCount(5)
         y_axis.applyNiceNumbers()  # round tick values (MELD 10, 12, 14 rather than 9.6, 10.5)
         y_low, y_high = y_axis.min(), y_axis.max()
-        whole = all(float(v).is_integer() for v in values)
-        y_axis.setLabelFormat("%.0f" if whole or y_high - y_low >= 8 else "%.1f")
+        y_axis.setLabelFormat(_label_format(y_low, y_high, y_axis.tickCount()))
         chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
 

@@ -105,13 +105,12 @@ def sqlite_path_from_url(url: str | URL) -> Path | None:
 # --------------------------------------------------------------------------- engine
 
 
-def _read_only_url(path: Path) -> URL:
+def _read_only_url(path: Path, immutable: bool = False) -> URL:
     # Path.as_uri() percent-encodes; SQLite decodes %XX in URI filenames.
-    return URL.create(
-        "sqlite",
-        database=path.resolve().as_uri(),
-        query={"mode": "ro", "uri": "true"},
-    )
+    query = {"mode": "ro", "uri": "true"}
+    if immutable:  # nothing written at all, not even a -shm (no write-ahead log to read)
+        query["immutable"] = "1"
+    return URL.create("sqlite", database=path.resolve().as_uri(), query=query)
 
 
 def _install_sqlite_listeners(engine: Engine, *, busy_timeout_ms: int, read_only: bool) -> None:
@@ -148,11 +147,13 @@ def make_engine(
     *,
     busy_timeout_ms: int = 5000,
     read_only: bool = False,
+    immutable: bool = False,
 ) -> Engine:
     """Create the engine for ``url`` (default: the per-user SQLite file).
 
     SQLite: pragmas on every connection and ``BEGIN IMMEDIATE`` transactions (see the
-    module docstring); ``read_only`` opens the file with ``mode=ro`` and plain ``BEGIN``.
+    module docstring); ``read_only`` opens the file with ``mode=ro`` and plain ``BEGIN``, and
+    ``immutable`` adds SQLite's ``immutable=1`` (for a file nobody writes: nothing is created).
     Any other URL (PostgreSQL) is passed to :func:`sqlalchemy.create_engine` unchanged.
     """
     if url is None:
@@ -164,7 +165,7 @@ def make_engine(
     path = sqlite_path_from_url(u)
     if path is not None:
         if read_only:
-            u = _read_only_url(path)
+            u = _read_only_url(path, immutable)
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
     connect_args: dict[str, Any] = {"timeout": busy_timeout_ms / 1000.0}

@@ -7,7 +7,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton
+from PySide6.QtWidgets import QDialog, QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 from trust_fixtures import accounts, fast_hasher, visit  # noqa: F401
 
@@ -16,6 +16,7 @@ from msct_crf.workflow import queries, records
 from ui.common.session import UserSession
 from ui.forms.form_page import FormPage
 from ui.review import queries_panel
+from ui.review.answer_query_dialog import AnswerDialog
 from ui.review.queries_panel import QueriesPanel
 
 
@@ -68,7 +69,11 @@ def test_raise_answer_with_correction_close(
 
     nurse = panel_for(qtbot, store, v, "nurse", **record_scope)
     assert nurse.select_query(raised.id)
-    monkeypatch.setattr(queries_panel, "ask_answer", lambda *_a: ("Typo, corrected", "38"))
+    monkeypatch.setattr(
+        queries_panel,
+        "ask_answer",
+        lambda _p, _q, _c, submit: submit("Typo, corrected", "38") is None,
+    )
     monkeypatch.setattr(
         "ui.common.prompts.confirm_warnings", lambda *_a: True
     )  # 38 may be unusual: confirmed
@@ -113,18 +118,39 @@ def test_study_list_filters_and_opens_the_record(
     assert panel_for(qtbot, store, v, "pi", subject="GZH-999").queries() == []
 
 
-def test_refused_answer_is_shown_not_crashed(
+def test_refused_answer_keeps_the_dialog_open(
     qtbot: QtBot, store: Store, visit: SimpleNamespace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """An invalid corrected value keeps the answer dialog open with the text and the
+    message; fixing the value then answers the query."""
     v = visit
     raised = queries.raise_query(
         store, v.monitor, subject=v.subject, form="VIS", record_id=v.id, field="TBIL", text="?"
     )
     nurse = panel_for(qtbot, store, v, "nurse", subject=v.subject)
     assert nurse.select_query(raised.id)
-    monkeypatch.setattr(queries_panel, "ask_answer", lambda *_a: ("fixed", "-5"))
+    seen: list[AnswerDialog] = []
+
+    def fake_ask(parent, query, can_correct, submit):  # type: ignore[no-untyped-def]
+        dialog = AnswerDialog(query, can_correct, parent, submit=submit)
+        seen.append(dialog)
+        dialog.show()
+        dialog.answer.setPlainText("fixed")
+        dialog.correction.setText("-5")
+        dialog.ok_button.click()
+        return dialog.result() == QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(queries_panel, "ask_answer", fake_ask)
     nurse.findChild(QPushButton, "answerButton").click()  # type: ignore[union-attr]
-    box = nurse.findChild(QMessageBox, "refusalBox")
-    assert box is not None and "Total bilirubin (TBIL) must be" in box.text()
+    (dialog,) = seen
+    assert dialog.isVisible()  # still open: nothing thrown away
+    assert dialog.answer.toPlainText() == "fixed" and dialog.correction.text() == "-5"
+    error = dialog.findChild(QLabel, "answerError")
+    assert error is not None and error.isVisible()
+    assert "Total bilirubin (TBIL) must be" in error.text()
     assert queries.get_query(store, raised.id).status == "open"  # type: ignore[union-attr]
-    box.close()  # type: ignore[union-attr]
+    monkeypatch.setattr("ui.common.prompts.confirm_warnings", lambda *_a: True)
+    dialog.correction.setText("38")
+    dialog.ok_button.click()
+    assert not dialog.isVisible()
+    assert queries.get_query(store, raised.id).status == "answered"  # type: ignore[union-attr]

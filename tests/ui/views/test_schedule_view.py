@@ -65,7 +65,7 @@ def test_todays_work_lists_overdue_first(
     model = view.model
     assert model.rowCount() == 3
     first = [model.index(0, c).data() for c in range(model.columnCount())]
-    assert first == ["GZH-001 OD", "Month 1", "09-24 – 10-08", "48 days late"]
+    assert first == ["GZH-001 OD", "Month 1", "2026-09-24 – 10-08", "48 days late"]
     assert "2026-09-24 to 2026-10-08 (overdue)" in model.index(0, 1).data(
         Qt.ItemDataRole.ToolTipRole
     )

@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session
 from msct_crf.access.passwords import hasher
 from msct_crf.access.roles import Actor
 from msct_crf.clock import Clock, utc_now
+from msct_crf.errors import PermissionDenied
 from msct_crf.storage import audit, signing
 from msct_crf.storage.db.audit_table import AUDIT_TABLE, AuditEntry
 from msct_crf.storage.db.models import AppUser, SigningKey
@@ -269,17 +270,28 @@ def _head(session: Session) -> tuple[str, int | None]:
 
 
 def checkpoint(
-    session: Session, actor: Actor | None, event: str, *, now: Clock = utc_now
+    session: Session,
+    actor: Actor | None,
+    event: str,
+    *,
+    required: bool = False,
+    now: Clock = utc_now,
 ) -> AuditEntry | None:
     """Sign the chain head with the actor's held key: one audit row (action ``checkpoint``,
     field ``checkpoint``, ``record_id`` the row it covers, ``reason`` the event) whose new
     value is ``{"head", "head_row", "key_id", "ed25519"}`` (canonical JSON). The row is
     chained like any other, so rewriting history before it needs a new signature, hence the
-    password. None (nothing written) without an actor or a held key."""
+    password. None (nothing written) without an actor or a held key; with ``required``
+    (lock, unlock: verify expects their checkpoint) a missing key raises PermissionDenied."""
     if actor is None:
         return None
     held = _held_key(session, actor)
     if held is None:
+        if required:
+            raise PermissionDenied(
+                f"{actor.username}: your signing key is not unlocked in this session "
+                "(password reset or database restored); log in again"
+            )
         return None
     key_id, private = held
     head, head_row = _head(session)

@@ -1,4 +1,6 @@
-"""Whole-database checks: SQLite integrity and foreign keys, schema version, audit chain.
+"""Whole-database checks: SQLite integrity and foreign keys, schema version, audit chain,
+and the trust checks of :mod:`msct_crf.storage.anchors` (signatures, checkpoints, signing
+keys, backups' and exports' recorded heads; a single-user study is said to be unanchored).
 
 Run read-only, so checking a suspect file never changes it. Used by `msct-crf verify` and
 by "Verify database" in the app.
@@ -7,14 +9,14 @@ by "Verify database" in the app.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from msct_crf.errors import DatabaseError
-from msct_crf.storage import audit
+from msct_crf.storage import anchors, audit
 from msct_crf.storage.db import migrate
 from msct_crf.storage.db.engine import explain_db_error, make_engine, sqlite_url
 from msct_crf.storage.store import check_sqlite_file
@@ -31,10 +33,16 @@ class Check:
     name: str
     ok: bool
     detail: str
+    warning: bool = False  # ok, but worth saying (e.g. the chain is not anchored)
 
 
-def verify_database(path: str | Path, progress: Callable[[int], None] | None = None) -> list[Check]:
-    """Every check of the database at `path`; stops at the first one that cannot run."""
+def verify_database(
+    path: str | Path,
+    progress: Callable[[int], None] | None = None,
+    backup_dirs: Iterable[str | Path] = (),
+) -> list[Check]:
+    """Every check of the database at `path`; stops at the first one that cannot run.
+    Backups in the study's own backup folder, and in `backup_dirs`, are checked as anchors."""
     path = Path(path)
     check_sqlite_file(path)  # raises DatabaseError for missing / not SQLite / quick_check
     checks: list[Check] = []
@@ -79,7 +87,9 @@ def verify_database(path: str | Path, progress: Callable[[int], None] | None = N
         )
         with Session(engine) as session:
             result = audit.verify(session, progress=progress)
-        checks.append(Check("audit_chain", result.ok, result.reason))
+            checks.append(Check("audit_chain", result.ok, result.reason))
+            trust = anchors.trust_checks(session, path, backup_dirs)
+            checks += [Check(f.name, f.ok, f.detail, f.warning) for f in trust]
     finally:
         engine.dispose()
     return checks

@@ -55,18 +55,17 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 def _cmd_verify(args: argparse.Namespace) -> int:
     from msct_crf.storage.integrity import verify_database
 
-    checks = verify_database(Path(args.db))
+    checks = verify_database(Path(args.db), backup_dirs=args.backups or ())
     failed = [c for c in checks if not c.ok]
     for check in checks if args.verbose else []:
         print(f"{check.name}: {'ok' if check.ok else 'FAILED'} - {check.detail}")
-    if failed:
-        print(
-            one_line(f"msct-crf verify: {failed[0].name} failed: {failed[0].detail}"),
-            file=sys.stderr,
-        )
-        return EXIT_FAILED
-    print(f"ok: {args.db} - " + "; ".join(c.detail for c in checks if c.name == "audit_chain"))
-    return EXIT_OK
+    for check in failed:
+        print(one_line(f"msct-crf verify: {check.name} failed: {check.detail}"), file=sys.stderr)
+    if not failed:
+        print(f"ok: {args.db} - " + "; ".join(c.detail for c in checks if c.name == "audit_chain"))
+    for check in [] if args.verbose else [c for c in checks if c.warning or c.name == "backups"]:
+        print(one_line(f"{'warning' if check.warning else check.name}: {check.detail}"))
+    return EXIT_FAILED if failed else EXIT_OK
 
 
 def _cmd_scale(args: argparse.Namespace) -> int:
@@ -112,6 +111,12 @@ def build_parser() -> argparse.ArgumentParser:
     verify = commands.add_parser("verify", help="check integrity, foreign keys and audit chain")
     verify.add_argument("--db", required=True, help="database file to check")
     verify.add_argument("-v", "--verbose", action="store_true", help="print every check")
+    verify.add_argument(
+        "--backups",
+        action="append",
+        metavar="DIR",
+        help="also check the backups in DIR (repeatable; the study's own backup folder always)",
+    )
     verify.set_defaults(handler=_cmd_verify)
 
     scale = commands.add_parser("scale", help="create a large synthetic study for benchmarks")

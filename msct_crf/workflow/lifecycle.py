@@ -427,7 +427,7 @@ def lock_record(
             new_status=LOCKED,
             now=now,
         )
-        access.checkpoint(session, actor, "lock", now=now)
+        access.checkpoint(session, actor, "lock", required=True, now=now)
         return LOCKED
 
 
@@ -469,7 +469,7 @@ def unlock_record(
             reason=why,
             now=now,
         )
-        access.checkpoint(session, actor, "unlock", now=now)
+        access.checkpoint(session, actor, "unlock", required=True, now=now)
         return COMPLETE
 
 

@@ -120,7 +120,8 @@ def checkpoint_findings(session: Session) -> list[Finding]:
 
 #: Actions that end with a checkpoint by the same person (login: not a password confirmation).
 CHECKPOINTED = frozenset({"login", "sign", "lock", "unlock"})
-#: Rows the same person writes between such an action and its checkpoint (one transaction).
+#: Rows the same person writes between such an action and its checkpoint (one transaction:
+#: more rows of the same action, one per changed field, and key rows at login).
 _SAME_STEP = frozenset({"sign", "account"})
 
 
@@ -145,7 +146,7 @@ def event_findings(session: Session) -> list[Finding]:
             if row.user == pending.user and row.action == CHECKPOINT:
                 pending = None
                 continue
-            if row.user == pending.user and row.action in _SAME_STEP:
+            if row.user == pending.user and row.action in _SAME_STEP | {pending.action}:
                 continue
             out.append(_unsigned(pending))
             pending = None
@@ -189,7 +190,7 @@ def key_findings(session: Session) -> list[Finding]:
                     "signing_key",
                     False,
                     f"signing key {key.id} (user id {key.user_id}): its public key or owner is "
-                    "not the one the audit trail recorded (replaced behind the application's back)",
+                    "not the one the audit trail recorded (replaced, or its audit rows removed)",
                 )
             )
     return [

@@ -28,6 +28,9 @@ from msct_crf.study.dictionary import FORMS
 
 #: The audit field in which migration 0003 listed the signatures made before keys.
 UNKEYED_FIELD = "unkeyed_signatures"
+#: The problem of a genuine signature whose record changed since (every other problem means
+#: the signature itself was copied, altered or forged).
+DATA_CHANGED = "the data no longer match what was signed"
 
 
 @dataclass(frozen=True)
@@ -117,7 +120,7 @@ def signature_problem(
         if problem is not None:
             return problem
     if sig.voided_at is None and signing.content_hash(form_def, row, subjid) != sig.content_hash:
-        return "the data no longer match what was signed"
+        return DATA_CHANGED
     return None
 
 

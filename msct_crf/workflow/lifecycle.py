@@ -41,7 +41,7 @@ from msct_crf.clock import Clock, utc_now
 from msct_crf.errors import UserError
 from msct_crf.storage import audit, signing
 from msct_crf.storage.db.models import FORM_MODELS, Query, Signature, Subject
-from msct_crf.storage.signature_checks import signature_problem
+from msct_crf.storage.signature_checks import DATA_CHANGED, signature_problem
 from msct_crf.storage.store import Store
 from msct_crf.study.dictionary import FORMS, Form
 from msct_crf.study.dictionary import form as get_form
@@ -96,6 +96,12 @@ class SignatureInfo:
         return self.voided_at is None
 
     @property
+    def altered(self) -> bool:
+        """Invalid not because the data changed but because the signature itself was
+        copied, altered or forged."""
+        return not self.valid and self.problem not in (None, DATA_CHANGED)
+
+    @property
     def text(self) -> str:
         """One line for display, e.g. 'Signed by Li Wei (liwei) 2026-11-25 13:05 UTC — I
         approve this data'."""
@@ -107,7 +113,7 @@ class SignatureInfo:
                 f"{self.voided_by}: {self.void_reason}]"
             )
         elif not self.valid:
-            line += f" [INVALID: {self.problem or 'the data no longer match what was signed'}]"
+            line += f" [INVALID: {self.problem or DATA_CHANGED}]"
         return line
 
 

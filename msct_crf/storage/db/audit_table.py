@@ -38,6 +38,8 @@ AUDIT_ACTIONS: tuple[str, ...] = (
     "query_answer",
     "query_close",
     "account",
+    "checkpoint",  # the chain head signed by the acting person's key (access.signing_keys)
+    "upgrade",  # a schema migration's note (0003: the signatures made before keys)
 )
 
 

@@ -113,8 +113,10 @@ def _audit(
     new_value: str,
     reason: str | None,
     now: Clock,
+    actor: Actor | None = None,
 ) -> str:
-    """Append one audit row to the database and return its new head hash."""
+    """Append one audit row to the database (and, for a person, a signed checkpoint of the
+    chain: :func:`msct_crf.access.checkpoint`) and return its new head hash."""
     from msct_crf.storage import audit
     from msct_crf.storage.store import Store
 
@@ -132,6 +134,10 @@ def _audit(
                 reason=reason,
                 now=now,
             )
+            if actor is not None:
+                from msct_crf import access
+
+                access.checkpoint(session, actor, action, now=now)
             return audit.head_hash(session)
     except DatabaseError:
         raise
@@ -203,6 +209,7 @@ def backup_database(
         new_value=target.name,
         reason=None,
         now=now,
+        actor=actor,
     )
     info = dataclasses.replace(info, source_head_after=head_after)
     write_sidecar(info, user, directory)
@@ -407,6 +414,7 @@ def restore_backup(
         new_value=backup.name,
         reason=f"restored from backup {backup.name}{kept}",
         now=now,
+        actor=actor,
     )
     return RestoreInfo(
         database=target,

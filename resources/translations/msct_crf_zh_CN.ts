@@ -1111,6 +1111,11 @@ Everything entered after that time will no longer be in the study. The current f
         <translation>无效：数据与签名时的内容不一致</translation>
     </message>
     <message>
+        <location filename="../../ui/review/lifecycle_bar.py" line="98"/>
+        <source>INVALID: this signature was not made on this record as it reads (copied or altered)</source>
+        <translation>无效：此签名不是对本记录当前所示内容所作（被复制或被篡改）</translation>
+    </message>
+    <message>
         <location filename="../../ui/review/lifecycle_bar.py" line="113"/>
         <source>Unlock</source>
         <translation>解锁</translation>

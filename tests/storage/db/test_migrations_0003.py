@@ -16,6 +16,7 @@ from trust_factory import ADMIN_PW, ENROL, PI_PW, fast_hasher  # noqa: F401  (fi
 
 from msct_crf import access
 from msct_crf.access.passwords import hash_password
+from msct_crf.clock import utc_now
 from msct_crf.storage import audit, signing
 from msct_crf.storage.db import migrate
 from msct_crf.storage.db.base import Base
@@ -65,27 +66,57 @@ def _make_0002_database(path: Path) -> tuple[str, int]:
     _downgrade(path, "0002")
     engine = make_engine(sqlite_url(path))
     try:
+        # written and audited as the 0002 app did (no keys), so the replay of verify agrees
         with engine.begin() as connection:
-            for name, full, role, password in (
-                ("admin", "Ada Admin", "admin", ADMIN_PW),
-                ("liwei", "Dr Li Wei", "pi", PI_PW),
+            for number, (name, full, role, password) in enumerate(
+                (
+                    ("admin", "Ada Admin", "admin", ADMIN_PW),
+                    ("liwei", "Dr Li Wei", "pi", PI_PW),
+                ),
+                start=1,
             ):
+                stamp = audit.format_utc(utc_now())
                 connection.exec_driver_sql(
-                    "INSERT INTO app_user (username, full_name, role, password_hash, active, "
-                    "failed_logins, locked, created_at) VALUES (?, ?, ?, ?, 1, 0, 0, "
-                    "'2026-11-01T00:00:00.000000Z')",
-                    (name, full, role, hash_password(password)),
+                    "INSERT INTO app_user (id, username, full_name, role, password_hash, active, "
+                    "failed_logins, locked, created_at) VALUES (?, ?, ?, ?, ?, 1, 0, 0, ?)",
+                    (number, name, full, role, hash_password(password), stamp),
                 )
+                audit.append(
+                    connection,
+                    user="admin",
+                    action="account",
+                    table_name="app_user",
+                    record_id=number,
+                    changes=[
+                        audit.Change("username", None, name),
+                        audit.Change("full_name", None, full),
+                        audit.Change("role", None, role),
+                        audit.Change("active", None, True),
+                    ],
+                )
+            signed_at = audit.format_utc(utc_now())
             connection.exec_driver_sql(
                 "INSERT INTO signature (subject_id, form_table, record_id, signer, printed_name, "
                 "signed_at, meaning, content_hash) VALUES (?, 'visit', ?, 'liwei', 'Dr Li Wei', "
-                "'2026-11-02T00:00:00.000000Z', 'I approve this data', ?)",
-                (subject_pk, saved.record_id, digest),
+                "?, 'I approve this data', ?)",
+                (subject_pk, saved.record_id, signed_at, digest),
             )
             connection.exec_driver_sql(
                 "UPDATE visit SET status = 'signed' WHERE id = ?", (saved.record_id,)
             )
-            audit.append(connection, user="liwei", action="sign", table_name="visit")
+            text = f"Dr Li Wei (liwei) {signed_at}: I approve this data; sha256 {digest}"
+            audit.append(
+                connection,
+                user="liwei",
+                action="sign",
+                table_name="visit",
+                record_id=saved.record_id,
+                subject_id=enrol.subject,
+                changes=[
+                    audit.Change("status", "complete", "signed"),
+                    audit.Change("signature", None, text),
+                ],
+            )
     finally:
         engine.dispose()
     return enrol.subject, saved.record_id

@@ -6,6 +6,7 @@ The package's namespace is its public API (``from msct_crf import access``;
 :mod:`~msct_crf.access.passwords` (argon2id hashing and the policy),
 :mod:`~msct_crf.access.sessions` (login, logout and the check of every write),
 :mod:`~msct_crf.access.accounts` (managing accounts),
+:mod:`~msct_crf.access.signing_keys` (each account's Ed25519 key, chain checkpoints),
 :mod:`~msct_crf.access.study_settings` (settings and the idle lock).
 """
 
@@ -70,6 +71,7 @@ from msct_crf.access.sessions import (
     require,
     user_row,
 )
+from msct_crf.access.signing_keys import checkpoint
 from msct_crf.access.study_settings import (
     DEFAULT_IDLE_LOCK_MINUTES,
     IDLE_LOCK_KEY,
@@ -117,6 +119,7 @@ __all__ = [
     "burn_time",
     "can",
     "change_password",
+    "checkpoint",
     "check_new_password",
     "check_password",
     "confirm_password",

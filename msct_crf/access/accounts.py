@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from msct_crf.access import signing_keys
 from msct_crf.access.passwords import check_new_password, hash_password
 from msct_crf.access.roles import ADMIN, ROLES, Actor, Permission
 from msct_crf.access.sessions import (
@@ -128,6 +129,7 @@ def _insert_user(
         reason=reason,
         now=now,
     )
+    signing_keys.issue_key(session, row, password, by=by or username, reason=reason, now=now)
     if role == ADMIN:
         session.info[ACCOUNTS_KEY] = True
     return row
@@ -372,4 +374,7 @@ def reset_password(
             changes=[audit.Change("password", None, "reset by administrator")],
             now=now,
         )
+        # a new key under the new password; the old one is retired and still verifies
+        why = "password reset by administrator"
+        signing_keys.issue_key(session, row, new_password, by=by, reason=why, now=now)
         return _info(row)

@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from msct_crf.access import signing_keys
 from msct_crf.access.passwords import (
     AuthenticationError,
     PasswordPolicyError,
@@ -275,7 +276,9 @@ def login(store: Store, username: str, password: str, *, now: Clock = utc_now) -
             changes=changes,
             now=now,
         )
-        return _mint(session, row)
+        actor = _mint(session, row)
+        signing_keys.start_session(session, row, actor, password, now=now)  # key + checkpoint
+        return actor
 
 
 def confirm_password(store: Store, actor: Actor, password: str, *, now: Clock = utc_now) -> None:
@@ -325,6 +328,7 @@ def logout(
     """Forget the actor's login (audited ``logout`` when a store is given)."""
     with _LIVE_LOCK:
         live = _LIVE.pop(actor.token, None)
+    signing_keys.forget(actor.token)
     if live is None or store is None or not audit_it:
         return
     with store.session() as session:
@@ -358,4 +362,5 @@ def change_password(
         if row.failed_logins:  # the reset is audited like every other change of the account
             changes.insert(0, audit.Change("failed_logins", row.failed_logins, 0))
         row.failed_logins = 0
+        signing_keys.rewrap(session, row, old_password, new_password, now=now)
         audit_account(session, by=row.username, row=row, changes=changes, now=now)

@@ -1,5 +1,7 @@
 """Whole-database checks: SQLite integrity and foreign keys, schema version, audit chain,
-the append-only triggers, the order of audit times, and the data against the audit trail.
+the append-only triggers, the order of audit times, the data against the audit trail, and
+the trust checks of :mod:`msct_crf.storage.anchors` (signatures, checkpoints, signing
+keys, backups' and exports' recorded heads; a single-user study is said to be unanchored).
 
 Run read-only, so checking a suspect file never changes it. Used by `msct-crf verify` and
 by "Verify database" in the app. A check that finds several problems gives one failed
@@ -12,12 +14,14 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from msct_crf.errors import DatabaseError
-from msct_crf.storage import audit, reconcile
+from msct_crf.storage import anchors, audit, reconcile
 from msct_crf.storage.db import migrate
 from msct_crf.storage.db.audit_table import AUDIT_TABLE, AUDIT_TRIGGER_NAMES
 from msct_crf.storage.db.engine import explain_db_error, make_engine, sqlite_url
@@ -35,6 +39,7 @@ class Check:
     name: str
     ok: bool
     detail: str
+    warning: bool = False  # ok, but worth saying (e.g. the chain is not anchored)
 
 
 #: The shape of every audit time (audit.format_utc), as a GLOB pattern.
@@ -154,8 +159,24 @@ def _reconcile_checks(
     return checks
 
 
-def verify_database(path: str | Path, progress: Callable[[int], None] | None = None) -> list[Check]:
-    """Every check of the database at `path`; stops at the first one that cannot run."""
+def _trust_checks(path: Path, backup_dirs: Iterable[str | Path]) -> list[Check]:
+    """Signatures, checkpoints, signing keys, backups' and exports' heads (storage.anchors)."""
+    engine = make_engine(sqlite_url(path), read_only=True)
+    try:
+        with Session(engine) as session:
+            trust = anchors.trust_checks(session, path, backup_dirs)
+    finally:
+        engine.dispose()
+    return [Check(f.name, f.ok, f.detail, f.warning) for f in trust]
+
+
+def verify_database(
+    path: str | Path,
+    progress: Callable[[int], None] | None = None,
+    backup_dirs: Iterable[str | Path] = (),
+) -> list[Check]:
+    """Every check of the database at `path`; stops at the first one that cannot run.
+    Backups in the study's own backup folder, and in `backup_dirs`, are checked as anchors."""
     path = Path(path)
     # raises DatabaseError for a missing file, not SQLite, or one integrity_check finds damaged
     # (the full check, run once: not quick_check first and integrity_check again)
@@ -223,4 +244,4 @@ def verify_database(path: str | Path, progress: Callable[[int], None] | None = N
             connection.close()
     except sqlite3.DatabaseError as exc:
         raise DatabaseError(explain_db_error(exc, path)) from exc
-    return checks
+    return checks + _trust_checks(path, backup_dirs)

@@ -16,12 +16,16 @@ What is replayed, per table (the audit rows that carry it, see the write paths):
   signs and adverse events, the infusion it belongs to (``infusion_id``). ``scale``'s
   ``bulk_insert`` rows carry the same as canonical JSON in ``new_value``;
 * ``signature``: signer, printed name, time, meaning and content hash from the ``sign`` row's
-  text, voiding from the ``unlock`` row; ids follow the order of signing (signatures are never
-  deleted);
+  text, and the signing key and Ed25519 signature from its end (``…; sha256 X; key N;
+  ed25519 S``; signatures made before keys have neither), voiding from the ``unlock`` row;
+  ids follow the order of signing (signatures are never deleted);
 * ``data_query``: target, text, status, answer, who and the closing note;
 * ``app_user``: user name, full name, role, active, locked, failed logins. ``password_hash`` is
   a secret and is never audited (only that a password was set or changed), so it is not
   compared;
+* ``signing_key``: the account it belongs to, algorithm, public key, when it was made and
+  retired (its own ``account`` rows). ``wrapped_private_key`` is a secret and is never
+  audited, so it is not compared;
 * ``study_setting``: value and who set it;
 * ``site_sequence``: derived, the highest subject number issued per site.
 
@@ -44,7 +48,9 @@ stamps equal to the row's time); anything doubtful, NULL or unreadable goes to t
 
 Not covered: tables added after this module (each needs its audit rows and a spec here), the
 ``alembic_version`` table (the schema check), and rows that only document (``unit_entry``,
-``confirm_warning``, logins, exports, backups): the hash chain covers those.
+``confirm_warning``, logins, exports, backups, the signed ``checkpoint`` rows and the
+``upgrade`` note of migration 0003): the hash chain covers those, and
+:mod:`msct_crf.storage.anchors` checks the checkpoints and the note.
 """
 
 from __future__ import annotations
@@ -62,7 +68,14 @@ from typing import Any
 from sqlalchemy import Boolean, Date, DateTime, Float, Integer, Table
 
 from msct_crf.storage.db.audit_table import AUDIT_TABLE
-from msct_crf.storage.db.models import FORM_MODELS, AppUser, Query, Signature, StudySetting
+from msct_crf.storage.db.models import (
+    FORM_MODELS,
+    AppUser,
+    Query,
+    Signature,
+    SigningKey,
+    StudySetting,
+)
 from msct_crf.study.dictionary import FORMS, Form
 
 #: How many differences are named; the rest are counted.
@@ -76,6 +89,7 @@ _USER_TABLE = str(AppUser.__tablename__)
 _QUERY_TABLE = str(Query.__tablename__)
 _SETTING_TABLE = str(StudySetting.__tablename__)
 _SIGNATURE_TABLE = str(Signature.__tablename__)
+_KEY_TABLE = str(SigningKey.__tablename__)
 
 # Audit row tuple as selected by _AUDIT_COLUMNS.
 A_ID, A_TS, A_USER, A_ACTION, A_RECORD, A_SUBJECT, A_FIELD, A_OLD, A_NEW, A_REASON, A_PREV = range(
@@ -86,11 +100,13 @@ _AUDIT_COLUMNS = (
     f"a.new_value, a.reason, (SELECT p.ts_utc FROM {AUDIT_TABLE} p WHERE p.id = a.id - 1)"
 )
 
-#: A signature's text in its ``sign`` row: lifecycle._describe plus the content hash.
+#: A signature's text in its ``sign`` row: lifecycle._describe plus the content hash and,
+#: since signing keys (migration 0003), the key's id and the Ed25519 signature (base64).
 _SIGNED = re.compile(
     r"(?P<printed>.*) \((?P<signer>[^()]*)\) "
     r"(?P<at>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z): (?P<meaning>.*); "
-    r"sha256 (?P<digest>[0-9a-f]{64})",
+    r"sha256 (?P<digest>[0-9a-f]{64})"
+    r"(?:; key (?P<key>[0-9]+); ed25519 (?P<sig>[A-Za-z0-9+/=]+))?",
     re.DOTALL,
 )
 
@@ -343,7 +359,12 @@ SIGNATURE_COLUMNS = (
     "voided_at",
     "voided_by",
     "void_reason",
+    "key_id",
+    "signature",
 )
+KEY_COLUMNS = ("user_id", "algorithm", "public_key", "created_at", "retired_at")
+#: Columns of signing_key that are not compared, and why.
+KEY_EXCLUDED = {"wrapped_private_key": "a secret; never audited (re-wrapped on a password change)"}
 
 
 def covered_tables() -> tuple[str, ...]:
@@ -353,6 +374,7 @@ def covered_tables() -> tuple[str, ...]:
         _SIGNATURE_TABLE,
         _QUERY_TABLE,
         _USER_TABLE,
+        _KEY_TABLE,
         _SETTING_TABLE,
         "site_sequence",
     )
@@ -457,6 +479,7 @@ class _Replayer:
             _USER_TABLE: self._user_row,
             _QUERY_TABLE: self._query_row,
             _SETTING_TABLE: self._setting_row,
+            _KEY_TABLE: self._key_row,
         }.get(self.spec.table, self._form_row)
         for row in rows:
             starts = (
@@ -609,6 +632,8 @@ class _Replayer:
                         "voided_at": None,
                         "voided_by": None,
                         "void_reason": None,
+                        "key_id": match["key"],
+                        "signature": match["sig"],
                     },
                 )
             )
@@ -693,6 +718,19 @@ class _Replayer:
             values.update(answered_by=row[A_USER], answered_at=when)
         elif action == "query_close":
             values.update(closed_by=row[A_USER], closed_at=when, close_note=row[A_REASON])
+
+    def _key_row(self, record: _Record, row: tuple[Any, ...], when: Bracket, starts: bool) -> None:
+        """A signing key: made by its ``user_id`` row (then algorithm, public key, created_at),
+        later only retired (``retired_at``). Every value is audited exactly as stored."""
+        name = row[A_FIELD]
+        if row[A_ACTION] != "account" or name not in self.norms:
+            return
+        if name == "user_id" and row[A_OLD] is None:
+            if self._create(record, row):
+                record.values.update(dict.fromkeys(KEY_COLUMNS))
+        elif not self._alive(record, row):
+            return
+        self._set(record, row, name, name)
 
     def _setting_row(
         self, record: _Record, row: tuple[Any, ...], when: Bracket, starts: bool
@@ -1005,7 +1043,9 @@ def _signatures(
     sink: _Sink,
 ) -> None:
     """Signature ids follow the order of signing: the n-th sign row made signature n."""
-    spec = _plain_spec(Signature, "id", SIGNATURE_COLUMNS)
+    present = {r[1] for r in conn.execute(f"PRAGMA table_info({_SIGNATURE_TABLE})")}
+    # files before migration 0003 have no key_id / signature columns
+    spec = _plain_spec(Signature, "id", [c for c in SIGNATURE_COLUMNS if c in present])
     expected = {
         number: event
         for number, event in enumerate(sorted(events, key=lambda e: e.audit_id), start=1)
@@ -1047,6 +1087,13 @@ def _signatures(
                     event.subject,
                 )
             )
+
+
+def _has_table(conn: sqlite3.Connection, table: str) -> bool:
+    found = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+    ).fetchone()
+    return found is not None
 
 
 def _site_sequence(conn: sqlite3.Connection, sink: _Sink) -> None:
@@ -1091,6 +1138,8 @@ def reconcile(
     _signatures(conn, signatures, subject_ids, sink)
     _plain_table(conn, _plain_spec(Query, "id", QUERY_COLUMNS), subject_ids, sink)
     _plain_table(conn, _plain_spec(AppUser, "id", USER_COLUMNS), subject_ids, sink)
+    if _has_table(conn, _KEY_TABLE):  # files before migration 0003 have no signing keys
+        _plain_table(conn, _plain_spec(SigningKey, "id", KEY_COLUMNS), subject_ids, sink)
     setting = _plain_spec(StudySetting, "key", ("value", "updated_by", "updated_at"))
     _plain_table(conn, setting, subject_ids, sink)
     _site_sequence(conn, sink)

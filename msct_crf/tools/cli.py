@@ -55,19 +55,18 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 def _cmd_verify(args: argparse.Namespace) -> int:
     from msct_crf.storage.integrity import verify_database
 
-    checks = verify_database(Path(args.db))
+    checks = verify_database(Path(args.db), backup_dirs=args.backups or ())
     failed = [c for c in checks if not c.ok]
     for check in checks if args.verbose else []:
         print(one_line(f"{check.name}: {'ok' if check.ok else 'FAILED'} - {check.detail}"))
-    if failed:  # one line per finding
-        for check in failed:
-            print(
-                one_line(f"msct-crf verify: {check.name} failed: {check.detail}"), file=sys.stderr
-            )
-        return EXIT_FAILED
-    summary = [c.detail for c in checks if c.name in ("audit_chain", "reconcile")]
-    print(f"ok: {args.db} - " + "; ".join(summary))
-    return EXIT_OK
+    for check in failed:  # one line per finding
+        print(one_line(f"msct-crf verify: {check.name} failed: {check.detail}"), file=sys.stderr)
+    if not failed:
+        summary = [c.detail for c in checks if c.name in ("audit_chain", "reconcile")]
+        print(one_line(f"ok: {args.db} - " + "; ".join(summary)))
+    for check in [] if args.verbose else [c for c in checks if c.warning or c.name == "backups"]:
+        print(one_line(f"{'warning' if check.warning else check.name}: {check.detail}"))
+    return EXIT_FAILED if failed else EXIT_OK
 
 
 def _cmd_scale(args: argparse.Namespace) -> int:
@@ -115,6 +114,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     verify.add_argument("--db", required=True, help="database file to check")
     verify.add_argument("-v", "--verbose", action="store_true", help="print every check")
+    verify.add_argument(
+        "--backups",
+        action="append",
+        metavar="DIR",
+        help="also check the backups in DIR (repeatable; the study's own backup folder always)",
+    )
     verify.set_defaults(handler=_cmd_verify)
 
     scale = commands.add_parser("scale", help="create a large synthetic study for benchmarks")

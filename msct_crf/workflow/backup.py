@@ -26,6 +26,7 @@ import datetime as dt
 import os
 import sqlite3
 import tempfile
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -113,8 +114,10 @@ def _audit(
     new_value: str,
     reason: str | None,
     now: Clock,
+    actor: Actor | None = None,
 ) -> str:
-    """Append one audit row to the database and return its new head hash."""
+    """Append one audit row to the database (and, for a person, a signed checkpoint of the
+    chain: :func:`msct_crf.access.checkpoint`) and return its new head hash."""
     from msct_crf.storage import audit
     from msct_crf.storage.store import Store
 
@@ -132,6 +135,10 @@ def _audit(
                 reason=reason,
                 now=now,
             )
+            if actor is not None:
+                from msct_crf import access
+
+                access.checkpoint(session, actor, action, now=now)
             return audit.head_hash(session)
     except DatabaseError:
         raise
@@ -203,6 +210,7 @@ def backup_database(
         new_value=target.name,
         reason=None,
         now=now,
+        actor=actor,
     )
     info = dataclasses.replace(info, source_head_after=head_after)
     write_sidecar(info, user, directory)
@@ -396,18 +404,26 @@ def restore_backup(
         )
 
     aside = _keep_current_aside(target, backup, force=force, stamp=stamp_of(now()))
-    _copy_in(backup, target, progress)
-
     kept = f"; the previous database is kept as {aside.name}" if aside is not None else ""
-    _audit(
-        target,
-        target,
-        user=user,
-        action="restore",
-        new_value=backup.name,
-        reason=f"restored from backup {backup.name}{kept}",
-        now=now,
-    )
+    # The restore's audit row goes into a staged copy first, which then replaces the
+    # database in one transaction: a crash never leaves the restored data without the row
+    # that says so (verify would take the backups made after it for a cut-off tail).
+    staged = _staged_path(target)
+    try:
+        _copy_in(backup, staged, None)
+        _audit(
+            staged,
+            staged,
+            user=user,
+            action="restore",
+            new_value=backup.name,
+            reason=f"restored from backup {backup.name}{kept}",
+            now=now,
+            actor=actor,
+        )
+        _copy_in(staged, target, progress)
+    finally:
+        _remove_database_file(staged)
     return RestoreInfo(
         database=target,
         backup=backup,
@@ -465,6 +481,27 @@ def _keep_current_aside(target: Path, backup: Path, *, force: bool, stamp: str) 
             os.replace(target, aside)
     fsync_dir(target.parent)
     return aside
+
+
+#: Staged copies older than this are left over from a crash and are removed.
+_STALE_STAGED_SECONDS = 3600.0
+
+
+def _staged_path(target: Path) -> Path:
+    """A hidden file beside the database for the copy being restored; stale ones that a
+    crash left behind are removed first."""
+    pattern = f".{target.stem}.restoring-*.db"
+    for leftover in target.parent.glob(pattern):
+        with contextlib.suppress(OSError):
+            if leftover.stat().st_mtime < time.time() - _STALE_STAGED_SECONDS:
+                _remove_database_file(leftover)
+    return target.with_name(f".{target.stem}.restoring-{os.getpid()}-{time.time_ns()}.db")
+
+
+def _remove_database_file(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(FileNotFoundError):
+            path.with_name(path.name + suffix).unlink()
 
 
 def _copy_in(backup: Path, target: Path, progress: Progress | None) -> None:

@@ -14,14 +14,20 @@ checked against the actor's role (:mod:`msct_crf.access`) and audited:
 :func:`record_state` reads what a form shows of all this (status, the steps the person may
 take, signatures, queries) in one transaction.
 
-Signed and locked records refuse every change in `records`. A signature whose content hash
-no longer matches the record (changed behind the application's back) is reported invalid
-(:attr:`SignatureInfo.valid`). Records with unresolved queries cannot be verified or signed.
+Signed and locked records refuse every change in `records`. A signature is the signer's
+Ed25519 key (unlocked with the password given to sign, :mod:`msct_crf.access.signing_keys`)
+over the record's identity, its content hash, the signer, printed name, meaning and time
+(:func:`msct_crf.storage.signing.signature_message`). One whose data no longer match, or that
+was copied to another record or edited behind the application's back, is reported invalid
+(:attr:`SignatureInfo.valid`, :attr:`SignatureInfo.problem`, from
+:func:`msct_crf.storage.signature_checks.signature_problem`) and cannot be locked. Signing,
+locking and unlocking each end with a signed checkpoint of the audit chain
+(:func:`msct_crf.access.checkpoint`). Records with unresolved queries cannot be verified or
+signed.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -30,17 +36,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from msct_crf import access
-from msct_crf.access import Actor, Permission
+from msct_crf.access import Actor, Permission, signing_keys
 from msct_crf.clock import Clock, utc_now
 from msct_crf.errors import UserError
-from msct_crf.storage import audit
+from msct_crf.storage import audit, signing
 from msct_crf.storage.db.models import FORM_MODELS, Query, Signature, Subject
+from msct_crf.storage.signature_checks import DATA_CHANGED, signature_problem
 from msct_crf.storage.store import Store
 from msct_crf.study.dictionary import FORMS, Form
 from msct_crf.study.dictionary import form as get_form
 from msct_crf.workflow import queries
 from msct_crf.workflow.queries import QueryInfo
-from msct_crf.workflow.records import COMPLETE, DRAFT, LOCKED, SIGNED, VERIFIED, record_from_row
+from msct_crf.workflow.records import COMPLETE, DRAFT, LOCKED, SIGNED, VERIFIED
 
 DEFAULT_MEANING = "I approve this data"
 #: Meanings offered to a signer (21 CFR 11.50: the meaning of the signature is shown with it).
@@ -77,14 +84,22 @@ class SignatureInfo:
     signed_at: str  # ISO 8601 UTC
     meaning: str
     content_hash: str
-    valid: bool  # the record's current content still hashes to content_hash
+    valid: bool  # the signature verifies and the record still hashes to content_hash
     voided_at: str | None = None
     voided_by: str | None = None
     void_reason: str | None = None
+    problem: str | None = None  # why it is not valid (None when valid)
+    key_id: int | None = None  # the signing key (None: made before keys existed)
 
     @property
     def active(self) -> bool:
         return self.voided_at is None
+
+    @property
+    def altered(self) -> bool:
+        """Invalid not because the data changed but because the signature itself was
+        copied, altered or forged."""
+        return not self.valid and self.problem not in (None, DATA_CHANGED)
 
     @property
     def text(self) -> str:
@@ -98,31 +113,18 @@ class SignatureInfo:
                 f"{self.voided_by}: {self.void_reason}]"
             )
         elif not self.valid:
-            line += " [INVALID: the data no longer match what was signed]"
+            line += f" [INVALID: {self.problem or DATA_CHANGED}]"
         return line
 
 
 # --------------------------------------------------------------------------- content hash
 
 
-def _content(form_def: Form, row: Any, subjid: str) -> dict[str, Any]:
-    record = record_from_row(form_def, row, subjid)
-    return {
-        "form": form_def.code,
-        "table": form_def.table,
-        "record_id": record.id,
-        "subject": subjid,
-        "parent_id": record.parent_id,
-        "values": {code: audit.to_text(value) for code, value in record.values.items()},
-        "missing": {code: str(value) for code, value in sorted(record.missing.items())},
-    }
-
-
 def content_hash(form_def: Form, row: Any, subjid: str) -> str:
     """SHA-256 (hex) of the canonical JSON of a record's values and missing-data codes
-    (status and bookkeeping excluded, so locking keeps the signature valid)."""
-    text = audit.canonical_json(_content(form_def, row, subjid))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    (status and bookkeeping excluded, so locking keeps the signature valid); computed in
+    :func:`msct_crf.storage.signing.content_hash`, where verify can reach it."""
+    return signing.content_hash(form_def, row, subjid)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -175,11 +177,9 @@ def _describe(sig: Signature) -> str:
 
 def _info(session: Session, sig: Signature) -> SignatureInfo:
     form_code = _table_to_form().get(sig.form_table, sig.form_table)
-    model: Any = FORM_MODELS.get(form_code)
-    row = session.get(model, sig.record_id) if model is not None else None
     subject = session.get(Subject, sig.subject_id)
     subjid = subject.subjid if subject is not None else ""
-    valid = row is not None and content_hash(get_form(form_code), row, subjid) == sig.content_hash
+    problem = signature_problem(session, sig)
     return SignatureInfo(
         id=sig.id,
         form=form_code,
@@ -190,10 +190,12 @@ def _info(session: Session, sig: Signature) -> SignatureInfo:
         signed_at=sig.signed_at,
         meaning=sig.meaning,
         content_hash=sig.content_hash,
-        valid=valid,
+        valid=problem is None,
         voided_at=sig.voided_at,
         voided_by=sig.voided_by,
         void_reason=sig.void_reason,
+        problem=problem,
+        key_id=sig.key_id,
     )
 
 
@@ -278,6 +280,7 @@ def _sign_one(
     form: str,
     record_id: int,
     meaning: str,
+    key: signing_keys.UnlockedKey,
     now: Clock,
 ) -> Signature:
     form_def, row, subjid = _load(session, form, record_id)
@@ -292,15 +295,30 @@ def _sign_one(
             f"{pending} query(ies) on the {form_def.label.en} form of {subjid} are not closed yet"
         )
     digest = content_hash(form_def, row, subjid)
+    key_row, private = key
+    signed_at = audit.format_utc(now())
+    message = signing.signature_message(
+        table=form_def.table,
+        record_id=row.id,
+        subject=subjid,
+        content_sha256=digest,
+        signer=user,
+        printed_name=printed_name,
+        meaning=meaning,
+        signed_at=signed_at,
+        key_id=key_row.id,
+    )
     signature = Signature(
         subject_id=_subject_pk(row),
         form_table=form_def.table,
         record_id=row.id,
         signer=user,
         printed_name=printed_name,
-        signed_at=audit.format_utc(now()),
+        signed_at=signed_at,
         meaning=meaning,
         content_hash=digest,
+        key_id=key_row.id,
+        signature=signing_keys.sign(private, message),
     )
     session.add(signature)
     session.flush()
@@ -312,7 +330,14 @@ def _sign_one(
         row=row,
         subjid=subjid,
         new_status=SIGNED,
-        extra=[audit.Change("signature", None, f"{_describe(signature)}; sha256 {digest}")],
+        extra=[
+            audit.Change(
+                "signature",
+                None,
+                f"{_describe(signature)}; sha256 {digest}; key {key_row.id}; "
+                f"ed25519 {signature.signature}",
+            )
+        ],
         now=now,
     )
     return signature
@@ -329,7 +354,8 @@ def sign_records(
 ) -> list[SignatureInfo]:
     """A PI signs several verified records, e.g. a subject's casebook, with one password
     entry (a wrong password counts as a failed login). All or nothing: if one record cannot
-    be signed, none is. Each gets its own Signature with the SHA-256 of its content."""
+    be signed, none is. Each gets its own Signature: the SHA-256 of its content and the
+    signer's Ed25519 signature, the key unlocked with ``password``; then one checkpoint."""
     access.require(actor, Permission.SIGN)
     meaning_text = _clean_text(meaning, "meaning for the signature", MEANING_MAX)
     targets = list(dict.fromkeys((get_form(form).code, int(rid)) for form, rid in items))
@@ -339,6 +365,7 @@ def sign_records(
     with store.session() as session:
         account = access.current_account(session, actor)
         user = access.authorize(session, actor, Permission.SIGN)
+        key = signing_keys.open_key(session, account, password, now=now)
         signatures = [
             _sign_one(
                 session,
@@ -347,10 +374,13 @@ def sign_records(
                 form=form,
                 record_id=record_id,
                 meaning=meaning_text,
+                key=key,
                 now=now,
             )
             for form, record_id in targets
         ]
+        signing_keys.hold(actor, *key)  # the key just opened signs this session's checkpoints
+        access.checkpoint(session, actor, "sign", now=now)
         return [_info(session, s) for s in signatures]
 
 
@@ -387,9 +417,11 @@ def lock_record(
                 f"Only a signed {form_def.label.en} form can be locked (it is {row.status})"
             )
         signatures = _active_signatures(session, form_def, row.id)
-        if not signatures or not all(_info(session, s).valid for s in signatures):
+        problems = [p for p in (signature_problem(session, s) for s in signatures) if p]
+        if not signatures or problems:
+            why = problems[0] if problems else "it has no signature"
             raise LifecycleError(
-                "The signature no longer matches the data; unlock, review and sign again"
+                f"The signature no longer matches the record ({why}); unlock, review and sign again"
             )
         _set_status(
             session,
@@ -401,6 +433,7 @@ def lock_record(
             new_status=LOCKED,
             now=now,
         )
+        access.checkpoint(session, actor, "lock", required=True, now=now)
         return LOCKED
 
 
@@ -442,6 +475,7 @@ def unlock_record(
             reason=why,
             now=now,
         )
+        access.checkpoint(session, actor, "unlock", required=True, now=now)
         return COMPLETE
 
 

@@ -497,37 +497,37 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>DatabaseVerifier</name>
     <message>
-        <location filename="../../ui/shell/verify_database.py" line="37"/>
+        <location filename="../../ui/shell/verify_database.py" line="44"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/verify_database.py" line="33"/>
+        <location filename="../../ui/shell/verify_database.py" line="40"/>
         <source>Only SQLite study files can be verified here.</source>
         <translation>此处只能校验 SQLite 研究文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/verify_database.py" line="56"/>
+        <location filename="../../ui/shell/verify_database.py" line="63"/>
         <source>The database FAILED verification:</source>
         <translation>数据库校验未通过：</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/verify_database.py" line="59"/>
+        <location filename="../../ui/shell/verify_database.py" line="66"/>
         <source>The database passed every check:</source>
         <translation>数据库通过了全部检查：</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/verify_database.py" line="65"/>
+        <location filename="../../ui/shell/verify_database.py" line="72"/>
         <source>Verification cancelled.</source>
         <translation>校验已取消。</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/verify_database.py" line="30"/>
+        <location filename="../../ui/shell/verify_database.py" line="37"/>
         <source>Verify database</source>
         <translation>校验数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/verify_database.py" line="37"/>
+        <location filename="../../ui/shell/verify_database.py" line="44"/>
         <source>Verifying the database…</source>
         <translation>正在校验数据库…</translation>
     </message>
@@ -1154,107 +1154,112 @@ Everything entered after that time will no longer be in the study. The current f
         <translation>无效：数据与签名时的内容不一致</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="113"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="96"/>
+        <source>INVALID: this signature was not made on this record as it reads (copied or altered)</source>
+        <translation>无效：此签名不是对本记录当前所示内容所作（被复制或被篡改）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/lifecycle_bar.py" line="119"/>
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="114"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="120"/>
         <source>Unlocking {what} voids its signature; the form returns to complete and can be changed. Give the reason (it goes into the audit trail):</source>
         <translation>解锁{what}会使其签名作废；表单回到“已完成”状态并可修改。请填写原因（将记入稽查轨迹）：</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="227"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="233"/>
         <source>Verif&amp;y</source>
         <translation>核查(&amp;Y)</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="228"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="234"/>
         <source>Si&amp;gn…</source>
         <translation>签名(&amp;G)…</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="229"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="235"/>
         <source>Loc&amp;k</source>
         <translation>锁定(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="230"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="236"/>
         <source>Unl&amp;ock…</source>
         <translation>解锁(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="248"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="254"/>
         <source>Not saved yet</source>
         <translation>尚未保存</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="260"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="266"/>
         <source>Not signed. Log in with a user account to verify, sign or lock.</source>
         <translation>未签名。请使用用户账户登录以进行核查、签名或锁定。</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="263"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="269"/>
         <source>Not signed</source>
         <translation>未签名</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="274"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="280"/>
         <source>&amp;Queries ({n})…</source>
         <translation>质疑(&amp;Q)（{n}）…</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="274"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="280"/>
         <source>&amp;Queries…</source>
         <translation>质疑(&amp;Q)…</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="278"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="284"/>
         <source>Open, raise, answer and close queries on this form</source>
         <translation>查看、提出、回复和关闭此表单的质疑</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="286"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="292"/>
         <source>Save the form first</source>
         <translation>请先保存表单</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="288"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="294"/>
         <source>Save or discard your changes first</source>
         <translation>请先保存或放弃修改</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="290"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="296"/>
         <source>Log in with a user account for this step</source>
         <translation>此步骤需要使用用户账户登录</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="298"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="304"/>
         <source>Your role ({role}) may not do this</source>
         <translation>您的角色（{role}）无权执行此操作</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="302"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="308"/>
         <source>Only a complete form without open queries can be verified</source>
         <translation>只有已完成且没有未关闭质疑的表单才能核查</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="303"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="309"/>
         <source>Only a verified form without open queries can be signed</source>
         <translation>只有已核查且没有未关闭质疑的表单才能签名</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="304"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="310"/>
         <source>Only a signed form with a valid signature can be locked</source>
         <translation>只有带有效签名的已签名表单才能锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="305"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="311"/>
         <source>Only a signed or locked form can be unlocked</source>
         <translation>只有已签名或已锁定的表单才能解锁</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="317"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="323"/>
         <source>{form} of {subject}</source>
         <translation>{subject} 的{form}</translation>
     </message>
@@ -1936,11 +1941,13 @@ Everything entered after that time will no longer be in the study. The current f
     </message>
     <message>
         <location filename="../../ui/forms/record_list_page.py" line="98"/>
+        <location filename="../../ui/forms/record_list_page.py" line="237"/>
         <source>Delete record…</source>
         <translation>删除记录…</translation>
     </message>
     <message>
         <location filename="../../ui/forms/record_list_page.py" line="102"/>
+        <location filename="../../ui/forms/record_list_page.py" line="239"/>
         <source>Delete the selected record, with a reason (kept in the audit trail)</source>
         <translation>删除所选记录，需填写原因（记入稽查轨迹）</translation>
     </message>
@@ -1955,7 +1962,7 @@ Everything entered after that time will no longer be in the study. The current f
         <translation>未删除。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/record_list_page.py" line="244"/>
+        <location filename="../../ui/forms/record_list_page.py" line="248"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>

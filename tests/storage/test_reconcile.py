@@ -52,6 +52,10 @@ def _sql(path: Path, *statements: str, params: tuple[object, ...] = ()) -> list[
         connection.close()
 
 
+#: The checks of storage.anchors that catch a re-chained history (or a cut tail).
+ANCHOR_CHECKS = frozenset({"checkpoint", "checkpoints", "backup", "backups", "export", "exports"})
+
+
 def _failed(path: Path) -> list[Check]:
     return [c for c in verify_database(path) if not c.ok]
 
@@ -324,7 +328,9 @@ def test_an_infusion_link_that_was_never_audited_is_tolerated(db: Path) -> None:
     with unhooked(db):
         _sql(db, f"DELETE FROM audit_log WHERE id = {row}")
         _rechain(db, row)
-    assert _failed(db) == []
+    # the re-chaining itself is caught by the signed checkpoints (storage.anchors): an older
+    # file's history was not re-chained, so only the replay's view matters here
+    assert [c for c in _failed(db) if c.name not in ANCHOR_CHECKS] == []
 
 
 def test_many_differences_are_counted_beyond_the_listed_ones(

@@ -285,14 +285,18 @@ def test_only_a_role_allowed_to_back_up_may_restore(db_path: Path) -> None:
             with pytest.raises(PermissionDenied):
                 backup.backup_database(store, user="", actor=nurse)
             info = backup.backup_database(store, user="", actor=admin)
-            assert _actions(store)[-1] == ("backup", info.path.name)
+            # the backup row, then the admin's signed checkpoint of the chain
+            assert _actions(store)[-2] == ("backup", info.path.name)
+            assert _actions(store)[-1][0] == "checkpoint"
             with pytest.raises(PermissionDenied):
                 backup.restore_backup(info.path, db_path, user="", actor=nurse, force=True)
             done = backup.restore_backup(info.path, db_path, user="", actor=admin, force=True)
             assert done.kept_aside is not None
             with store.reading() as session:
-                last = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
-                assert last is not None and (last.action, last.user) == ("restore", "admin")
+                newest = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()))
+                last = newest.first()
+                assert last is not None and (last.action, last.user) == ("checkpoint", "admin")
+            assert _actions(store)[-2][0] == "restore"
             # the automatic backup on exit runs whoever is logged in
             assert backup.backup_database(store, user="nurse1").verified
     finally:

@@ -92,6 +92,12 @@ def signature_text(signature: SignatureInfo) -> str:
         bad = QCoreApplication.translate(
             "LifecycleBar", "INVALID: the data no longer match what was signed"
         )
+        if signature.altered:
+            bad = QCoreApplication.translate(
+                "LifecycleBar",
+                "INVALID: this signature was not made on this record as it reads "
+                "(copied or altered)",
+            )
         return f'<span style="color:{VOID_COLOUR}"><s>{line}</s> <b>{bad}</b></span>'
     return f'<span style="color:{STATUS_COLOURS[SIGNED]}">✔ {line}</span>'
 

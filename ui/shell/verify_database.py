@@ -13,6 +13,13 @@ from msct_crf.storage.integrity import verify_database
 from ui.common import background
 
 
+def _mark(check: Any) -> str:
+    """✔ passed, ⚠ passed with a caveat (e.g. an unanchored single-user study), ✘ failed."""
+    if not check.ok:
+        return "✘"
+    return "⚠" if getattr(check, "warning", False) else "✔"
+
+
 class _Cancelled(Exception):
     """Raised inside the background task when the user pressed Cancel."""
 
@@ -51,7 +58,7 @@ class DatabaseVerifier(QObject):
         def done(checks: Any) -> None:
             progress.close()
             failed = [c for c in checks if not c.ok]
-            lines = "\n".join(f"{'✔' if c.ok else '✘'} {c.name}: {c.detail}" for c in checks)
+            lines = "\n".join(f"{_mark(c)} {c.name}: {c.detail}" for c in checks)
             if failed:
                 head = self.tr("The database FAILED verification:")
                 QMessageBox.critical(window, title, head + "\n\n" + lines)

@@ -186,17 +186,25 @@ def _audit_export(
     what: str,
     options: ExportOptions,
     publish: Callable[[], None] = lambda: None,
+    *,
+    head: str = "",
+    actor: Actor | None = None,
 ) -> None:
-    """Append the export's audit row and, inside the same transaction, ``publish`` the file
-    (rename it into place): a file that cannot be put in place leaves no audit row, and an
-    audit row that cannot be committed leaves no file."""
+    """Append the export's audit row (with the chain ``head`` the export saw, which verify
+    checks) and, for a person, a signed checkpoint; inside the same transaction ``publish``
+    the file (rename it into place): a file that cannot be put in place leaves no audit
+    row, and an audit row that cannot be committed leaves no file."""
+    from msct_crf import access
+
+    seen = f"; head {head}" if head else ""
     with store.session() as session:
         audit.append(
             session,
             user=user,
             action="export",
-            new_value=f"{what}; {options.summary_text()}",
+            new_value=f"{what}; {options.summary_text()}{seen}",
         )
+        access.checkpoint(session, actor, "export")
         session.flush()
         publish()
 
@@ -304,7 +312,15 @@ def _write_companions(
 
 
 def _publish_audited(
-    store: Store, user: str, what: str, options: ExportOptions, part: Path, target: Path
+    store: Store,
+    user: str,
+    what: str,
+    options: ExportOptions,
+    part: Path,
+    target: Path,
+    *,
+    head: str,
+    actor: Actor | None,
 ) -> None:
     """Rename the finished workbook into place inside the audit row's transaction."""
     published = False
@@ -318,7 +334,7 @@ def _publish_audited(
         published = True
 
     try:
-        _audit_export(store, user, what, options, publish)
+        _audit_export(store, user, what, options, publish, head=head, actor=actor)
     except BaseException:
         if published:  # renamed, but the audit row did not commit: take the file back
             with contextlib.suppress(OSError):
@@ -384,7 +400,7 @@ def export_workbook(
             what += f" + {len(csv_files)} CSV files in {Path(csv_dir or '.').name}"
         if redcap:
             what += f" + {redcap.name}"
-        _publish_audited(store, user, what, options, part, target)
+        _publish_audited(store, user, what, options, part, target, head=data.head_hash, actor=actor)
     except BaseException:
         with contextlib.suppress(OSError):
             part.unlink()
@@ -423,7 +439,7 @@ def export_csv(
     what = f"{len(files)} CSV files in {Path(directory).name}" + (
         f" + {redcap.name}" if redcap else ""
     )
-    _audit_export(store, user, what, options)
+    _audit_export(store, user, what, options, head=data.head_hash, actor=actor)
     return ExportReport(
         path=None,
         sheets=[],

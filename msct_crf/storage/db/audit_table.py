@@ -39,6 +39,8 @@ AUDIT_ACTIONS: tuple[str, ...] = (
     "query_close",
     "account",
     "repair",
+    "checkpoint",  # the chain head signed by the acting person's key (access.signing_keys)
+    "upgrade",  # a schema migration's note (0003: the signatures made before keys)
 )
 
 

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .audit_table import AuditEntry
 from .base import Base
-from .security_models import Query, Signature, StudySetting
+from .security_models import Query, Signature, SigningKey, StudySetting
 
 __all__ = [
     "AdverseEvent",
@@ -41,6 +41,7 @@ __all__ = [
     "MedicalHistory",
     "Query",
     "Signature",
+    "SigningKey",
     "SiteSequence",
     "Subject",
     "StudySetting",

@@ -1,4 +1,4 @@
-"""Tables of the trust layer: e-signatures, data queries and study settings.
+"""Tables of the trust layer: e-signatures, signing keys, data queries and study settings.
 
 Times are ISO 8601 UTC text with microseconds and a trailing Z, like the audit trail
 (:func:`msct_crf.storage.audit.format_utc`). A record is named by its form's table and its id
@@ -12,16 +12,22 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
 
-__all__ = ["Query", "Signature", "StudySetting"]
+__all__ = ["Query", "Signature", "SigningKey", "StudySetting"]
 
 
 class Signature(Base):
     """An electronic signature of one record.
 
     ``content_hash`` is the SHA-256 of the canonical JSON of the record's values and
-    missing-data codes at signing (:func:`msct_crf.workflow.lifecycle.content_hash`); a record whose
+    missing-data codes at signing (:func:`msct_crf.storage.signing.content_hash`); a record whose
     content no longer hashes to it has an invalid signature. Unlocking never deletes a
     signature: it sets ``voided_at``/``voided_by``/``void_reason``.
+
+    ``signature`` is the signer's Ed25519 signature (base64) with the key ``key_id`` over
+    every signed field: the record's identity (table, id, subject), ``content_hash``, signer,
+    printed name, meaning and ``signed_at`` (:func:`msct_crf.storage.signing.signature_message`),
+    so a row copied to another record or edited no longer verifies. Both are None only for
+    signatures made before migration 0003, which that migration listed in the audit trail.
     """
 
     __tablename__ = "signature"
@@ -39,6 +45,30 @@ class Signature(Base):
     voided_at: Mapped[str | None] = mapped_column(String(32))
     voided_by: Mapped[str | None] = mapped_column(String(64))
     void_reason: Mapped[str | None] = mapped_column(Text)
+    key_id: Mapped[int | None] = mapped_column(ForeignKey("signing_key.id"), index=True)
+    signature: Mapped[str | None] = mapped_column(String(128))
+
+
+class SigningKey(Base):
+    """One Ed25519 key pair of an account.
+
+    ``public_key`` is the raw public key (base64), also recorded in the audit trail when the
+    key is made; ``wrapped_private_key`` is the private key encrypted with AES-GCM under a
+    key derived from the account's password with argon2id
+    (:mod:`msct_crf.access.signing_keys`), never stored in clear. A key is never deleted:
+    a password reset retires it (``retired_at``) and issues a new one, and what it signed
+    stays verifiable with its public key.
+    """
+
+    __tablename__ = "signing_key"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    algorithm: Mapped[str] = mapped_column(String(16), default="ed25519")
+    public_key: Mapped[str] = mapped_column(String(64))
+    wrapped_private_key: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[str] = mapped_column(String(32))
+    retired_at: Mapped[str | None] = mapped_column(String(32))
 
 
 class Query(Base):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from msct_crf import clock
 from msct_crf.access.passwords import check_new_password, hash_password
 from msct_crf.access.roles import ADMIN, ROLES, Actor, Permission
 from msct_crf.access.sessions import (
@@ -22,7 +23,6 @@ from msct_crf.access.sessions import (
     authorize,
     user_row,
 )
-from msct_crf.clock import Clock, utc_now
 from msct_crf.errors import PermissionDenied, UserError
 from msct_crf.storage import audit
 from msct_crf.storage.db.models import AppUser
@@ -95,7 +95,6 @@ def _insert_user(
     role: str,
     password: str,
     reason: str | None,
-    now: Clock,
 ) -> AppUser:
     username = _clean_username(username)
     full_name = _clean_full_name(full_name)
@@ -111,7 +110,7 @@ def _insert_user(
         active=True,
         failed_logins=0,
         locked=False,
-        created_at=audit.format_utc(now()),
+        created_at=audit.format_utc(clock.now()),
     )
     session.add(row)
     session.flush()
@@ -126,16 +125,13 @@ def _insert_user(
             audit.Change("active", None, True),
         ],
         reason=reason,
-        now=now,
     )
     if role == ADMIN:
         session.info[ACCOUNTS_KEY] = True
     return row
 
 
-def create_admin(
-    store: Store, username: str, full_name: str, password: str, *, now: Clock = utc_now
-) -> UserInfo:
+def create_admin(store: Store, username: str, full_name: str, password: str) -> UserInfo:
     """First run: create the administrator account; from then on the study is in account
     mode. Refused once an administrator exists."""
     with store.session() as session:
@@ -149,7 +145,6 @@ def create_admin(
             role=ADMIN,
             password=password,
             reason="first administrator account",
-            now=now,
         )
         return _info(row)
 
@@ -162,7 +157,6 @@ def add_user(
     full_name: str,
     role: str,
     password: str,
-    now: Clock = utc_now,
 ) -> UserInfo:
     """An administrator creates an account (audited ``account``)."""
     with store.session() as session:
@@ -176,7 +170,6 @@ def add_user(
                 role=role,
                 password=password,
                 reason=None,
-                now=now,
             )
         )
 
@@ -224,7 +217,6 @@ def set_role(
     role: str,
     *,
     reason: str | None = None,
-    now: Clock = utc_now,
 ) -> UserInfo:
     with store.session() as session:
         by = authorize(session, actor, Permission.MANAGE_USERS)
@@ -241,23 +233,18 @@ def set_role(
             row=row,
             changes=[audit.Change("role", old, role)],
             reason=_reason(reason),
-            now=now,
         )
         return _info(row)
 
 
-def set_full_name(
-    store: Store, actor: Actor, username: str, full_name: str, *, now: Clock = utc_now
-) -> UserInfo:
+def set_full_name(store: Store, actor: Actor, username: str, full_name: str) -> UserInfo:
     with store.session() as session:
         by = authorize(session, actor, Permission.MANAGE_USERS)
         row = _target(session, username)
         name = _clean_full_name(full_name)
         if name != row.full_name:
             old, row.full_name = row.full_name, name
-            audit_account(
-                session, by=by, row=row, changes=[audit.Change("full_name", old, name)], now=now
-            )
+            audit_account(session, by=by, row=row, changes=[audit.Change("full_name", old, name)])
         return _info(row)
 
 
@@ -268,7 +255,6 @@ def set_active(
     active: bool,
     *,
     reason: str | None = None,
-    now: Clock = utc_now,
 ) -> UserInfo:
     """Disable or re-enable an account (accounts are never deleted: the audit names them)."""
     with store.session() as session:
@@ -285,14 +271,11 @@ def set_active(
             row=row,
             changes=[audit.Change("active", not active, active)],
             reason=_reason(reason),
-            now=now,
         )
         return _info(row)
 
 
-def lock_user(
-    store: Store, actor: Actor, username: str, *, reason: str | None = None, now: Clock = utc_now
-) -> UserInfo:
+def lock_user(store: Store, actor: Actor, username: str, *, reason: str | None = None) -> UserInfo:
     with store.session() as session:
         by = authorize(session, actor, Permission.MANAGE_USERS)
         row = _target(session, username)
@@ -306,14 +289,11 @@ def lock_user(
             row=row,
             changes=[audit.Change("locked", False, True)],
             reason=_reason(reason),
-            now=now,
         )
         return _info(row)
 
 
-def _unlock_row(
-    session: Session, row: AppUser, by: str, reason: str | None, now: Clock
-) -> UserInfo:
+def _unlock_row(session: Session, row: AppUser, by: str, reason: str | None) -> UserInfo:
     changes = []
     if row.locked:
         changes.append(audit.Change("locked", True, False))
@@ -321,22 +301,20 @@ def _unlock_row(
         changes.append(audit.Change("failed_logins", row.failed_logins, 0))
     row.locked, row.failed_logins = False, 0
     if changes:
-        audit_account(session, by=by, row=row, changes=changes, reason=reason, now=now)
+        audit_account(session, by=by, row=row, changes=changes, reason=reason)
     return _info(row)
 
 
 def unlock_user(
-    store: Store, actor: Actor, username: str, *, reason: str | None = None, now: Clock = utc_now
+    store: Store, actor: Actor, username: str, *, reason: str | None = None
 ) -> UserInfo:
     """Unlock an account (e.g. after five failed logins) and reset its failure count."""
     with store.session() as session:
         by = authorize(session, actor, Permission.MANAGE_USERS)
-        return _unlock_row(session, _target(session, username), by, _reason(reason), now)
+        return _unlock_row(session, _target(session, username), by, _reason(reason))
 
 
-def recover_admin(
-    store: Store, username: str, *, operator: str, reason: str, now: Clock = utc_now
-) -> UserInfo:
+def recover_admin(store: Store, username: str, *, operator: str, reason: str) -> UserInfo:
     """Unlock an administrator when no administrator can log in any more (all locked).
 
     Meant for the command line run by someone with access to the database file; refused
@@ -353,12 +331,10 @@ def recover_admin(
             raise PermissionDenied(
                 "An administrator can still log in; ask them to unlock the account"
             )
-        return _unlock_row(session, row, f"{operator} (recovery)"[:USERNAME_MAX], reason_text, now)
+        return _unlock_row(session, row, f"{operator} (recovery)"[:USERNAME_MAX], reason_text)
 
 
-def reset_password(
-    store: Store, actor: Actor, username: str, new_password: str, *, now: Clock = utc_now
-) -> UserInfo:
+def reset_password(store: Store, actor: Actor, username: str, new_password: str) -> UserInfo:
     """An administrator sets a new password for someone (audited; the password is not)."""
     with store.session() as session:
         by = authorize(session, actor, Permission.MANAGE_USERS)
@@ -370,6 +346,5 @@ def reset_password(
             by=by,
             row=row,
             changes=[audit.Change("password", None, "reset by administrator")],
-            now=now,
         )
         return _info(row)

@@ -42,7 +42,6 @@ from msct_crf.access.roles import (
     Actor,
     Permission,
 )
-from msct_crf.clock import Clock, utc_now
 from msct_crf.errors import PermissionDenied, UserError
 from msct_crf.storage import audit
 from msct_crf.storage.db.models import AppUser
@@ -164,7 +163,6 @@ def audit_account(
     changes: Iterable[audit.Change],
     reason: str | None = None,
     action: str = "account",
-    now: Clock = utc_now,
 ) -> None:
     audit.append(
         session,
@@ -174,12 +172,11 @@ def audit_account(
         record_id=row.id,
         changes=list(changes),
         reason=reason,
-        now=now,
     )
 
 
 def _record_failure(
-    store: Store, username: str, why: str, now: Clock
+    store: Store, username: str, why: str
 ) -> tuple[bool, int]:  # (now locked, failures)
     """Count and audit a failed login in its own committed transaction."""
     with store.session() as session:
@@ -191,7 +188,6 @@ def _record_failure(
                 action="login_failed",
                 table_name=USER_TABLE,
                 reason=why,
-                now=now,
             )
             return False, 0
         row.failed_logins = int(row.failed_logins or 0) + 1
@@ -203,7 +199,6 @@ def _record_failure(
             record_id=row.id,
             changes=[audit.Change("failed_logins", row.failed_logins - 1, row.failed_logins)],
             reason=why,
-            now=now,
         )
         locked_now = False
         if not row.locked and row.failed_logins >= MAX_FAILED_LOGINS:
@@ -215,13 +210,12 @@ def _record_failure(
                 row=row,
                 changes=[audit.Change("locked", False, True)],
                 reason=f"{MAX_FAILED_LOGINS} consecutive failed logins",
-                now=now,
             )
         return locked_now, row.failed_logins
 
 
-def _refusal(username: str, why: str, store: Store, now: Clock) -> AuthenticationError:
-    locked_now, _n = _record_failure(store, username, why, now)
+def _refusal(username: str, why: str, store: Store) -> AuthenticationError:
+    locked_now, _n = _record_failure(store, username, why)
     if locked_now:
         return AuthenticationError(
             f"Wrong password. After {MAX_FAILED_LOGINS} failed attempts the account is locked; "
@@ -230,7 +224,7 @@ def _refusal(username: str, why: str, store: Store, now: Clock) -> Authenticatio
     return AuthenticationError("Wrong user name or password")
 
 
-def login(store: Store, username: str, password: str, *, now: Clock = utc_now) -> Actor:
+def login(store: Store, username: str, password: str) -> Actor:
     """Check the password and return an :class:`Actor` (audited ``login``). Failures are
     audited ``login_failed``; the fifth in a row locks the account."""
     name = (username or "").strip()
@@ -241,21 +235,21 @@ def login(store: Store, username: str, password: str, *, now: Clock = utc_now) -
         state = None if row is None else (row.password_hash, row.active, row.locked)
     if state is None:
         burn_time(password)
-        raise _refusal(name, "unknown user name", store, now)
+        raise _refusal(name, "unknown user name", store)
     stored_hash, active, locked = state
     if locked:
         burn_time(password)
-        _record_failure(store, name, "account locked", now)
+        _record_failure(store, name, "account locked")
         raise AuthenticationError(
             "This account is locked (too many failed logins or by an administrator); "
             "ask an administrator to unlock it"
         )
     if not active:
         burn_time(password)
-        _record_failure(store, name, "account disabled", now)
+        _record_failure(store, name, "account disabled")
         raise AuthenticationError("This account is disabled; ask an administrator")
     if not check_password(stored_hash, password):
-        raise _refusal(name, "wrong password", store, now)
+        raise _refusal(name, "wrong password", store)
     with store.session() as session:
         row = user_row(session, name)
         if row is None or row.locked or not row.active:  # changed meanwhile
@@ -273,12 +267,11 @@ def login(store: Store, username: str, password: str, *, now: Clock = utc_now) -
             table_name=USER_TABLE,
             record_id=row.id,
             changes=changes,
-            now=now,
         )
         return _mint(session, row)
 
 
-def confirm_password(store: Store, actor: Actor, password: str, *, now: Clock = utc_now) -> None:
+def confirm_password(store: Store, actor: Actor, password: str) -> None:
     """Ask a logged-in person for their password again (signing, unlocking an idle session).
 
     A wrong password counts as a failed login (audited, and the fifth locks the account).
@@ -287,11 +280,9 @@ def confirm_password(store: Store, actor: Actor, password: str, *, now: Clock = 
         row = current_account(session, actor)
         stored_hash = row.password_hash
     if not password or not check_password(stored_hash, password):
-        locked_now, _n = _record_failure(
-            store, actor.username, "wrong password (confirmation)", now
-        )
+        locked_now, _n = _record_failure(store, actor.username, "wrong password (confirmation)")
         if locked_now:
-            logout(store, actor, now=now, audit_it=False)
+            logout(store, actor, audit_it=False)
             raise AuthenticationError(
                 f"Wrong password. After {MAX_FAILED_LOGINS} failed attempts the account is "
                 "locked; ask an administrator to unlock it"
@@ -308,20 +299,17 @@ def confirm_password(store: Store, actor: Actor, password: str, *, now: Clock = 
                 record_id=row.id,
                 changes=[audit.Change("failed_logins", row.failed_logins, 0)],
                 reason="password confirmed",
-                now=now,
             )
             row.failed_logins = 0
 
 
-def reauthenticate(store: Store, actor: Actor, password: str, *, now: Clock = utc_now) -> Actor:
+def reauthenticate(store: Store, actor: Actor, password: str) -> Actor:
     """Unlock an idle-locked session for the same person (the UI keeps unsaved input)."""
-    confirm_password(store, actor, password, now=now)
+    confirm_password(store, actor, password)
     return actor
 
 
-def logout(
-    store: Store | None, actor: Actor, *, now: Clock = utc_now, audit_it: bool = True
-) -> None:
+def logout(store: Store | None, actor: Actor, *, audit_it: bool = True) -> None:
     """Forget the actor's login (audited ``logout`` when a store is given)."""
     with _LIVE_LOCK:
         live = _LIVE.pop(actor.token, None)
@@ -334,19 +322,16 @@ def logout(
             action="logout",
             table_name=USER_TABLE,
             record_id=actor.user_id,
-            now=now,
         )
 
 
-def change_password(
-    store: Store, actor: Actor, old_password: str, new_password: str, *, now: Clock = utc_now
-) -> None:
+def change_password(store: Store, actor: Actor, old_password: str, new_password: str) -> None:
     """A person changes their own password (audited; no password is ever recorded)."""
     with store.reading() as session:
         row = current_account(session, actor)
         stored_hash = row.password_hash
     if not check_password(stored_hash, old_password):
-        _record_failure(store, actor.username, "wrong password (password change)", now)
+        _record_failure(store, actor.username, "wrong password (password change)")
         raise AuthenticationError("The current password is wrong")
     check_new_password(new_password, actor.username)
     if new_password == old_password:
@@ -360,5 +345,4 @@ def change_password(
             by=row.username,
             row=row,
             changes=[audit.Change("password", None, "changed by its owner")],
-            now=now,
         )

@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from msct_crf import clock
 from msct_crf.access.roles import Actor, Permission
 from msct_crf.access.sessions import authorize
-from msct_crf.clock import Clock, utc_now
 from msct_crf.errors import UserError
 from msct_crf.storage import audit
 from msct_crf.storage.db.models import StudySetting
@@ -25,9 +25,7 @@ def get_setting(store: Store, key: str, default: str | None = None) -> str | Non
         return row.value if row is not None else default
 
 
-def set_setting(
-    store: Store, actor: Actor | None, key: str, value: str, *, now: Clock = utc_now
-) -> None:
+def set_setting(store: Store, actor: Actor | None, key: str, value: str) -> None:
     """Store a study setting (audited ``setting``); needs the SETTINGS permission in
     account mode."""
     with store.session() as session:
@@ -38,7 +36,7 @@ def set_setting(
         old = row.value if row is not None else None
         if old == value:
             return
-        stamp = audit.format_utc(now())
+        stamp = audit.format_utc(clock.now())
         if row is None:
             session.add(StudySetting(key=key, value=value, updated_at=stamp, updated_by=by))
         else:
@@ -50,7 +48,6 @@ def set_setting(
             table_name=SETTING_TABLE,
             record_id=key,
             changes=[audit.Change(key, old, value)],
-            now=now,
         )
 
 
@@ -65,13 +62,11 @@ def idle_lock_minutes(store: Store) -> int:
     return value if low <= value <= high else DEFAULT_IDLE_LOCK_MINUTES
 
 
-def set_idle_lock_minutes(
-    store: Store, actor: Actor | None, minutes: int, *, now: Clock = utc_now
-) -> None:
+def set_idle_lock_minutes(store: Store, actor: Actor | None, minutes: int) -> None:
     low, high = IDLE_LOCK_RANGE
     if isinstance(minutes, bool) or not isinstance(minutes, int) or not low <= minutes <= high:
         raise UserError(f"Idle lock time must be a whole number of minutes from {low} to {high}")
-    set_setting(store, actor, IDLE_LOCK_KEY, str(minutes), now=now)
+    set_setting(store, actor, IDLE_LOCK_KEY, str(minutes))
 
 
 class IdleLock:

@@ -32,7 +32,7 @@ from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
 from typing import Any
@@ -40,6 +40,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, insert
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 
+from msct_crf import clock
 from msct_crf.errors import UserError
 from msct_crf.storage import audit
 from msct_crf.storage.db.models import FORM_MODELS, SiteSequence, Subject
@@ -617,7 +618,7 @@ class _Writer:
         self.buffered = 0
 
     def add(self, subject: _ReadySubject, subjid: str) -> None:
-        stamp = audit.format_utc(datetime.now(UTC))
+        stamp = audit.format_utc(clock.now())
         user = self.user
         subject_id = self.next_id["ENROL"]
         infusion_ids: list[int] = []

@@ -29,7 +29,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from msct_crf.clock import Clock, utc_now
+from msct_crf import clock
 from msct_crf.errors import DatabaseError, UserError
 from msct_crf.storage.backup_files import (
     AUDIT_TABLE,
@@ -112,7 +112,6 @@ def _audit(
     action: str,
     new_value: str,
     reason: str | None,
-    now: Clock,
 ) -> str:
     """Append one audit row to the database and return its new head hash."""
     from msct_crf.storage import audit
@@ -130,7 +129,6 @@ def _audit(
                 table_name=None,
                 new_value=new_value,
                 reason=reason,
-                now=now,
             )
             return audit.head_hash(session)
     except DatabaseError:
@@ -154,7 +152,6 @@ def backup_database(
     keep: int = DEFAULT_KEEP,
     actor: Actor | None = None,
     progress: Progress | None = None,
-    now: Clock = utc_now,
 ) -> BackupInfo:
     """Write a verified backup of the database into `dest_dir` (default: beside it) and keep
     only the newest `keep` backups of that database there. Audited as "backup".
@@ -172,7 +169,7 @@ def backup_database(
     check_sqlite_file(source)  # never back up a missing or damaged file over good backups
     directory = _backup_folder(dest_dir, source)
     remove_stale_temp_files(directory, source.stem)
-    moment = now()
+    moment = clock.now()
     target = unique_target(directory, source.stem, moment)
     tmp = _temporary_file(directory, target)
     try:
@@ -202,7 +199,6 @@ def backup_database(
         action="backup",
         new_value=target.name,
         reason=None,
-        now=now,
     )
     info = dataclasses.replace(info, source_head_after=head_after)
     write_sidecar(info, user, directory)
@@ -286,7 +282,6 @@ def backup_if_due(
     every: dt.timedelta = dt.timedelta(days=1),
     keep: int = DEFAULT_KEEP,
     store: Store | None = None,
-    now: Clock = utc_now,
 ) -> BackupInfo | None:
     """Back up when the newest backup is older than `every` and the data changed since it.
 
@@ -297,7 +292,7 @@ def backup_if_due(
     directory = Path(dest_dir) if dest_dir is not None else default_backup_dir(source)
     newest = next((b for b in list_backups(directory, source.stem) if b.verified), None)
     if newest is not None:
-        if now() - newest.created < every:
+        if clock.now() - newest.created < every:
             return None
         try:
             connection = ro_connect(source)
@@ -311,9 +306,7 @@ def backup_if_due(
             raise DatabaseError(explain_db_error(exc, source)) from exc
         if row is not None and str(row[0]) == newest.source_head_after:
             return None  # nothing changed since the newest backup
-    return backup_database(
-        store if store is not None else source, directory, user=user, keep=keep, now=now
-    )
+    return backup_database(store if store is not None else source, directory, user=user, keep=keep)
 
 
 # --------------------------------------------------------------------------- verify / restore
@@ -370,7 +363,6 @@ def restore_backup(
     force: bool = False,
     actor: Actor | None = None,
     progress: Progress | None = None,
-    now: Clock = utc_now,
 ) -> RestoreInfo:
     """Replace the database at `db_path` with a verified backup, keeping the current file.
 
@@ -395,7 +387,7 @@ def restore_backup(
             f"The backup {backup.name} failed its check and was not restored: {check.detail}"
         )
 
-    aside = _keep_current_aside(target, backup, force=force, stamp=stamp_of(now()))
+    aside = _keep_current_aside(target, backup, force=force, stamp=stamp_of(clock.now()))
     _copy_in(backup, target, progress)
 
     kept = f"; the previous database is kept as {aside.name}" if aside is not None else ""
@@ -406,7 +398,6 @@ def restore_backup(
         action="restore",
         new_value=backup.name,
         reason=f"restored from backup {backup.name}{kept}",
-        now=now,
     )
     return RestoreInfo(
         database=target,

@@ -29,9 +29,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from msct_crf import access
+from msct_crf import access, clock
 from msct_crf.access import Actor, Permission
-from msct_crf.clock import Clock, utc_now
 from msct_crf.errors import UserError
 from msct_crf.storage import audit
 from msct_crf.storage.db.models import FORM_MODELS, Query, Signature, Subject
@@ -208,7 +207,6 @@ def _set_status(
     new_status: str,
     extra: list[audit.Change] | None = None,
     reason: str | None = None,
-    now: Clock,
 ) -> None:
     old = row.status
     row.status = new_status
@@ -222,7 +220,6 @@ def _set_status(
         subject_id=subjid,
         changes=[audit.Change("status", old, new_status), *(extra or [])],
         reason=reason,
-        now=now,
     )
 
 
@@ -238,9 +235,7 @@ def _clean_text(value: str | None, what: str, limit: int) -> str:
 # --------------------------------------------------------------------------- steps
 
 
-def verify_record(
-    store: Store, actor: Actor, form: str, record_id: int, *, now: Clock = utc_now
-) -> str:
+def verify_record(store: Store, actor: Actor, form: str, record_id: int) -> str:
     """A monitor marks a complete record as verified against source. Returns the status."""
     access.require(actor, Permission.VERIFY)
     with store.session() as session:
@@ -265,7 +260,6 @@ def verify_record(
             row=row,
             subjid=subjid,
             new_status=VERIFIED,
-            now=now,
         )
         return VERIFIED
 
@@ -278,7 +272,6 @@ def _sign_one(
     form: str,
     record_id: int,
     meaning: str,
-    now: Clock,
 ) -> Signature:
     form_def, row, subjid = _load(session, form, record_id)
     if row.status != VERIFIED:
@@ -298,7 +291,7 @@ def _sign_one(
         record_id=row.id,
         signer=user,
         printed_name=printed_name,
-        signed_at=audit.format_utc(now()),
+        signed_at=audit.format_utc(clock.now()),
         meaning=meaning,
         content_hash=digest,
     )
@@ -313,7 +306,6 @@ def _sign_one(
         subjid=subjid,
         new_status=SIGNED,
         extra=[audit.Change("signature", None, f"{_describe(signature)}; sha256 {digest}")],
-        now=now,
     )
     return signature
 
@@ -325,7 +317,6 @@ def sign_records(
     password: str,
     *,
     meaning: str = DEFAULT_MEANING,
-    now: Clock = utc_now,
 ) -> list[SignatureInfo]:
     """A PI signs several verified records, e.g. a subject's casebook, with one password
     entry (a wrong password counts as a failed login). All or nothing: if one record cannot
@@ -335,7 +326,7 @@ def sign_records(
     targets = list(dict.fromkeys((get_form(form).code, int(rid)) for form, rid in items))
     if not targets:
         raise UserError("Choose at least one record to sign")
-    access.confirm_password(store, actor, password, now=now)
+    access.confirm_password(store, actor, password)
     with store.session() as session:
         account = access.current_account(session, actor)
         user = access.authorize(session, actor, Permission.SIGN)
@@ -347,7 +338,6 @@ def sign_records(
                 form=form,
                 record_id=record_id,
                 meaning=meaning_text,
-                now=now,
             )
             for form, record_id in targets
         ]
@@ -362,19 +352,14 @@ def sign_record(
     password: str,
     *,
     meaning: str = DEFAULT_MEANING,
-    now: Clock = utc_now,
 ) -> SignatureInfo:
     """A PI signs a verified record, giving their password again (a wrong password counts as
     a failed login). Stores a Signature with the SHA-256 of the signed content."""
-    (signature,) = sign_records(
-        store, actor, [(form, record_id)], password, meaning=meaning, now=now
-    )
+    (signature,) = sign_records(store, actor, [(form, record_id)], password, meaning=meaning)
     return signature
 
 
-def lock_record(
-    store: Store, actor: Actor, form: str, record_id: int, *, now: Clock = utc_now
-) -> str:
+def lock_record(store: Store, actor: Actor, form: str, record_id: int) -> str:
     """Lock a signed record whose signature is still valid. Returns the status."""
     access.require(actor, Permission.LOCK)
     with store.session() as session:
@@ -399,7 +384,6 @@ def lock_record(
             row=row,
             subjid=subjid,
             new_status=LOCKED,
-            now=now,
         )
         return LOCKED
 
@@ -410,8 +394,6 @@ def unlock_record(
     form: str,
     record_id: int,
     reason: str,
-    *,
-    now: Clock = utc_now,
 ) -> str:
     """A PI or admin returns a signed or locked record to complete, with a reason; the
     signature is voided (kept, marked with who, when and why). Returns the status."""
@@ -425,7 +407,7 @@ def unlock_record(
                 f"Only a signed or locked {form_def.label.en} form can be unlocked "
                 f"(it is {row.status})"
             )
-        stamp = audit.format_utc(now())
+        stamp = audit.format_utc(clock.now())
         voided = []
         for signature in _active_signatures(session, form_def, row.id):
             signature.voided_at, signature.voided_by, signature.void_reason = stamp, user, why
@@ -440,7 +422,6 @@ def unlock_record(
             new_status=COMPLETE,
             extra=voided,
             reason=why,
-            now=now,
         )
         return COMPLETE
 

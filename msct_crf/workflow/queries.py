@@ -19,9 +19,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from msct_crf import access
+from msct_crf import access, clock
 from msct_crf.access import Actor, Permission
-from msct_crf.clock import Clock, utc_now
 from msct_crf.errors import PermissionDenied, UserError
 from msct_crf.storage import audit
 from msct_crf.storage.db.models import FORM_MODELS, Query, Subject
@@ -125,7 +124,6 @@ def _audit(
     row: Query,
     subjid: str,
     changes: list[audit.Change],
-    now: Clock,
     reason: str | None = None,
 ) -> None:
     audit.append(
@@ -137,7 +135,6 @@ def _audit(
         subject_id=subjid,
         changes=changes,
         reason=reason,
-        now=now,
     )
 
 
@@ -160,7 +157,6 @@ def raise_query(
     record_id: int,
     field: str | None,
     text: str,
-    now: Clock = utc_now,
 ) -> QueryInfo:
     """A monitor or PI raises a query on a field of a record (``field`` None: the whole
     record)."""
@@ -190,7 +186,7 @@ def raise_query(
             text=question,
             status=OPEN,
             raised_by=user,
-            raised_at=audit.format_utc(now()),
+            raised_at=audit.format_utc(clock.now()),
         )
         session.add(row)
         session.flush()
@@ -205,7 +201,6 @@ def raise_query(
                 audit.Change("text", None, question),
                 audit.Change("status", None, OPEN),
             ],
-            now=now,
         )
         return _info(session, row, subject)
 
@@ -220,7 +215,6 @@ def answer_query(
     missing: Mapping[str, str] | None = None,
     units: Mapping[str, UnitSystem] | UnitSystem = UnitSystem.SI,
     confirm_warnings: bool = False,
-    now: Clock = utc_now,
 ) -> AnswerResult:
     """The site (nurse or PI) answers an open query, optionally correcting values of the
     queried record first (``correction`` = {CODE: raw value}, ``missing`` = {CODE: 'ND'}).
@@ -254,13 +248,12 @@ def answer_query(
                 missing=missing,
                 confirm_warnings=confirm_warnings,
                 reason=f"Query {row.id}: {reply}"[:TEXT_MAX],
-                now=now,
             )
             if not save.saved:
                 unanswered = _info(session, row, subjid)
                 session.rollback()
                 return AnswerResult(False, unanswered, save)
-        stamp = audit.format_utc(now())
+        stamp = audit.format_utc(clock.now())
         row.answer, row.answered_by, row.answered_at, row.status = reply, user, stamp, ANSWERED
         session.flush()
         _audit(
@@ -273,7 +266,6 @@ def answer_query(
                 audit.Change("answer", None, reply),
                 audit.Change("status", OPEN, ANSWERED),
             ],
-            now=now,
         )
         return AnswerResult(True, _info(session, row, subjid), save)
 
@@ -283,8 +275,6 @@ def close_query(
     actor: Actor,
     query_id: int,
     note: str | None = None,
-    *,
-    now: Clock = utc_now,
 ) -> QueryInfo:
     """The raiser (or a PI) closes a query, answered or not, with an optional note."""
     text = _clean(note, "closing note", required=False)
@@ -303,7 +293,7 @@ def close_query(
         subject = session.get(Subject, row.subject_id)
         subjid = subject.subjid if subject is not None else ""
         old = row.status
-        row.status, row.closed_by, row.closed_at = CLOSED, user, audit.format_utc(now())
+        row.status, row.closed_by, row.closed_at = CLOSED, user, audit.format_utc(clock.now())
         row.close_note = text
         session.flush()
         _audit(
@@ -314,7 +304,6 @@ def close_query(
             subjid=subjid,
             changes=[audit.Change("status", old, CLOSED)],
             reason=text,
-            now=now,
         )
         return _info(session, row, subjid)
 

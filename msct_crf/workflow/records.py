@@ -22,8 +22,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
-from msct_crf import access
-from msct_crf.clock import Clock, utc_now
+from msct_crf import access, clock
 from msct_crf.errors import UserError
 from msct_crf.storage import audit
 from msct_crf.storage.db.models import (
@@ -429,7 +428,6 @@ class SaveRequest:
     complete: bool = True
     confirm_warnings: bool = False
     reason: str | None = None
-    now: Clock = utc_now
 
 
 def save(store: Store, request: SaveRequest) -> SaveResult:
@@ -456,7 +454,6 @@ def save_form(
     complete: bool = True,
     confirm_warnings: bool = False,
     reason: str | None = None,
-    now: Clock = utc_now,
     actor: access.Actor | None = None,
 ) -> SaveResult:
     """`save` with the request spelled out as keywords (tests, benchmarks, small callers)."""
@@ -473,7 +470,6 @@ def save_form(
         complete=complete,
         confirm_warnings=confirm_warnings,
         reason=reason,
-        now=now,
     )
     return save(store, request)
 
@@ -492,7 +488,6 @@ def save_in_session(
     complete: bool = True,
     confirm_warnings: bool = False,
     reason: str | None = None,
-    now: Clock = utc_now,
     actor: access.Actor | None = None,
 ) -> SaveResult:
     """`save_form` inside a caller's transaction (used by the demo, bulk loads and query
@@ -510,7 +505,6 @@ def save_in_session(
         complete=complete,
         confirm_warnings=confirm_warnings,
         reason=reason,
-        now=now,
     )
     return run_save(session, request)
 
@@ -539,7 +533,7 @@ def save_infusion_with_vital_signs(
 ) -> InfusionSaveResult:
     """The infusion of `request` and its vital signs in one transaction: all of them are
     saved or none is. Each row is a save of the VS form under the infusion, with the same
-    user, answers (confirmed warnings, reason) and clock as the infusion."""
+    user and answers (confirmed warnings, reason) as the infusion."""
     with store.session() as session:
         infusion = run_save(session, request)
         if not infusion.saved or infusion.record_id is None:
@@ -840,7 +834,7 @@ def _changes(session: Session, s: _Save) -> SaveResult | None:
 def _write(session: Session, s: _Save) -> SaveResult | None:
     """Insert or update the row; a new subject takes the next number of its site."""
     form, user = s.form, s.user
-    stamp = audit.format_utc(s.request.now())
+    stamp = audit.format_utc(clock.now())
     s.inserting = s.row is None
     if s.inserting:
         row = s.model(
@@ -876,7 +870,7 @@ def _audit(session: Session, s: _Save) -> SaveResult | None:
     """The audit rows of the save: the change (a new record's status first), the values
     typed in conventional units as typed, the warnings confirmed. Then the derived values of
     other records that depend on this one (infusion numbers, relatedness, visit scores)."""
-    form, row, user, now = s.form, s.row, s.user, s.request.now
+    form, row, user = s.form, s.row, s.user
     changes = s.changes
     if s.inserting:
         changes = [
@@ -894,7 +888,6 @@ def _audit(session: Session, s: _Save) -> SaveResult | None:
             subject_id=s.subject,
             changes=changes,
             reason=reason,
-            now=now,
         )
 
     append("insert" if s.inserting else "update", changes, s.reason)
@@ -920,7 +913,6 @@ def _audit(session: Session, s: _Save) -> SaveResult | None:
             session,
             owner,
             user=user,
-            now=now,
             cause=f"{form.label.en} {row.id} changed",
             visits=form.code == "ENROL",
         )
@@ -943,7 +935,6 @@ def refresh_dependents(
     subject_row: Subject,
     *,
     user: str,
-    now: Clock,
     cause: str,
     visits: bool = True,
 ) -> int:
@@ -970,7 +961,7 @@ def refresh_dependents(
                 setattr(row, column, value)
         if changes:
             changed += 1
-            row.updated_at, row.updated_by = audit.format_utc(now()), user
+            row.updated_at, row.updated_by = audit.format_utc(clock.now()), user
             session.flush()
             audit.append(
                 session,
@@ -981,7 +972,6 @@ def refresh_dependents(
                 subject_id=subject_row.subjid,
                 changes=changes,
                 reason=f"derived values recomputed: {cause}",
-                now=now,
             )
 
     infusions = list(
@@ -1014,7 +1004,6 @@ def delete_record(
     form: str,
     record_id: int,
     reason: str,
-    now: Clock = utc_now,
     actor: access.Actor | None = None,
 ) -> SaveResult:
     """Delete one record of a repeating form, with a reason; every value goes to the audit."""
@@ -1045,7 +1034,7 @@ def delete_record(
         if form == "EX":
             children = session.scalars(select(VitalSign).where(VitalSign.infusion_id == row.id))
             for child in children:
-                _delete_row(session, get_form("VS"), child, subjid, user, reason, now)
+                _delete_row(session, get_form("VS"), child, subjid, user, reason)
             for event in session.scalars(
                 select(AdverseEvent).where(AdverseEvent.infusion_id == row.id)
             ):
@@ -1059,9 +1048,8 @@ def delete_record(
                     subject_id=subjid,
                     changes=[audit.Change("infusion_id", row.id, None)],
                     reason=f"infusion {row.id} deleted: {reason.strip()}",
-                    now=now,
                 )
-        _delete_row(session, form_def, row, subjid, user, reason, now)
+        _delete_row(session, form_def, row, subjid, user, reason)
         if form == "EX":
             owner = session.get(Subject, row.subject_id)
             assert owner is not None
@@ -1069,7 +1057,6 @@ def delete_record(
                 session,
                 owner,
                 user=user,
-                now=now,
                 cause=f"{form_def.label.en} {record_id} deleted",
                 visits=False,
             )
@@ -1079,7 +1066,7 @@ def delete_record(
 
 
 def _delete_row(
-    session: Session, form_def: Form, row: Any, subjid: str, user: str, reason: str, now: Clock
+    session: Session, form_def: Form, row: Any, subjid: str, user: str, reason: str
 ) -> None:
     changes = [
         audit.Change(f.code, audit.to_text(getattr(row, f.column)), None)
@@ -1096,7 +1083,6 @@ def _delete_row(
         subject_id=subjid,
         changes=changes,
         reason=reason.strip(),
-        now=now,
     )
     session.delete(row)
     session.flush()

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from msct_crf import clock
 from msct_crf.storage import audit
 from msct_crf.storage.store import Store
 
@@ -231,11 +232,6 @@ class _Contents:
         return [self.wide, *self.long_tables, *([self.audit] if self.audit is not None else [])]
 
 
-def _export_moment(now: Callable[[], dt.datetime] | None) -> dt.datetime:
-    moment = (now or (lambda: dt.datetime.now(dt.UTC)))()
-    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment
-
-
 def _exclusion_notes(summary: list[SummaryRow], notes: list[str], language: str) -> list[str]:
     """What the README says was left out: values after death or transplant, and `notes`."""
     n_excluded = sum(r.excluded for r in summary)
@@ -336,7 +332,6 @@ def export_workbook(
     cancelled: Cancelled | None = None,
     csv_dir: Path | str | None = None,
     redcap_path: Path | str | None = None,
-    now: Callable[[], dt.datetime] | None = None,
     actor: Actor | None = None,
 ) -> ExportReport:
     """Write the export workbook (and optionally the CSV files and REDCap dictionary).
@@ -354,7 +349,7 @@ def export_workbook(
     target = _check_target(Path(out_path))
     started = time.perf_counter()
     steps = _Steps(progress, cancelled)
-    moment = _export_moment(now)
+    moment = clock.now()
     steps.report(0, "Reading the database")
     data = load_study(store, options, today=moment.astimezone().date(), check=steps.check)
     steps.report(8, "Computing summaries")
@@ -417,7 +412,7 @@ def export_csv(
     """CSV files (and the REDCap dictionary) without a workbook; audited like any export."""
     user = _authorize(store, actor, user, options)
     started = time.perf_counter()
-    data: StudyData = load_study(store, options, today=dt.date.today())
+    data: StudyData = load_study(store, options, today=clock.now().astimezone().date())
     files = write_csv_files(data, Path(directory))
     redcap = write_redcap_dictionary(Path(redcap_path), options) if redcap_path else None
     what = f"{len(files)} CSV files in {Path(directory).name}" + (

@@ -10,7 +10,6 @@ The package's namespace is its public API (``from msct_crf import access``;
 """
 
 from msct_crf.access.accounts import (
-    FULL_NAME_MAX,
     UserInfo,
     add_user,
     create_admin,
@@ -53,8 +52,8 @@ from msct_crf.access.roles import (
 from msct_crf.access.sessions import (
     ACCOUNTS_KEY,
     MAX_FAILED_LOGINS,
+    UNKNOWN_USER,
     USER_TABLE,
-    USERNAME_MAX,
     accounts_enabled,
     audit_account,
     authorize,
@@ -81,6 +80,7 @@ from msct_crf.access.study_settings import (
     set_idle_lock_minutes,
     set_setting,
 )
+from msct_crf.study.text import FULL_NAME_MAX, USERNAME_MAX
 
 __all__ = [
     "ACCOUNTS_KEY",
@@ -106,6 +106,7 @@ __all__ = [
     "ROLES",
     "ROLE_LABELS",
     "SETTING_TABLE",
+    "UNKNOWN_USER",
     "USERNAME_MAX",
     "USER_TABLE",
     "UserInfo",

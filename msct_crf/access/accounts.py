@@ -6,7 +6,6 @@ Accounts are never deleted (the audit trail names them); every change is audited
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -17,7 +16,6 @@ from msct_crf.access.passwords import check_new_password, hash_password
 from msct_crf.access.roles import ADMIN, ROLES, Actor, Permission
 from msct_crf.access.sessions import (
     ACCOUNTS_KEY,
-    USERNAME_MAX,
     accounts_enabled,
     audit_account,
     authorize,
@@ -27,8 +25,14 @@ from msct_crf.errors import PermissionDenied, UserError
 from msct_crf.storage import audit
 from msct_crf.storage.db.models import AppUser
 from msct_crf.storage.store import Store
-
-FULL_NAME_MAX = 128
+from msct_crf.study.text import (
+    FULL_NAME_MAX,
+    TEXT_MAX,
+    USERNAME_MAX,
+    as_typed,
+    check_user_name,
+    clean_text,
+)
 
 
 @dataclass(frozen=True)
@@ -57,7 +61,7 @@ def _info(row: AppUser) -> UserInfo:
 
 
 def _clean_username(username: str) -> str:
-    name = (username or "").strip()
+    name = as_typed(username or "").strip()
     if not name:
         raise UserError("User name is required")
     if len(name) > USERNAME_MAX:
@@ -70,13 +74,10 @@ def _clean_username(username: str) -> str:
 
 
 def _clean_full_name(full_name: str) -> str:
-    name = " ".join((full_name or "").split())
-    if not name:
+    if not (full_name or "").strip():
         raise UserError("Full name is required (it is printed with signatures)")
-    if len(name) > FULL_NAME_MAX:
-        raise UserError(f"Full name must have at most {FULL_NAME_MAX} characters")
-    if any(unicodedata.category(ch) == "Cc" for ch in name):
-        raise UserError("Full name must not contain control characters")
+    name = clean_text(full_name, "full name", limit=FULL_NAME_MAX, multiline=False, collapse=True)
+    assert name is not None
     return name
 
 
@@ -207,7 +208,7 @@ def _keep_an_admin(session: Session, row: AppUser, what: str) -> None:
 
 
 def _reason(reason: str | None) -> str | None:
-    return (reason or "").strip() or None
+    return clean_text(reason, "reason", limit=TEXT_MAX, required=False)
 
 
 def set_role(
@@ -331,7 +332,8 @@ def recover_admin(store: Store, username: str, *, operator: str, reason: str) ->
             raise PermissionDenied(
                 "An administrator can still log in; ask them to unlock the account"
             )
-        return _unlock_row(session, row, f"{operator} (recovery)"[:USERNAME_MAX], reason_text)
+        by = check_user_name(f"{check_user_name(operator)[: USERNAME_MAX - 11]} (recovery)")
+        return _unlock_row(session, row, by, reason_text)
 
 
 def reset_password(store: Store, actor: Actor, username: str, new_password: str) -> UserInfo:

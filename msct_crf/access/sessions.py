@@ -13,7 +13,9 @@ Two modes, decided by the database itself:
   :class:`msct_crf.errors.PermissionDenied`.
 
 Five consecutive failed logins lock the account until an administrator unlocks it. Every
-login, failed login and logout is audited (actions ``login``, ``login_failed``, ``logout``).
+login, failed login and logout is audited (actions ``login``, ``login_failed``, ``logout``);
+a failed login with a user name that has no account is audited as :data:`UNKNOWN_USER`,
+never with the name as typed (it may be a password typed into the wrong box).
 """
 
 from __future__ import annotations
@@ -46,9 +48,11 @@ from msct_crf.errors import PermissionDenied, UserError
 from msct_crf.storage import audit
 from msct_crf.storage.db.models import AppUser
 from msct_crf.storage.store import Store
+from msct_crf.study.text import as_typed, check_user_name
 
 MAX_FAILED_LOGINS = 5
-USERNAME_MAX = 64
+#: Who a failed login with a user name that has no account is audited as.
+UNKNOWN_USER = "(unknown user name)"
 USER_TABLE = "app_user"
 _LIVE: dict[str, tuple[str, int]] = {}  # token -> (database url, user id)
 _LIVE_LOCK = threading.Lock()
@@ -133,7 +137,7 @@ def authorize(
             )
         if not user or not user.strip():
             raise UserError("A user name is required (it goes into the audit trail)")
-        return user
+        return check_user_name(user)
     row = current_account(session, actor)
     if permission not in PERMISSIONS.get(row.role, frozenset()):
         raise PermissionDenied(
@@ -182,9 +186,11 @@ def _record_failure(
     with store.session() as session:
         row = user_row(session, username)
         if row is None:
+            # Never the name as typed: a password typed into the user-name box would
+            # otherwise sit in the audit trail and in every export of it.
             audit.append(
                 session,
-                user=username[:USERNAME_MAX] or "?",
+                user=UNKNOWN_USER,
                 action="login_failed",
                 table_name=USER_TABLE,
                 reason=why,
@@ -227,7 +233,7 @@ def _refusal(username: str, why: str, store: Store) -> AuthenticationError:
 def login(store: Store, username: str, password: str) -> Actor:
     """Check the password and return an :class:`Actor` (audited ``login``). Failures are
     audited ``login_failed``; the fifth in a row locks the account."""
-    name = (username or "").strip()
+    name = as_typed(username or "").strip()
     if not name or not password:
         raise AuthenticationError("Enter your user name and password")
     with store.reading() as session:

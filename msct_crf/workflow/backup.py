@@ -61,6 +61,7 @@ from msct_crf.storage.backup_files import (
     write_sidecar,
 )
 from msct_crf.storage.db.engine import explain_db_error
+from msct_crf.study.text import check_user_name
 
 if TYPE_CHECKING:
     from msct_crf.access import Actor
@@ -165,6 +166,7 @@ def backup_database(
         raise UserError(f"The number of backups to keep must be at least 1 (got {keep})")
     if not user or not user.strip():
         raise UserError("A user name is required to back up (it goes into the audit trail)")
+    user = check_user_name(user)
     source = _source_path(store_or_path)
     check_sqlite_file(source)  # never back up a missing or damaged file over good backups
     directory = _backup_folder(dest_dir, source)
@@ -375,6 +377,7 @@ def restore_backup(
     user = _authorized(actor, user)
     if not user or not user.strip():
         raise UserError("A user name is required to restore (it goes into the audit trail)")
+    user = check_user_name(user)
     backup = Path(os.path.abspath(os.fspath(backup_path)))
     target = Path(os.path.abspath(os.fspath(db_path)))
     if not backup.is_file():

@@ -37,6 +37,7 @@ from msct_crf.storage.db.models import FORM_MODELS, Query, Signature, Subject
 from msct_crf.storage.store import Store
 from msct_crf.study.dictionary import FORMS, Form
 from msct_crf.study.dictionary import form as get_form
+from msct_crf.study.text import SHORT_TEXT_MAX, TEXT_MAX, clean_text
 from msct_crf.workflow import queries
 from msct_crf.workflow.queries import QueryInfo
 from msct_crf.workflow.records import COMPLETE, DRAFT, LOCKED, SIGNED, VERIFIED, record_from_row
@@ -48,8 +49,8 @@ MEANINGS: tuple[str, ...] = (
     "I have reviewed this data",
     "I am the responsible investigator for this data",
 )
-MEANING_MAX = 200
-REASON_MAX = 2000
+MEANING_MAX = SHORT_TEXT_MAX
+REASON_MAX = TEXT_MAX
 
 #: Actions a UI may offer on a record (see :func:`available_actions`).
 EDIT, VERIFY, SIGN, LOCK, UNLOCK = "edit", "verify", "sign", "lock", "unlock"
@@ -224,11 +225,11 @@ def _set_status(
 
 
 def _clean_text(value: str | None, what: str, limit: int) -> str:
-    text = " ".join((value or "").split())
-    if not text:
+    """One line as stored and audited (msct_crf.study.text: NFC, no control characters)."""
+    if not (value or "").strip():
         raise UserError(f"Give a {what}")
-    if len(text) > limit:
-        raise UserError(f"The {what} must have at most {limit} characters")
+    text = clean_text(value, what, limit=limit, collapse=True)
+    assert text is not None
     return text
 
 

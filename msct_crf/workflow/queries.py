@@ -11,7 +11,6 @@ audited like any other change, with the query as its reason.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -27,13 +26,13 @@ from msct_crf.storage.db.models import FORM_MODELS, Query, Subject
 from msct_crf.storage.store import Store
 from msct_crf.study.dictionary import FORMS, Form
 from msct_crf.study.dictionary import form as get_form
+from msct_crf.study.text import TEXT_MAX, clean_text
 from msct_crf.study.units import UnitSystem
 from msct_crf.workflow import records
 
 OPEN, ANSWERED, CLOSED = "open", "answered", "closed"
 QUERY_STATUSES = (OPEN, ANSWERED, CLOSED)
 QUERY_TABLE = "data_query"
-TEXT_MAX = 2000
 
 
 @dataclass(frozen=True)
@@ -103,17 +102,12 @@ def _info(session: Session, row: Query, subjid: str | None = None) -> QueryInfo:
 
 
 def _clean(text: str | None, what: str, *, required: bool = True) -> str | None:
-    value = (text or "").strip()
-    if not value:
+    """The text as stored: the limits of a field value (msct_crf.study.text)."""
+    if not (text or "").strip():
         if required:
             raise UserError(f"The {what} is empty; write the {what}")
         return None
-    if len(value) > TEXT_MAX:
-        raise UserError(f"The {what} must have at most {TEXT_MAX} characters (got {len(value)})")
-    bad = [ch for ch in value if unicodedata.category(ch) == "Cc" and ch not in "\n\t"]
-    if bad:
-        raise UserError(f"The {what} contains control characters; remove them")
-    return value
+    return clean_text(text, what, limit=TEXT_MAX)
 
 
 def _audit(

@@ -43,11 +43,11 @@ from msct_crf.storage.store import Store
 from msct_crf.study.derive import derive
 from msct_crf.study.dictionary import Field, FieldType, Form, MissingCode
 from msct_crf.study.dictionary import form as get_form
+from msct_crf.study.text import TEXT_MAX, as_typed, text_problem
 from msct_crf.study.units import UnitSystem
 from msct_crf.study.validation import (
     Finding,
     SubjectContext,
-    has_control_characters,
     parse_value,
     validate,
 )
@@ -59,6 +59,20 @@ FROZEN_STATUSES = frozenset({SIGNED, LOCKED})
 
 
 BAD_REASON = "The reason contains control or invalid characters; type it as plain text"
+
+
+def _reason_problem(reason: str | None) -> tuple[str | None, str | None]:
+    """(the reason as stored, why it cannot be): NFC and trimmed, with the limits of a
+    field value (no control characters, at most TEXT_MAX characters)."""
+    text = as_typed(reason or "").strip() or None
+    if text is None:
+        return None, None
+    problem = text_problem(text, TEXT_MAX)
+    if problem is None:
+        return text, None
+    if problem.startswith("contains"):
+        return text, BAD_REASON
+    return text, f"The reason {problem}"
 
 
 class SaveOutcome(enum.Enum):
@@ -634,9 +648,9 @@ def _start(session: Session, request: SaveRequest) -> _Save | SaveResult:
         {code: units for code in request.values} if isinstance(units, UnitSystem) else dict(units)
     )
     missing = dict(request.missing or {})
-    reason = (request.reason or "").strip() or None
-    if reason is not None and has_control_characters(reason):
-        return SaveResult(SaveOutcome.NEEDS_REASON, subject=request.subject, message=BAD_REASON)
+    reason, problem = _reason_problem(request.reason)
+    if problem is not None:
+        return SaveResult(SaveOutcome.NEEDS_REASON, subject=request.subject, message=problem)
     return _Save(request, form, model, user, reason, unit_map, missing, request.subject)
 
 
@@ -1012,10 +1026,12 @@ def delete_record(
         return SaveResult(
             SaveOutcome.REFUSED, message=f"The {form_def.label.en} form cannot be deleted"
         )
-    if not reason or not reason.strip():
+    cleaned, problem = _reason_problem(reason)
+    if cleaned is None:
         return SaveResult(SaveOutcome.NEEDS_REASON, message="Give a reason for the deletion")
-    if has_control_characters(reason):
-        return SaveResult(SaveOutcome.NEEDS_REASON, message=BAD_REASON)
+    if problem is not None:
+        return SaveResult(SaveOutcome.NEEDS_REASON, message=problem)
+    reason = cleaned
     model: Any = FORM_MODELS[form]
     with store.session() as session:
         user = access.authorize(session, actor, access.Permission.DELETE_DATA, user=user)

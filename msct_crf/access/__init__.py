@@ -26,6 +26,7 @@ from msct_crf.access.accounts import (
 from msct_crf.access.passwords import (
     MAX_PASSWORD_LENGTH,
     MIN_PASSWORD_LENGTH,
+    MIN_STRENGTH,
     AuthenticationError,
     HasherFactory,
     PasswordPolicyError,
@@ -36,6 +37,7 @@ from msct_crf.access.passwords import (
     hasher,
     password_problem,
     set_hasher_factory,
+    strength_problem,
 )
 from msct_crf.access.roles import (
     ADMIN,
@@ -74,11 +76,15 @@ from msct_crf.access.study_settings import (
     IDLE_LOCK_KEY,
     IDLE_LOCK_RANGE,
     SETTING_TABLE,
+    STUDY_ID_KEY,
+    STUDY_KIND_KEY,
     IdleLock,
     get_setting,
     idle_lock_minutes,
     set_idle_lock_minutes,
     set_setting,
+    study_id,
+    study_kind,
 )
 from msct_crf.study.text import FULL_NAME_MAX, USERNAME_MAX
 
@@ -96,6 +102,7 @@ __all__ = [
     "MAX_FAILED_LOGINS",
     "MAX_PASSWORD_LENGTH",
     "MIN_PASSWORD_LENGTH",
+    "MIN_STRENGTH",
     "MONITOR",
     "NURSE",
     "PERMISSIONS",
@@ -106,6 +113,8 @@ __all__ = [
     "ROLES",
     "ROLE_LABELS",
     "SETTING_TABLE",
+    "STUDY_ID_KEY",
+    "STUDY_KIND_KEY",
     "UNKNOWN_USER",
     "USERNAME_MAX",
     "USER_TABLE",
@@ -144,6 +153,9 @@ __all__ = [
     "set_idle_lock_minutes",
     "set_role",
     "set_setting",
+    "study_id",
+    "strength_problem",
+    "study_kind",
     "unlock_user",
     "user_row",
 ]

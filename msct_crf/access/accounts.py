@@ -25,6 +25,7 @@ from msct_crf.errors import PermissionDenied, UserError
 from msct_crf.storage import audit
 from msct_crf.storage.db.models import AppUser
 from msct_crf.storage.store import Store
+from msct_crf.storage.study_identity import is_demo
 from msct_crf.study.text import (
     FULL_NAME_MAX,
     TEXT_MAX,
@@ -100,9 +101,9 @@ def _insert_user(
     username = _clean_username(username)
     full_name = _clean_full_name(full_name)
     role = _check_role(role)
-    check_new_password(password, username)
     if user_row(session, username) is not None:
         raise UserError(f"The user name {username!r} is already taken")
+    check_new_password(password, username, full_name=full_name, check_strength=not is_demo(session))
     row = AppUser(
         username=username,
         full_name=full_name,
@@ -341,7 +342,12 @@ def reset_password(store: Store, actor: Actor, username: str, new_password: str)
     with store.session() as session:
         by = authorize(session, actor, Permission.MANAGE_USERS)
         row = _target(session, username)
-        check_new_password(new_password, row.username)
+        check_new_password(
+            new_password,
+            row.username,
+            full_name=row.full_name,
+            check_strength=not is_demo(session),
+        )
         row.password_hash = hash_password(new_password)
         audit_account(
             session,

@@ -48,6 +48,7 @@ from msct_crf.errors import PermissionDenied, UserError
 from msct_crf.storage import audit
 from msct_crf.storage.db.models import AppUser
 from msct_crf.storage.store import Store
+from msct_crf.storage.study_identity import is_demo
 from msct_crf.study.text import as_typed, check_user_name
 
 MAX_FAILED_LOGINS = 5
@@ -335,11 +336,11 @@ def change_password(store: Store, actor: Actor, old_password: str, new_password:
     """A person changes their own password (audited; no password is ever recorded)."""
     with store.reading() as session:
         row = current_account(session, actor)
-        stored_hash = row.password_hash
+        stored_hash, full_name, demo = row.password_hash, row.full_name, is_demo(session)
     if not check_password(stored_hash, old_password):
         _record_failure(store, actor.username, "wrong password (password change)")
         raise AuthenticationError("The current password is wrong")
-    check_new_password(new_password, actor.username)
+    check_new_password(new_password, actor.username, full_name=full_name, check_strength=not demo)
     if new_password == old_password:
         raise PasswordPolicyError("The new password must differ from the current one")
     with store.session() as session:

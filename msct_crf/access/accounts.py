@@ -316,11 +316,22 @@ def unlock_user(
         return _unlock_row(session, _target(session, username), by, _reason(reason))
 
 
-def recover_admin(store: Store, username: str, *, operator: str, reason: str) -> UserInfo:
-    """Unlock an administrator when no administrator can log in any more (all locked).
+def recover_admin(
+    store: Store,
+    username: str,
+    *,
+    operator: str,
+    reason: str,
+    new_password: str | None = None,
+) -> UserInfo:
+    """The last administrator's way back in: unlock an administrator when no administrator
+    can log in any more (all locked), or, with `new_password`, also set a new password for
+    one who forgot it when no *other* administrator can log in.
 
-    Meant for the command line run by someone with access to the database file; refused
-    while any other administrator is usable. Audited under ``operator`` with the reason.
+    Meant for the command line (``msct-crf user unlock --recover`` / ``user passwd
+    --recover``) run by someone with access to the database file, who could change the file
+    anyway: the recovery is audited under ``<operator> (recovery)`` with the reason, and
+    refused while another administrator could do it the normal way.
     """
     reason_text = _reason(reason)
     if reason_text is None:
@@ -329,12 +340,29 @@ def recover_admin(store: Store, username: str, *, operator: str, reason: str) ->
         row = _target(session, username)
         if row.role != ADMIN or not row.active:
             raise UserError(f"{row.username!r} is not an active administrator account")
-        if _usable_admins(session) > 0:
+        excluding = row.id if new_password is not None else None
+        if _usable_admins(session, excluding) > 0:
             raise PermissionDenied(
                 "An administrator can still log in; ask them to unlock the account"
+                + (" or reset the password" if new_password is not None else "")
             )
         by = check_user_name(f"{check_user_name(operator)[: USERNAME_MAX - 11]} (recovery)")
+        if new_password is not None:
+            _set_password(session, row, new_password, by=by, note="reset by recovery")
         return _unlock_row(session, row, by, reason_text)
+
+
+def _set_password(session: Session, row: AppUser, new_password: str, *, by: str, note: str) -> None:
+    """Set an account's password on behalf of someone else (an administrator's reset, a
+    recovery), checked against the policy and audited; the password itself never is."""
+    check_new_password(
+        new_password,
+        row.username,
+        full_name=row.full_name,
+        check_strength=not is_demo(session),
+    )
+    row.password_hash = hash_password(new_password)
+    audit_account(session, by=by, row=row, changes=[audit.Change("password", None, note)])
 
 
 def reset_password(store: Store, actor: Actor, username: str, new_password: str) -> UserInfo:
@@ -342,17 +370,5 @@ def reset_password(store: Store, actor: Actor, username: str, new_password: str)
     with store.session() as session:
         by = authorize(session, actor, Permission.MANAGE_USERS)
         row = _target(session, username)
-        check_new_password(
-            new_password,
-            row.username,
-            full_name=row.full_name,
-            check_strength=not is_demo(session),
-        )
-        row.password_hash = hash_password(new_password)
-        audit_account(
-            session,
-            by=by,
-            row=row,
-            changes=[audit.Change("password", None, "reset by administrator")],
-        )
+        _set_password(session, row, new_password, by=by, note="reset by administrator")
         return _info(row)

@@ -278,6 +278,29 @@ def login(store: Store, username: str, password: str) -> Actor:
         return _mint(session, row)
 
 
+def identify(store: Store, username: str, password: str) -> Actor:
+    """Check a user name and password without writing anything: no audit row, no failure
+    count. For a file that must not change, such as a backup about to be restored over a
+    missing or damaged study. The Actor is not logged in: it carries the name and role for
+    :func:`require`, and every write with it is refused (:func:`current_account`)."""
+    name = as_typed(username or "").strip()
+    if not name or not password:
+        raise AuthenticationError("Enter your user name and password")
+    with store.reading() as session:
+        row = user_row(session, name)
+        state = None if row is None else (row.password_hash, row.active, row.locked)
+        actor = None if row is None else Actor(row.id, row.username, row.full_name, row.role)
+    if state is None or actor is None:
+        burn_time(password)
+        raise AuthenticationError("Wrong user name or password")
+    stored_hash, active, locked = state
+    if not check_password(stored_hash, password):
+        raise AuthenticationError("Wrong user name or password")
+    if locked or not active:
+        raise AuthenticationError(f"The account {actor.username!r} is locked or disabled")
+    return actor
+
+
 def confirm_password(store: Store, actor: Actor, password: str) -> None:
     """Ask a logged-in person for their password again (signing, unlocking an idle session).
 

@@ -137,3 +137,21 @@ def file_contents(path: Path) -> tuple[int, int]:
         connection.close()
     accounts, subjects = (int(row[0]) if row else 0 for row in counts)
     return accounts, subjects
+
+
+def file_has_accounts(path: Path) -> bool:
+    """Whether an SQLite file is in account mode (an administrator exists), read without
+    writing; False for a missing, damaged or foreign file."""
+    if not path.is_file():
+        return False
+    try:
+        connection = _read_only(path)
+        try:
+            row = connection.execute(
+                f"SELECT 1 FROM {AppUser.__tablename__} WHERE role = 'admin' LIMIT 1"
+            ).fetchone()
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return False
+    return row is not None

@@ -45,6 +45,7 @@ from msct_crf.errors import UserError
 from msct_crf.storage import audit
 from msct_crf.storage.db.models import FORM_MODELS, SiteSequence, Subject
 from msct_crf.storage.store import Store
+from msct_crf.storage.study_identity import SCALE, mark_study_kind
 from msct_crf.study.derive import derive
 from msct_crf.study.dictionary import VISITS
 from msct_crf.study.dictionary import form as get_form
@@ -684,24 +685,26 @@ def create_scale_study(
     if subjects < 1:
         raise UserError(f"--subjects must be at least 1 (got {subjects})")
     path = Path(path)
-    prepare_new_database(path, overwrite)
+    prepare_new_database(path, overwrite, command="scale")
     started = time.perf_counter()
     try:
         with (
             _SubjectSource(subjects, seed) as source,
             Store.open_path(path) as store,
-            store.engine.begin() as conn,
         ):
-            writer = _Writer(conn, user)
-            sequence: dict[str, int] = {}
-            for data in source:
-                sequence[data.site] = sequence.get(data.site, 0) + 1
-                writer.add(data, f"{data.site}-{sequence[data.site]:03d}")
-            writer.flush()
-            conn.execute(
-                insert(SiteSequence.__table__),  # type: ignore[arg-type]
-                [{"siteid": s, "last_number": n} for s, n in sorted(sequence.items())],
-            )
+            with store.session() as session:
+                mark_study_kind(session, SCALE)
+            with store.engine.begin() as conn:
+                writer = _Writer(conn, user)
+                sequence: dict[str, int] = {}
+                for data in source:
+                    sequence[data.site] = sequence.get(data.site, 0) + 1
+                    writer.add(data, f"{data.site}-{sequence[data.site]:03d}")
+                writer.flush()
+                conn.execute(
+                    insert(SiteSequence.__table__),  # type: ignore[arg-type]
+                    [{"siteid": s, "last_number": n} for s, n in sorted(sequence.items())],
+                )
     except BaseException:
         with contextlib.suppress(OSError):
             remove_database(path)  # a half-made study is no use to anyone

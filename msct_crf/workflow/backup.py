@@ -315,8 +315,10 @@ def backup_if_due(
 
 
 def verify_backup(path: str | os.PathLike[str]) -> BackupCheck:
-    """Full check of a backup before it is restored: SQLite integrity and foreign keys, a
-    known schema, an intact audit chain, and (when its sidecar exists) the recorded counts."""
+    """Full check of a backup before it is restored: every check of ``msct-crf verify``
+    (:func:`msct_crf.storage.integrity.verify_database`: SQLite integrity and foreign keys, a
+    known schema, the audit chain and whatever else verify checks, such as the data against
+    the audit trail) must pass, and (when its sidecar exists) the recorded counts match."""
     from msct_crf.storage.integrity import verify_database
 
     backup = Path(path)
@@ -389,6 +391,7 @@ def restore_backup(
         raise DatabaseError(
             f"The backup {backup.name} failed its check and was not restored: {check.detail}"
         )
+    _refuse_another_study(backup, target)
 
     aside = _keep_current_aside(target, backup, force=force, stamp=stamp_of(clock.now()))
     _copy_in(backup, target, progress)
@@ -408,6 +411,23 @@ def restore_backup(
         kept_aside=aside,
         detail=f"Restored {target.name} from {backup.name}{kept}.",
     )
+
+
+def _refuse_another_study(backup: Path, target: Path) -> None:
+    """A backup of another study (another study ID) never replaces a study. A backup made
+    before study IDs existed has none and is not refused for it (it still had to verify,
+    data against audit trail included)."""
+    from msct_crf.storage.study_identity import STUDY_ID_KEY, file_settings
+
+    if not target.exists() or not _head_of(target)[0]:
+        return  # nothing healthy to compare with: a missing or damaged file
+    ours = file_settings(target).get(STUDY_ID_KEY)
+    theirs = file_settings(backup).get(STUDY_ID_KEY)
+    if ours and theirs and ours != theirs:
+        raise UserError(
+            f"The backup {backup.name} is of another study (study ID {theirs}) than "
+            f"{target.name} (study ID {ours}); it was not restored"
+        )
 
 
 def _aside_name(target: Path, stamp: str, n: int = 0) -> Path:

@@ -461,7 +461,11 @@ def test_cli_user_commands(
         == 0
     )  # fmt: skip
     capsys.readouterr()
-    assert _cli(monkeypatch, "", "user", "list", "--db", db) == 0
+    assert (
+        _cli(monkeypatch, f"{ADMIN_PW}\n", "user", "list", "--db", db, "--as", "admin",
+             "--password-stdin")
+        == 0
+    )  # fmt: skip
     listing = capsys.readouterr().out
     assert "n1" in listing and "locked" in listing and "admin" in listing
     assert (

@@ -78,9 +78,7 @@ def _subjects(path: Path) -> int:
 @pytest.fixture
 def backups(store: Store, db_path: Path, accounts: dict) -> list[backup.BackupInfo]:
     """Five verified backups of a study in account mode."""
-    return [
-        backup.backup_database(store, user="admin", actor=accounts["admin"]) for _ in range(5)
-    ]
+    return [backup.backup_database(store, user="admin", actor=accounts["admin"]) for _ in range(5)]
 
 
 # --------------------------------------------------------------------------- backup

@@ -22,9 +22,7 @@ from msct_crf.study.dictionary import STUDY_CODE
 from msct_crf.tools.cli import main as cli_main
 
 
-def _export(
-    capsys: pytest.CaptureFixture[str], db: Path, *extra: str
-) -> tuple[int, str, str]:
+def _export(capsys: pytest.CaptureFixture[str], db: Path, *extra: str) -> tuple[int, str, str]:
     capsys.readouterr()
     code = cli_main(["export", "--db", str(db), "-q", "--user", "pi", *extra])
     out, err = capsys.readouterr()

@@ -369,10 +369,8 @@ def change_password(store: Store, actor: Actor, old_password: str, new_password:
     with store.session() as session:
         row = current_account(session, actor)
         row.password_hash = hash_password(new_password)
+        changes = [audit.Change("password", None, "changed by its owner")]
+        if row.failed_logins:  # the reset is audited like every other change of the account
+            changes.insert(0, audit.Change("failed_logins", row.failed_logins, 0))
         row.failed_logins = 0
-        audit_account(
-            session,
-            by=row.username,
-            row=row,
-            changes=[audit.Change("password", None, "changed by its owner")],
-        )
+        audit_account(session, by=row.username, row=row, changes=changes)

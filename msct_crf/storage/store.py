@@ -17,7 +17,9 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session, sessionmaker
 
 from msct_crf.errors import DatabaseError
+from msct_crf.storage import audit
 from msct_crf.storage.db import migrate
+from msct_crf.storage.db.audit_table import install_audit_triggers, missing_audit_triggers
 from msct_crf.storage.db.engine import (
     default_database_url,
     explain_db_error,
@@ -27,10 +29,14 @@ from msct_crf.storage.db.engine import (
 )
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+#: The audit trail's user for what the app does on its own (e.g. reinstalling triggers).
+SYSTEM_USER = "system"
 
 
-def check_sqlite_file(path: Path) -> None:
-    """Refuse a file that is not a healthy SQLite database, without writing to it."""
+def check_sqlite_file(path: Path, pragma: str = "quick_check") -> None:
+    """Refuse a file that is not a healthy SQLite database, without writing to it.
+    (`pragma="integrity_check"`: the full check, for verify, which needs it anyway.)"""
+    assert pragma in ("quick_check", "integrity_check")
     if not path.exists():
         raise DatabaseError(f"Database file not found: {path}")
     if path.is_dir():
@@ -49,7 +55,7 @@ def check_sqlite_file(path: Path) -> None:
         uri = f"{path.resolve().as_uri()}?mode=ro"
         connection = sqlite3.connect(uri, uri=True, timeout=5)
         try:
-            rows = connection.execute("PRAGMA quick_check").fetchall()
+            rows = connection.execute(f"PRAGMA {pragma}").fetchall()
         finally:
             connection.close()
     except sqlite3.DatabaseError as exc:
@@ -59,7 +65,7 @@ def check_sqlite_file(path: Path) -> None:
         # one row may hold many lines, headed by "*** in database main ***"
         lines = [ln for r in rows for ln in str(r[0]).splitlines() if ln and ln[:3] != "***"]
         first = lines[0] if lines else "no answer"
-        raise _damaged(path, f"{path} is damaged (quick_check: {first}); restore a backup.")
+        raise _damaged(path, f"{path} is damaged ({pragma}: {first}); restore a backup.")
 
 
 def _refuse_foreign_database(path: Path) -> None:
@@ -96,6 +102,25 @@ def _damaged(path: Path, message: str) -> DatabaseError:
     error = DatabaseError(message + hint)
     error.backup = backup
     return error
+
+
+def _restore_audit_triggers(engine: Engine) -> None:
+    """Reinstall an append-only trigger that was dropped, and say so in the audit trail
+    (`msct-crf verify` reports a missing one; opening the file in the app repairs it)."""
+    with engine.connect() as connection:
+        if not missing_audit_triggers(connection):
+            return
+    with engine.begin() as connection:
+        missing = missing_audit_triggers(connection)
+        if missing:
+            install_audit_triggers(connection)
+            audit.append(
+                connection,
+                user=SYSTEM_USER,
+                action="repair",
+                table_name="audit_log",
+                reason=f"append-only trigger(s) {', '.join(missing)} were missing; reinstalled",
+            )
 
 
 class Store:
@@ -140,6 +165,7 @@ class Store:
             raise DatabaseError(f"Cannot open the database at {path or url}: {exc}") from exc
         try:
             migrate.upgrade(engine)
+            _restore_audit_triggers(engine)
         except DatabaseError:
             engine.dispose()
             raise

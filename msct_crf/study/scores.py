@@ -38,7 +38,9 @@ from msct_crf.study.units import (
 
 __all__ = [
     "MISSING_TEXT",
+    "NOTE_TEXTS",
     "SCORE_KEYS",
+    "Note",
     "ScoreDetail",
     "ScoreResult",
     "ScoreValue",
@@ -89,6 +91,48 @@ def _in_decimal_context(formula: Callable[_P, _R]) -> Callable[_P, _R]:
     return run
 
 
+#: The English sentence of each note code, for the command line and the exports; the GUI
+#: translates the code itself (`ui.forms.score_panel`).
+NOTE_TEXTS: Final = {
+    "floored": "{what} floored to {value}{unit}",
+    "capped": "{what} capped at {value}{unit}",
+    "bounded": "{what} bounded to {value}{unit}",
+    "dialysis": "dialysis: creatinine set to {value}{unit}",
+    "no_sodium_correction": "MELD(i) {value} ≤ 11: sodium correction not applied",
+    "cholestatic": "cholestatic disease: bilirubin bands {low} / {high}{unit}",
+}
+
+
+@dataclass(frozen=True)
+class Note:
+    """A floor, cap or rule that shaped a score, as a code and its values.
+
+    Structured rather than a sentence so the GUI can say it in the reader's language;
+    ``what`` is a lab or score name ("creatinine", "MELD 3.0"), ``unit`` is "" or a unit.
+    """
+
+    code: str
+    values: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def of(cls, code: str, **values: str) -> Note:
+        return cls(code, tuple(values.items()))
+
+    def value(self, key: str) -> str:
+        return dict(self.values).get(key, "")
+
+    @property
+    def text(self) -> str:
+        """The note in English ("creatinine floored to 1.0 mg/dL")."""
+        fields = dict(self.values)
+        unit = fields.get("unit", "")
+        fields["unit"] = f" {unit}" if unit else ""
+        return NOTE_TEXTS[self.code].format_map(fields)
+
+    def __str__(self) -> str:
+        return self.text
+
+
 @dataclass(frozen=True)
 class ScoreDetail(Generic[V]):
     """One computed score with the display text and the floors/caps that shaped it."""
@@ -96,7 +140,7 @@ class ScoreDetail(Generic[V]):
     name: str
     value: V
     text: str
-    notes: tuple[str, ...] = ()
+    notes: tuple[Note, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -106,7 +150,7 @@ class ScoreResult:
     name: str
     value: ScoreValue | None
     text: str
-    notes: tuple[str, ...] = ()
+    notes: tuple[Note, ...] = ()
     missing: tuple[str, ...] = ()
 
     @property
@@ -181,9 +225,9 @@ def _fmt(value: Decimal) -> str:
     return f"{value:.1f}" if value < 10 else f"{value:.0f}"
 
 
-def _floor_one(value: Decimal, label: str, unit: str, notes: list[str]) -> Decimal:
+def _floor_one(value: Decimal, label: str, unit: str, notes: list[Note]) -> Decimal:
     if value < _ONE:
-        notes.append(f"{label} floored to 1.0{unit}")
+        notes.append(Note.of("floored", what=label, value="1.0", unit=unit))
         return _ONE
     return value
 
@@ -194,7 +238,7 @@ def _meld_labs(
     inr: Decimal,
     dialysis: bool,
     creatinine_cap: Decimal,
-    notes: list[str],
+    notes: list[Note],
 ) -> tuple[Decimal, Decimal, Decimal]:
     """Bilirubin, creatinine (mg/dL) and INR after conversion, floors at 1.0 and the Cr cap.
 
@@ -203,35 +247,35 @@ def _meld_labs(
     with dialysis at least twice in the past week or 24 h of CVVHD.
     """
     bilirubin = _floor_one(
-        bilirubin_umol_l / BILIRUBIN_UMOL_L_PER_MG_DL, "bilirubin", " mg/dL", notes
+        bilirubin_umol_l / BILIRUBIN_UMOL_L_PER_MG_DL, "bilirubin", "mg/dL", notes
     )
     international_ratio = _floor_one(inr, "INR", "", notes)
     creatinine = creatinine_umol_l / CREATININE_UMOL_L_PER_MG_DL
     cap = _fmt(creatinine_cap)
     if dialysis:
-        notes.append(f"dialysis: creatinine set to {cap} mg/dL")
+        notes.append(Note.of("dialysis", value=cap, unit="mg/dL"))
         creatinine = creatinine_cap
     elif creatinine > creatinine_cap:
-        notes.append(f"creatinine capped at {cap} mg/dL")
+        notes.append(Note.of("capped", what="creatinine", value=cap, unit="mg/dL"))
         creatinine = creatinine_cap
     else:
-        creatinine = _floor_one(creatinine, "creatinine", " mg/dL", notes)
+        creatinine = _floor_one(creatinine, "creatinine", "mg/dL", notes)
     return bilirubin, creatinine, international_ratio
 
 
 def _bounded(
-    value: Decimal, low: Decimal, high: Decimal, label: str, unit: str, notes: list[str]
+    value: Decimal, low: Decimal, high: Decimal, label: str, unit: str, notes: list[Note]
 ) -> Decimal:
     if value < low:
-        notes.append(f"{label} bounded to {_fmt(low)} {unit}")
+        notes.append(Note.of("bounded", what=label, value=_fmt(low), unit=unit))
         return low
     if value > high:
-        notes.append(f"{label} bounded to {_fmt(high)} {unit}")
+        notes.append(Note.of("bounded", what=label, value=_fmt(high), unit=unit))
         return high
     return value
 
 
-def _sodium(sodium_mmol_l: Decimal, notes: list[str]) -> Decimal:
+def _sodium(sodium_mmol_l: Decimal, notes: list[Note]) -> Decimal:
     return _bounded(sodium_mmol_l, _SODIUM_LOW, _SODIUM_HIGH, "sodium", "mmol/L", notes)
 
 
@@ -240,7 +284,7 @@ def _meld_i(
     creatinine_umol_l: Decimal,
     inr: Decimal,
     dialysis: bool,
-    notes: list[str],
+    notes: list[Note],
 ) -> int:
     """MELD(i), the rounded and uncapped MELD of OPTN Policy 9.1 (UNOS MELD calculation).
 
@@ -259,14 +303,14 @@ def _meld_i(
     return int(_round_half_up(raw, 1) * 10)
 
 
-def _cap(value: int, label: str, notes: list[str]) -> int:
+def _cap(value: int, label: str, notes: list[Note]) -> int:
     if value > _MELD_MAX:
-        notes.append(f"{label} capped at {_MELD_MAX}")
+        notes.append(Note.of("capped", what=label, value=str(_MELD_MAX), unit=""))
         return _MELD_MAX
     return value
 
 
-def _int_detail(name: str, value: int, notes: list[str]) -> ScoreDetail[int]:
+def _int_detail(name: str, value: int, notes: list[Note]) -> ScoreDetail[int]:
     return ScoreDetail(name, value, str(value), tuple(notes))
 
 
@@ -282,7 +326,7 @@ def _meld(
     MELD(i) (see `_meld_i`), maximum 40. With every value floored the result is 6
     (0.643 -> 0.6 -> 6), so no explicit minimum is needed.
     """
-    notes: list[str] = []
+    notes: list[Note] = []
     value = _cap(_meld_i(bilirubin_umol_l, creatinine_umol_l, inr, dialysis, notes), "MELD", notes)
     return _int_detail("MELD", value, notes)
 
@@ -301,14 +345,14 @@ def _meld_na(
     bounded to 125-137 mmol/L and MELD(i) the rounded value; the result is rounded to a whole
     number. Otherwise MELD = MELD(i). Maximum 40.
     """
-    notes: list[str] = []
+    notes: list[Note] = []
     meld_i = _meld_i(bilirubin_umol_l, creatinine_umol_l, inr, dialysis, notes)
     if meld_i > 11:
         sodium_gap = _SODIUM_HIGH - _sodium(sodium_mmol_l, notes)
         raw = meld_i + Decimal("1.32") * sodium_gap - Decimal("0.033") * meld_i * sodium_gap
         value = int(_round_half_up(raw))
     else:
-        notes.append(f"MELD(i) {meld_i} ≤ 11: sodium correction not applied")
+        notes.append(Note.of("no_sodium_correction", value=str(meld_i)))
         value = meld_i
     return _int_detail("MELD-Na", _cap(value, "MELD-Na", notes), notes)
 
@@ -335,7 +379,7 @@ def _meld_3(
     and (11.14 - 1.83 (3.5 - alb)) ln(Cr): the same sum, written so the score is visibly
     non-decreasing in bilirubin and creatinine (both brackets stay positive within the bounds).
     """
-    notes: list[str] = []
+    notes: list[Note] = []
     bilirubin, creatinine, international_ratio = _meld_labs(
         bilirubin_umol_l, creatinine_umol_l, inr, dialysis, Decimal(3), notes
     )
@@ -360,7 +404,7 @@ def _meld_3(
     )
     value = int(_round_half_up(raw))
     if value < _MELD_MIN:
-        notes.append(f"MELD 3.0 bounded to {_MELD_MIN}")
+        notes.append(Note.of("bounded", what="MELD 3.0", value=str(_MELD_MIN), unit=""))
         value = _MELD_MIN
     return _int_detail("MELD 3.0", _cap(value, "MELD 3.0", notes), notes)
 
@@ -388,10 +432,10 @@ def _child_pugh(
     ascites none / mild / moderate-severe, encephalopathy none / West Haven 1-2 / 3-4;
     both ends of each middle band score 2. Class A 5-6, B 7-9, C 10-15.
     """
-    notes: list[str] = []
+    notes: list[Note] = []
     bilirubin = bilirubin_umol_l / BILIRUBIN_UMOL_L_PER_MG_DL
     if cholestatic:
-        notes.append("cholestatic disease: bilirubin bands 4 / 10 mg/dL")
+        notes.append(Note.of("cholestatic", low="4", high="10", unit="mg/dL"))
         bilirubin_points = _points(bilirubin, Decimal(4), Decimal(10))
     else:
         bilirubin_points = _points(bilirubin, Decimal(2), Decimal(3))

@@ -58,14 +58,15 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     checks = verify_database(Path(args.db))
     failed = [c for c in checks if not c.ok]
     for check in checks if args.verbose else []:
-        print(f"{check.name}: {'ok' if check.ok else 'FAILED'} - {check.detail}")
-    if failed:
-        print(
-            one_line(f"msct-crf verify: {failed[0].name} failed: {failed[0].detail}"),
-            file=sys.stderr,
-        )
+        print(one_line(f"{check.name}: {'ok' if check.ok else 'FAILED'} - {check.detail}"))
+    if failed:  # one line per finding
+        for check in failed:
+            print(
+                one_line(f"msct-crf verify: {check.name} failed: {check.detail}"), file=sys.stderr
+            )
         return EXIT_FAILED
-    print(f"ok: {args.db} - " + "; ".join(c.detail for c in checks if c.name == "audit_chain"))
+    summary = [c.detail for c in checks if c.name in ("audit_chain", "reconcile")]
+    print(f"ok: {args.db} - " + "; ".join(summary))
     return EXIT_OK
 
 
@@ -109,7 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--force", action="store_true", help="replace an existing file")
     demo.set_defaults(handler=_cmd_demo)
 
-    verify = commands.add_parser("verify", help="check integrity, foreign keys and audit chain")
+    verify = commands.add_parser(
+        "verify", help="check integrity, foreign keys, the audit chain and the data against it"
+    )
     verify.add_argument("--db", required=True, help="database file to check")
     verify.add_argument("-v", "--verbose", action="store_true", help="print every check")
     verify.set_defaults(handler=_cmd_verify)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import json
 import multiprocessing
 import os
 import random
@@ -640,6 +641,11 @@ class _Writer:
             if form == "EX":
                 infusion_ids.append(record_id)
             self.pending[form].append(head + owner + row.fields)
+            content = row.content
+            if form == "VS":  # with its infusion link, so that verify's replay rebuilds it
+                content = audit.canonical_json(
+                    {**json.loads(content), "infusion_id": str(owner[1])}
+                )
             common = {
                 "ts_utc": stamp,
                 "user": user,
@@ -647,7 +653,7 @@ class _Writer:
                 "record_id": str(record_id),
                 "subject_id": subjid,
             }
-            self.audit_rows.append({**common, "action": "bulk_insert", "new_value": row.content})
+            self.audit_rows.append({**common, "action": "bulk_insert", "new_value": content})
             for field_code, message in row.warnings:
                 self.audit_rows.append(
                     {

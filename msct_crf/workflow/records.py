@@ -891,6 +891,8 @@ def _audit(session: Session, s: _Save) -> SaveResult | None:
             audit.Change("status", None, s.status),
             *[c for c in changes if c.field != "status"],
         ]
+        if getattr(row, "infusion_id", None) is not None:  # so that a replay rebuilds the link
+            changes.append(audit.Change("infusion_id", None, row.infusion_id))
 
     def append(action: str, changes: list[audit.Change], reason: str | None = None) -> None:
         audit.append(
@@ -1089,6 +1091,12 @@ def _delete_row(
         for f in form_def.fields
         if getattr(row, f.column) is not None
     ]
+    # the missing-data codes and the infusion link too, so that a replay can check them
+    changes += [
+        audit.Change(f"{c}.missing", v, None) for c, v in sorted((row.missing or {}).items())
+    ]
+    if getattr(row, "infusion_id", None) is not None:
+        changes.append(audit.Change("infusion_id", row.infusion_id, None))
     changes.append(audit.Change("status", row.status, None))
     audit.append(
         session,

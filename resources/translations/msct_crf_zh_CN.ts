@@ -4,27 +4,27 @@
 <context>
     <name>AccountDialogs</name>
     <message>
-        <location filename="../../ui/account_dialogs.py" line="166"/>
+        <location filename="../../ui/admin/account_prompts.py" line="29"/>
         <source>Change role</source>
         <translation>更改角色</translation>
     </message>
     <message>
-        <location filename="../../ui/account_dialogs.py" line="167"/>
+        <location filename="../../ui/admin/account_prompts.py" line="30"/>
         <source>New role of {user}:</source>
         <translation>{user} 的新角色：</translation>
     </message>
     <message>
-        <location filename="../../ui/account_dialogs.py" line="178"/>
+        <location filename="../../ui/admin/account_prompts.py" line="41"/>
         <source>Reset password</source>
         <translation>重置密码</translation>
     </message>
     <message>
-        <location filename="../../ui/account_dialogs.py" line="179"/>
+        <location filename="../../ui/admin/account_prompts.py" line="42"/>
         <source>New password for {user} (tell them to change it at first login):</source>
         <translation>{user} 的新密码（请告知其首次登录后修改）：</translation>
     </message>
     <message>
-        <location filename="../../ui/account_dialogs.py" line="190"/>
+        <location filename="../../ui/admin/account_prompts.py" line="53"/>
         <source>Reason (optional, audited):</source>
         <translation>原因（可选，记入稽查轨迹）：</translation>
     </message>
@@ -32,27 +32,27 @@
 <context>
     <name>AnswerDialog</name>
     <message>
-        <location filename="../../ui/queries_panel.py" line="264"/>
+        <location filename="../../ui/review/answer_query_dialog.py" line="26"/>
         <source>Answer query #{id}</source>
         <translation>回复质疑 #{id}</translation>
     </message>
     <message>
-        <location filename="../../ui/queries_panel.py" line="273"/>
+        <location filename="../../ui/review/answer_query_dialog.py" line="35"/>
         <source>New value of {field} in SI units (leave empty to keep it)</source>
         <translation>{field} 的新值（国际单位；留空则保持不变）</translation>
     </message>
     <message>
-        <location filename="../../ui/queries_panel.py" line="280"/>
+        <location filename="../../ui/review/answer_query_dialog.py" line="42"/>
         <source>Answer:</source>
         <translation>回复：</translation>
     </message>
     <message>
-        <location filename="../../ui/queries_panel.py" line="282"/>
+        <location filename="../../ui/review/answer_query_dialog.py" line="44"/>
         <source>Corrected value:</source>
         <translation>更正值：</translation>
     </message>
     <message>
-        <location filename="../../ui/queries_panel.py" line="288"/>
+        <location filename="../../ui/review/answer_query_dialog.py" line="50"/>
         <source>Answer</source>
         <translation>回复</translation>
     </message>
@@ -60,47 +60,47 @@
 <context>
     <name>AuditTableModel</name>
     <message>
-        <location filename="../../ui/audit_viewer.py" line="146"/>
+        <location filename="../../ui/models/audit_table.py" line="98"/>
         <source>When (UTC)</source>
         <translation>时间（UTC）</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_viewer.py" line="147"/>
+        <location filename="../../ui/models/audit_table.py" line="100"/>
         <source>Who</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_viewer.py" line="148"/>
+        <location filename="../../ui/models/audit_table.py" line="101"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_viewer.py" line="149"/>
+        <location filename="../../ui/models/audit_table.py" line="102"/>
         <source>Subject</source>
         <translation>受试者</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_viewer.py" line="150"/>
+        <location filename="../../ui/models/audit_table.py" line="103"/>
         <source>Form</source>
         <translation>表单</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_viewer.py" line="151"/>
+        <location filename="../../ui/models/audit_table.py" line="104"/>
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_viewer.py" line="152"/>
+        <location filename="../../ui/models/audit_table.py" line="105"/>
         <source>Field</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_viewer.py" line="153"/>
+        <location filename="../../ui/models/audit_table.py" line="107"/>
         <source>Old → new</source>
         <translation>原值 → 新值</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_viewer.py" line="154"/>
+        <location filename="../../ui/models/audit_table.py" line="109"/>
         <source>Why</source>
         <translation>理由</translation>
     </message>
@@ -108,188 +108,189 @@
 <context>
     <name>AuditViewer</name>
     <message>
-        <location filename="../../ui/audit_viewer.py" line="69"/>
+        <location filename="../../ui/models/audit_table.py" line="29"/>
         <source>created</source>
-        <extracomment>How many of the newest rows the viewer reads at most (the status line says when cut). The filter boxes: key -&gt; column filtered.</extracomment>
+        <extracomment>Custom role: the row&apos;s AuditRow.</extracomment>
         <translation>新建</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_viewer.py" line="70"/>
+        <location filename="../../ui/models/audit_table.py" line="30"/>
         <source>changed</source>
         <translation>修改</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_viewer.py" line="71"/>
+        <location filename="../../ui/models/audit_table.py" line="31"/>
         <source>deleted</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_viewer.py" line="72"/>
+        <location filename="../../ui/models/audit_table.py" line="32"/>
         <source>verified</source>
         <translation>已核查</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_viewer.py" line="73"/>
+        <location filename="../../ui/models/audit_table.py" line="33"/>
         <source>signed</source>
         <translation>已签名</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_viewer.py" line="74"/>
+        <location filename="../../ui/models/audit_table.py" line="34"/>
         <source>locked</source>
         <translation>已锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_viewer.py" line="75"/>
+        <location filename="../../ui/models/audit_table.py" line="35"/>
         <source>unlocked</source>
         <translation>已解锁</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_viewer.py" line="76"/>
+        <location filename="../../ui/models/audit_table.py" line="36"/>
         <source>logged in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_viewer.py" line="77"/>
+        <location filename="../../ui/models/audit_table.py" line="37"/>
         <source>login failed</source>
         <translation>登录失败</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_viewer.py" line="78"/>
+        <location filename="../../ui/models/audit_table.py" line="38"/>
         <source>logged out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_viewer.py" line="79"/>
+        <location filename="../../ui/models/audit_table.py" line="39"/>
         <source>exported</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_viewer.py" line="80"/>
+        <location filename="../../ui/models/audit_table.py" line="40"/>
         <source>query raised</source>
         <translation>提出质疑</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_viewer.py" line="81"/>
+        <location filename="../../ui/models/audit_table.py" line="41"/>
         <source>query answered</source>
         <translation>回复质疑</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_viewer.py" line="82"/>
+        <location filename="../../ui/models/audit_table.py" line="42"/>
         <source>query closed</source>
         <translation>关闭质疑</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_viewer.py" line="83"/>
+        <location filename="../../ui/models/audit_table.py" line="43"/>
         <source>account changed</source>
         <translation>账户变更</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_viewer.py" line="84"/>
+        <location filename="../../ui/models/audit_table.py" line="44"/>
         <source>setting changed</source>
         <translation>设置变更</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_viewer.py" line="85"/>
+        <location filename="../../ui/models/audit_table.py" line="45"/>
         <source>warning confirmed</source>
         <translation>确认警告</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_viewer.py" line="86"/>
+        <location filename="../../ui/models/audit_table.py" line="46"/>
         <source>typed in conventional units</source>
         <translation>以常用单位录入</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_viewer.py" line="87"/>
+        <location filename="../../ui/models/audit_table.py" line="47"/>
         <source>backup</source>
         <translation>备份</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_viewer.py" line="88"/>
+        <location filename="../../ui/models/audit_table.py" line="48"/>
         <source>restore</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_viewer.py" line="97"/>
+        <location filename="../../ui/models/audit_table.py" line="57"/>
         <source>Query</source>
         <translation>质疑</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_viewer.py" line="98"/>
+        <location filename="../../ui/models/audit_table.py" line="58"/>
         <source>User account</source>
         <translation>用户账户</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_viewer.py" line="99"/>
+        <location filename="../../ui/models/audit_table.py" line="59"/>
         <source>Study setting</source>
         <translation>研究设置</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_viewer.py" line="246"/>
+        <location filename="../../ui/review/audit_viewer.py" line="72"/>
         <source>Subject:</source>
+        <extracomment>How many of the newest rows the viewer reads at most (the status line says when cut). The filter boxes: key -&gt; column filtered.</extracomment>
         <translation>受试者：</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_viewer.py" line="247"/>
+        <location filename="../../ui/review/audit_viewer.py" line="73"/>
         <source>Form:</source>
         <translation>表单：</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_viewer.py" line="248"/>
+        <location filename="../../ui/review/audit_viewer.py" line="74"/>
         <source>Field:</source>
         <translation>字段：</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_viewer.py" line="249"/>
+        <location filename="../../ui/review/audit_viewer.py" line="75"/>
         <source>User:</source>
         <translation>用户：</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_viewer.py" line="250"/>
+        <location filename="../../ui/review/audit_viewer.py" line="76"/>
         <source>Action:</source>
         <translation>操作：</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_viewer.py" line="251"/>
+        <location filename="../../ui/review/audit_viewer.py" line="77"/>
         <source>Date:</source>
         <translation>日期：</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_viewer.py" line="255"/>
+        <location filename="../../ui/review/audit_viewer.py" line="81"/>
         <source>e.g. Visit or VIS</source>
         <translation>例如 访视 或 VIS</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_viewer.py" line="256"/>
+        <location filename="../../ui/review/audit_viewer.py" line="82"/>
         <source>e.g. bilirubin or TBIL</source>
         <translation>例如 胆红素 或 TBIL</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_viewer.py" line="258"/>
+        <location filename="../../ui/review/audit_viewer.py" line="84"/>
         <source>e.g. changed, signed</source>
         <translation>例如 changed、signed</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_viewer.py" line="286"/>
+        <location filename="../../ui/review/audit_viewer.py" line="112"/>
         <source>Re&amp;load</source>
         <translation>重新加载(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_viewer.py" line="307"/>
+        <location filename="../../ui/review/audit_viewer.py" line="133"/>
         <source>Reading the audit trail…</source>
         <translation>正在读取稽查轨迹…</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_viewer.py" line="335"/>
+        <location filename="../../ui/review/audit_viewer.py" line="163"/>
         <source>Cannot read the audit trail: {error}</source>
         <translation>无法读取稽查轨迹：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_viewer.py" line="341"/>
+        <location filename="../../ui/review/audit_viewer.py" line="169"/>
         <source>{shown} of {total} audit rows shown, newest first</source>
         <translation>显示 {shown} / {total} 条稽查记录，最新的在前</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_viewer.py" line="345"/>
+        <location filename="../../ui/review/audit_viewer.py" line="173"/>
         <source>(only the newest {n} were read)</source>
         <translation>（只读取了最新的 {n} 条）</translation>
     </message>
@@ -297,12 +298,12 @@
 <context>
     <name>AuditViewerDialog</name>
     <message>
-        <location filename="../../ui/audit_viewer.py" line="362"/>
+        <location filename="../../ui/review/audit_viewer_dialog.py" line="25"/>
         <source>Audit trail of {subject}</source>
         <translation>{subject} 的稽查轨迹</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_viewer.py" line="364"/>
+        <location filename="../../ui/review/audit_viewer_dialog.py" line="27"/>
         <source>Audit trail</source>
         <translation>稽查轨迹</translation>
     </message>
@@ -310,82 +311,82 @@
 <context>
     <name>BackupDialog</name>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="46"/>
+        <location filename="../../ui/admin/backup_dialog.py" line="46"/>
         <source>Restore a backup</source>
         <translation>从备份恢复</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="81"/>
+        <location filename="../../ui/admin/backup_dialog.py" line="81"/>
         <source>Backups</source>
         <translation>备份</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="98"/>
+        <location filename="../../ui/admin/backup_dialog.py" line="98"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="98"/>
+        <location filename="../../ui/admin/backup_dialog.py" line="98"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="98"/>
+        <location filename="../../ui/admin/backup_dialog.py" line="98"/>
         <source>Verified</source>
         <translation>已校验</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="98"/>
+        <location filename="../../ui/admin/backup_dialog.py" line="98"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="110"/>
+        <location filename="../../ui/admin/backup_dialog.py" line="110"/>
         <source>&amp;Back up now</source>
         <translation>立即备份(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="113"/>
+        <location filename="../../ui/admin/backup_dialog.py" line="113"/>
         <source>&amp;Restore selected…</source>
         <translation>恢复所选备份(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="145"/>
+        <location filename="../../ui/admin/backup_dialog.py" line="145"/>
         <source>Only an SQLite study file can be backed up here.</source>
         <translation>此处只能备份 SQLite 研究数据库文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="150"/>
+        <location filename="../../ui/admin/backup_dialog.py" line="150"/>
         <source>Backups of {0} in {1} (the newest {2} are kept).</source>
         <translation>{0} 的备份位于 {1}（保留最新的 {2} 份）。</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="161"/>
+        <location filename="../../ui/admin/backup_dialog.py" line="161"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="161"/>
+        <location filename="../../ui/admin/backup_dialog.py" line="161"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="244"/>
+        <location filename="../../ui/admin/backup_dialog.py" line="244"/>
         <source>Backup written and verified: {0} ({1}).</source>
         <translation>备份已写入并校验：{0}（{1}）。</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="250"/>
+        <location filename="../../ui/admin/backup_dialog.py" line="250"/>
         <source>Backing up…</source>
         <translation>正在备份…</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="252"/>
+        <location filename="../../ui/admin/backup_dialog.py" line="252"/>
         <source>Writing and verifying the backup…</source>
         <translation>正在写入并校验备份…</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="265"/>
+        <location filename="../../ui/admin/backup_dialog.py" line="265"/>
         <source>Replace the open database with the backup of {0}?
 
 Everything entered after that time will no longer be in the study. The current file is kept beside it as {1}.before-restore-&lt;time&gt;.db, so nothing is deleted.</source>
@@ -394,37 +395,39 @@ Everything entered after that time will no longer be in the study. The current f
 该时间之后录入的所有内容将不再属于本研究。当前文件会保留在旁边，名为 {1}.before-restore-&lt;time&gt;.db，因此不会删除任何内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="270"/>
+        <location filename="../../ui/admin/backup_dialog.py" line="270"/>
         <source>Restore cancelled.</source>
         <translation>已取消恢复。</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="281"/>
+        <location filename="../../ui/admin/backup_dialog.py" line="281"/>
         <source>nothing</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="283"/>
+        <location filename="../../ui/admin/backup_dialog.py" line="283"/>
         <source>Restored from {0}. The previous database is kept as {1}.</source>
         <translation>已从 {0} 恢复。原数据库保留为 {1}。</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="289"/>
+        <location filename="../../ui/admin/backup_dialog.py" line="289"/>
         <source>Restoring…</source>
         <translation>正在恢复…</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="290"/>
+        <location filename="../../ui/admin/backup_dialog.py" line="290"/>
         <source>Checking and restoring the backup…</source>
         <translation>正在检查并恢复备份…</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="325"/>
+        <location filename="../../ui/admin/backup_dialog.py" line="325"/>
+        <location filename="../../ui/shell/menus.py" line="160"/>
         <source>Back &amp;up now</source>
         <translation>立即备份(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../ui/backup_dialog.py" line="328"/>
+        <location filename="../../ui/admin/backup_dialog.py" line="328"/>
+        <location filename="../../ui/shell/menus.py" line="161"/>
         <source>&amp;Backups…</source>
         <translation>备份(&amp;B)…</translation>
     </message>
@@ -432,38 +435,38 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>ChangePasswordDialog</name>
     <message>
-        <location filename="../../ui/account_dialogs.py" line="66"/>
-        <location filename="../../ui/account_dialogs.py" line="92"/>
+        <location filename="../../ui/admin/change_password_dialog.py" line="21"/>
+        <location filename="../../ui/admin/change_password_dialog.py" line="45"/>
         <source>Change password</source>
         <translation>修改密码</translation>
     </message>
     <message>
-        <location filename="../../ui/account_dialogs.py" line="79"/>
+        <location filename="../../ui/admin/change_password_dialog.py" line="34"/>
         <source>Account: {name}</source>
         <translation>账户：{name}</translation>
     </message>
     <message>
-        <location filename="../../ui/account_dialogs.py" line="83"/>
+        <location filename="../../ui/admin/change_password_dialog.py" line="38"/>
         <source>Current password:</source>
         <translation>当前密码：</translation>
     </message>
     <message>
-        <location filename="../../ui/account_dialogs.py" line="85"/>
+        <location filename="../../ui/admin/change_password_dialog.py" line="40"/>
         <source>New password (at least {n} characters):</source>
         <translation>新密码（至少 {n} 个字符）：</translation>
     </message>
     <message>
-        <location filename="../../ui/account_dialogs.py" line="90"/>
+        <location filename="../../ui/admin/change_password_dialog.py" line="43"/>
         <source>Repeat the new password:</source>
         <translation>再次输入新密码：</translation>
     </message>
     <message>
-        <location filename="../../ui/account_dialogs.py" line="100"/>
+        <location filename="../../ui/admin/change_password_dialog.py" line="53"/>
         <source>Single-user mode has no passwords.</source>
         <translation>单用户模式没有密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/account_dialogs.py" line="103"/>
+        <location filename="../../ui/admin/change_password_dialog.py" line="56"/>
         <source>The two new passwords differ.</source>
         <translation>两次输入的新密码不一致。</translation>
     </message>
@@ -471,22 +474,22 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>DatabaseGuard</name>
     <message>
-        <location filename="../../ui/database_guard.py" line="43"/>
+        <location filename="../../ui/shell/database_guard.py" line="43"/>
         <source>Database in use</source>
         <translation>数据库正在使用</translation>
     </message>
     <message>
-        <location filename="../../ui/database_guard.py" line="51"/>
+        <location filename="../../ui/shell/database_guard.py" line="51"/>
         <source>Database on a network drive</source>
         <translation>数据库位于网络驱动器</translation>
     </message>
     <message>
-        <location filename="../../ui/database_guard.py" line="69"/>
+        <location filename="../../ui/shell/database_guard.py" line="69"/>
         <source>Automatic backup failed: {0}</source>
         <translation>自动备份失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/database_guard.py" line="74"/>
+        <location filename="../../ui/shell/database_guard.py" line="74"/>
         <source>Backed up to {0}</source>
         <translation>已备份到 {0}</translation>
     </message>
@@ -494,40 +497,37 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>DatabaseVerifier</name>
     <message>
-        <location filename="../../ui/main_window.py" line="495"/>
+        <location filename="../../ui/shell/verify_database.py" line="37"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="491"/>
+        <location filename="../../ui/shell/verify_database.py" line="33"/>
         <source>Only SQLite study files can be verified here.</source>
         <translation>此处只能校验 SQLite 研究文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="517"/>
+        <location filename="../../ui/shell/verify_database.py" line="56"/>
         <source>The database FAILED verification:</source>
         <translation>数据库校验未通过：</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="523"/>
+        <location filename="../../ui/shell/verify_database.py" line="59"/>
         <source>The database passed every check:</source>
         <translation>数据库通过了全部检查：</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="529"/>
+        <location filename="../../ui/shell/verify_database.py" line="65"/>
         <source>Verification cancelled.</source>
         <translation>校验已取消。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="490"/>
-        <location filename="../../ui/main_window.py" line="516"/>
-        <location filename="../../ui/main_window.py" line="522"/>
-        <location filename="../../ui/main_window.py" line="531"/>
+        <location filename="../../ui/shell/verify_database.py" line="30"/>
         <source>Verify database</source>
         <translation>校验数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="495"/>
+        <location filename="../../ui/shell/verify_database.py" line="37"/>
         <source>Verifying the database…</source>
         <translation>正在校验数据库…</translation>
     </message>
@@ -558,162 +558,163 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../ui/export_dialog.py" line="232"/>
+        <location filename="../../ui/admin/export_dialog.py" line="246"/>
         <source>Export to Excel</source>
         <translation>导出到 Excel</translation>
     </message>
     <message>
-        <location filename="../../ui/export_dialog.py" line="234"/>
+        <location filename="../../ui/admin/export_dialog.py" line="248"/>
         <source>Forms (long sheets):</source>
         <translation>表单（长格式工作表）：</translation>
     </message>
     <message>
-        <location filename="../../ui/export_dialog.py" line="235"/>
+        <location filename="../../ui/admin/export_dialog.py" line="249"/>
         <source>Sites:</source>
         <translation>研究中心：</translation>
     </message>
     <message>
-        <location filename="../../ui/export_dialog.py" line="236"/>
+        <location filename="../../ui/admin/export_dialog.py" line="250"/>
         <source>Subjects:</source>
         <translation>受试者：</translation>
     </message>
     <message>
-        <location filename="../../ui/export_dialog.py" line="237"/>
+        <location filename="../../ui/admin/export_dialog.py" line="251"/>
         <source>Records dated:</source>
         <translation>记录日期：</translation>
     </message>
     <message>
-        <location filename="../../ui/export_dialog.py" line="238"/>
+        <location filename="../../ui/admin/export_dialog.py" line="252"/>
         <source>Labels:</source>
         <translation>标签语言：</translation>
     </message>
     <message>
-        <location filename="../../ui/export_dialog.py" line="239"/>
+        <location filename="../../ui/admin/export_dialog.py" line="253"/>
         <source>Units:</source>
         <translation>单位：</translation>
     </message>
     <message>
-        <location filename="../../ui/export_dialog.py" line="240"/>
+        <location filename="../../ui/admin/export_dialog.py" line="254"/>
         <source>Audit trail:</source>
         <translation>稽查轨迹：</translation>
     </message>
     <message>
-        <location filename="../../ui/export_dialog.py" line="241"/>
+        <location filename="../../ui/admin/export_dialog.py" line="255"/>
         <source>Identifying fields:</source>
         <translation>身份识别字段：</translation>
     </message>
     <message>
-        <location filename="../../ui/export_dialog.py" line="242"/>
+        <location filename="../../ui/admin/export_dialog.py" line="256"/>
         <source>Save as:</source>
         <translation>保存为：</translation>
     </message>
     <message>
-        <location filename="../../ui/export_dialog.py" line="246"/>
+        <location filename="../../ui/admin/export_dialog.py" line="260"/>
         <source>All subjects, or IDs such as GZH-001, GZH-002</source>
         <translation>全部受试者，或输入编号，如 GZH-001, GZH-002</translation>
     </message>
     <message>
-        <location filename="../../ui/export_dialog.py" line="247"/>
+        <location filename="../../ui/admin/export_dialog.py" line="261"/>
         <source>from</source>
         <translation>从</translation>
     </message>
     <message>
-        <location filename="../../ui/export_dialog.py" line="248"/>
+        <location filename="../../ui/admin/export_dialog.py" line="262"/>
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../ui/export_dialog.py" line="249"/>
+        <location filename="../../ui/admin/export_dialog.py" line="263"/>
         <source>SI (as stored)</source>
         <translation>国际单位（按存储）</translation>
     </message>
     <message>
-        <location filename="../../ui/export_dialog.py" line="250"/>
+        <location filename="../../ui/admin/export_dialog.py" line="264"/>
         <source>Conventional (mg/dL, g/dL)</source>
         <translation>常规单位（mg/dL、g/dL）</translation>
     </message>
     <message>
-        <location filename="../../ui/export_dialog.py" line="251"/>
+        <location filename="../../ui/admin/export_dialog.py" line="265"/>
         <source>Include the audit trail sheet (for monitors)</source>
         <translation>包含稽查轨迹工作表（供监查员使用）</translation>
     </message>
     <message>
-        <location filename="../../ui/export_dialog.py" line="252"/>
+        <location filename="../../ui/admin/export_dialog.py" line="266"/>
         <source>Include identifying fields (hospital number)</source>
         <translation>包含身份识别字段（住院号）</translation>
     </message>
     <message>
-        <location filename="../../ui/export_dialog.py" line="253"/>
+        <location filename="../../ui/admin/export_dialog.py" line="267"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../ui/export_dialog.py" line="254"/>
+        <location filename="../../ui/admin/export_dialog.py" line="268"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../ui/export_dialog.py" line="255"/>
+        <location filename="../../ui/admin/export_dialog.py" line="269"/>
         <source>Cancel export</source>
         <translation>取消导出</translation>
     </message>
     <message>
-        <location filename="../../ui/export_dialog.py" line="256"/>
+        <location filename="../../ui/admin/export_dialog.py" line="270"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/export_dialog.py" line="257"/>
+        <location filename="../../ui/admin/export_dialog.py" line="271"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../ui/export_dialog.py" line="291"/>
+        <location filename="../../ui/admin/export_dialog.py" line="305"/>
         <source>Choose at least one form to export.</source>
         <translation>请至少选择一个要导出的表单。</translation>
     </message>
     <message>
-        <location filename="../../ui/export_dialog.py" line="294"/>
+        <location filename="../../ui/admin/export_dialog.py" line="308"/>
         <source>Choose at least one site to export.</source>
         <translation>请至少选择一个要导出的研究中心。</translation>
     </message>
     <message>
-        <location filename="../../ui/export_dialog.py" line="318"/>
+        <location filename="../../ui/admin/export_dialog.py" line="332"/>
         <source>Save the export as</source>
         <translation>导出文件另存为</translation>
     </message>
     <message>
-        <location filename="../../ui/export_dialog.py" line="318"/>
+        <location filename="../../ui/admin/export_dialog.py" line="332"/>
         <source>Excel (*.xlsx)</source>
         <translation>Excel 文件 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../ui/export_dialog.py" line="342"/>
+        <location filename="../../ui/admin/export_dialog.py" line="356"/>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
     <message>
-        <location filename="../../ui/export_dialog.py" line="368"/>
+        <location filename="../../ui/admin/export_dialog.py" line="382"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../ui/export_dialog.py" line="388"/>
+        <location filename="../../ui/admin/export_dialog.py" line="402"/>
         <source>Exported {subjects} subjects to {path}</source>
         <translation>已将 {subjects} 名受试者导出到 {path}</translation>
     </message>
     <message>
-        <location filename="../../ui/export_dialog.py" line="400"/>
+        <location filename="../../ui/admin/export_dialog.py" line="414"/>
         <source>Export cancelled; no file was written.</source>
         <translation>导出已取消，未写入任何文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/export_dialog.py" line="406"/>
+        <location filename="../../ui/admin/export_dialog.py" line="420"/>
         <source>The export failed: {error}</source>
         <translation>导出失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/export_dialog.py" line="447"/>
+        <location filename="../../ui/admin/export_dialog.py" line="461"/>
+        <location filename="../../ui/shell/menus.py" line="159"/>
         <source>Export to Excel…</source>
         <translation>导出到 Excel…</translation>
     </message>
@@ -721,176 +722,217 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>FieldEditor</name>
     <message>
-        <location filename="../../ui/forms/field_editor.py" line="160"/>
+        <location filename="../../ui/forms/field_editor.py" line="150"/>
+        <location filename="../../ui/forms/field_editor.py" line="239"/>
         <source>Clear missing-data code</source>
         <translation>清除缺失数据代码</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/field_editor.py" line="163"/>
+        <location filename="../../ui/forms/field_editor.py" line="154"/>
         <source>Ctrl+M</source>
         <translation>Ctrl+M</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/field_editor.py" line="322"/>
+        <location filename="../../ui/forms/field_editor.py" line="338"/>
         <source>Missing-data code: {code} ({label})</source>
         <translation>缺失数据代码：{code}（{label}）</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/field_editor.py" line="331"/>
+        <location filename="../../ui/forms/field_editor.py" line="347"/>
         <source>Set a missing-data code: ND not done, UNK unknown, NA not applicable</source>
         <translation>设置缺失数据代码：ND 未检测，UNK 不详，NA 不适用</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/field_editor.py" line="299"/>
+        <source>years</source>
+        <translation>岁</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/field_editor.py" line="300"/>
+        <source>ratio</source>
+        <translation>比值</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/field_editor.py" line="301"/>
+        <source>min</source>
+        <translation>分钟</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/field_editor.py" line="302"/>
+        <source>/min</source>
+        <translation>次/分</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/field_editor.py" line="303"/>
+        <source>s</source>
+        <translation>秒</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/field_editor.py" line="304"/>
+        <source>x10^6 cells/kg</source>
+        <translation>x10^6 细胞/kg</translation>
     </message>
 </context>
 <context>
     <name>FormPage</name>
     <message>
+        <location filename="../../ui/forms/save_controller.py" line="54"/>
         <source>No changes</source>
         <translation>无更改</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="112"/>
+        <location filename="../../ui/forms/form_body.py" line="33"/>
+        <location filename="../../ui/forms/form_body.py" line="50"/>
         <source>Subject</source>
         <extracomment>Derived fields shown read-only on the form (the visit&apos;s scores live in the score panel). Fields laid out in two columns (lab values).</extracomment>
         <translation>受试者</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="113"/>
+        <location filename="../../ui/forms/form_body.py" line="34"/>
+        <location filename="../../ui/forms/form_body.py" line="51"/>
         <source>Cirrhosis</source>
         <translation>肝硬化</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="114"/>
+        <location filename="../../ui/forms/form_body.py" line="36"/>
+        <location filename="../../ui/forms/form_body.py" line="52"/>
         <source>Eligibility</source>
         <translation>入选/排除标准</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="116"/>
+        <location filename="../../ui/forms/form_body.py" line="37"/>
+        <location filename="../../ui/forms/form_body.py" line="53"/>
         <source>Infusion</source>
         <translation>输注</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="118"/>
+        <location filename="../../ui/forms/form_body.py" line="39"/>
+        <location filename="../../ui/forms/form_body.py" line="54"/>
         <source>Visit</source>
         <translation>访视</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="119"/>
+        <location filename="../../ui/forms/form_body.py" line="40"/>
+        <location filename="../../ui/forms/form_body.py" line="55"/>
         <source>Laboratory</source>
         <translation>实验室检查</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="120"/>
+        <location filename="../../ui/forms/form_body.py" line="42"/>
+        <location filename="../../ui/forms/form_body.py" line="56"/>
         <source>Clinical status</source>
         <translation>临床状态</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="135"/>
+        <location filename="../../ui/forms/form_page.py" line="150"/>
         <source>Conventional units (mg/dL, g/dL)</source>
         <translation>常规单位（mg/dL、g/dL）</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="188"/>
+        <location filename="../../ui/forms/form_body.py" line="57"/>
+        <location filename="../../ui/forms/form_body.py" line="95"/>
         <source>Vital signs</source>
         <translation>生命体征</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="207"/>
+        <location filename="../../ui/forms/form_page.py" line="151"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="211"/>
-        <location filename="../../ui/forms/form_page.py" line="531"/>
+        <location filename="../../ui/forms/form_page.py" line="152"/>
+        <location filename="../../ui/forms/form_page.py" line="415"/>
         <source>Save this form (Ctrl+S)</source>
         <translation>保存此表单（Ctrl+S）</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="281"/>
+        <location filename="../../ui/forms/form_page.py" line="233"/>
         <source>Cannot read the database: {error}</source>
         <translation>无法读取数据库：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="317"/>
+        <location filename="../../ui/forms/form_page.py" line="269"/>
         <source>Read only: {user} ({role}) may not enter or change study data.</source>
         <translation>只读：{user}（{role}）无权录入或修改研究数据。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="383"/>
+        <location filename="../../ui/forms/form_page.py" line="335"/>
         <source>This form cannot be edited here.</source>
         <translation>此表单不能在此编辑。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="386"/>
+        <location filename="../../ui/forms/form_page.py" line="338"/>
         <source>Choose a subject first.</source>
         <translation>请先选择受试者。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="391"/>
+        <location filename="../../ui/forms/form_page.py" line="343"/>
         <source>Not saved: correct the {n} error(s) marked in red.</source>
         <translation>未保存：请更正红色标出的 {n} 处错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="406"/>
+        <location filename="../../ui/forms/save_controller.py" line="115"/>
         <source>Not saved: warnings were not confirmed.</source>
         <translation>未保存：警告未确认。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="413"/>
+        <location filename="../../ui/forms/save_controller.py" line="123"/>
         <source>Not saved: a reason for the change is required.</source>
         <translation>未保存：修改需要填写理由。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="424"/>
+        <location filename="../../ui/forms/save_controller.py" line="52"/>
         <source>Saved.</source>
+        <extracomment>How often one press of Save asks the core: a first try, then after each answer given.</extracomment>
         <translation>已保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="460"/>
+        <location filename="../../ui/forms/save_controller.py" line="140"/>
         <source>Not saved: {error}</source>
         <translation>未保存：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="533"/>
+        <location filename="../../ui/forms/form_page.py" line="417"/>
         <source>Correct the errors marked in red first</source>
         <translation>请先更正红色标出的错误</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="557"/>
+        <location filename="../../ui/forms/form_page.py" line="441"/>
         <source>{n} error(s) to correct before saving.</source>
         <translation>保存前需更正 {n} 处错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="560"/>
+        <location filename="../../ui/forms/form_page.py" line="444"/>
         <source>{n} unusual value(s): you will be asked to confirm at save.</source>
         <translation>{n} 个异常值：保存时将要求确认。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="578"/>
+        <location filename="../../ui/forms/form_page.py" line="462"/>
         <source>Not saved.</source>
         <translation>未保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="643"/>
+        <location filename="../../ui/forms/form_page.py" line="527"/>
         <source>Not saved: {user} ({role}) may not enter or change study data.</source>
         <translation>未保存：{user}（{role}）无权录入或修改研究数据。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="681"/>
+        <location filename="../../ui/forms/form_page.py" line="566"/>
         <source>New subject (the ID is assigned when saved)</source>
         <translation>新受试者（保存时分配编号）</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="683"/>
+        <location filename="../../ui/forms/form_page.py" line="568"/>
         <source>No subject chosen</source>
         <translation>未选择受试者</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="684"/>
+        <location filename="../../ui/forms/form_page.py" line="569"/>
         <source>New record for {subject}</source>
         <translation>{subject} 的新记录</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="685"/>
+        <location filename="../../ui/forms/form_page.py" line="570"/>
         <source>{subject} · {status} · last saved {when} by {user}</source>
         <translation>{subject} · {status} · 最后由 {user} 于 {when} 保存</translation>
     </message>
@@ -898,32 +940,32 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>IdleLockDialog</name>
     <message>
-        <location filename="../../ui/account_dialogs.py" line="378"/>
+        <location filename="../../ui/admin/idle_lock_dialog.py" line="21"/>
         <source>Idle lock</source>
         <translation>空闲锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/account_dialogs.py" line="385"/>
+        <location filename="../../ui/admin/idle_lock_dialog.py" line="28"/>
         <source> min</source>
         <translation> 分钟</translation>
     </message>
     <message>
-        <location filename="../../ui/account_dialogs.py" line="394"/>
+        <location filename="../../ui/admin/idle_lock_dialog.py" line="37"/>
         <source>After this time without keyboard or mouse input the window is hidden and the password is asked again; unsaved input is kept. Applies to everyone using this study database.</source>
         <translation>在这段时间内没有键盘或鼠标操作时，窗口将被隐藏并要求重新输入密码；未保存的输入会被保留。此设置适用于使用该研究数据库的所有人。</translation>
     </message>
     <message>
-        <location filename="../../ui/account_dialogs.py" line="402"/>
+        <location filename="../../ui/admin/idle_lock_dialog.py" line="45"/>
         <source>Lock after:</source>
         <translation>锁定时间：</translation>
     </message>
     <message>
-        <location filename="../../ui/account_dialogs.py" line="404"/>
+        <location filename="../../ui/admin/idle_lock_dialog.py" line="47"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../ui/account_dialogs.py" line="410"/>
+        <location filename="../../ui/admin/idle_lock_dialog.py" line="53"/>
         <source>Only an administrator can change the idle lock time.</source>
         <translation>只有管理员可以修改空闲锁定时间。</translation>
     </message>
@@ -931,82 +973,82 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>Labels</name>
     <message>
-        <location filename="../../ui/labels.py" line="23"/>
+        <location filename="../../ui/common/labels.py" line="23"/>
         <source>done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="24"/>
+        <location filename="../../ui/common/labels.py" line="24"/>
         <source>out of window</source>
         <translation>超窗</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="25"/>
+        <location filename="../../ui/common/labels.py" line="25"/>
         <source>due</source>
         <translation>到期</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="26"/>
+        <location filename="../../ui/common/labels.py" line="26"/>
         <source>upcoming</source>
         <translation>未到期</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="27"/>
+        <location filename="../../ui/common/labels.py" line="27"/>
         <source>overdue</source>
         <translation>逾期</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="28"/>
+        <location filename="../../ui/common/labels.py" line="28"/>
         <source>missed</source>
         <translation>缺失</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="29"/>
+        <location filename="../../ui/common/labels.py" line="29"/>
         <source>not expected</source>
         <translation>不再需要</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="30"/>
+        <location filename="../../ui/common/labels.py" line="30"/>
         <source>not scheduled</source>
         <translation>未排期</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="38"/>
+        <location filename="../../ui/common/labels.py" line="38"/>
         <source>active</source>
         <translation>随访中</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="39"/>
+        <location filename="../../ui/common/labels.py" line="39"/>
         <source>completed</source>
         <translation>完成研究</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="40"/>
+        <location filename="../../ui/common/labels.py" line="40"/>
         <source>died</source>
         <translation>死亡</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="41"/>
+        <location filename="../../ui/common/labels.py" line="41"/>
         <source>transplanted</source>
         <translation>肝移植</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="42"/>
+        <location filename="../../ui/common/labels.py" line="42"/>
         <source>lost to follow-up</source>
         <translation>失访</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="43"/>
+        <location filename="../../ui/common/labels.py" line="43"/>
         <source>withdrew</source>
         <translation>撤回同意</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="44"/>
+        <location filename="../../ui/common/labels.py" line="44"/>
         <source>investigator decision</source>
         <translation>研究者决定</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="45"/>
+        <location filename="../../ui/common/labels.py" line="45"/>
         <source>other</source>
         <translation>其他</translation>
     </message>
@@ -1014,162 +1056,162 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>LifecycleBar</name>
     <message>
-        <location filename="../../ui/lifecycle_bar.py" line="55"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="47"/>
         <source>draft</source>
         <translation>草稿</translation>
     </message>
     <message>
-        <location filename="../../ui/lifecycle_bar.py" line="56"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="48"/>
         <source>complete</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../ui/lifecycle_bar.py" line="57"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="49"/>
         <source>verified</source>
         <translation>已核查</translation>
     </message>
     <message>
-        <location filename="../../ui/lifecycle_bar.py" line="58"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="50"/>
         <source>signed</source>
         <translation>已签名</translation>
     </message>
     <message>
-        <location filename="../../ui/lifecycle_bar.py" line="59"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="51"/>
         <source>locked</source>
         <translation>已锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/lifecycle_bar.py" line="67"/>
+        <location filename="../../ui/review/sign_dialog.py" line="24"/>
         <source>I approve this data</source>
         <translation>我批准这些数据</translation>
     </message>
     <message>
-        <location filename="../../ui/lifecycle_bar.py" line="68"/>
+        <location filename="../../ui/review/sign_dialog.py" line="25"/>
         <source>I have reviewed this data</source>
         <translation>我已审阅这些数据</translation>
     </message>
     <message>
-        <location filename="../../ui/lifecycle_bar.py" line="69"/>
+        <location filename="../../ui/review/sign_dialog.py" line="26"/>
         <source>I am the responsible investigator for this data</source>
         <translation>我是这些数据的负责研究者</translation>
     </message>
     <message>
-        <location filename="../../ui/lifecycle_bar.py" line="92"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="72"/>
         <source>Signed by {name} ({user}) on {when} — {meaning}</source>
         <translation>由 {name}（{user}）于 {when} 签名 — {meaning}</translation>
     </message>
     <message>
-        <location filename="../../ui/lifecycle_bar.py" line="102"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="82"/>
         <source>VOIDED {when} by {user}: {reason}</source>
         <translation>已作废 {when}，由 {user}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/lifecycle_bar.py" line="112"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="92"/>
         <source>INVALID: the data no longer match what was signed</source>
         <translation>无效：数据与签名时的内容不一致</translation>
     </message>
     <message>
-        <location filename="../../ui/lifecycle_bar.py" line="208"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="113"/>
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../ui/lifecycle_bar.py" line="209"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="114"/>
         <source>Unlocking {what} voids its signature; the form returns to complete and can be changed. Give the reason (it goes into the audit trail):</source>
         <translation>解锁{what}会使其签名作废；表单回到“已完成”状态并可修改。请填写原因（将记入稽查轨迹）：</translation>
     </message>
     <message>
-        <location filename="../../ui/lifecycle_bar.py" line="322"/>
-        <source>&amp;Verify</source>
-        <translation>核查(&amp;V)</translation>
+        <location filename="../../ui/review/lifecycle_bar.py" line="227"/>
+        <source>Verif&amp;y</source>
+        <translation>核查(&amp;Y)</translation>
     </message>
     <message>
-        <location filename="../../ui/lifecycle_bar.py" line="323"/>
-        <source>S&amp;ign…</source>
-        <translation>签名(&amp;I)…</translation>
+        <location filename="../../ui/review/lifecycle_bar.py" line="228"/>
+        <source>Si&amp;gn…</source>
+        <translation>签名(&amp;G)…</translation>
     </message>
     <message>
-        <location filename="../../ui/lifecycle_bar.py" line="324"/>
-        <source>L&amp;ock</source>
-        <translation>锁定(&amp;O)</translation>
+        <location filename="../../ui/review/lifecycle_bar.py" line="229"/>
+        <source>Loc&amp;k</source>
+        <translation>锁定(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../ui/lifecycle_bar.py" line="325"/>
-        <source>&amp;Unlock…</source>
-        <translation>解锁(&amp;U)…</translation>
+        <location filename="../../ui/review/lifecycle_bar.py" line="230"/>
+        <source>Unl&amp;ock…</source>
+        <translation>解锁(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/lifecycle_bar.py" line="336"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="248"/>
         <source>Not saved yet</source>
         <translation>尚未保存</translation>
     </message>
     <message>
-        <location filename="../../ui/lifecycle_bar.py" line="348"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="260"/>
         <source>Not signed. Log in with a user account to verify, sign or lock.</source>
         <translation>未签名。请使用用户账户登录以进行核查、签名或锁定。</translation>
     </message>
     <message>
-        <location filename="../../ui/lifecycle_bar.py" line="351"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="263"/>
         <source>Not signed</source>
         <translation>未签名</translation>
     </message>
     <message>
-        <location filename="../../ui/lifecycle_bar.py" line="362"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="274"/>
         <source>&amp;Queries ({n})…</source>
         <translation>质疑(&amp;Q)（{n}）…</translation>
     </message>
     <message>
-        <location filename="../../ui/lifecycle_bar.py" line="362"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="274"/>
         <source>&amp;Queries…</source>
         <translation>质疑(&amp;Q)…</translation>
     </message>
     <message>
-        <location filename="../../ui/lifecycle_bar.py" line="366"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="278"/>
         <source>Open, raise, answer and close queries on this form</source>
         <translation>查看、提出、回复和关闭此表单的质疑</translation>
     </message>
     <message>
-        <location filename="../../ui/lifecycle_bar.py" line="374"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="286"/>
         <source>Save the form first</source>
         <translation>请先保存表单</translation>
     </message>
     <message>
-        <location filename="../../ui/lifecycle_bar.py" line="376"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="288"/>
         <source>Save or discard your changes first</source>
         <translation>请先保存或放弃修改</translation>
     </message>
     <message>
-        <location filename="../../ui/lifecycle_bar.py" line="378"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="290"/>
         <source>Log in with a user account for this step</source>
         <translation>此步骤需要使用用户账户登录</translation>
     </message>
     <message>
-        <location filename="../../ui/lifecycle_bar.py" line="386"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="298"/>
         <source>Your role ({role}) may not do this</source>
         <translation>您的角色（{role}）无权执行此操作</translation>
     </message>
     <message>
-        <location filename="../../ui/lifecycle_bar.py" line="390"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="302"/>
         <source>Only a complete form without open queries can be verified</source>
         <translation>只有已完成且没有未关闭质疑的表单才能核查</translation>
     </message>
     <message>
-        <location filename="../../ui/lifecycle_bar.py" line="391"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="303"/>
         <source>Only a verified form without open queries can be signed</source>
         <translation>只有已核查且没有未关闭质疑的表单才能签名</translation>
     </message>
     <message>
-        <location filename="../../ui/lifecycle_bar.py" line="392"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="304"/>
         <source>Only a signed form with a valid signature can be locked</source>
         <translation>只有带有效签名的已签名表单才能锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/lifecycle_bar.py" line="393"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="305"/>
         <source>Only a signed or locked form can be unlocked</source>
         <translation>只有已签名或已锁定的表单才能解锁</translation>
     </message>
     <message>
-        <location filename="../../ui/lifecycle_bar.py" line="405"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="317"/>
         <source>{form} of {subject}</source>
         <translation>{subject} 的{form}</translation>
     </message>
@@ -1177,12 +1219,12 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>LinkedAeDialog</name>
     <message>
-        <location filename="../../ui/forms/linked_ae.py" line="42"/>
+        <location filename="../../ui/forms/linked_ae.py" line="43"/>
         <source>Adverse event for infusion reaction</source>
         <translation>输注反应的不良事件</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/linked_ae.py" line="48"/>
+        <location filename="../../ui/forms/linked_ae.py" line="49"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -1190,107 +1232,107 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../ui/login_dialog.py" line="75"/>
+        <location filename="../../ui/shell/login_dialog.py" line="90"/>
         <source>&amp;Log in</source>
         <translation>登录(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="80"/>
+        <location filename="../../ui/shell/login_dialog.py" line="95"/>
         <source>&amp;User name:</source>
         <translation>用户名(&amp;U)：</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="81"/>
+        <location filename="../../ui/shell/login_dialog.py" line="96"/>
         <source>&amp;Password:</source>
         <translation>密码(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="86"/>
+        <location filename="../../ui/shell/login_dialog.py" line="102"/>
         <source>Create the administrator account</source>
         <translation>创建管理员账户</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="92"/>
+        <location filename="../../ui/shell/login_dialog.py" line="108"/>
         <source>&amp;Create and log in</source>
         <translation>创建并登录(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="98"/>
+        <location filename="../../ui/shell/login_dialog.py" line="114"/>
         <source>From then on everyone logs in with their own account and role (administrator, principal investigator, study nurse, monitor); passwords have at least {n} characters.</source>
         <translation>此后每个人都使用自己的账户和角色（管理员、主要研究者、研究护士、监查员）登录；密码至少 {n} 个字符。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="107"/>
+        <location filename="../../ui/shell/login_dialog.py" line="123"/>
         <source>User name:</source>
         <translation>用户名：</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="108"/>
+        <location filename="../../ui/shell/login_dialog.py" line="124"/>
         <source>Full name (printed with signatures):</source>
         <translation>全名（随签名显示）：</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="109"/>
+        <location filename="../../ui/shell/login_dialog.py" line="125"/>
         <source>Password:</source>
         <translation>密码：</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="110"/>
+        <location filename="../../ui/shell/login_dialog.py" line="126"/>
         <source>Repeat the password:</source>
         <translation>再次输入密码：</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="112"/>
+        <location filename="../../ui/shell/login_dialog.py" line="132"/>
         <source>Continue without accounts (single-user mode)</source>
         <translation>不使用账户继续（单用户模式）</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="115"/>
+        <location filename="../../ui/shell/login_dialog.py" line="135"/>
         <source>C&amp;ontinue</source>
         <translation>继续(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="121"/>
+        <location filename="../../ui/shell/login_dialog.py" line="141"/>
         <source>Anyone at this computer works under the name typed here; it goes into the audit trail. Signing, verifying and queries need accounts.</source>
         <translation>在此计算机上的任何人都以这里输入的名字工作，该名字会记入稽查轨迹。签名、核查和质疑需要用户账户。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="132"/>
+        <location filename="../../ui/shell/login_dialog.py" line="152"/>
         <source>Your name:</source>
         <translation>您的名字：</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="140"/>
+        <location filename="../../ui/shell/login_dialog.py" line="156"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="155"/>
+        <location filename="../../ui/shell/login_dialog.py" line="173"/>
         <source>MSC-CRF — first use of {database}</source>
         <translation>MSC-CRF — 首次使用 {database}</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="158"/>
+        <location filename="../../ui/shell/login_dialog.py" line="176"/>
         <source>&lt;b&gt;{database}&lt;/b&gt; has no user accounts yet. Create the administrator account now, or continue in single-user mode.</source>
         <translation>&lt;b&gt;{database}&lt;/b&gt; 还没有用户账户。请现在创建管理员账户，或以单用户模式继续。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="164"/>
+        <location filename="../../ui/shell/login_dialog.py" line="182"/>
         <source>MSC-CRF — log in</source>
         <translation>MSC-CRF — 登录</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="165"/>
+        <location filename="../../ui/shell/login_dialog.py" line="183"/>
         <source>Log in to &lt;b&gt;{database}&lt;/b&gt;</source>
         <translation>登录 &lt;b&gt;{database}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="189"/>
+        <location filename="../../ui/shell/login_dialog.py" line="205"/>
         <source>The two passwords differ; type the same password twice.</source>
         <translation>两次输入的密码不一致，请输入相同的密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="209"/>
+        <location filename="../../ui/shell/login_dialog.py" line="225"/>
         <source>Type your name: it goes into the audit trail.</source>
         <translation>请输入您的名字：它会记入稽查轨迹。</translation>
     </message>
@@ -1298,192 +1340,198 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>MainMenus</name>
     <message>
-        <location filename="../../ui/main_window.py" line="394"/>
+        <location filename="../../ui/shell/menus.py" line="143"/>
         <source>&amp;About MSC-CRF</source>
         <translation>关于 MSC-CRF(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="377"/>
+        <location filename="../../ui/shell/menus.py" line="126"/>
         <source>&amp;Account</source>
         <translation>账户(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="401"/>
+        <location filename="../../ui/shell/menus.py" line="151"/>
         <source>&amp;Audit trail…</source>
         <translation>稽查轨迹(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="395"/>
+        <location filename="../../ui/shell/menus.py" line="144"/>
         <source>&amp;Change password…</source>
         <translation>修改密码(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="374"/>
+        <location filename="../../ui/shell/menus.py" line="123"/>
         <source>&amp;File</source>
+        <extracomment>key -&gt; (objectName, shortcut) of every action the window hands a command for. The actions of each menu, in order (&quot;-&quot;: a separator; &quot;export+backup&quot;: their actions).</extracomment>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="380"/>
+        <location filename="../../ui/shell/menus.py" line="129"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="397"/>
+        <location filename="../../ui/shell/menus.py" line="146"/>
         <source>&amp;Idle lock…</source>
         <translation>空闲锁定(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="379"/>
+        <location filename="../../ui/shell/menus.py" line="128"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="398"/>
+        <location filename="../../ui/shell/menus.py" line="147"/>
         <source>&amp;Lock the screen now</source>
         <translation>立即锁定屏幕(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="396"/>
+        <location filename="../../ui/shell/menus.py" line="145"/>
         <source>&amp;Manage users…</source>
         <translation>用户管理(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="385"/>
+        <location filename="../../ui/shell/menus.py" line="134"/>
         <source>&amp;New study database…</source>
         <translation>新建研究数据库(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="390"/>
+        <location filename="../../ui/shell/menus.py" line="139"/>
         <source>&amp;New subject</source>
         <translation>新建受试者(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="386"/>
+        <location filename="../../ui/shell/menus.py" line="135"/>
         <source>&amp;Open study database…</source>
         <translation>打开研究数据库(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="391"/>
+        <location filename="../../ui/shell/menus.py" line="140"/>
         <source>&amp;Patient list</source>
         <translation>患者列表(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="389"/>
+        <location filename="../../ui/shell/menus.py" line="138"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="393"/>
+        <location filename="../../ui/shell/menus.py" line="142"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="378"/>
+        <location filename="../../ui/shell/menus.py" line="127"/>
         <source>&amp;Review</source>
         <translation>审阅(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="375"/>
+        <location filename="../../ui/shell/menus.py" line="124"/>
         <source>&amp;Subject</source>
         <translation>受试者(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="392"/>
+        <location filename="../../ui/shell/menus.py" line="141"/>
         <source>&amp;Today&apos;s work</source>
         <translation>今日工作(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="388"/>
+        <location filename="../../ui/shell/menus.py" line="137"/>
         <source>&amp;Verify database</source>
         <translation>校验数据库(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="376"/>
+        <location filename="../../ui/shell/menus.py" line="125"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="402"/>
+        <location filename="../../ui/shell/menus.py" line="152"/>
         <source>Audit trail of this s&amp;ubject…</source>
         <translation>此受试者的稽查轨迹(&amp;U)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="399"/>
+        <location filename="../../ui/shell/menus.py" line="149"/>
         <source>Open &amp;queries (study)…</source>
         <translation>未关闭的质疑（全研究）(&amp;Q)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="400"/>
+        <location filename="../../ui/shell/menus.py" line="150"/>
         <source>Open queries of this &amp;subject…</source>
         <translation>此受试者未关闭的质疑(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="387"/>
+        <location filename="../../ui/shell/menus.py" line="136"/>
         <source>Open the &amp;demo study</source>
         <translation>打开演示研究(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell/menus.py" line="148"/>
+        <source>Log &amp;out</source>
+        <translation>注销(&amp;O)</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="156"/>
+        <location filename="../../ui/shell/main_window.py" line="130"/>
         <source>Loading the study…</source>
         <translation>正在加载研究数据…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="366"/>
+        <location filename="../../ui/shell/main_window.py" line="208"/>
         <source>MSC-CRF — {database} — {user}</source>
         <translation>MSC-CRF — {database} — {user}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="368"/>
+        <location filename="../../ui/shell/main_window.py" line="210"/>
         <source>User: {user}</source>
         <translation>用户：{user}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="370"/>
+        <location filename="../../ui/shell/main_window.py" line="212"/>
         <source>Database: {path}</source>
         <translation>数据库：{path}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="372"/>
+        <location filename="../../ui/shell/main_window.py" line="214"/>
         <source>Today&apos;s work</source>
         <translation>今日工作</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="416"/>
+        <location filename="../../ui/shell/main_window.py" line="192"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="417"/>
+        <location filename="../../ui/shell/main_window.py" line="193"/>
         <source>The translation file for {language} is missing.</source>
         <translation>缺少 {language} 的翻译文件。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="436"/>
+        <location filename="../../ui/shell/main_window.py" line="320"/>
         <source>%n subject(s) loaded</source>
         <translation>
             <numerusform>已加载 %n 名受试者</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="442"/>
+        <location filename="../../ui/shell/main_window.py" line="326"/>
         <source>Could not read the study: {error}</source>
         <translation>无法读取研究数据：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="481"/>
+        <location filename="../../ui/shell/main_window.py" line="366"/>
         <source>Cannot open the database</source>
         <translation>无法打开数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="674"/>
+        <location filename="../../ui/shell/main_window.py" line="436"/>
         <source>About MSC-CRF</source>
         <translation>关于 MSC-CRF</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="676"/>
+        <location filename="../../ui/shell/main_window.py" line="438"/>
         <source>&lt;b&gt;MSC-CRF&lt;/b&gt; {version}&lt;br&gt;{code}: {title}&lt;br&gt;&lt;br&gt;Electronic case report form for mesenchymal stem cell transplantation in cirrhosis caused by autoimmune liver disease. Data stay on this computer; every change is kept in an audit trail.</source>
         <translation>&lt;b&gt;MSC-CRF&lt;/b&gt; {version}&lt;br&gt;{code}：{title}&lt;br&gt;&lt;br&gt;间充质干细胞移植治疗自身免疫性肝病所致肝硬化的电子病例报告表。数据保存在本机；每一次修改都记录在稽查轨迹中。</translation>
     </message>
@@ -1491,32 +1539,32 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>NewUserDialog</name>
     <message>
-        <location filename="../../ui/account_dialogs.py" line="123"/>
+        <location filename="../../ui/admin/new_user_dialog.py" line="20"/>
         <source>Add a user</source>
         <translation>添加用户</translation>
     </message>
     <message>
-        <location filename="../../ui/account_dialogs.py" line="137"/>
+        <location filename="../../ui/admin/new_user_dialog.py" line="34"/>
         <source>User name:</source>
         <translation>用户名：</translation>
     </message>
     <message>
-        <location filename="../../ui/account_dialogs.py" line="138"/>
+        <location filename="../../ui/admin/new_user_dialog.py" line="35"/>
         <source>Full name:</source>
         <translation>全名：</translation>
     </message>
     <message>
-        <location filename="../../ui/account_dialogs.py" line="139"/>
+        <location filename="../../ui/admin/new_user_dialog.py" line="36"/>
         <source>Role:</source>
         <translation>角色：</translation>
     </message>
     <message>
-        <location filename="../../ui/account_dialogs.py" line="140"/>
+        <location filename="../../ui/admin/new_user_dialog.py" line="37"/>
         <source>First password:</source>
         <translation>初始密码：</translation>
     </message>
     <message>
-        <location filename="../../ui/account_dialogs.py" line="141"/>
+        <location filename="../../ui/admin/new_user_dialog.py" line="38"/>
         <source>Add user</source>
         <translation>添加用户</translation>
     </message>
@@ -1524,62 +1572,63 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>PatientListModel</name>
     <message>
-        <location filename="../../ui/patient_list.py" line="207"/>
+        <location filename="../../ui/models/patient_list.py" line="115"/>
         <source>Subject ID</source>
+        <extracomment>Keys that sort blanks last and dates as dates, by column (sorting 10,000 rows calls the asked column&apos;s key 10,000 times, so each is one small function).</extracomment>
         <translation>受试者编号</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_list.py" line="208"/>
+        <location filename="../../ui/models/patient_list.py" line="116"/>
         <source>Initials</source>
         <translation>姓名缩写</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_list.py" line="209"/>
+        <location filename="../../ui/models/patient_list.py" line="117"/>
         <source>Sex</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_list.py" line="210"/>
+        <location filename="../../ui/models/patient_list.py" line="118"/>
         <source>Age</source>
         <translation>年龄</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_list.py" line="211"/>
+        <location filename="../../ui/models/patient_list.py" line="120"/>
         <source>Diagnosis</source>
         <translation>诊断</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_list.py" line="212"/>
+        <location filename="../../ui/models/patient_list.py" line="123"/>
         <source>MSC source</source>
         <translation>干细胞来源</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_list.py" line="213"/>
+        <location filename="../../ui/models/patient_list.py" line="124"/>
         <source>Infusions</source>
         <translation>输注次数</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_list.py" line="214"/>
+        <location filename="../../ui/models/patient_list.py" line="126"/>
         <source>Last visit</source>
         <translation>末次访视</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_list.py" line="215"/>
+        <location filename="../../ui/models/patient_list.py" line="129"/>
         <source>Next due visit</source>
         <translation>下次访视</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_list.py" line="216"/>
+        <location filename="../../ui/models/patient_list.py" line="130"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_list.py" line="281"/>
+        <location filename="../../ui/models/patient_list.py" line="242"/>
         <source>{visit}, {date} ({state})</source>
         <translation>{visit}，{date}（{state}）</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_list.py" line="291"/>
+        <location filename="../../ui/models/patient_list.py" line="251"/>
         <source>Target {target}; window closes {end}</source>
         <translation>目标日期 {target}；窗口期截止 {end}</translation>
     </message>
@@ -1587,41 +1636,41 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>PatientListView</name>
     <message>
-        <location filename="../../ui/patient_list_view.py" line="138"/>
+        <location filename="../../ui/views/patient_list_view.py" line="138"/>
         <source>Patients</source>
         <translation>患者</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_list_view.py" line="140"/>
+        <location filename="../../ui/views/patient_list_view.py" line="140"/>
         <source>Search subject ID, initials or diagnosis (Ctrl+F)</source>
         <translation>搜索受试者编号、姓名缩写或诊断（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_list_view.py" line="142"/>
+        <location filename="../../ui/views/patient_list_view.py" line="142"/>
         <source>&amp;New subject</source>
         <translation>新建受试者(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_list_view.py" line="143"/>
+        <location filename="../../ui/views/patient_list_view.py" line="143"/>
         <source>Enrol a new subject (Ctrl+N)</source>
         <translation>入组新受试者（Ctrl+N）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_list_view.py" line="215"/>
+        <location filename="../../ui/views/patient_list_view.py" line="215"/>
         <source>%n subject(s)</source>
         <translation>
             <numerusform>%n 名受试者</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_list_view.py" line="217"/>
+        <location filename="../../ui/views/patient_list_view.py" line="217"/>
         <source>Showing %1 of %n subject(s)</source>
         <translation>
             <numerusform>显示 %1 / %n 名受试者</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/patient_list_view.py" line="219"/>
+        <location filename="../../ui/views/patient_list_view.py" line="219"/>
         <source>%n with overdue visits</source>
         <translation>
             <numerusform>%n 名有逾期访视</numerusform>
@@ -1631,7 +1680,7 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>QueriesDialog</name>
     <message>
-        <location filename="../../ui/queries_panel.py" line="596"/>
+        <location filename="../../ui/review/queries_dialog.py" line="27"/>
         <source>Queries</source>
         <translation>质疑</translation>
     </message>
@@ -1639,92 +1688,93 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>QueriesPanel</name>
     <message>
-        <location filename="../../ui/queries_panel.py" line="65"/>
+        <location filename="../../ui/models/query_table.py" line="29"/>
         <source>open</source>
+        <extracomment>Custom role: the query&apos;s id.</extracomment>
         <translation>未回复</translation>
     </message>
     <message>
-        <location filename="../../ui/queries_panel.py" line="66"/>
+        <location filename="../../ui/models/query_table.py" line="30"/>
         <source>answered</source>
         <translation>已回复</translation>
     </message>
     <message>
-        <location filename="../../ui/queries_panel.py" line="67"/>
+        <location filename="../../ui/models/query_table.py" line="31"/>
         <source>closed</source>
         <translation>已关闭</translation>
     </message>
     <message>
-        <location filename="../../ui/queries_panel.py" line="73"/>
+        <location filename="../../ui/models/query_table.py" line="37"/>
         <source>(whole form)</source>
         <translation>（整个表单）</translation>
     </message>
     <message>
-        <location filename="../../ui/queries_panel.py" line="90"/>
+        <location filename="../../ui/models/query_table.py" line="54"/>
         <source>#{id} {status} — {who}: {text}</source>
         <translation>#{id} {status} — {who}：{text}</translation>
     </message>
     <message>
-        <location filename="../../ui/queries_panel.py" line="96"/>
+        <location filename="../../ui/models/query_table.py" line="60"/>
         <source>Answer by {who}: {text}</source>
         <translation>{who} 的回复：{text}</translation>
     </message>
     <message>
-        <location filename="../../ui/queries_panel.py" line="323"/>
+        <location filename="../../ui/review/queries_panel.py" line="118"/>
         <source>Close query #{id}</source>
         <translation>关闭质疑 #{id}</translation>
     </message>
     <message>
-        <location filename="../../ui/queries_panel.py" line="324"/>
+        <location filename="../../ui/review/queries_panel.py" line="119"/>
         <source>Closing note (optional):</source>
         <translation>关闭说明（可选）：</translation>
     </message>
     <message>
-        <location filename="../../ui/queries_panel.py" line="453"/>
+        <location filename="../../ui/review/queries_panel.py" line="248"/>
         <source>Queries on {form} #{id} of {subject}</source>
         <translation>{subject} 的{form} #{id} 上的质疑</translation>
     </message>
     <message>
-        <location filename="../../ui/queries_panel.py" line="457"/>
+        <location filename="../../ui/review/queries_panel.py" line="252"/>
         <source>Queries of {subject}</source>
         <translation>{subject} 的质疑</translation>
     </message>
     <message>
-        <location filename="../../ui/queries_panel.py" line="459"/>
+        <location filename="../../ui/review/queries_panel.py" line="254"/>
         <source>Queries of the whole study</source>
         <translation>全研究的质疑</translation>
     </message>
     <message>
-        <location filename="../../ui/queries_panel.py" line="461"/>
+        <location filename="../../ui/review/queries_panel.py" line="256"/>
         <source>Unresolved only</source>
         <translation>仅未解决</translation>
     </message>
     <message>
-        <location filename="../../ui/queries_panel.py" line="462"/>
+        <location filename="../../ui/review/queries_panel.py" line="257"/>
         <source>Filter…</source>
         <translation>筛选…</translation>
     </message>
     <message>
-        <location filename="../../ui/queries_panel.py" line="464"/>
+        <location filename="../../ui/review/queries_panel.py" line="259"/>
         <source>&amp;Raise query…</source>
         <translation>提出质疑(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../ui/queries_panel.py" line="465"/>
+        <location filename="../../ui/review/queries_panel.py" line="260"/>
         <source>&amp;Answer…</source>
         <translation>回复(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../ui/queries_panel.py" line="466"/>
+        <location filename="../../ui/review/queries_panel.py" line="261"/>
         <source>&amp;Close query…</source>
         <translation>关闭质疑(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../ui/queries_panel.py" line="467"/>
+        <location filename="../../ui/review/queries_panel.py" line="262"/>
         <source>Re&amp;fresh</source>
         <translation>刷新(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/queries_panel.py" line="499"/>
+        <location filename="../../ui/review/queries_panel.py" line="299"/>
         <source>Log in with a user account to work on queries.</source>
         <translation>请使用用户账户登录以处理质疑。</translation>
     </message>
@@ -1732,47 +1782,47 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>QueryTableModel</name>
     <message>
-        <location filename="../../ui/queries_panel.py" line="174"/>
+        <location filename="../../ui/models/query_table.py" line="85"/>
         <source>#</source>
         <translation>#</translation>
     </message>
     <message>
-        <location filename="../../ui/queries_panel.py" line="175"/>
+        <location filename="../../ui/models/query_table.py" line="86"/>
         <source>Subject</source>
         <translation>受试者</translation>
     </message>
     <message>
-        <location filename="../../ui/queries_panel.py" line="176"/>
+        <location filename="../../ui/models/query_table.py" line="88"/>
         <source>Form</source>
         <translation>表单</translation>
     </message>
     <message>
-        <location filename="../../ui/queries_panel.py" line="177"/>
+        <location filename="../../ui/models/query_table.py" line="90"/>
         <source>Field</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../../ui/queries_panel.py" line="178"/>
+        <location filename="../../ui/models/query_table.py" line="92"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/queries_panel.py" line="179"/>
+        <location filename="../../ui/models/query_table.py" line="94"/>
         <source>Question</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../../ui/queries_panel.py" line="180"/>
+        <location filename="../../ui/models/query_table.py" line="96"/>
         <source>Raised</source>
         <translation>提出</translation>
     </message>
     <message>
-        <location filename="../../ui/queries_panel.py" line="181"/>
+        <location filename="../../ui/models/query_table.py" line="100"/>
         <source>Answer</source>
         <translation>回复</translation>
     </message>
     <message>
-        <location filename="../../ui/queries_panel.py" line="182"/>
+        <location filename="../../ui/models/query_table.py" line="103"/>
         <source>Closed</source>
         <translation>已关闭</translation>
     </message>
@@ -1780,22 +1830,22 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>RaiseQueryDialog</name>
     <message>
-        <location filename="../../ui/queries_panel.py" line="233"/>
+        <location filename="../../ui/review/raise_query_dialog.py" line="24"/>
         <source>Raise a query</source>
         <translation>提出质疑</translation>
     </message>
     <message>
-        <location filename="../../ui/queries_panel.py" line="243"/>
+        <location filename="../../ui/review/raise_query_dialog.py" line="34"/>
         <source>Field:</source>
         <translation>字段：</translation>
     </message>
     <message>
-        <location filename="../../ui/queries_panel.py" line="244"/>
+        <location filename="../../ui/review/raise_query_dialog.py" line="35"/>
         <source>Question:</source>
         <translation>问题：</translation>
     </message>
     <message>
-        <location filename="../../ui/queries_panel.py" line="248"/>
+        <location filename="../../ui/review/raise_query_dialog.py" line="39"/>
         <source>Raise query</source>
         <translation>提出质疑</translation>
     </message>
@@ -1804,17 +1854,19 @@ Everything entered after that time will no longer be in the study. The current f
     <name>RecordListPage</name>
     <message>
         <location filename="../../ui/forms/record_list_page.py" line="74"/>
+        <location filename="../../ui/forms/record_list_page.py" line="172"/>
         <source>&amp;New record</source>
         <extracomment>The columns that identify a record in the list, per form.</extracomment>
         <translation>新建记录(&amp;N)</translation>
     </message>
     <message>
         <location filename="../../ui/forms/record_list_page.py" line="77"/>
+        <location filename="../../ui/forms/record_list_page.py" line="173"/>
         <source>Start a new record (Alt+N)</source>
         <translation>新建一条记录（Alt+N）</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/record_list_page.py" line="174"/>
+        <location filename="../../ui/forms/record_list_page.py" line="181"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
@@ -1822,38 +1874,38 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>ScheduleModel</name>
     <message>
-        <location filename="../../ui/schedule_view.py" line="80"/>
+        <location filename="../../ui/models/schedule.py" line="44"/>
         <source>Visit</source>
         <extracomment>Custom role: the row&apos;s VisitState.</extracomment>
         <translation>访视</translation>
     </message>
     <message>
-        <location filename="../../ui/schedule_view.py" line="81"/>
+        <location filename="../../ui/models/schedule.py" line="48"/>
         <source>Window opens</source>
         <translation>窗口期开始</translation>
     </message>
     <message>
-        <location filename="../../ui/schedule_view.py" line="82"/>
+        <location filename="../../ui/models/schedule.py" line="50"/>
         <source>Target</source>
         <translation>目标日期</translation>
     </message>
     <message>
-        <location filename="../../ui/schedule_view.py" line="83"/>
+        <location filename="../../ui/models/schedule.py" line="52"/>
         <source>Window closes</source>
         <translation>窗口期结束</translation>
     </message>
     <message>
-        <location filename="../../ui/schedule_view.py" line="84"/>
+        <location filename="../../ui/models/schedule.py" line="54"/>
         <source>Visit date</source>
         <translation>访视日期</translation>
     </message>
     <message>
-        <location filename="../../ui/schedule_view.py" line="85"/>
+        <location filename="../../ui/models/schedule.py" line="55"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/schedule_view.py" line="106"/>
+        <location filename="../../ui/models/schedule.py" line="66"/>
         <source>({days:+d} days)</source>
         <translation>（{days:+d} 天）</translation>
     </message>
@@ -1861,12 +1913,12 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>ScheduleView</name>
     <message>
-        <location filename="../../ui/schedule_view.py" line="161"/>
+        <location filename="../../ui/views/schedule_view.py" line="67"/>
         <source>No infusion yet: the schedule starts at day 0, the first infusion.</source>
         <translation>尚未输注：访视计划从第 0 天（首次输注）开始。</translation>
     </message>
     <message>
-        <location filename="../../ui/schedule_view.py" line="165"/>
+        <location filename="../../ui/views/schedule_view.py" line="71"/>
         <source>Day 0 (first infusion): {day0}. Today is study day {day}.</source>
         <translation>第 0 天（首次输注）：{day0}。今天是研究第 {day} 天。</translation>
     </message>
@@ -1874,41 +1926,106 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>ScorePanel</name>
     <message>
-        <location filename="../../ui/forms/score_panel.py" line="148"/>
+        <location filename="../../ui/forms/score_panel.py" line="149"/>
         <source>Sex is not recorded: MELD 3.0 needs it.</source>
         <extracomment>(score key of compute_all, title, stored visit field holding the comparable number) compute_all input names -&gt; the dictionary field the user fills in</extracomment>
         <translation>未记录性别：MELD 3.0 需要性别。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/score_panel.py" line="151"/>
+        <location filename="../../ui/forms/score_panel.py" line="152"/>
         <source>Cholestatic disease: Child-Pugh uses bilirubin bands 4 / 10 mg/dL.</source>
         <translation>胆汁淤积性疾病：Child-Pugh 使用胆红素分级 4 / 10 mg/dL。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/score_panel.py" line="159"/>
+        <location filename="../../ui/forms/score_panel.py" line="160"/>
         <source>Scores (live)</source>
         <translation>评分（实时）</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/score_panel.py" line="167"/>
+        <location filename="../../ui/forms/score_panel.py" line="168"/>
         <source>Missing: {inputs}</source>
         <translation>缺少：{inputs}</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/score_panel.py" line="176"/>
+        <location filename="../../ui/forms/score_panel.py" line="217"/>
         <source>baseline —</source>
         <translation>基线 —</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/score_panel.py" line="180"/>
+        <location filename="../../ui/forms/score_panel.py" line="221"/>
         <source>Δ {delta} vs baseline</source>
         <translation>较基线 Δ {delta}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/score_panel.py" line="178"/>
+        <source>{score} (grade {grade})</source>
+        <translation>{score}（{grade} 级）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/score_panel.py" line="184"/>
+        <source>bilirubin</source>
+        <translation>胆红素</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/score_panel.py" line="185"/>
+        <source>creatinine</source>
+        <translation>肌酐</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/score_panel.py" line="186"/>
+        <source>INR</source>
+        <translation>INR</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/score_panel.py" line="187"/>
+        <source>sodium</source>
+        <translation>血钠</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/score_panel.py" line="188"/>
+        <source>albumin</source>
+        <translation>白蛋白</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/score_panel.py" line="194"/>
+        <source>{what} floored to {value}</source>
+        <translation>{what}按下限 {value} 计</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/score_panel.py" line="196"/>
+        <source>{what} capped at {value}</source>
+        <translation>{what}按上限 {value} 计</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/score_panel.py" line="198"/>
+        <source>{what} bounded to {value}</source>
+        <translation>{what}限定为 {value}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/score_panel.py" line="200"/>
+        <source>dialysis: creatinine set to {value}</source>
+        <translation>透析：肌酐按 {value} 计</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/score_panel.py" line="202"/>
+        <source>MELD(i) {value} ≤ 11: sodium correction not applied</source>
+        <translation>MELD(i) {value} ≤ 11：未做血钠校正</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/score_panel.py" line="206"/>
+        <source>cholestatic disease: bilirubin bands {low} / {high} {unit}</source>
+        <translation>胆汁淤积性疾病：胆红素分段 {low} / {high} {unit}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/score_panel.py" line="172"/>
+        <source>; </source>
+        <translation>；</translation>
     </message>
 </context>
 <context>
     <name>SessionController</name>
     <message>
-        <location filename="../../ui/main_window.py" line="606"/>
+        <location filename="../../ui/shell/session_controller.py" line="137"/>
         <source>Your password was changed.</source>
         <translation>您的密码已修改。</translation>
     </message>
@@ -1916,23 +2033,23 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>SignDialog</name>
     <message>
-        <location filename="../../ui/lifecycle_bar.py" line="128"/>
-        <location filename="../../ui/lifecycle_bar.py" line="150"/>
+        <location filename="../../ui/review/sign_dialog.py" line="39"/>
+        <location filename="../../ui/review/sign_dialog.py" line="61"/>
         <source>Sign</source>
         <translation>签名</translation>
     </message>
     <message>
-        <location filename="../../ui/lifecycle_bar.py" line="131"/>
+        <location filename="../../ui/review/sign_dialog.py" line="42"/>
         <source>You are signing {what} as {name}. Your signature is bound to the data as they are now; any later change needs an unlock that voids it.</source>
         <translation>您正在以 {name} 的身份为{what}签名。签名与当前数据绑定；以后的任何修改都需要解锁，解锁将使签名失效。</translation>
     </message>
     <message>
-        <location filename="../../ui/lifecycle_bar.py" line="145"/>
+        <location filename="../../ui/review/sign_dialog.py" line="56"/>
         <source>Meaning:</source>
         <translation>签名含义：</translation>
     </message>
     <message>
-        <location filename="../../ui/lifecycle_bar.py" line="146"/>
+        <location filename="../../ui/review/sign_dialog.py" line="57"/>
         <source>Your password:</source>
         <translation>您的密码：</translation>
     </message>
@@ -1940,48 +2057,48 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>StartDialog</name>
     <message>
-        <location filename="../../ui/start_dialog.py" line="63"/>
+        <location filename="../../ui/shell/start_dialog.py" line="77"/>
         <source>Create a new study database</source>
         <extracomment>Environment variable that overrides where the demo study lives (tests, kiosks).</extracomment>
         <translation>新建研究数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/start_dialog.py" line="78"/>
+        <location filename="../../ui/shell/start_dialog.py" line="92"/>
         <source>Open a study database</source>
         <translation>打开研究数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/start_dialog.py" line="89"/>
+        <location filename="../../ui/shell/start_dialog.py" line="103"/>
         <source>{path} already exists. Choose “Open an existing database” to open it, or pick a new file name.</source>
         <translation>{path} 已存在。请选择“打开已有数据库”来打开它，或换一个新文件名。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_dialog.py" line="106"/>
+        <location filename="../../ui/shell/start_dialog.py" line="121"/>
         <source>Damaged database</source>
         <translation>数据库已损坏</translation>
     </message>
     <message>
-        <location filename="../../ui/start_dialog.py" line="120"/>
+        <location filename="../../ui/shell/start_dialog.py" line="135"/>
         <source>Unexpected error while opening the database: {error}</source>
         <translation>打开数据库时发生意外错误：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/start_dialog.py" line="137"/>
+        <location filename="../../ui/shell/start_dialog.py" line="152"/>
         <source>Creating the demo study (26 subjects)…</source>
         <translation>正在创建演示研究（26 名受试者）…</translation>
     </message>
     <message>
-        <location filename="../../ui/start_dialog.py" line="139"/>
+        <location filename="../../ui/shell/start_dialog.py" line="154"/>
         <source>Opening {name}…</source>
         <translation>正在打开 {name}…</translation>
     </message>
     <message>
-        <location filename="../../ui/start_dialog.py" line="262"/>
+        <location filename="../../ui/shell/start_dialog.py" line="349"/>
         <source>Type your user name first: it is recorded with every change.</source>
         <translation>请先输入用户名：每一次修改都会记录用户名。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_dialog.py" line="282"/>
+        <location filename="../../ui/shell/start_dialog.py" line="295"/>
         <source>{message}
 
 Restore the newest good backup, {backup}? The damaged file is kept beside it, renamed, so nothing is deleted.</source>
@@ -1990,42 +2107,42 @@ Restore the newest good backup, {backup}? The damaged file is kept beside it, re
 是否从最新的完好备份 {backup} 恢复？损坏的文件会改名后保留在原处，不会删除任何内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_dialog.py" line="303"/>
+        <location filename="../../ui/shell/start_dialog.py" line="316"/>
         <source>MSC-CRF — start</source>
         <translation>MSC-CRF — 开始</translation>
     </message>
     <message>
-        <location filename="../../ui/start_dialog.py" line="304"/>
+        <location filename="../../ui/shell/start_dialog.py" line="317"/>
         <source>MSC-CRF electronic case report form</source>
         <translation>MSC-CRF 电子病例报告表</translation>
     </message>
     <message>
-        <location filename="../../ui/start_dialog.py" line="306"/>
+        <location filename="../../ui/shell/start_dialog.py" line="319"/>
         <source>Your &amp;user name:</source>
         <translation>用户名(&amp;U)：</translation>
     </message>
     <message>
-        <location filename="../../ui/start_dialog.py" line="307"/>
+        <location filename="../../ui/shell/start_dialog.py" line="320"/>
         <source>e.g. nurse.wang</source>
         <translation>例如 nurse.wang</translation>
     </message>
     <message>
-        <location filename="../../ui/start_dialog.py" line="308"/>
+        <location filename="../../ui/shell/start_dialog.py" line="321"/>
         <source>&amp;Create a new study database…</source>
         <translation>新建研究数据库(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../ui/start_dialog.py" line="309"/>
+        <location filename="../../ui/shell/start_dialog.py" line="322"/>
         <source>&amp;Open an existing database…</source>
         <translation>打开已有数据库(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/start_dialog.py" line="310"/>
+        <location filename="../../ui/shell/start_dialog.py" line="323"/>
         <source>Open the &amp;demo study (26 subjects)</source>
         <translation>打开演示研究（26 名受试者）(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/start_dialog.py" line="311"/>
+        <location filename="../../ui/shell/start_dialog.py" line="324"/>
         <source>&amp;Recent databases:</source>
         <translation>最近使用的数据库(&amp;R)：</translation>
     </message>
@@ -2033,37 +2150,37 @@ Restore the newest good backup, {backup}? The damaged file is kept beside it, re
 <context>
     <name>SubjectHeader</name>
     <message>
-        <location filename="../../ui/subject_header.py" line="69"/>
+        <location filename="../../ui/views/subject_header.py" line="68"/>
         <source>New subject</source>
         <translation>新受试者</translation>
     </message>
     <message>
-        <location filename="../../ui/subject_header.py" line="73"/>
+        <location filename="../../ui/views/subject_header.py" line="72"/>
         <source>the subject ID is assigned when enrolment is saved</source>
         <translation>保存入组表时分配受试者编号</translation>
     </message>
     <message>
-        <location filename="../../ui/subject_header.py" line="76"/>
+        <location filename="../../ui/views/subject_header.py" line="75"/>
         <source>{age} years</source>
         <translation>{age} 岁</translation>
     </message>
     <message>
-        <location filename="../../ui/subject_header.py" line="83"/>
+        <location filename="../../ui/views/subject_header.py" line="82"/>
         <source>no infusion yet</source>
         <translation>尚未输注</translation>
     </message>
     <message>
-        <location filename="../../ui/subject_header.py" line="86"/>
+        <location filename="../../ui/views/subject_header.py" line="85"/>
         <source>Study day {day}</source>
         <translation>研究第 {day} 天</translation>
     </message>
     <message>
-        <location filename="../../ui/subject_header.py" line="88"/>
+        <location filename="../../ui/views/subject_header.py" line="87"/>
         <source>Days since the first infusion on {day0}</source>
         <translation>自 {day0} 首次输注以来的天数</translation>
     </message>
     <message>
-        <location filename="../../ui/subject_header.py" line="96"/>
+        <location filename="../../ui/views/subject_header.py" line="95"/>
         <source>visit overdue</source>
         <translation>访视逾期</translation>
     </message>
@@ -2071,57 +2188,57 @@ Restore the newest good backup, {backup}? The damaged file is kept beside it, re
 <context>
     <name>SubjectWorkspace</name>
     <message>
-        <location filename="../../ui/subject_workspace.py" line="52"/>
+        <location filename="../../ui/views/subject_workspace.py" line="52"/>
         <source>&amp;Enrolment</source>
         <translation>入组(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../ui/subject_workspace.py" line="53"/>
+        <location filename="../../ui/views/subject_workspace.py" line="53"/>
         <source>&amp;Infusions</source>
         <translation>输注(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../ui/subject_workspace.py" line="54"/>
+        <location filename="../../ui/views/subject_workspace.py" line="54"/>
         <source>Visi&amp;ts</source>
         <translation>访视(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/subject_workspace.py" line="55"/>
-        <source>&amp;Adverse events</source>
-        <translation>不良事件(&amp;A)</translation>
+        <location filename="../../ui/views/subject_workspace.py" line="55"/>
+        <source>A&amp;dverse events</source>
+        <translation>不良事件(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/subject_workspace.py" line="59"/>
+        <location filename="../../ui/views/subject_workspace.py" line="59"/>
         <source>&amp;Concomitant medications</source>
         <translation>合并用药(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/subject_workspace.py" line="62"/>
+        <location filename="../../ui/views/subject_workspace.py" line="62"/>
         <source>&amp;Medical history</source>
         <translation>既往病史(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../ui/subject_workspace.py" line="64"/>
-        <source>&amp;Disposition</source>
-        <translation>研究结局(&amp;D)</translation>
+        <location filename="../../ui/views/subject_workspace.py" line="64"/>
+        <source>Dis&amp;position</source>
+        <translation>研究结局(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/subject_workspace.py" line="66"/>
+        <location filename="../../ui/views/subject_workspace.py" line="66"/>
         <source>Sched&amp;ule</source>
         <translation>访视计划(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../ui/subject_workspace.py" line="69"/>
-        <source>Traject&amp;ory</source>
-        <translation>病情轨迹(&amp;O)</translation>
+        <location filename="../../ui/views/subject_workspace.py" line="69"/>
+        <source>Tra&amp;jectory</source>
+        <translation>病情轨迹(&amp;J)</translation>
     </message>
     <message>
-        <location filename="../../ui/subject_workspace.py" line="202"/>
+        <location filename="../../ui/views/subject_workspace.py" line="210"/>
         <source>← Patient list</source>
         <translation>← 患者列表</translation>
     </message>
     <message>
-        <location filename="../../ui/subject_workspace.py" line="203"/>
+        <location filename="../../ui/views/subject_workspace.py" line="211"/>
         <source>Back to the patient list (Ctrl+L)</source>
         <translation>返回患者列表（Ctrl+L）</translation>
     </message>
@@ -2129,42 +2246,42 @@ Restore the newest good backup, {backup}? The damaged file is kept beside it, re
 <context>
     <name>TodaysWorkModel</name>
     <message>
-        <location filename="../../ui/todays_work.py" line="96"/>
+        <location filename="../../ui/models/todays_work.py" line="51"/>
         <source>Subject</source>
         <extracomment>Custom role: the subject ID of the line.</extracomment>
         <translation>受试者</translation>
     </message>
     <message>
-        <location filename="../../ui/todays_work.py" line="97"/>
+        <location filename="../../ui/models/todays_work.py" line="55"/>
         <source>Visit</source>
         <translation>访视</translation>
     </message>
     <message>
-        <location filename="../../ui/todays_work.py" line="98"/>
+        <location filename="../../ui/models/todays_work.py" line="58"/>
         <source>Window</source>
         <translation>窗口期</translation>
     </message>
     <message>
-        <location filename="../../ui/todays_work.py" line="99"/>
+        <location filename="../../ui/models/todays_work.py" line="59"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/todays_work.py" line="121"/>
+        <location filename="../../ui/models/todays_work.py" line="85"/>
         <source>%n day(s) late</source>
         <translation>
             <numerusform>逾期 %n 天</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/todays_work.py" line="124"/>
+        <location filename="../../ui/models/todays_work.py" line="88"/>
         <source>%n day(s) left</source>
         <translation>
             <numerusform>剩余 %n 天</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/todays_work.py" line="127"/>
+        <location filename="../../ui/models/todays_work.py" line="93"/>
         <source>{visit} of {subject}: window {start} to {end} ({state})</source>
         <translation>{subject} 的{visit}：窗口期 {start} 至 {end}（{state}）</translation>
     </message>
@@ -2172,19 +2289,19 @@ Restore the newest good backup, {backup}? The damaged file is kept beside it, re
 <context>
     <name>TodaysWorkView</name>
     <message>
-        <location filename="../../ui/todays_work.py" line="190"/>
+        <location filename="../../ui/views/todays_work.py" line="80"/>
         <source>Nothing due today.</source>
         <translation>今天没有到期的访视。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/todays_work.py" line="193"/>
+        <location filename="../../ui/views/todays_work.py" line="83"/>
         <source>%n overdue</source>
         <translation>
             <numerusform>%n 项逾期</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/todays_work.py" line="193"/>
+        <location filename="../../ui/views/todays_work.py" line="83"/>
         <source>%n due</source>
         <translation>
             <numerusform>%n 项到期</numerusform>
@@ -2194,17 +2311,17 @@ Restore the newest good backup, {backup}? The damaged file is kept beside it, re
 <context>
     <name>TrajectoryChart</name>
     <message>
-        <location filename="../../ui/trajectory_chart.py" line="121"/>
+        <location filename="../../ui/views/trajectory_chart.py" line="122"/>
         <source>Dashed lines mark infusions. Show:</source>
         <translation>虚线表示输注日期。显示：</translation>
     </message>
     <message>
-        <location filename="../../ui/trajectory_chart.py" line="210"/>
+        <location filename="../../ui/views/trajectory_chart.py" line="211"/>
         <source>Infusion {n}</source>
         <translation>第 {n} 次输注</translation>
     </message>
     <message>
-        <location filename="../../ui/trajectory_chart.py" line="222"/>
+        <location filename="../../ui/views/trajectory_chart.py" line="223"/>
         <source>no values yet</source>
         <translation>暂无数据</translation>
     </message>
@@ -2212,13 +2329,12 @@ Restore the newest good backup, {backup}? The damaged file is kept beside it, re
 <context>
     <name>UnlockDialog</name>
     <message>
-        <location filename="../../ui/idle_lock.py" line="67"/>
+        <location filename="../../ui/shell/unlock_dialog.py" line="39"/>
         <source>MSC-CRF — session locked</source>
-        <extracomment>Events that count as the person being at the computer.</extracomment>
         <translation>MSC-CRF — 会话已锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/idle_lock.py" line="73"/>
+        <location filename="../../ui/shell/unlock_dialog.py" line="45"/>
         <source>The session was locked after {minutes} minutes without input. Your unsaved input is kept.
 
 {name}, type your password to continue.</source>
@@ -2227,17 +2343,17 @@ Restore the newest good backup, {backup}? The damaged file is kept beside it, re
 {name}，请输入密码以继续。</translation>
     </message>
     <message>
-        <location filename="../../ui/idle_lock.py" line="88"/>
+        <location filename="../../ui/shell/unlock_dialog.py" line="60"/>
         <source>&amp;Unlock</source>
         <translation>解锁(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../ui/idle_lock.py" line="92"/>
+        <location filename="../../ui/shell/unlock_dialog.py" line="64"/>
         <source>&amp;Quit MSC-CRF</source>
         <translation>退出 MSC-CRF(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/idle_lock.py" line="95"/>
+        <location filename="../../ui/shell/unlock_dialog.py" line="67"/>
         <source>Quit without saving the unsaved input</source>
         <translation>退出且不保存未保存的输入</translation>
     </message>
@@ -2245,133 +2361,133 @@ Restore the newest good backup, {backup}? The damaged file is kept beside it, re
 <context>
     <name>UserManagementDialog</name>
     <message>
-        <location filename="../../ui/account_dialogs.py" line="203"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="43"/>
         <source>Manage users</source>
         <translation>用户管理</translation>
     </message>
     <message>
-        <location filename="../../ui/account_dialogs.py" line="219"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="59"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../ui/account_dialogs.py" line="220"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="60"/>
         <source>Full name</source>
         <translation>全名</translation>
     </message>
     <message>
-        <location filename="../../ui/account_dialogs.py" line="221"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="61"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../ui/account_dialogs.py" line="222"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="62"/>
         <source>Active</source>
         <translation>启用</translation>
     </message>
     <message>
-        <location filename="../../ui/account_dialogs.py" line="223"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="63"/>
         <source>Locked</source>
         <translation>已锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/account_dialogs.py" line="224"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="64"/>
         <source>Failed logins</source>
         <translation>登录失败次数</translation>
     </message>
     <message>
-        <location filename="../../ui/account_dialogs.py" line="225"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="65"/>
         <source>Created (UTC)</source>
         <translation>创建时间（UTC）</translation>
     </message>
     <message>
-        <location filename="../../ui/account_dialogs.py" line="230"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="70"/>
         <source>&amp;Add user…</source>
         <translation>添加用户(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../ui/account_dialogs.py" line="231"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="71"/>
         <source>Change &amp;role…</source>
         <translation>修改角色(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../ui/account_dialogs.py" line="232"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="72"/>
         <source>&amp;Lock</source>
         <translation>锁定(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/account_dialogs.py" line="233"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="73"/>
         <source>&amp;Unlock</source>
         <translation>解锁(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../ui/account_dialogs.py" line="234"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="74"/>
         <source>Reset &amp;password…</source>
         <translation>重置密码(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../ui/account_dialogs.py" line="235"/>
-        <location filename="../../ui/account_dialogs.py" line="308"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="75"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="148"/>
         <source>&amp;Disable</source>
         <translation>停用(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/account_dialogs.py" line="262"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="102"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../ui/account_dialogs.py" line="262"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="102"/>
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../ui/account_dialogs.py" line="308"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="148"/>
         <source>&amp;Enable</source>
         <translation>启用(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../ui/account_dialogs.py" line="318"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="158"/>
         <source>Log in as an administrator to manage users.</source>
         <translation>请以管理员身份登录以管理用户。</translation>
     </message>
     <message>
-        <location filename="../../ui/account_dialogs.py" line="328"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="175"/>
         <source>Added {user}.</source>
         <translation>已添加 {user}。</translation>
     </message>
     <message>
-        <location filename="../../ui/account_dialogs.py" line="338"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="185"/>
         <source>{user} is now {role}.</source>
         <translation>{user} 的角色已改为 {role}。</translation>
     </message>
     <message>
-        <location filename="../../ui/account_dialogs.py" line="340"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="188"/>
         <source>Lock {user}</source>
         <translation>锁定 {user}</translation>
     </message>
     <message>
-        <location filename="../../ui/account_dialogs.py" line="344"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="193"/>
         <source>{user} is locked.</source>
         <translation>{user} 已锁定。</translation>
     </message>
     <message>
-        <location filename="../../ui/account_dialogs.py" line="347"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="196"/>
         <source>{user} is unlocked.</source>
         <translation>{user} 已解锁。</translation>
     </message>
     <message>
-        <location filename="../../ui/account_dialogs.py" line="353"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="202"/>
         <source>The password of {user} was reset.</source>
         <translation>{user} 的密码已重置。</translation>
     </message>
     <message>
-        <location filename="../../ui/account_dialogs.py" line="357"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="206"/>
         <source>{user} is disabled.</source>
         <translation>{user} 已停用。</translation>
     </message>
     <message>
-        <location filename="../../ui/account_dialogs.py" line="359"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="208"/>
         <source>{user} is enabled.</source>
         <translation>{user} 已启用。</translation>
     </message>
@@ -2379,30 +2495,98 @@ Restore the newest good backup, {backup}? The damaged file is kept beside it, re
 <context>
     <name>UserSession</name>
     <message>
-        <location filename="../../ui/session.py" line="34"/>
+        <location filename="../../ui/common/session.py" line="34"/>
         <source>administrator</source>
         <extracomment>Permissions a single-user (legacy, no accounts) session has: data entry only. Lifecycle steps and queries need a real account (the core refuses them without an Actor).</extracomment>
         <translation>管理员</translation>
     </message>
     <message>
-        <location filename="../../ui/session.py" line="35"/>
+        <location filename="../../ui/common/session.py" line="35"/>
         <source>principal investigator</source>
         <translation>主要研究者</translation>
     </message>
     <message>
-        <location filename="../../ui/session.py" line="36"/>
+        <location filename="../../ui/common/session.py" line="36"/>
         <source>study nurse</source>
         <translation>研究护士</translation>
     </message>
     <message>
-        <location filename="../../ui/session.py" line="37"/>
+        <location filename="../../ui/common/session.py" line="37"/>
         <source>monitor</source>
         <translation>监查员</translation>
     </message>
     <message>
-        <location filename="../../ui/session.py" line="109"/>
+        <location filename="../../ui/common/session.py" line="109"/>
         <source>Not allowed</source>
         <translation>不允许</translation>
+    </message>
+</context>
+<context>
+    <name>prompts</name>
+    <message>
+        <location filename="../../ui/common/prompts.py" line="106"/>
+        <source>Replace the file?</source>
+        <translation>替换该文件？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/common/prompts.py" line="108"/>
+        <source>{file} already exists. Replace it?</source>
+        <translation>{file} 已存在。要替换它吗？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/common/prompts.py" line="26"/>
+        <source>Confirm unusual values</source>
+        <translation>确认异常值</translation>
+    </message>
+    <message>
+        <location filename="../../ui/common/prompts.py" line="28"/>
+        <source>These values are outside the expected range. Save them anyway?</source>
+        <translation>这些数值超出预期范围。仍要保存吗？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/common/prompts.py" line="42"/>
+        <source>Reason for change</source>
+        <translation>修改原因</translation>
+    </message>
+    <message>
+        <location filename="../../ui/common/prompts.py" line="43"/>
+        <source>The {form} form is complete. Why are you changing it?</source>
+        <translation>{form}表单已完成。为什么要修改？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/common/prompts.py" line="60"/>
+        <source>Unsaved changes</source>
+        <translation>未保存的更改</translation>
+    </message>
+    <message>
+        <location filename="../../ui/common/prompts.py" line="61"/>
+        <source>This form has unsaved changes.</source>
+        <translation>此表单有未保存的更改。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/common/prompts.py" line="65"/>
+        <source>&amp;Save</source>
+        <translation>保存(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/common/prompts.py" line="68"/>
+        <source>&amp;Discard changes</source>
+        <translation>放弃更改(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/common/prompts.py" line="71"/>
+        <source>&amp;Cancel</source>
+        <translation>取消(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/common/prompts.py" line="91"/>
+        <source>Infusion reaction</source>
+        <translation>输注反应</translation>
+    </message>
+    <message>
+        <location filename="../../ui/common/prompts.py" line="92"/>
+        <source>An infusion reaction was recorded. Record it as an adverse event now?</source>
+        <translation>已记录输注反应。现在将其记录为不良事件吗？</translation>
     </message>
 </context>
 </TS>

@@ -61,7 +61,15 @@ def _raw(path: Path) -> sqlite3.Connection:
 def test_a_good_database_passes_every_check(db):
     before = db.read_bytes()
     checks = _by_name(verify_database(db))
-    assert set(checks) == {"integrity_check", "foreign_key_check", "schema", "audit_chain"}
+    assert set(checks) == {
+        "integrity_check",
+        "foreign_key_check",
+        "schema",
+        "audit_chain",
+        "audit_triggers",
+        "audit_times",
+        "reconcile",
+    }
     assert all(c.ok for c in checks.values()), checks
     assert "chain intact" in checks["audit_chain"].detail
     assert db.read_bytes() == before

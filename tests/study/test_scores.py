@@ -29,6 +29,8 @@ from hypothesis import strategies as st
 from msct_crf.errors import ScoreInputError
 from msct_crf.study.scores import (
     SCORE_KEYS,
+    Note,
+    ScoreDetail,
     ScoreResult,
     _albi_grade,
     albi,
@@ -46,6 +48,21 @@ from msct_crf.study.scores import (
 
 BILI = 17.1  # µmol/L per mg/dL
 CREAT = 88.4  # µmol/L per mg/dL
+
+
+def texts(result: ScoreDetail[Any] | ScoreResult) -> tuple[str, ...]:
+    """The notes of a score in English, as the command line and the exports say them."""
+    return tuple(note.text for note in result.notes)
+
+
+def test_notes_are_codes_with_values() -> None:
+    """The GUI translates a note from its code and values; the English text is derived."""
+    note = meld_detail(bilirubin_umol_l=10.0, creatinine_umol_l=120.0, inr=1.2).notes[0]
+    assert isinstance(note, Note)
+    assert (note.code, note.value("what"), note.value("value")) == ("floored", "bilirubin", "1.0")
+    assert note.value("unit") == "mg/dL"
+    assert str(note) == "bilirubin floored to 1.0 mg/dL"
+
 
 # --------------------------------------------------------------------------- MELD
 
@@ -79,7 +96,7 @@ def test_meld_all_floors_is_6() -> None:
     detail = meld_detail(bilirubin_umol_l=10, creatinine_umol_l=60, inr=0.9)
     assert detail.value == 6
     assert detail.text == "6"
-    assert set(detail.notes) == {
+    assert set(texts(detail)) == {
         "bilirubin floored to 1.0 mg/dL",
         "creatinine floored to 1.0 mg/dL",
         "INR floored to 1.0",
@@ -94,8 +111,8 @@ def test_meld_capped_at_40() -> None:
     # sum + 0.643 = 5.057908 -> 5.1 -> 51 -> capped at 40
     detail = meld_detail(bilirubin_umol_l=513, creatinine_umol_l=353.6, inr=5)
     assert detail.value == 40
-    assert "MELD capped at 40" in detail.notes
-    assert "creatinine capped at 4.0 mg/dL" not in detail.notes  # exactly 4.0 is not capped
+    assert "MELD capped at 40" in texts(detail)
+    assert "creatinine capped at 4.0 mg/dL" not in texts(detail)  # exactly 4.0 is not capped
 
 
 def test_meld_dialysis_sets_creatinine_to_4() -> None:
@@ -106,7 +123,7 @@ def test_meld_dialysis_sets_creatinine_to_4() -> None:
     assert meld(**kwargs) == 6
     detail = meld_detail(**kwargs, dialysis=True)
     assert detail.value == 20
-    assert detail.notes == ("dialysis: creatinine set to 4.0 mg/dL",)
+    assert texts(detail) == ("dialysis: creatinine set to 4.0 mg/dL",)
     # Dialysis also replaces a creatinine below the floor (40 µmol/L = 0.45 mg/dL).
     assert meld(bilirubin_umol_l=17.1, creatinine_umol_l=40, inr=1.0, dialysis=True) == 20
 
@@ -115,7 +132,7 @@ def test_meld_creatinine_capped_at_4_without_dialysis() -> None:
     # creatinine 8.0 mg/dL (707.2 µmol/L) is used as 4.0: same 20 as the dialysis case above.
     detail = meld_detail(bilirubin_umol_l=17.1, creatinine_umol_l=707.2, inr=1.0)
     assert detail.value == 20
-    assert detail.notes == ("creatinine capped at 4.0 mg/dL",)
+    assert texts(detail) == ("creatinine capped at 4.0 mg/dL",)
 
 
 # --------------------------------------------------------------------------- MELD-Na
@@ -135,12 +152,12 @@ def test_meld_na_sodium_bounded() -> None:
     # Na 120 is used as 125: 13 + 1.32 x 12 - 0.033 x 13 x 12 = 13 + 15.84 - 5.148 = 23.692 -> 24
     low = meld_na_detail(**kwargs, sodium_mmol_l=120)
     assert low.value == 24
-    assert "sodium bounded to 125 mmol/L" in low.notes
+    assert "sodium bounded to 125 mmol/L" in texts(low)
     assert meld_na(**kwargs, sodium_mmol_l=125) == 24
     # Na 145 is used as 137 -> 13
     high = meld_na_detail(**kwargs, sodium_mmol_l=145)
     assert high.value == 13
-    assert "sodium bounded to 137 mmol/L" in high.notes
+    assert "sodium bounded to 137 mmol/L" in texts(high)
 
 
 def test_meld_na_not_applied_when_meld_i_is_11_or_less() -> None:
@@ -151,7 +168,7 @@ def test_meld_na_not_applied_when_meld_i_is_11_or_less() -> None:
         bilirubin_umol_l=17.1, creatinine_umol_l=141.44, inr=1, sodium_mmol_l=125
     )
     assert detail.value == 11
-    assert not any("sodium bounded" in note for note in detail.notes)
+    assert not any("sodium bounded" in note for note in texts(detail))
     # creatinine 1.8 mg/dL (159.12 µmol/L): 0.957 x 0.587787 = 0.562512; + 0.643 = 1.205512
     # -> 1.2 -> 12 > 11: 12 + 1.32 x 12 - 0.033 x 12 x 12 = 12 + 15.84 - 4.752 = 23.088 -> 23
     assert meld_na(bilirubin_umol_l=17.1, creatinine_umol_l=159.12, inr=1, sodium_mmol_l=125) == 23
@@ -161,7 +178,7 @@ def test_meld_na_capped_at_40() -> None:
     # MELD(i) 51 (see test_meld_capped_at_40) with Na 137 -> 51 -> capped at 40.
     detail = meld_na_detail(bilirubin_umol_l=513, creatinine_umol_l=353.6, inr=5, sodium_mmol_l=137)
     assert detail.value == 40
-    assert "MELD-Na capped at 40" in detail.notes
+    assert "MELD-Na capped at 40" in texts(detail)
 
 
 # --------------------------------------------------------------------------- MELD 3.0
@@ -204,7 +221,7 @@ def test_meld_3_all_floors_and_female_term() -> None:
     }
     male = meld_3_detail(**kwargs, female=False)
     assert male.value == 6
-    assert {"sodium bounded to 137 mmol/L", "albumin bounded to 3.5 g/dL"} <= set(male.notes)
+    assert {"sodium bounded to 137 mmol/L", "albumin bounded to 3.5 g/dL"} <= set(texts(male))
     assert meld_3(**kwargs, female=True) == 7
 
 
@@ -255,7 +272,7 @@ def test_meld_3_albumin_bounds() -> None:
     }
     low = meld_3_detail(**kwargs, albumin_g_l=10)
     assert low.value == 10
-    assert "albumin bounded to 1.5 g/dL" in low.notes
+    assert "albumin bounded to 1.5 g/dL" in texts(low)
     assert meld_3(**kwargs, albumin_g_l=15) == 10
     # Albumin 5.0 g/dL is used as 3.5: 6.
     assert meld_3(**kwargs, albumin_g_l=50) == 6
@@ -273,11 +290,11 @@ def test_meld_3_creatinine_cap_and_dialysis() -> None:
     # creatinine 5.0 mg/dL (442 µmol/L) is capped at 3.0
     capped = meld_3_detail(**kwargs, creatinine_umol_l=442)
     assert capped.value == 18
-    assert "creatinine capped at 3.0 mg/dL" in capped.notes
+    assert "creatinine capped at 3.0 mg/dL" in texts(capped)
     # dialysis sets a normal creatinine (1.0 mg/dL) to 3.0
     dialysed = meld_3_detail(**kwargs, creatinine_umol_l=88.4, dialysis=True)
     assert dialysed.value == 18
-    assert "dialysis: creatinine set to 3.0 mg/dL" in dialysed.notes
+    assert "dialysis: creatinine set to 3.0 mg/dL" in texts(dialysed)
 
 
 def test_meld_3_rounds_half_up() -> None:
@@ -309,7 +326,7 @@ def test_meld_3_capped_at_40() -> None:
         female=True,
     )
     assert detail.value == 40
-    assert "MELD 3.0 capped at 40" in detail.notes
+    assert "MELD 3.0 capped at 40" in texts(detail)
 
 
 # --------------------------------------------------------------------------- Child-Pugh
@@ -369,8 +386,8 @@ def test_child_pugh_cholestatic_bilirubin_bands(bilirubin_umol_l: float, points:
 
 def test_child_pugh_cholestatic_note() -> None:
     detail = child_pugh_detail(**CP_BEST, cholestatic=True)
-    assert detail.notes == ("cholestatic disease: bilirubin bands 4 / 10 mg/dL",)
-    assert child_pugh_detail(**CP_BEST).notes == ()
+    assert texts(detail) == ("cholestatic disease: bilirubin bands 4 / 10 mg/dL",)
+    assert texts(child_pugh_detail(**CP_BEST)) == ()
 
 
 @pytest.mark.parametrize(
@@ -619,9 +636,9 @@ def test_compute_all_notes_and_text() -> None:
         female=False,
     )
     assert results["MELD"].text == "6"
-    assert "creatinine floored to 1.0 mg/dL" in results["MELD"].notes
-    assert "MELD(i) 6 ≤ 11: sodium correction not applied" in results["MELD_NA"].notes
-    assert "albumin bounded to 3.5 g/dL" in results["MELD_3"].notes
+    assert "creatinine floored to 1.0 mg/dL" in texts(results["MELD"])
+    assert "MELD(i) 6 ≤ 11: sodium correction not applied" in texts(results["MELD_NA"])
+    assert "albumin bounded to 3.5 g/dL" in texts(results["MELD_3"])
 
 
 def test_results_are_frozen() -> None:

@@ -148,12 +148,23 @@ class FieldEditor(QWidget):
             action.triggered.connect(lambda _=False, c=code.value: self._missing_chosen(c))
         menu.addSeparator()
         clear = menu.addAction(self.tr("Clear missing-data code"))
+        self._clear_action = clear
         clear.triggered.connect(lambda _=False: self._missing_chosen(None))
         button.setMenu(menu)
         shortcut = QShortcut(QKeySequence(self.tr("Ctrl+M")), self)
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        shortcut.activated.connect(button.showMenu)
+        shortcut.activated.connect(self._open_missing_menu)
         return button
+
+    def _open_missing_menu(self) -> None:
+        """Ctrl+M: the menu under the button with its first code highlighted, so Return
+        chooses it and the arrows move from there (Qt's own popup starts with none)."""
+        button = self._missing_button
+        if button is None or not button.isEnabled():
+            return
+        menu = button.menu()
+        menu.popup(button.mapToGlobal(button.rect().bottomLeft()))
+        menu.setActiveAction(menu.actions()[0])
 
     # ------------------------------------------------------------------ public
 
@@ -224,6 +235,8 @@ class FieldEditor(QWidget):
         mark = " *" if f.required and not f.derived else ""
         self._label.setText(f.label.get(language) + mark)
         self._label.setToolTip(f.code)
+        if self._missing_button is not None:
+            self._clear_action.setText(self.tr("Clear missing-data code"))
         self._refresh()
 
     def set_finding(self, finding: Finding | None) -> None:
@@ -268,7 +281,7 @@ class FieldEditor(QWidget):
         try:
             f = self._field
             unit = unit_of(f, self._units) or ""
-            self._unit.setText(unit)
+            self._unit.setText(self._unit_text(unit))
             self._unit.setVisible(bool(unit) or f.is_numeric)
             text = self._display_text()
             if isinstance(self._input, QComboBox):
@@ -278,6 +291,19 @@ class FieldEditor(QWidget):
             self._show_missing()
         finally:
             self._updating = False
+
+    def _unit_text(self, unit: str) -> str:
+        """Units that are words are translated; symbols (mg/dL, µmol/L) are the same in
+        both languages."""
+        words = {
+            "years": self.tr("years"),
+            "ratio": self.tr("ratio"),
+            "min": self.tr("min"),
+            "/min": self.tr("/min"),
+            "s": self.tr("s"),
+            "x10^6 cells/kg": self.tr("x10^6 cells/kg"),
+        }
+        return words.get(unit, unit)
 
     def _display_text(self) -> str:
         if self._missing or not self._raw.strip():

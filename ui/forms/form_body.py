@@ -8,7 +8,7 @@ whose widgets are named after the field code. The body holds no record and check
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QVBoxLayout, QWidget
 
 from msct_crf.study.dictionary import Field, Form
@@ -26,21 +26,36 @@ SHOWN_DERIVED = {
 TWO_COLUMNS = {"VIS": ("ALT", "IGG")}
 
 
-def _tr(text: str) -> str:
-    # The section titles were translated as FormPage's strings; they keep that context.
-    return QCoreApplication.translate("FormPage", text)
-
-
 def section_titles(form_code: str) -> list[tuple[str, str]]:
     """Sections of the long forms: (title, code of the section's first field)."""
     sections = {
-        "ENROL": [(_tr("Subject"), "SUBJID"), (_tr("Cirrhosis"), "CIRRDTC")]
-        + [(_tr("Eligibility"), "IEIN01")],
-        "EX": [(_tr("Infusion"), "EXNUM")],
-        "VIS": [(_tr("Visit"), "VISIT"), (_tr("Laboratory"), "ALT")]
-        + [(_tr("Clinical status"), "ASCITES")],
+        "ENROL": [
+            (QCoreApplication.translate("FormPage", "Subject"), "SUBJID"),
+            (QCoreApplication.translate("FormPage", "Cirrhosis"), "CIRRDTC"),
+        ]
+        + [(QCoreApplication.translate("FormPage", "Eligibility"), "IEIN01")],
+        "EX": [(QCoreApplication.translate("FormPage", "Infusion"), "EXNUM")],
+        "VIS": [
+            (QCoreApplication.translate("FormPage", "Visit"), "VISIT"),
+            (QCoreApplication.translate("FormPage", "Laboratory"), "ALT"),
+        ]
+        + [(QCoreApplication.translate("FormPage", "Clinical status"), "ASCITES")],
     }
     return sections.get(form_code, [])
+
+
+def _titles() -> dict[str, str]:
+    """Section key -> title now, for a language switch (the keys are the first fields)."""
+    return {
+        "SUBJID": QCoreApplication.translate("FormPage", "Subject"),
+        "CIRRDTC": QCoreApplication.translate("FormPage", "Cirrhosis"),
+        "IEIN01": QCoreApplication.translate("FormPage", "Eligibility"),
+        "EXNUM": QCoreApplication.translate("FormPage", "Infusion"),
+        "VISIT": QCoreApplication.translate("FormPage", "Visit"),
+        "ALT": QCoreApplication.translate("FormPage", "Laboratory"),
+        "ASCITES": QCoreApplication.translate("FormPage", "Clinical status"),
+        "__vs__": QCoreApplication.translate("FormPage", "Vital signs"),
+    }
 
 
 class FormBody(QWidget):
@@ -57,6 +72,7 @@ class FormBody(QWidget):
         self._editors: dict[str, FieldEditor] = {}
         self._displays: dict[str, FieldEditor] = {}
         self._vital_signs: VitalSignsGrid | None = None
+        self._boxes: list[tuple[str, QGroupBox]] = []
         layout = QVBoxLayout(self)
         shown = [
             f for f in form.fields if not f.derived or f.code in SHOWN_DERIVED.get(form.code, ())
@@ -76,7 +92,8 @@ class FormBody(QWidget):
         if section:
             layout.addWidget(self._section(title, section, two_codes))
         if form.code == "EX":
-            box = QGroupBox(_tr("Vital signs"), self)
+            box = QGroupBox(QCoreApplication.translate("FormPage", "Vital signs"), self)
+            self._boxes.append(("__vs__", box))
             self._vital_signs = VitalSignsGrid(box)
             self._vital_signs.edited.connect(self.edited)
             QVBoxLayout(box).addWidget(self._vital_signs)
@@ -100,6 +117,14 @@ class FormBody(QWidget):
         """The infusion's vital-signs grid (the EX form only)."""
         return self._vital_signs
 
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange and hasattr(self, "_boxes"):
+            titles = _titles()
+            for key, box in self._boxes:
+                if box.title():
+                    box.setTitle(titles.get(key, box.title()))
+        super().changeEvent(event)
+
     # ------------------------------------------------------------------ layout
 
     def _section(self, title: str, fields: list[Field], two_codes: set[str]) -> QGroupBox:
@@ -107,6 +132,7 @@ class FormBody(QWidget):
         a row each (on a form with no two-column fields, narrow enough to keep the
         missing-data button near its field)."""
         box = QGroupBox(title, self)
+        self._boxes.append((fields[0].code, box))
         grid = QGridLayout(box)
         grid.setColumnStretch(1, 1)
         grid.setVerticalSpacing(4)

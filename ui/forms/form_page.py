@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -102,7 +102,6 @@ class FormPage(QWidget):
         self._record_info.setObjectName("recordInfo")
         self._units_toggle = QCheckBox(self)
         self._units_toggle.setObjectName("unitsToggle")
-        self._units_toggle.setText(self.tr("Conventional units (mg/dL, g/dL)"))
         self._units_toggle.setVisible(any(f.conventional for f in self._form.fields))
         self._units_toggle.toggled.connect(self._units_toggled)
         header = QHBoxLayout()
@@ -126,11 +125,10 @@ class FormPage(QWidget):
         self._status.setObjectName("formStatus")
         self._status.setWordWrap(True)
         self._status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self._save_button = QPushButton(self.tr("Save"), self)
+        self._save_button = QPushButton(self)
         self._save_button.setObjectName("saveButton")
         self._save_button.setAutoDefault(False)
         self._save_button.setDefault(False)
-        self._save_button.setToolTip(self.tr("Save this form (Ctrl+S)"))
         self._save_button.clicked.connect(self.save)
         footer = QHBoxLayout()
         footer.addWidget(self._status, 1)
@@ -145,11 +143,31 @@ class FormPage(QWidget):
         layout.addLayout(middle, 1)
         layout.addLayout(footer)
         self._chain_tab_order()
+        self._retranslate()
+
+    def _retranslate(self) -> None:
+        """The page's own texts in the interface language (field labels: set_language)."""
+        self._units_toggle.setText(self.tr("Conventional units (mg/dL, g/dL)"))
+        self._save_button.setText(self.tr("Save"))
+        self._save_button.setToolTip(self.tr("Save this form (Ctrl+S)"))
         self._retitle()
 
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange and hasattr(self, "_save_button"):
+            self._retranslate()
+            if hasattr(self, "_snapshot"):
+                self._record_info.setText(self._describe_record())
+                self._revalidate()
+        super().changeEvent(event)
+
     def _chain_tab_order(self) -> None:
-        """Tab runs through the fields, the vital-signs cells, Save, then the units toggle."""
-        chain = [e.focus_widget() for e in self._editors.values()]
+        """Tab runs through the fields, the vital-signs cells, Save, then the units toggle.
+
+        The chain is of the field editors, not their inputs: Qt moves a compound widget with
+        all its children, whereas moving the inputs alone left the editors' labels and
+        buttons behind, so Tab from the last field went back into the form (Save, the
+        tabs and Today's work were never reached)."""
+        chain: list[QWidget] = list(self._editors.values())
         if self.vital_signs is not None:
             chain += self.vital_signs.cells()
         chain.append(self._save_button)
@@ -172,6 +190,16 @@ class FormPage(QWidget):
 
     def record_id(self) -> int | None:
         return self._record.id if self._record else None
+
+    def focus_first_field(self) -> bool:
+        """Put the cursor in the first field that takes input (False: none does, e.g. a
+        signed record), so what the nurse types right after New lands in the form."""
+        for editor in self._editors.values():
+            widget = editor.focus_widget()
+            if widget.isEnabled() and widget.focusPolicy() != Qt.FocusPolicy.NoFocus:
+                widget.setFocus(Qt.FocusReason.OtherFocusReason)
+                return True
+        return False
 
     def editor(self, code: str) -> FieldEditor:
         return self._editors.get(code) or self._displays[code]

@@ -3,7 +3,7 @@ listed above an embedded `FormPage` that edits the selected one."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -152,7 +152,7 @@ class RecordListPage(QWidget):
             return False
         self.editor.load_record(self._subjid, None)
         self.refresh()
-        self.editor.setFocus()
+        self.editor.focus_first_field()
         return True
 
     def maybe_leave(self) -> bool:
@@ -166,6 +166,13 @@ class RecordListPage(QWidget):
         self.editor.set_language(language)
         self._set_headers()
         self.refresh(select=self.editor.record_id())
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange and hasattr(self, "_new_button"):
+            self._new_button.setText(self.tr("&New record"))
+            self._new_button.setToolTip(self.tr("Start a new record (Alt+N)"))
+            self._set_headers()
+        super().changeEvent(event)
 
     # ------------------------------------------------------------------ internals
 

@@ -35,11 +35,6 @@ from .field_editor import FieldEditor
 ATTEMPTS = 4
 
 
-def _tr(text: str) -> str:
-    # These were FormPage's strings and keep its translation context.
-    return QCoreApplication.translate("FormPage", text)
-
-
 @dataclass(frozen=True)
 class SaveAttempt:
     """What came of pressing Save: the core's last answer; `timepoint` names the vital-signs
@@ -54,9 +49,9 @@ class SaveAttempt:
 def outcome_text(result: SaveResult) -> str:
     """The status line of a finished save, in the UI language."""
     if result.outcome is SaveOutcome.SAVED:
-        return _tr("Saved.")
+        return QCoreApplication.translate("FormPage", "Saved.")
     if result.outcome is SaveOutcome.UNCHANGED:
-        return _tr("No changes")
+        return QCoreApplication.translate("FormPage", "No changes")
     return result.message
 
 
@@ -115,12 +110,19 @@ class SaveController:
             if result.needs_confirmation and not request.confirm_warnings:
                 lines = warning_lines(result, attempt.timepoint)
                 if not prompts.confirm_warnings(self._parent, lines):
-                    return replace(attempt, declined=_tr("Not saved: warnings were not confirmed."))
+                    return replace(
+                        attempt,
+                        declined=QCoreApplication.translate(
+                            "FormPage", "Not saved: warnings were not confirmed."
+                        ),
+                    )
                 request = replace(request, confirm_warnings=True)
             elif result.needs_reason and request.reason is None:
                 reason = prompts.ask_reason(self._parent, form_label)
                 if not reason:
-                    declined = _tr("Not saved: a reason for the change is required.")
+                    declined = QCoreApplication.translate(
+                        "FormPage", "Not saved: a reason for the change is required."
+                    )
                     return replace(attempt, declined=declined)
                 request = replace(request, reason=reason)
             else:
@@ -135,5 +137,5 @@ class SaveController:
             both = records.save_infusion_with_vital_signs(self._store, request, vital_signs)
             return SaveAttempt(both.result, both.timepoint)
         except UserError as exc:
-            message = _tr("Not saved: {error}").format(error=exc)
+            message = QCoreApplication.translate("FormPage", "Not saved: {error}").format(error=exc)
             return SaveAttempt(SaveResult(SaveOutcome.REFUSED, message=message))

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from msct_crf.study.derive import visit_scores
 from msct_crf.study.dictionary import find_field
-from msct_crf.study.scores import MISSING_TEXT, ScoreResult
+from msct_crf.study.scores import MISSING_TEXT, Note, ScoreResult
 
 #: (score key of compute_all, title, stored visit field holding the comparable number)
 SCORES = (
@@ -126,6 +126,7 @@ class ScorePanel(QWidget):
 
     def set_language(self, language: str) -> None:
         self._language = language
+        self._retranslate()
         self.update_values(self._values)
 
     def results(self) -> dict[str, ScoreResult]:
@@ -139,8 +140,8 @@ class ScorePanel(QWidget):
         )
         for key, _title, stored in SCORES:
             result = self._results[key]
-            self._value_labels[key].setText(result.text)
-            self._value_labels[key].setToolTip("; ".join(result.notes))
+            self._value_labels[key].setText(self._value_text(key, result))
+            self._value_labels[key].setToolTip(self._notes_only(result))
             self._note_labels[key].setText(self._notes_text(result))
             self._note_labels[key].setVisible(bool(self._note_labels[key].text()))
             self._change_labels[key].setText(self._change_text(key, result, stored))
@@ -165,7 +166,47 @@ class ScorePanel(QWidget):
                 code = INPUT_FIELDS.get(name)
                 names.append(find_field(code)[1].label.get(self._language) if code else name)
             return self.tr("Missing: {inputs}").format(inputs=", ".join(names))
-        return "; ".join(result.notes)
+        return self._notes_only(result)
+
+    def _notes_only(self, result: ScoreResult) -> str:
+        return self.tr("; ").join(self.note_text(note) for note in result.notes)
+
+    def _value_text(self, key: str, result: ScoreResult) -> str:
+        if key == "ALBI" and isinstance(result.value, tuple):
+            score, grade = result.value
+            number = f"{score:.2f}"
+            return self.tr("{score} (grade {grade})").format(score=number, grade=grade)
+        return result.text
+
+    def note_text(self, note: Note) -> str:
+        """A floor or cap that shaped a score, in the interface language."""
+        names = {
+            "bilirubin": self.tr("bilirubin"),
+            "creatinine": self.tr("creatinine"),
+            "INR": self.tr("INR"),
+            "sodium": self.tr("sodium"),
+            "albumin": self.tr("albumin"),
+        }
+        what = names.get(note.value("what"), note.value("what"))
+        unit = note.value("unit")
+        value = f"{note.value('value')} {unit}".strip()
+        if note.code == "floored":
+            return self.tr("{what} floored to {value}").format(what=what, value=value)
+        if note.code == "capped":
+            return self.tr("{what} capped at {value}").format(what=what, value=value)
+        if note.code == "bounded":
+            return self.tr("{what} bounded to {value}").format(what=what, value=value)
+        if note.code == "dialysis":
+            return self.tr("dialysis: creatinine set to {value}").format(value=value)
+        if note.code == "no_sodium_correction":
+            return self.tr("MELD(i) {value} ≤ 11: sodium correction not applied").format(
+                value=note.value("value")
+            )
+        if note.code == "cholestatic":
+            return self.tr("cholestatic disease: bilirubin bands {low} / {high} {unit}").format(
+                low=note.value("low"), high=note.value("high"), unit=unit
+            )
+        return note.text
 
     def _change_text(self, key: str, result: ScoreResult, stored: str) -> str:
         if self._baseline is None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from msct_crf.access import Permission
@@ -223,14 +223,22 @@ class LifecycleBar(QWidget):
 
     def retranslate(self) -> None:
         texts = {
-            VERIFY: self.tr("&Verify"),
-            SIGN: self.tr("S&ign…"),
-            LOCK: self.tr("L&ock"),
-            UNLOCK: self.tr("&Unlock…"),
+            # mnemonics clear of the menu bar (F S V A R L H) and the workspace tabs
+            VERIFY: self.tr("Verif&y"),
+            SIGN: self.tr("Si&gn…"),
+            LOCK: self.tr("Loc&k"),
+            UNLOCK: self.tr("Unl&ock…"),
         }
         for key, text in texts.items():
             self.buttons[key].setText(text)
         self._update_buttons()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """A language switch: the buttons, and the status and signature read again."""
+        if event.type() == QEvent.Type.LanguageChange and hasattr(self, "buttons"):
+            self.retranslate()
+            self.reload()
+        super().changeEvent(event)
 
     # ------------------------------------------------------------------ display
 

@@ -139,12 +139,14 @@ class MainWindow(QMainWindow):
             return False
         self._stack.setCurrentWidget(self.workspace)
         self.patients.select_subject(subjid)
+        self.workspace.focus_form()
         return True
 
     def new_subject(self) -> bool:
         if not self.workspace.new_subject():
             return False
         self._stack.setCurrentWidget(self.workspace)
+        self.workspace.focus_form()
         return True
 
     def show_patient_list(self) -> bool:
@@ -195,6 +197,7 @@ class MainWindow(QMainWindow):
             return
         self._settings.set(opts.LANGUAGE, code)
         self._settings.sync()
+        self.statusBar().clearMessage()  # a passing message in the language left behind
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -285,6 +288,7 @@ class MainWindow(QMainWindow):
             "users": sessions.manage_users,
             "idle": sessions.idle_lock_settings,
             "lock_now": sessions.lock_now,
+            "logout": self._log_out,
             "queries": self._open_queries,
             "subject_queries": lambda: self._open_queries(subject_only=True),
             "audit": self._open_audit,
@@ -362,6 +366,21 @@ class MainWindow(QMainWindow):
                 self, self.tr("Cannot open the database"), message
             ),
         )
+
+    def _log_out(self) -> None:
+        """Account › Log out: after the unsaved-changes guard, the next person logs in and
+        the pages are rebuilt for their session (role, name)."""
+        if not self.workspace.maybe_leave():
+            return
+        if not self.sessions.log_out():
+            return
+        self._stack.removeWidget(self.workspace)
+        self.workspace.deleteLater()
+        self.workspace = self._make_workspace()
+        self._stack.addWidget(self.workspace)
+        self._stack.setCurrentWidget(self.patients)
+        self.retranslate()
+        self.refresh()
 
     def _quit_from_lock(self) -> None:
         self._force_close = True

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
@@ -41,6 +41,7 @@ ACTIONS: dict[str, tuple[str, Any]] = {
     "users": ("actManageUsers", None),
     "idle": ("actIdleLock", None),
     "lock_now": ("actLockNow", "Ctrl+Shift+L"),
+    "logout": ("actLogOut", None),
     "queries": ("actOpenQueries", None),
     "subject_queries": ("actSubjectQueries", None),
     "audit": ("actAuditTrail", None),
@@ -51,7 +52,7 @@ LAYOUT: dict[str, tuple[str, ...]] = {
     "file": ("new_db", "open_db", "demo", "-", "verify", "-", "export+backup", "-", "quit"),
     "subject": ("new_subject", "list"),
     "view": ("work", "refresh"),
-    "account": ("password", "users", "idle", "lock_now"),
+    "account": ("password", "users", "idle", "lock_now", "-", "logout"),
     "review": ("queries", "subject_queries", "audit", "subject_audit"),
     "language": (),
     "help": ("about",),
@@ -85,6 +86,7 @@ class MainMenus(QObject):
         work.setShortcut(QKeySequence("Ctrl+T"))
         self.actions["work"] = work
         self.menus: dict[str, QMenu] = {}
+        self._file_actions: list[QAction] = []
         for key, items in LAYOUT.items():
             menu = window.menuBar().addMenu("")
             menu.setObjectName(f"{key}Menu")
@@ -143,6 +145,7 @@ class MainMenus(QObject):
             "users": self.tr("&Manage users…"),
             "idle": self.tr("&Idle lock…"),
             "lock_now": self.tr("&Lock the screen now"),
+            "logout": self.tr("Log &out"),
             "queries": self.tr("Open &queries (study)…"),
             "subject_queries": self.tr("Open queries of this &subject…"),
             "audit": self.tr("&Audit trail…"),
@@ -150,6 +153,15 @@ class MainMenus(QObject):
         }
         for key, text in texts.items():
             self.actions[key].setText(text)
+        # export and backup add their actions themselves; their texts are theirs
+        translate = QCoreApplication.translate
+        own = {
+            "actExport": translate("ExportDialog", "Export to Excel…"),
+            "actionBackUpNow": translate("BackupDialog", "Back &up now"),
+            "actionBackups": translate("BackupDialog", "&Backups…"),
+        }
+        for action in self._file_actions:
+            action.setText(own.get(action.objectName(), action.text()))
         self.update_enabled()
         for code, action in self.language_actions.items():
             action.setChecked(code == i18n.current_language())
@@ -171,14 +183,14 @@ class MainMenus(QObject):
         self, menu: QMenu, window: QMainWindow, on_restored: Callable[[object], None]
     ) -> None:
         sessions = self._sessions
-        add_export_action(
+        export = add_export_action(
             menu,
             window,
             lambda: sessions.store,
             lambda: sessions.user,
             lambda: sessions.session.actor,
         )
-        add_backup_actions(
+        backups = add_backup_actions(
             menu,
             window,
             lambda: sessions.store,
@@ -186,6 +198,7 @@ class MainMenus(QObject):
             actor_getter=lambda: sessions.session.actor,
             on_restored=on_restored,
         )
+        self._file_actions = [export, *backups]
 
     def _add_languages(self, window: QMainWindow, menu: QMenu) -> dict[str, QAction]:
         group = QActionGroup(window)

@@ -149,6 +149,22 @@ class SessionController(QObject):
         if dialog.exec() and self._idle_lock is not None:
             self._idle_lock.set_minutes(access.idle_lock_minutes(self._store))
 
+    def log_out(self) -> bool:
+        """Account › Log out: end this person's session and let the next one log in on the
+        same database without quitting. False when nobody logged in (``quitRequested`` is
+        emitted then: the session is gone, so the window may not stay open)."""
+        self.end()
+        self._window.hide()
+        session = session_for_store(self._store, "", self._window, offer_first_run=False)
+        self._window.show()
+        if session is None:
+            self._session = UserSession(self.user)  # logged out already: not again on quit
+            self.quitRequested.emit()
+            return False
+        self._session = session
+        self.start()
+        return True
+
     def lock_now(self) -> None:
         if self._idle_lock is not None:
             self._idle_lock.lock()

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from msct_crf.errors import DatabaseError, MsctError
+from msct_crf.storage.db.engine import default_database_path
 from msct_crf.storage.store import Store
 from msct_crf.study.dictionary import STUDY_TITLE
 from msct_crf.workflow import backup
@@ -56,12 +57,25 @@ def demo_database_path() -> Path:
     return platformdirs.user_data_path("msct-crf", appauthor=False) / "demo.db"
 
 
+def data_folder() -> Path:
+    """The user's data folder (where `msct-crf` keeps its study by default), created if it
+    is not there yet: on a fresh install it does not exist, and a file dialog cannot start
+    in a missing folder."""
+    folder = default_database_path().parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return Path.home()
+    return folder
+
+
 def choose_new_database(parent: QWidget | None) -> Path | None:
-    """Ask where to create a new study database (None when cancelled)."""
+    """Ask where to create a new study database (None when cancelled); the dialog starts
+    in the user data folder, as the README says."""
     name, _filter = QFileDialog.getSaveFileName(
         parent,
         QCoreApplication.translate("StartDialog", "Create a new study database"),
-        str(Path.home() / "study.db"),
+        str(data_folder() / "study.db"),
         _FILTER,
         options=QFileDialog.Option.DontConfirmOverwrite,
     )
@@ -76,7 +90,7 @@ def choose_existing_database(parent: QWidget | None) -> Path | None:
     name, _filter = QFileDialog.getOpenFileName(
         parent,
         QCoreApplication.translate("StartDialog", "Open a study database"),
-        str(Path.home()),
+        str(data_folder()),
         _FILTER,
     )
     return Path(name) if name else None
@@ -95,6 +109,7 @@ def _open_store(path: Path, create: bool, demo: bool) -> Store:
     if demo and not path.exists():
         from msct_crf.tools.demo import create_demo
 
+        path.parent.mkdir(parents=True, exist_ok=True)  # a fresh install has no data folder
         create_demo(path)
     return Store.open_path(path, create=create)
 
@@ -257,10 +272,8 @@ class StartDialog(QDialog):
 
     def open_path(self, path: Path, *, create: bool, demo: bool = False) -> None:
         """Open ``path`` for the typed user; accepts the dialog when it opened."""
-        user = self._user.text().strip()
+        user = self._user_or_ask()
         if not user:
-            self.show_error(self.tr("Type your user name first: it is recorded with every change."))
-            self._user.setFocus()
             return
         self.show_error("")
         self._set_busy(True)
@@ -328,12 +341,25 @@ class StartDialog(QDialog):
         for widget in (self._create, self._open, self._demo, self._recent, self._user):
             widget.setEnabled(not busy)
 
+    def _user_or_ask(self) -> str:
+        """The typed user name, or "" after saying it is needed (asked before any file
+        dialog, so a chosen file is never thrown away for want of a name)."""
+        user = self._user.text().strip()
+        if not user:
+            self.show_error(self.tr("Type your user name first: it is recorded with every change."))
+            self._user.setFocus()
+        return user
+
     def _on_create(self) -> None:
+        if not self._user_or_ask():
+            return
         path = choose_new_database(self)
         if path is not None:
             self.open_path(path, create=True)
 
     def _on_open(self) -> None:
+        if not self._user_or_ask():
+            return
         path = choose_existing_database(self)
         if path is not None:
             self.open_path(path, create=False)

@@ -52,7 +52,7 @@ TABS: tuple[TabDef, ...] = (
     TabDef("ENROL", "form", lambda: QCoreApplication.translate("SubjectWorkspace", "&Enrolment")),
     TabDef("EX", "list", lambda: QCoreApplication.translate("SubjectWorkspace", "&Infusions")),
     TabDef("VIS", "list", lambda: QCoreApplication.translate("SubjectWorkspace", "Visi&ts")),
-    TabDef("AE", "list", lambda: QCoreApplication.translate("SubjectWorkspace", "&Adverse events")),
+    TabDef("AE", "list", lambda: QCoreApplication.translate("SubjectWorkspace", "A&dverse events")),
     TabDef(
         "CM",
         "list",
@@ -61,12 +61,12 @@ TABS: tuple[TabDef, ...] = (
     TabDef(
         "MH", "list", lambda: QCoreApplication.translate("SubjectWorkspace", "&Medical history")
     ),
-    TabDef("DS", "form", lambda: QCoreApplication.translate("SubjectWorkspace", "&Disposition")),
+    TabDef("DS", "form", lambda: QCoreApplication.translate("SubjectWorkspace", "Dis&position")),
     TabDef(
         "schedule", "schedule", lambda: QCoreApplication.translate("SubjectWorkspace", "Sched&ule")
     ),
     TabDef(
-        "trajectory", "chart", lambda: QCoreApplication.translate("SubjectWorkspace", "Traject&ory")
+        "trajectory", "chart", lambda: QCoreApplication.translate("SubjectWorkspace", "Tra&jectory")
     ),
 )
 TAB_KEYS = tuple(t.key for t in TABS)
@@ -171,6 +171,14 @@ class SubjectWorkspace(QWidget):
         self._go_to(TAB_KEYS.index("ENROL"))
         return True
 
+    def focus_form(self) -> bool:
+        """The cursor into the first field of the form shown (a form tab, or a list tab's
+        editor), so keys typed right after Ctrl+N or opening a form are not lost."""
+        page: Any = self._pages.get(self.current_key())
+        if not hasattr(page, "focus_first_field"):
+            page = getattr(page, "editor", None)  # a list tab: its record editor
+        return bool(hasattr(page, "focus_first_field") and page.focus_first_field())
+
     def show_tab(self, key: str) -> bool:
         """Switch to a tab (through the guard); False if the user stayed."""
         before = self.tabs.currentIndex()
@@ -247,6 +255,7 @@ class SubjectWorkspace(QWidget):
             return
         self._current = index
         self._ensure_loaded(index)
+        self.focus_form()
 
     def _ensure_loaded(self, index: int) -> None:
         key = TAB_KEYS[index]

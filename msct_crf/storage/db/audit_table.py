@@ -38,6 +38,7 @@ AUDIT_ACTIONS: tuple[str, ...] = (
     "query_answer",
     "query_close",
     "account",
+    "repair",
 )
 
 
@@ -121,6 +122,19 @@ def install_audit_triggers(connection: Connection) -> None:
         return
     for ddl in statements:
         connection.exec_driver_sql(ddl)
+
+
+def missing_audit_triggers(connection: Connection) -> list[str]:
+    """The append-only triggers an SQLite database lacks (dropped behind the app's back)."""
+    if connection.dialect.name != "sqlite":
+        return []
+    present = set(
+        connection.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?",
+            (AUDIT_TABLE,),
+        ).scalars()
+    )
+    return [name for name in AUDIT_TRIGGER_NAMES if name not in present]
 
 
 def drop_audit_triggers(connection: Connection) -> None:

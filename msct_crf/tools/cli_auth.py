@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -65,16 +66,19 @@ class Passwords:
 
     def existing(self, what: str) -> str:
         """A password the person already has."""
+        from msct_crf.errors import UserError
+
         if self.from_stdin:
             return self._line(what)
-        try:
-            return getpass.getpass(f"{what}: ")
-        except EOFError:
-            from msct_crf.errors import UserError
-
-            raise UserError(
-                f"no password given for the {what} (use --password-stdin to pipe it)"
-            ) from None
+        with warnings.catch_warnings():
+            # without a terminal getpass would echo the password (and warn): refuse instead
+            warnings.simplefilter("error", getpass.GetPassWarning)
+            try:
+                return getpass.getpass(f"{what}: ")
+            except (EOFError, getpass.GetPassWarning):
+                raise UserError(
+                    f"{what}: no terminal to ask for it; pipe it with --password-stdin"
+                ) from None
 
     def new(self, what: str) -> str:
         """A new password, typed twice at a prompt (once on standard input)."""

@@ -15,6 +15,7 @@ import io
 import sqlite3
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -143,6 +144,21 @@ def test_the_password_prompt_is_hidden(
     )
     assert code == 0, err
     assert asked == ["Password of admin: "]
+
+
+def test_without_a_terminal_the_password_is_never_echoed(
+    db_path: Path, backups: list, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    def no_terminal(prompt: str = "") -> str:
+        warnings.warn("Can not control echo on the terminal.", getpass.GetPassWarning, 2)
+        return ADMIN_PW  # what getpass would read, echoed: never used
+
+    monkeypatch.setattr(getpass, "getpass", no_terminal)
+    _refused(
+        _cli(monkeypatch, capsys, "", "restore", "--db", str(db_path), "--from",
+             str(backups[0].path), "--force", "--user", "admin"),
+        "Password of admin: no terminal to ask for it; pipe it with --password-stdin",
+    )  # fmt: skip
 
 
 def test_single_user_mode_names_who_without_a_password(

@@ -40,7 +40,9 @@ def child_export(db: str, out: str) -> dict[str, object]:
 
     with Store.open_path(db, create=False) as store:
         start = time.perf_counter()
-        report = api.export_workbook(store, Path(out), ExportOptions(), user="bench")
+        report = api.export_workbook(
+            store, Path(out), ExportOptions(), user="bench", overwrite=True
+        )
         seconds = time.perf_counter() - start
     return {"seconds": seconds, "maxrss_mb": _maxrss_mb(), "rows": report.rows}
 

@@ -3,6 +3,7 @@ modal box that no test answers fails the test instead of waiting for a click for
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import sys
@@ -13,7 +14,10 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from msct_crf.clock import use_clock  # noqa: E402
 from msct_crf.storage.store import Store  # noqa: E402
+
+TEMPLATE_TIME = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 #: What opens a modal window and waits for a person: the static convenience functions and
 #: ``exec``. A test that means to meet one answers it with monkeypatch (or, better, answers
@@ -62,9 +66,12 @@ def db_path(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An empty database migrated once per run; copying it is ~6x faster than migrating."""
+    """An empty database migrated once per run; copying it is ~6x faster than migrating.
+    Its one audit row (the study ID) is dated 2000-01-01, before any time a test's clock
+    gives, so audit times never go backwards in a copy."""
     path = tmp_path_factory.mktemp("template") / "empty.db"
-    Store.open_path(path).close()
+    with use_clock(lambda: TEMPLATE_TIME):
+        Store.open_path(path).close()
     return path
 
 

@@ -24,6 +24,7 @@ import pandas as pd
 import pytest
 from export_factory import NOW, build_small_study
 
+from msct_crf.clock import use_clock
 from msct_crf.reporting.export import ExportOptions, export_workbook
 from msct_crf.storage.store import Store
 from msct_crf.tools.cli import main as cli_main
@@ -76,7 +77,8 @@ def exported(
 
 
 def run_export(store: Store, out: Path, **options: Any) -> Path:
-    export_workbook(store, out, ExportOptions(**options), user="pi", now=lambda: NOW)
+    with use_clock(lambda: NOW):
+        export_workbook(store, out, ExportOptions(**options), user="pi")
     return out
 
 

@@ -11,7 +11,6 @@ The package's namespace is its public API (``from msct_crf import access``;
 """
 
 from msct_crf.access.accounts import (
-    FULL_NAME_MAX,
     UserInfo,
     add_user,
     create_admin,
@@ -28,6 +27,7 @@ from msct_crf.access.accounts import (
 from msct_crf.access.passwords import (
     MAX_PASSWORD_LENGTH,
     MIN_PASSWORD_LENGTH,
+    MIN_STRENGTH,
     AuthenticationError,
     HasherFactory,
     PasswordPolicyError,
@@ -38,6 +38,7 @@ from msct_crf.access.passwords import (
     hasher,
     password_problem,
     set_hasher_factory,
+    strength_problem,
 )
 from msct_crf.access.roles import (
     ADMIN,
@@ -54,8 +55,8 @@ from msct_crf.access.roles import (
 from msct_crf.access.sessions import (
     ACCOUNTS_KEY,
     MAX_FAILED_LOGINS,
+    UNKNOWN_USER,
     USER_TABLE,
-    USERNAME_MAX,
     accounts_enabled,
     audit_account,
     authorize,
@@ -64,6 +65,7 @@ from msct_crf.access.sessions import (
     change_password,
     confirm_password,
     current_account,
+    identify,
     login,
     logout,
     needs_admin,
@@ -77,12 +79,17 @@ from msct_crf.access.study_settings import (
     IDLE_LOCK_KEY,
     IDLE_LOCK_RANGE,
     SETTING_TABLE,
+    STUDY_ID_KEY,
+    STUDY_KIND_KEY,
     IdleLock,
     get_setting,
     idle_lock_minutes,
     set_idle_lock_minutes,
     set_setting,
+    study_id,
+    study_kind,
 )
+from msct_crf.study.text import FULL_NAME_MAX, USERNAME_MAX
 
 __all__ = [
     "ACCOUNTS_KEY",
@@ -98,6 +105,7 @@ __all__ = [
     "MAX_FAILED_LOGINS",
     "MAX_PASSWORD_LENGTH",
     "MIN_PASSWORD_LENGTH",
+    "MIN_STRENGTH",
     "MONITOR",
     "NURSE",
     "PERMISSIONS",
@@ -108,6 +116,9 @@ __all__ = [
     "ROLES",
     "ROLE_LABELS",
     "SETTING_TABLE",
+    "STUDY_ID_KEY",
+    "STUDY_KIND_KEY",
+    "UNKNOWN_USER",
     "USERNAME_MAX",
     "USER_TABLE",
     "UserInfo",
@@ -129,6 +140,7 @@ __all__ = [
     "get_user",
     "hash_password",
     "hasher",
+    "identify",
     "idle_lock_minutes",
     "list_users",
     "lock_user",
@@ -146,6 +158,9 @@ __all__ = [
     "set_idle_lock_minutes",
     "set_role",
     "set_setting",
+    "study_id",
+    "strength_problem",
+    "study_kind",
     "unlock_user",
     "user_row",
 ]

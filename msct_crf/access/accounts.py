@@ -6,30 +6,35 @@ Accounts are never deleted (the audit trail names them); every change is audited
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from msct_crf import clock
 from msct_crf.access import signing_keys
 from msct_crf.access.passwords import check_new_password, hash_password
 from msct_crf.access.roles import ADMIN, ROLES, Actor, Permission
 from msct_crf.access.sessions import (
     ACCOUNTS_KEY,
-    USERNAME_MAX,
     accounts_enabled,
     audit_account,
     authorize,
     user_row,
 )
-from msct_crf.clock import Clock, utc_now
 from msct_crf.errors import PermissionDenied, UserError
 from msct_crf.storage import audit
 from msct_crf.storage.db.models import AppUser
 from msct_crf.storage.store import Store
-
-FULL_NAME_MAX = 128
+from msct_crf.storage.study_identity import is_demo
+from msct_crf.study.text import (
+    FULL_NAME_MAX,
+    TEXT_MAX,
+    USERNAME_MAX,
+    as_typed,
+    check_user_name,
+    clean_text,
+)
 
 
 @dataclass(frozen=True)
@@ -58,7 +63,7 @@ def _info(row: AppUser) -> UserInfo:
 
 
 def _clean_username(username: str) -> str:
-    name = (username or "").strip()
+    name = as_typed(username or "").strip()
     if not name:
         raise UserError("User name is required")
     if len(name) > USERNAME_MAX:
@@ -71,13 +76,10 @@ def _clean_username(username: str) -> str:
 
 
 def _clean_full_name(full_name: str) -> str:
-    name = " ".join((full_name or "").split())
-    if not name:
+    if not (full_name or "").strip():
         raise UserError("Full name is required (it is printed with signatures)")
-    if len(name) > FULL_NAME_MAX:
-        raise UserError(f"Full name must have at most {FULL_NAME_MAX} characters")
-    if any(unicodedata.category(ch) == "Cc" for ch in name):
-        raise UserError("Full name must not contain control characters")
+    name = clean_text(full_name, "full name", limit=FULL_NAME_MAX, multiline=False, collapse=True)
+    assert name is not None
     return name
 
 
@@ -96,14 +98,13 @@ def _insert_user(
     role: str,
     password: str,
     reason: str | None,
-    now: Clock,
 ) -> AppUser:
     username = _clean_username(username)
     full_name = _clean_full_name(full_name)
     role = _check_role(role)
-    check_new_password(password, username)
     if user_row(session, username) is not None:
         raise UserError(f"The user name {username!r} is already taken")
+    check_new_password(password, username, full_name=full_name, check_strength=not is_demo(session))
     row = AppUser(
         username=username,
         full_name=full_name,
@@ -112,7 +113,7 @@ def _insert_user(
         active=True,
         failed_logins=0,
         locked=False,
-        created_at=audit.format_utc(now()),
+        created_at=audit.format_utc(clock.now()),
     )
     session.add(row)
     session.flush()
@@ -127,17 +128,14 @@ def _insert_user(
             audit.Change("active", None, True),
         ],
         reason=reason,
-        now=now,
     )
-    signing_keys.issue_key(session, row, password, by=by or username, reason=reason, now=now)
+    signing_keys.issue_key(session, row, password, by=by or username, reason=reason)
     if role == ADMIN:
         session.info[ACCOUNTS_KEY] = True
     return row
 
 
-def create_admin(
-    store: Store, username: str, full_name: str, password: str, *, now: Clock = utc_now
-) -> UserInfo:
+def create_admin(store: Store, username: str, full_name: str, password: str) -> UserInfo:
     """First run: create the administrator account; from then on the study is in account
     mode. Refused once an administrator exists."""
     with store.session() as session:
@@ -151,7 +149,6 @@ def create_admin(
             role=ADMIN,
             password=password,
             reason="first administrator account",
-            now=now,
         )
         return _info(row)
 
@@ -164,7 +161,6 @@ def add_user(
     full_name: str,
     role: str,
     password: str,
-    now: Clock = utc_now,
 ) -> UserInfo:
     """An administrator creates an account (audited ``account``)."""
     with store.session() as session:
@@ -178,7 +174,6 @@ def add_user(
                 role=role,
                 password=password,
                 reason=None,
-                now=now,
             )
         )
 
@@ -216,7 +211,7 @@ def _keep_an_admin(session: Session, row: AppUser, what: str) -> None:
 
 
 def _reason(reason: str | None) -> str | None:
-    return (reason or "").strip() or None
+    return clean_text(reason, "reason", limit=TEXT_MAX, required=False)
 
 
 def set_role(
@@ -226,7 +221,6 @@ def set_role(
     role: str,
     *,
     reason: str | None = None,
-    now: Clock = utc_now,
 ) -> UserInfo:
     with store.session() as session:
         by = authorize(session, actor, Permission.MANAGE_USERS)
@@ -243,23 +237,18 @@ def set_role(
             row=row,
             changes=[audit.Change("role", old, role)],
             reason=_reason(reason),
-            now=now,
         )
         return _info(row)
 
 
-def set_full_name(
-    store: Store, actor: Actor, username: str, full_name: str, *, now: Clock = utc_now
-) -> UserInfo:
+def set_full_name(store: Store, actor: Actor, username: str, full_name: str) -> UserInfo:
     with store.session() as session:
         by = authorize(session, actor, Permission.MANAGE_USERS)
         row = _target(session, username)
         name = _clean_full_name(full_name)
         if name != row.full_name:
             old, row.full_name = row.full_name, name
-            audit_account(
-                session, by=by, row=row, changes=[audit.Change("full_name", old, name)], now=now
-            )
+            audit_account(session, by=by, row=row, changes=[audit.Change("full_name", old, name)])
         return _info(row)
 
 
@@ -270,7 +259,6 @@ def set_active(
     active: bool,
     *,
     reason: str | None = None,
-    now: Clock = utc_now,
 ) -> UserInfo:
     """Disable or re-enable an account (accounts are never deleted: the audit names them)."""
     with store.session() as session:
@@ -287,14 +275,11 @@ def set_active(
             row=row,
             changes=[audit.Change("active", not active, active)],
             reason=_reason(reason),
-            now=now,
         )
         return _info(row)
 
 
-def lock_user(
-    store: Store, actor: Actor, username: str, *, reason: str | None = None, now: Clock = utc_now
-) -> UserInfo:
+def lock_user(store: Store, actor: Actor, username: str, *, reason: str | None = None) -> UserInfo:
     with store.session() as session:
         by = authorize(session, actor, Permission.MANAGE_USERS)
         row = _target(session, username)
@@ -308,14 +293,11 @@ def lock_user(
             row=row,
             changes=[audit.Change("locked", False, True)],
             reason=_reason(reason),
-            now=now,
         )
         return _info(row)
 
 
-def _unlock_row(
-    session: Session, row: AppUser, by: str, reason: str | None, now: Clock
-) -> UserInfo:
+def _unlock_row(session: Session, row: AppUser, by: str, reason: str | None) -> UserInfo:
     changes = []
     if row.locked:
         changes.append(audit.Change("locked", True, False))
@@ -323,26 +305,35 @@ def _unlock_row(
         changes.append(audit.Change("failed_logins", row.failed_logins, 0))
     row.locked, row.failed_logins = False, 0
     if changes:
-        audit_account(session, by=by, row=row, changes=changes, reason=reason, now=now)
+        audit_account(session, by=by, row=row, changes=changes, reason=reason)
     return _info(row)
 
 
 def unlock_user(
-    store: Store, actor: Actor, username: str, *, reason: str | None = None, now: Clock = utc_now
+    store: Store, actor: Actor, username: str, *, reason: str | None = None
 ) -> UserInfo:
     """Unlock an account (e.g. after five failed logins) and reset its failure count."""
     with store.session() as session:
         by = authorize(session, actor, Permission.MANAGE_USERS)
-        return _unlock_row(session, _target(session, username), by, _reason(reason), now)
+        return _unlock_row(session, _target(session, username), by, _reason(reason))
 
 
 def recover_admin(
-    store: Store, username: str, *, operator: str, reason: str, now: Clock = utc_now
+    store: Store,
+    username: str,
+    *,
+    operator: str,
+    reason: str,
+    new_password: str | None = None,
 ) -> UserInfo:
-    """Unlock an administrator when no administrator can log in any more (all locked).
+    """The last administrator's way back in: unlock an administrator when no administrator
+    can log in any more (all locked), or, with `new_password`, also set a new password for
+    one who forgot it when no *other* administrator can log in.
 
-    Meant for the command line run by someone with access to the database file; refused
-    while any other administrator is usable. Audited under ``operator`` with the reason.
+    Meant for the command line (``msct-crf user unlock --recover`` / ``user passwd
+    --recover``) run by someone with access to the database file, who could change the file
+    anyway: the recovery is audited under ``<operator> (recovery)`` with the reason, and
+    refused while another administrator could do it the normal way.
     """
     reason_text = _reason(reason)
     if reason_text is None:
@@ -351,30 +342,38 @@ def recover_admin(
         row = _target(session, username)
         if row.role != ADMIN or not row.active:
             raise UserError(f"{row.username!r} is not an active administrator account")
-        if _usable_admins(session) > 0:
+        excluding = row.id if new_password is not None else None
+        if _usable_admins(session, excluding) > 0:
             raise PermissionDenied(
                 "An administrator can still log in; ask them to unlock the account"
+                + (" or reset the password" if new_password is not None else "")
             )
-        return _unlock_row(session, row, f"{operator} (recovery)"[:USERNAME_MAX], reason_text, now)
+        by = check_user_name(f"{check_user_name(operator)[: USERNAME_MAX - 11]} (recovery)")
+        if new_password is not None:
+            _set_password(session, row, new_password, by=by, note="reset by recovery")
+        return _unlock_row(session, row, by, reason_text)
 
 
-def reset_password(
-    store: Store, actor: Actor, username: str, new_password: str, *, now: Clock = utc_now
-) -> UserInfo:
+def _set_password(session: Session, row: AppUser, new_password: str, *, by: str, note: str) -> None:
+    """Set an account's password on behalf of someone else (an administrator's reset, a
+    recovery), checked against the policy and audited; the password itself never is."""
+    check_new_password(
+        new_password,
+        row.username,
+        full_name=row.full_name,
+        check_strength=not is_demo(session),
+    )
+    row.password_hash = hash_password(new_password)
+    audit_account(session, by=by, row=row, changes=[audit.Change("password", None, note)])
+    # a new key under the new password (the old one cannot be unwrapped without the old
+    # password); the old key is retired and what it signed still verifies
+    signing_keys.issue_key(session, row, new_password, by=by, reason=f"password {note}")
+
+
+def reset_password(store: Store, actor: Actor, username: str, new_password: str) -> UserInfo:
     """An administrator sets a new password for someone (audited; the password is not)."""
     with store.session() as session:
         by = authorize(session, actor, Permission.MANAGE_USERS)
         row = _target(session, username)
-        check_new_password(new_password, row.username)
-        row.password_hash = hash_password(new_password)
-        audit_account(
-            session,
-            by=by,
-            row=row,
-            changes=[audit.Change("password", None, "reset by administrator")],
-            now=now,
-        )
-        # a new key under the new password; the old one is retired and still verifies
-        why = "password reset by administrator"
-        signing_keys.issue_key(session, row, new_password, by=by, reason=why, now=now)
+        _set_password(session, row, new_password, by=by, note="reset by administrator")
         return _info(row)

@@ -1,13 +1,19 @@
 """Password hashing (argon2id, argon2-cffi's ``PasswordHasher``) and the password policy.
 
 Neither a password nor its hash ever reaches the audit trail.
+
+The policy: 8 to 1024 characters, no surrounding spaces or control characters, not the user
+name, and not easy to guess: zxcvbn (Dropbox's strength estimator, maintained on PyPI as
+``zxcvbn``) must score it at least :data:`MIN_STRENGTH` of 4, which refuses common passwords
+and their variants ("Password123!"), keyboard walks, dates and the person's own names. The
+accounts of the demo study (a study marked ``study_kind = demo``) are exempt.
 """
 
 from __future__ import annotations
 
 import secrets
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -16,6 +22,13 @@ from msct_crf.errors import UserError
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 1024
+#: The lowest zxcvbn score accepted (0-4; 3 = "safely unguessable" against an online attack
+#: and a slow offline one such as argon2id).
+MIN_STRENGTH = 3
+#: zxcvbn reads at most this many characters (a longer password is strong anyway).
+_STRENGTH_PREFIX = 72
+#: Words of this application that a password should not be built from.
+_APP_WORDS = ("msct", "msc-crf", "msccrf", "crf", "study", "liver", "cirrhosis")
 
 
 class AuthenticationError(UserError):
@@ -72,8 +85,31 @@ def burn_time(password: str) -> None:
     check_password(_DUMMY_HASH, password)
 
 
-def password_problem(password: str, username: str = "") -> str | None:
-    """Why ``password`` is not acceptable, or None."""
+def strength_problem(password: str, user_inputs: Sequence[str] = ()) -> str | None:
+    """Why zxcvbn finds ``password`` easy to guess (with its advice), or None."""
+    from zxcvbn import zxcvbn  # about 50 ms to import: only when a password is set
+
+    words = [w for w in (*user_inputs, *_APP_WORDS) if w]
+    result = zxcvbn(password[:_STRENGTH_PREFIX], user_inputs=words)
+    if int(result["score"]) >= MIN_STRENGTH:
+        return None
+    feedback = result.get("feedback") or {}
+    warning = str(feedback.get("warning") or "").strip().rstrip(".")
+    advice = " ".join(str(s).strip() for s in feedback.get("suggestions") or [] if s)
+    text = "Password is too easy to guess"
+    text += f" ({warning.lower()})" if warning else ""
+    return f"{text}; {advice or 'Use a longer phrase of unusual words.'}"
+
+
+def password_problem(
+    password: str,
+    username: str = "",
+    *,
+    full_name: str = "",
+    check_strength: bool = True,
+) -> str | None:
+    """Why ``password`` is not acceptable, or None. ``check_strength`` False (demo
+    accounts only) skips the strength estimate."""
     if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
         return f"Password must have at least {MIN_PASSWORD_LENGTH} characters"
     if len(password) > MAX_PASSWORD_LENGTH:
@@ -84,10 +120,17 @@ def password_problem(password: str, username: str = "") -> str | None:
         return "Password must not contain control characters"
     if username and password.casefold() == username.casefold():
         return "Password must not be the user name"
+    if check_strength:
+        names = (username, full_name.replace(" ", ""), *full_name.split())
+        return strength_problem(password, names)
     return None
 
 
-def check_new_password(password: str, username: str) -> None:
-    problem = password_problem(password, username)
+def check_new_password(
+    password: str, username: str, *, full_name: str = "", check_strength: bool = True
+) -> None:
+    problem = password_problem(
+        password, username, full_name=full_name, check_strength=check_strength
+    )
     if problem:
         raise PasswordPolicyError(problem)

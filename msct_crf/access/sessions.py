@@ -13,7 +13,9 @@ Two modes, decided by the database itself:
   :class:`msct_crf.errors.PermissionDenied`.
 
 Five consecutive failed logins lock the account until an administrator unlocks it. Every
-login, failed login and logout is audited (actions ``login``, ``login_failed``, ``logout``).
+login, failed login and logout is audited (actions ``login``, ``login_failed``, ``logout``);
+a failed login with a user name that has no account is audited as :data:`UNKNOWN_USER`,
+never with the name as typed (it may be a password typed into the wrong box).
 """
 
 from __future__ import annotations
@@ -43,14 +45,16 @@ from msct_crf.access.roles import (
     Actor,
     Permission,
 )
-from msct_crf.clock import Clock, utc_now
 from msct_crf.errors import PermissionDenied, UserError
 from msct_crf.storage import audit
 from msct_crf.storage.db.models import AppUser
 from msct_crf.storage.store import Store
+from msct_crf.storage.study_identity import is_demo
+from msct_crf.study.text import as_typed, check_user_name
 
 MAX_FAILED_LOGINS = 5
-USERNAME_MAX = 64
+#: Who a failed login with a user name that has no account is audited as.
+UNKNOWN_USER = "(unknown user name)"
 USER_TABLE = "app_user"
 _LIVE: dict[str, tuple[str, int]] = {}  # token -> (database url, user id)
 _LIVE_LOCK = threading.Lock()
@@ -135,7 +139,7 @@ def authorize(
             )
         if not user or not user.strip():
             raise UserError("A user name is required (it goes into the audit trail)")
-        return user
+        return check_user_name(user)
     row = current_account(session, actor)
     if permission not in PERMISSIONS.get(row.role, frozenset()):
         raise PermissionDenied(
@@ -165,7 +169,6 @@ def audit_account(
     changes: Iterable[audit.Change],
     reason: str | None = None,
     action: str = "account",
-    now: Clock = utc_now,
 ) -> None:
     audit.append(
         session,
@@ -175,24 +178,24 @@ def audit_account(
         record_id=row.id,
         changes=list(changes),
         reason=reason,
-        now=now,
     )
 
 
 def _record_failure(
-    store: Store, username: str, why: str, now: Clock
+    store: Store, username: str, why: str
 ) -> tuple[bool, int]:  # (now locked, failures)
     """Count and audit a failed login in its own committed transaction."""
     with store.session() as session:
         row = user_row(session, username)
         if row is None:
+            # Never the name as typed: a password typed into the user-name box would
+            # otherwise sit in the audit trail and in every export of it.
             audit.append(
                 session,
-                user=username[:USERNAME_MAX] or "?",
+                user=UNKNOWN_USER,
                 action="login_failed",
                 table_name=USER_TABLE,
                 reason=why,
-                now=now,
             )
             return False, 0
         row.failed_logins = int(row.failed_logins or 0) + 1
@@ -204,7 +207,6 @@ def _record_failure(
             record_id=row.id,
             changes=[audit.Change("failed_logins", row.failed_logins - 1, row.failed_logins)],
             reason=why,
-            now=now,
         )
         locked_now = False
         if not row.locked and row.failed_logins >= MAX_FAILED_LOGINS:
@@ -216,13 +218,12 @@ def _record_failure(
                 row=row,
                 changes=[audit.Change("locked", False, True)],
                 reason=f"{MAX_FAILED_LOGINS} consecutive failed logins",
-                now=now,
             )
         return locked_now, row.failed_logins
 
 
-def _refusal(username: str, why: str, store: Store, now: Clock) -> AuthenticationError:
-    locked_now, _n = _record_failure(store, username, why, now)
+def _refusal(username: str, why: str, store: Store) -> AuthenticationError:
+    locked_now, _n = _record_failure(store, username, why)
     if locked_now:
         return AuthenticationError(
             f"Wrong password. After {MAX_FAILED_LOGINS} failed attempts the account is locked; "
@@ -231,10 +232,10 @@ def _refusal(username: str, why: str, store: Store, now: Clock) -> Authenticatio
     return AuthenticationError("Wrong user name or password")
 
 
-def login(store: Store, username: str, password: str, *, now: Clock = utc_now) -> Actor:
+def login(store: Store, username: str, password: str) -> Actor:
     """Check the password and return an :class:`Actor` (audited ``login``). Failures are
     audited ``login_failed``; the fifth in a row locks the account."""
-    name = (username or "").strip()
+    name = as_typed(username or "").strip()
     if not name or not password:
         raise AuthenticationError("Enter your user name and password")
     with store.reading() as session:
@@ -242,21 +243,21 @@ def login(store: Store, username: str, password: str, *, now: Clock = utc_now) -
         state = None if row is None else (row.password_hash, row.active, row.locked)
     if state is None:
         burn_time(password)
-        raise _refusal(name, "unknown user name", store, now)
+        raise _refusal(name, "unknown user name", store)
     stored_hash, active, locked = state
     if locked:
         burn_time(password)
-        _record_failure(store, name, "account locked", now)
+        _record_failure(store, name, "account locked")
         raise AuthenticationError(
             "This account is locked (too many failed logins or by an administrator); "
             "ask an administrator to unlock it"
         )
     if not active:
         burn_time(password)
-        _record_failure(store, name, "account disabled", now)
+        _record_failure(store, name, "account disabled")
         raise AuthenticationError("This account is disabled; ask an administrator")
     if not check_password(stored_hash, password):
-        raise _refusal(name, "wrong password", store, now)
+        raise _refusal(name, "wrong password", store)
     with store.session() as session:
         row = user_row(session, name)
         if row is None or row.locked or not row.active:  # changed meanwhile
@@ -274,14 +275,36 @@ def login(store: Store, username: str, password: str, *, now: Clock = utc_now) -
             table_name=USER_TABLE,
             record_id=row.id,
             changes=changes,
-            now=now,
         )
         actor = _mint(session, row)
-        signing_keys.start_session(session, row, actor, password, now=now)  # key + checkpoint
+        signing_keys.start_session(session, row, actor, password)  # key + checkpoint
         return actor
 
 
-def confirm_password(store: Store, actor: Actor, password: str, *, now: Clock = utc_now) -> None:
+def identify(store: Store, username: str, password: str) -> Actor:
+    """Check a user name and password without writing anything: no audit row, no failure
+    count. For a file that must not change, such as a backup about to be restored over a
+    missing or damaged study. The Actor is not logged in: it carries the name and role for
+    :func:`require`, and every write with it is refused (:func:`current_account`)."""
+    name = as_typed(username or "").strip()
+    if not name or not password:
+        raise AuthenticationError("Enter your user name and password")
+    with store.reading() as session:
+        row = user_row(session, name)
+        state = None if row is None else (row.password_hash, row.active, row.locked)
+        actor = None if row is None else Actor(row.id, row.username, row.full_name, row.role)
+    if state is None or actor is None:
+        burn_time(password)
+        raise AuthenticationError("Wrong user name or password")
+    stored_hash, active, locked = state
+    if not check_password(stored_hash, password):
+        raise AuthenticationError("Wrong user name or password")
+    if locked or not active:
+        raise AuthenticationError(f"The account {actor.username!r} is locked or disabled")
+    return actor
+
+
+def confirm_password(store: Store, actor: Actor, password: str) -> None:
     """Ask a logged-in person for their password again (signing, unlocking an idle session).
 
     A wrong password counts as a failed login (audited, and the fifth locks the account).
@@ -290,11 +313,9 @@ def confirm_password(store: Store, actor: Actor, password: str, *, now: Clock = 
         row = current_account(session, actor)
         stored_hash = row.password_hash
     if not password or not check_password(stored_hash, password):
-        locked_now, _n = _record_failure(
-            store, actor.username, "wrong password (confirmation)", now
-        )
+        locked_now, _n = _record_failure(store, actor.username, "wrong password (confirmation)")
         if locked_now:
-            logout(store, actor, now=now, audit_it=False)
+            logout(store, actor, audit_it=False)
             raise AuthenticationError(
                 f"Wrong password. After {MAX_FAILED_LOGINS} failed attempts the account is "
                 "locked; ask an administrator to unlock it"
@@ -311,20 +332,17 @@ def confirm_password(store: Store, actor: Actor, password: str, *, now: Clock = 
                 record_id=row.id,
                 changes=[audit.Change("failed_logins", row.failed_logins, 0)],
                 reason="password confirmed",
-                now=now,
             )
             row.failed_logins = 0
 
 
-def reauthenticate(store: Store, actor: Actor, password: str, *, now: Clock = utc_now) -> Actor:
+def reauthenticate(store: Store, actor: Actor, password: str) -> Actor:
     """Unlock an idle-locked session for the same person (the UI keeps unsaved input)."""
-    confirm_password(store, actor, password, now=now)
+    confirm_password(store, actor, password)
     return actor
 
 
-def logout(
-    store: Store | None, actor: Actor, *, now: Clock = utc_now, audit_it: bool = True
-) -> None:
+def logout(store: Store | None, actor: Actor, *, audit_it: bool = True) -> None:
     """Forget the actor's login (audited ``logout`` when a store is given)."""
     with _LIVE_LOCK:
         live = _LIVE.pop(actor.token, None)
@@ -338,21 +356,18 @@ def logout(
             action="logout",
             table_name=USER_TABLE,
             record_id=actor.user_id,
-            now=now,
         )
 
 
-def change_password(
-    store: Store, actor: Actor, old_password: str, new_password: str, *, now: Clock = utc_now
-) -> None:
+def change_password(store: Store, actor: Actor, old_password: str, new_password: str) -> None:
     """A person changes their own password (audited; no password is ever recorded)."""
     with store.reading() as session:
         row = current_account(session, actor)
-        stored_hash = row.password_hash
+        stored_hash, full_name, demo = row.password_hash, row.full_name, is_demo(session)
     if not check_password(stored_hash, old_password):
-        _record_failure(store, actor.username, "wrong password (password change)", now)
+        _record_failure(store, actor.username, "wrong password (password change)")
         raise AuthenticationError("The current password is wrong")
-    check_new_password(new_password, actor.username)
+    check_new_password(new_password, actor.username, full_name=full_name, check_strength=not demo)
     if new_password == old_password:
         raise PasswordPolicyError("The new password must differ from the current one")
     with store.session() as session:
@@ -362,5 +377,5 @@ def change_password(
         if row.failed_logins:  # the reset is audited like every other change of the account
             changes.insert(0, audit.Change("failed_logins", row.failed_logins, 0))
         row.failed_logins = 0
-        signing_keys.rewrap(session, row, old_password, new_password, now=now)
-        audit_account(session, by=row.username, row=row, changes=changes, now=now)
+        signing_keys.rewrap(session, row, old_password, new_password)
+        audit_account(session, by=row.username, row=row, changes=changes)

@@ -35,9 +35,9 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from msct_crf import clock
 from msct_crf.access.passwords import hasher
 from msct_crf.access.roles import Actor
-from msct_crf.clock import Clock, utc_now
 from msct_crf.errors import PermissionDenied
 from msct_crf.storage import audit, signing
 from msct_crf.storage.db.audit_table import AUDIT_TABLE, AuditEntry
@@ -139,7 +139,6 @@ def _audit_key(
     key: SigningKey,
     changes: list[audit.Change],
     reason: str | None,
-    now: Clock,
 ) -> None:
     audit.append(
         session,
@@ -149,7 +148,6 @@ def _audit_key(
         record_id=key.id,
         changes=changes,
         reason=reason,
-        now=now,
     )
 
 
@@ -160,16 +158,15 @@ def issue_key(
     *,
     by: str,
     reason: str | None,
-    now: Clock = utc_now,
 ) -> UnlockedKey:
     """A new key pair for the account, wrapped under ``password``; any key it had is retired.
     Both are audited, the public key in full."""
-    stamp = audit.format_utc(now())
+    stamp = audit.format_utc(clock.now())
     for old in session.scalars(
         select(SigningKey).where(SigningKey.user_id == row.id, SigningKey.retired_at.is_(None))
     ):
         old.retired_at = stamp
-        _audit_key(session, by, old, [audit.Change("retired_at", None, stamp)], reason, now)
+        _audit_key(session, by, old, [audit.Change("retired_at", None, stamp)], reason)
     private = Ed25519PrivateKey.generate()
     key = SigningKey(
         user_id=row.id,
@@ -186,11 +183,11 @@ def issue_key(
         audit.Change("public_key", None, key.public_key),
         audit.Change("created_at", None, stamp),
     ]
-    _audit_key(session, by, key, changes, reason, now)
+    _audit_key(session, by, key, changes, reason)
     return key, private
 
 
-def open_key(session: Session, row: AppUser, password: str, *, now: Clock = utc_now) -> UnlockedKey:
+def open_key(session: Session, row: AppUser, password: str) -> UnlockedKey:
     """The account's key, unwrapped with ``password`` (already checked by the caller).
 
     An account without a key (a file from before keys) gets one now; a stored key the right
@@ -204,12 +201,10 @@ def open_key(session: Session, row: AppUser, password: str, *, now: Clock = utc_
         why = "the stored signing key does not open with the account's password; new key issued"
     else:
         why = "signing key made at the first login since keyed signatures"
-    return issue_key(session, row, password, by=row.username, reason=why, now=now)
+    return issue_key(session, row, password, by=row.username, reason=why)
 
 
-def rewrap(
-    session: Session, row: AppUser, old_password: str, new_password: str, *, now: Clock = utc_now
-) -> SigningKey:
+def rewrap(session: Session, row: AppUser, old_password: str, new_password: str) -> SigningKey:
     """Wrap the account's key under its new password (the key pair stays the same)."""
     key = active_key(session, row.id)
     private = (
@@ -217,7 +212,7 @@ def rewrap(
     )
     if key is None or private is None:
         why = "no signing key opened with the old password; new key issued"
-        return issue_key(session, row, new_password, by=row.username, reason=why, now=now)[0]
+        return issue_key(session, row, new_password, by=row.username, reason=why)[0]
     key.wrapped_private_key = wrap(private, new_password)
     return key
 
@@ -225,14 +220,12 @@ def rewrap(
 # --------------------------------------------------------------------------- held for the session
 
 
-def start_session(
-    session: Session, row: AppUser, actor: Actor, password: str, *, now: Clock = utc_now
-) -> None:
+def start_session(session: Session, row: AppUser, actor: Actor, password: str) -> None:
     """At login: unlock (or make) the account's key, hold it for the session and sign a
     checkpoint of the chain."""
-    key, private = open_key(session, row, password, now=now)
+    key, private = open_key(session, row, password)
     hold(actor, key, private)
-    checkpoint(session, actor, "login", now=now)
+    checkpoint(session, actor, "login")
 
 
 def hold(actor: Actor, key: SigningKey, private: Ed25519PrivateKey) -> None:
@@ -275,7 +268,6 @@ def checkpoint(
     event: str,
     *,
     required: bool = False,
-    now: Clock = utc_now,
 ) -> AuditEntry | None:
     """Sign the chain head with the actor's held key: one audit row (action ``checkpoint``,
     field ``checkpoint``, ``record_id`` the row it covers, ``reason`` the event) whose new
@@ -295,21 +287,19 @@ def checkpoint(
         return None
     key_id, private = held
     head, head_row = _head(session)
-    moment = now()
-    message = signing.checkpoint_message(
-        head=head,
-        head_row=head_row,
-        user=actor.username,
-        key_id=key_id,
-        at=audit.format_utc(moment),
-        event=event,
-    )
-    value = {
-        "head": head,
-        "head_row": head_row,
-        "key_id": key_id,
-        "ed25519": sign(private, message),
-    }
+
+    def signed_value(stamp: str) -> str:
+        message = signing.checkpoint_message(
+            head=head, head_row=head_row, user=actor.username, key_id=key_id, at=stamp, event=event
+        )
+        value = {
+            "head": head,
+            "head_row": head_row,
+            "key_id": key_id,
+            "ed25519": sign(private, message),
+        }
+        return audit.canonical_json(value)
+
     (entry,) = audit.append(
         session,
         user=actor.username,
@@ -317,8 +307,7 @@ def checkpoint(
         table_name=AUDIT_TABLE,
         record_id=head_row,
         field=CHECKPOINT,
-        new_value=audit.canonical_json(value),
+        value_at=signed_value,  # the time signed is the time stored
         reason=event,
-        now=lambda: moment,  # the time signed is the time stored
     )
     return entry

@@ -1,4 +1,4 @@
-"""Study settings (audited ``setting``) and the idle-lock policy built on one of them."""
+"""Study settings (audited ``setting``), the study's ID and kind, and the idle-lock policy."""
 
 from __future__ import annotations
 
@@ -7,16 +7,35 @@ from collections.abc import Callable
 
 from msct_crf.access.roles import Actor, Permission
 from msct_crf.access.sessions import authorize
-from msct_crf.clock import Clock, utc_now
 from msct_crf.errors import UserError
-from msct_crf.storage import audit
 from msct_crf.storage.db.models import StudySetting
 from msct_crf.storage.store import Store
+from msct_crf.storage.study_identity import (
+    SETTING_TABLE,
+    STUDY_ID_KEY,
+    STUDY_KIND_KEY,
+    write_setting,
+)
+
+__all__ = [
+    "DEFAULT_IDLE_LOCK_MINUTES",
+    "IDLE_LOCK_KEY",
+    "IDLE_LOCK_RANGE",
+    "SETTING_TABLE",
+    "STUDY_ID_KEY",
+    "STUDY_KIND_KEY",
+    "IdleLock",
+    "get_setting",
+    "idle_lock_minutes",
+    "set_idle_lock_minutes",
+    "set_setting",
+    "study_id",
+    "study_kind",
+]
 
 IDLE_LOCK_KEY = "idle_lock_minutes"
 DEFAULT_IDLE_LOCK_MINUTES = 15
 IDLE_LOCK_RANGE = (1, 240)
-SETTING_TABLE = "study_setting"
 
 
 def get_setting(store: Store, key: str, default: str | None = None) -> str | None:
@@ -25,33 +44,26 @@ def get_setting(store: Store, key: str, default: str | None = None) -> str | Non
         return row.value if row is not None else default
 
 
-def set_setting(
-    store: Store, actor: Actor | None, key: str, value: str, *, now: Clock = utc_now
-) -> None:
+def set_setting(store: Store, actor: Actor | None, key: str, value: str) -> None:
     """Store a study setting (audited ``setting``); needs the SETTINGS permission in
-    account mode."""
+    account mode. The study ID and kind are set when the file is made, never changed."""
+    if key in (STUDY_ID_KEY, STUDY_KIND_KEY):
+        raise UserError(f"The setting {key} is set when the study file is made; it cannot change")
     with store.session() as session:
         by = authorize(
             session, actor, Permission.SETTINGS, user="system" if actor is None else None
         )
-        row = session.get(StudySetting, key)
-        old = row.value if row is not None else None
-        if old == value:
-            return
-        stamp = audit.format_utc(now())
-        if row is None:
-            session.add(StudySetting(key=key, value=value, updated_at=stamp, updated_by=by))
-        else:
-            row.value, row.updated_at, row.updated_by = value, stamp, by
-        audit.append(
-            session,
-            user=by,
-            action="setting",
-            table_name=SETTING_TABLE,
-            record_id=key,
-            changes=[audit.Change(key, old, value)],
-            now=now,
-        )
+        write_setting(session, key, value, user=by)
+
+
+def study_id(store: Store) -> str | None:
+    """The study ID of the file (every file opened for writing has one)."""
+    return get_setting(store, STUDY_ID_KEY)
+
+
+def study_kind(store: Store) -> str | None:
+    """``demo`` or ``scale`` for the files those commands make; None for a real study."""
+    return get_setting(store, STUDY_KIND_KEY)
 
 
 def idle_lock_minutes(store: Store) -> int:
@@ -65,13 +77,11 @@ def idle_lock_minutes(store: Store) -> int:
     return value if low <= value <= high else DEFAULT_IDLE_LOCK_MINUTES
 
 
-def set_idle_lock_minutes(
-    store: Store, actor: Actor | None, minutes: int, *, now: Clock = utc_now
-) -> None:
+def set_idle_lock_minutes(store: Store, actor: Actor | None, minutes: int) -> None:
     low, high = IDLE_LOCK_RANGE
     if isinstance(minutes, bool) or not isinstance(minutes, int) or not low <= minutes <= high:
         raise UserError(f"Idle lock time must be a whole number of minutes from {low} to {high}")
-    set_setting(store, actor, IDLE_LOCK_KEY, str(minutes), now=now)
+    set_setting(store, actor, IDLE_LOCK_KEY, str(minutes))
 
 
 class IdleLock:

@@ -31,7 +31,7 @@ from typing import Any, cast
 from sqlalchemy import Connection, Table, insert, inspect, select, text
 from sqlalchemy.orm import Session, configure_mappers
 
-from msct_crf.clock import utc_now
+from msct_crf import clock
 from msct_crf.storage.db.audit_table import AUDIT_TABLE, AuditEntry
 
 GENESIS_HASH = "0" * 64
@@ -176,16 +176,21 @@ def append(
     old_value: Any = None,
     new_value: Any = None,
     reason: str | None = None,
-    now: Callable[[], dt.datetime] | None = None,
+    value_at: Callable[[str], Any] | None = None,
 ) -> list[AuditEntry]:
     """Write audit rows in the caller's transaction (never commits) and return them.
 
     One row per :class:`Change`, or a single row (with ``field``/``old_value``/
     ``new_value``, possibly all None) when ``changes`` is empty. All rows of one call
-    share one timestamp and are chained in order. With a Session, its pending changes are
+    share one timestamp, from the core's clock (:func:`msct_crf.clock.now`), and are chained
+    in order. With a Session, its pending changes are
     flushed first; the rows are written with one Core executemany insert on the session's
     (or the given) connection and returned as transient AuditEntry objects carrying their
     ids, in order.
+
+    ``value_at`` (instead of ``new_value``) makes the single row's new value from the row's
+    own timestamp: a checkpoint signs the time it is stored with, and the time still comes
+    from the clock, never from the caller.
     """
     if not user:
         raise ValueError("audit: user is required")
@@ -198,7 +203,11 @@ def append(
         (c.field, to_text(c.old), to_text(c.new)) for c in change_list
     ] or [(field, to_text(old_value), to_text(new_value))]
 
-    ts_utc = format_utc((now or utc_now)())
+    ts_utc = format_utc(clock.now())
+    if value_at is not None:
+        if change_list or new_value is not None:
+            raise ValueError("audit: pass either value_at or new_value/changes, not both")
+        rows = [(field, to_text(old_value), to_text(value_at(ts_utc)))]
     record_text, subject_text = to_text(record_id), to_text(subject_id)
     if isinstance(session_or_connection, Session):
         # Earlier pending rows must be in the table before we read the head.

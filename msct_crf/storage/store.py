@@ -168,9 +168,13 @@ class Store:
         return sqlite_path_from_url(self.engine.url)
 
     @classmethod
-    def open(cls, url: str | None = None, *, create: bool = True) -> Store:
+    def open(
+        cls, url: str | None = None, *, create: bool = True, study_id: str | None = None
+    ) -> Store:
         """Open (and, when `create`, create) the database at `url`, migrated to the newest
-        schema. The default is the per-user SQLite file."""
+        schema. The default is the per-user SQLite file. A file without a study ID gets one
+        (`study_id` when given, else a new UUID4; audited): see
+        :mod:`msct_crf.storage.study_identity`."""
         url = url or default_database_url()
         path = sqlite_path_from_url(url)
         if path is not None:
@@ -198,7 +202,26 @@ class Store:
         except (sa_exc.DBAPIError, sqlite3.Error, OSError) as exc:
             engine.dispose()
             raise DatabaseError(explain_db_error(exc, path)) from exc
-        return cls(engine)
+        store = cls(engine)
+        try:
+            store._identify(study_id)
+        except BaseException:
+            engine.dispose()
+            raise
+        return store
+
+    def _identify(self, study_id: str | None) -> None:
+        """Give the file its study ID if it has none (a new file, or one made before IDs)."""
+        from msct_crf.storage.study_identity import STUDY_ID_KEY, ensure_study_id, read_setting
+
+        with self.reading() as session:
+            if read_setting(session, STUDY_ID_KEY) is not None:
+                return
+        try:
+            with self.session() as session:
+                ensure_study_id(session, study_id)
+        except sa_exc.IntegrityError:
+            pass  # another process gave it one at the same moment
 
     @classmethod
     def open_read_only(cls, path: str | Path) -> Store:
@@ -218,8 +241,10 @@ class Store:
         return cls(engine, read_only=True)
 
     @classmethod
-    def open_path(cls, path: str | Path, *, create: bool = True) -> Store:
-        return cls.open(sqlite_url(path), create=create)
+    def open_path(
+        cls, path: str | Path, *, create: bool = True, study_id: str | None = None
+    ) -> Store:
+        return cls.open(sqlite_url(path), create=create, study_id=study_id)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from msct_crf.study.dictionary import Field, FieldType, Range
+from msct_crf.study.text import as_typed, has_control_characters
 from msct_crf.study.units import UnitSystem, to_si
 
 Severity = Literal["error", "warning"]
@@ -27,12 +28,10 @@ Severity = Literal["error", "warning"]
 MAX_MAGNITUDE = 1e12
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2100, 12, 31)
-# Control characters, line/paragraph separators, and lone surrogates (not encodable as UTF-8,
-# so SQLite could not store them).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", re.ASCII)
 # What a person may type as a number: plain ASCII decimal notation (full-width digits are
-# folded to ASCII first by NFKC). No "1_000", no hex, no other scripts' digits.
+# folded to ASCII first by NFKC, which only numbers, dates and codes get). No "1_000", no
+# hex, no other scripts' digits.
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$", re.ASCII)
 _NON_FINITE = re.compile(r"^[+-]?(?:nan|inf|infinity)$", re.IGNORECASE)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
@@ -73,14 +72,21 @@ class Parsed:
 
 
 def parse_value(f: Field, raw: object, units: UnitSystem = UnitSystem.SI) -> Parsed:
-    """The field's value from `raw` (a string as typed, or a Python value); blank -> None."""
+    """The field's value from `raw` (a string as typed, or a Python value); blank -> None.
+
+    Free text is kept as typed (NFC only, trimmed: see :mod:`msct_crf.study.text`); numbers,
+    dates and codes are also folded with NFKC, so full-width digits from a Chinese input
+    method are digits."""
     if raw is None:
         return Parsed(None)
     if isinstance(raw, str):
-        raw = unicodedata.normalize("NFKC", raw).strip()  # full-width digits from Chinese IMEs
+        if f.type is FieldType.TEXT:
+            raw = as_typed(raw).strip()
+        else:
+            raw = unicodedata.normalize("NFKC", raw).strip()
         if raw == "":
             return Parsed(None)
-        if _CONTROL.search(raw):
+        if has_control_characters(raw):
             return Parsed(
                 None,
                 field_error(
@@ -312,8 +318,3 @@ _PARSERS = {
     FieldType.DATETIME: _parse_datetime,
     FieldType.CODE: _parse_code,
 }
-
-
-def has_control_characters(text: str) -> bool:
-    """True when `text` holds characters no field may store (control, separators, surrogates)."""
-    return _CONTROL.search(text) is not None

@@ -26,10 +26,10 @@ from msct_crf.study.parsing import (
     describe_allowed,
     describe_range,
     field_error,
-    has_control_characters,
     parse_value,
 )
 from msct_crf.study.rules import SubjectContext
+from msct_crf.study.text import has_control_characters
 from msct_crf.study.units import UnitSystem
 
 __all__ = [

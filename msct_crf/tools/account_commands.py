@@ -7,7 +7,9 @@ line from standard input, in the order the command asks for them:
 * ``add``    — [acting admin's password,] the new account's password
 * ``passwd`` — own change: current password, new password; admin reset (``--as ADMIN``):
   admin's password, new password
-* ``lock`` / ``unlock`` — acting admin's password (``unlock --recover`` asks for none)
+* ``list`` / ``lock`` / ``unlock`` — acting admin's password (``unlock --recover`` asks for
+  none)
+* ``passwd --recover`` — the new password only (the last administrator's way back in)
 
 The first account of a study must be the administrator (``add --role admin``, no ``--as``).
 """
@@ -15,45 +17,15 @@ The first account of a study must be the administrator (``add --role admin``, no
 from __future__ import annotations
 
 import argparse
-import getpass
-import sys
 from typing import TYPE_CHECKING, Any
+
+from msct_crf.tools import cli_auth
 
 if TYPE_CHECKING:
     from msct_crf.access import Actor
     from msct_crf.storage.store import Store
 
 ROLES = ("admin", "pi", "nurse", "monitor")
-
-
-class _Passwords:
-    """Reads passwords from stdin lines or hidden prompts, never from the command line."""
-
-    def __init__(self, from_stdin: bool) -> None:
-        self.from_stdin = from_stdin
-
-    def _line(self, what: str) -> str:
-        from msct_crf.errors import UserError
-
-        line = sys.stdin.readline()
-        if not line:
-            raise UserError(f"--password-stdin: no line for the {what} on standard input")
-        return line.rstrip("\r\n")
-
-    def existing(self, what: str) -> str:
-        if self.from_stdin:
-            return self._line(what)
-        return getpass.getpass(f"{what}: ")
-
-    def new(self, what: str) -> str:
-        from msct_crf.errors import UserError
-
-        if self.from_stdin:
-            return self._line(what)
-        first = getpass.getpass(f"{what}: ")
-        if getpass.getpass(f"{what} again: ") != first:
-            raise UserError("The two passwords differ; nothing changed")
-        return first
 
 
 def _open(args: argparse.Namespace) -> Store:
@@ -73,7 +45,7 @@ def _no_accounts(store: Store) -> None:
         )
 
 
-def _login_as(store: Store, args: argparse.Namespace, passwords: _Passwords) -> Actor:
+def _login_as(store: Store, args: argparse.Namespace, passwords: cli_auth.Passwords) -> Actor:
     from msct_crf import access
     from msct_crf.errors import UserError
 
@@ -93,7 +65,7 @@ def _cmd_add(args: argparse.Namespace) -> int:
     from msct_crf import access
     from msct_crf.errors import UserError
 
-    passwords = _Passwords(args.password_stdin)
+    passwords = cli_auth.Passwords(args.password_stdin)
     store = _open(args)
     try:
         if access.needs_admin(store):
@@ -126,11 +98,25 @@ def _cmd_add(args: argparse.Namespace) -> int:
 
 def _cmd_passwd(args: argparse.Namespace) -> int:
     from msct_crf import access
+    from msct_crf.errors import UserError
 
-    passwords = _Passwords(args.password_stdin)
+    passwords = cli_auth.Passwords(args.password_stdin)
     store = _open(args)
     try:
         _no_accounts(store)
+        if args.recover:
+            if not args.reason:
+                raise UserError("--recover needs --reason (it goes into the audit trail)")
+            new = passwords.new(f"New password for {args.username}")
+            access.recover_admin(
+                store,
+                args.username,
+                operator=cli_auth.default_user(),
+                reason=args.reason,
+                new_password=new,
+            )
+            print(f"password of {args.username} reset by recovery; the account is unlocked")
+            return 0
         if args.acting and args.acting != args.username:
             actor = _login_as(store, args, passwords)
             try:
@@ -156,12 +142,18 @@ def _cmd_passwd(args: argparse.Namespace) -> int:
 def _cmd_list(args: argparse.Namespace) -> int:
     from msct_crf import access
 
+    passwords = cli_auth.Passwords(args.password_stdin)
     store = _open(args)
     try:
-        users = access.list_users(store)
-        if not users:
+        if access.needs_admin(store):
             print("no accounts (single-user mode): create the administrator with `user add`")
             return 0
+        actor = _login_as(store, args, passwords)
+        try:
+            access.require(actor, access.Permission.MANAGE_USERS)
+            users = access.list_users(store)
+        finally:
+            access.logout(store, actor)
         width = max(len(u.username) for u in users)
         for user in users:
             print(
@@ -176,7 +168,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
 def _cmd_lock(args: argparse.Namespace) -> int:
     from msct_crf import access
 
-    passwords = _Passwords(args.password_stdin)
+    passwords = cli_auth.Passwords(args.password_stdin)
     store = _open(args)
     try:
         _no_accounts(store)
@@ -195,7 +187,7 @@ def _cmd_unlock(args: argparse.Namespace) -> int:
     from msct_crf import access
     from msct_crf.errors import UserError
 
-    passwords = _Passwords(args.password_stdin)
+    passwords = cli_auth.Passwords(args.password_stdin)
     store = _open(args)
     try:
         _no_accounts(store)
@@ -203,7 +195,7 @@ def _cmd_unlock(args: argparse.Namespace) -> int:
             if not args.reason:
                 raise UserError("--recover needs --reason (it goes into the audit trail)")
             access.recover_admin(
-                store, args.username, operator=getpass.getuser(), reason=args.reason
+                store, args.username, operator=cli_auth.default_user(), reason=args.reason
             )
         else:
             actor = _login_as(store, args, passwords)
@@ -245,10 +237,20 @@ def register(subparsers: Any) -> None:
     passwd = commands.add_parser("passwd", help="change a password (or reset it, with --as)")
     common(passwd)
     passwd.add_argument("--username", required=True)
+    passwd.add_argument("--reason", help="why (recorded in the audit trail; for --recover)")
+    passwd.add_argument(
+        "--recover",
+        action="store_true",
+        help="set a new password for an administrator who forgot it, when no other "
+        "administrator can log in (needs --reason; asks only for the new password)",
+    )
     passwd.set_defaults(handler=_cmd_passwd)
 
     listing = commands.add_parser("list", help="list accounts, roles and their state")
-    common(listing, acting=False, password=False)
+    common(listing, acting=False)
+    listing.add_argument(
+        "--as", "--user", dest="acting", metavar="ADMIN", help="administrator doing this"
+    )
     listing.set_defaults(handler=_cmd_list)
 
     lock = commands.add_parser("lock", help="lock an account")

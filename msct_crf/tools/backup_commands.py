@@ -1,19 +1,21 @@
 """`msct-crf backup` and `msct-crf restore`. Imports of the backup machinery stay inside the
-handlers so `msct-crf --help` stays quick."""
+handlers so `msct-crf --help` stays quick.
+
+Once a study has accounts, both need an account whose role may back up (an administrator)
+and its password (msct_crf.tools.cli_auth): a backup prunes old backups (``--keep``) and a
+restore sets the study back in time, so neither may be run by just naming someone.
+"""
 
 from __future__ import annotations
 
 import argparse
-import getpass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from msct_crf.tools import cli_auth
 
-def _default_user() -> str:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):
-        return "cli"
+if TYPE_CHECKING:
+    from msct_crf.access import Actor
 
 
 def _keep(text: str) -> int:
@@ -31,9 +33,17 @@ def _size(n: int) -> str:
 
 
 def _cmd_backup(args: argparse.Namespace) -> int:
+    from msct_crf.access import Permission
+    from msct_crf.storage.store import Store
     from msct_crf.workflow.backup import backup_database, list_backups
 
-    info = backup_database(Path(args.db), args.dir, user=args.user, keep=args.keep)
+    with (
+        Store.open_path(Path(args.db), create=False) as store,
+        cli_auth.logged_in(store, args, Permission.BACKUP) as actor,
+    ):
+        info = backup_database(
+            store, args.dir, user=cli_auth.audit_name(args, actor), keep=args.keep, actor=actor
+        )
     kept = list_backups(info.path.parent, info.stem)
     print(
         f"ok: backup {info.path} ({_size(info.size)}, verified: {info.detail}); "
@@ -42,10 +52,48 @@ def _cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _restore_actor(args: argparse.Namespace, target: Path, source: Path) -> Actor | None:
+    """Who restores. A study with accounts: an account of it that may back up, logged in
+    (audited in the file that is kept aside). A missing or damaged study whose backup has
+    accounts: an account of the backup, checked without writing to the backup. Else None."""
+    from msct_crf import access
+    from msct_crf.errors import PermissionDenied
+    from msct_crf.storage.db.engine import make_engine, sqlite_url
+    from msct_crf.storage.store import Store
+    from msct_crf.storage.study_identity import file_has_accounts
+
+    passwords = cli_auth.Passwords(args.password_stdin)
+    if file_has_accounts(target):
+        with Store.open_path(target, create=False) as store:
+            actor = cli_auth.authenticate(store, args.user, access.Permission.BACKUP, passwords)
+            if actor is not None:
+                access.logout(store, actor)
+            return actor
+    if source.is_file() and file_has_accounts(source):
+        backup = Store(make_engine(sqlite_url(source), read_only=True))
+        try:
+            actor = access.identify(
+                backup, args.user, passwords.existing(f"Password of {args.user}")
+            )
+        finally:
+            backup.close()
+        if not actor.can(access.Permission.BACKUP):
+            raise PermissionDenied(
+                f"{actor.username} ({actor.role_label}) may not "
+                f"{access.PERMISSION_TEXT[access.Permission.BACKUP]}"
+            )
+        return actor
+    return None
+
+
 def _cmd_restore(args: argparse.Namespace) -> int:
     from msct_crf.workflow.backup import restore_backup
 
-    info = restore_backup(Path(args.source), Path(args.db), user=args.user, force=args.force)
+    target, source = Path(args.db), Path(args.source)
+    actor = _restore_actor(args, target, source)
+    info = restore_backup(
+        source, target, user=cli_auth.audit_name(args, actor), force=args.force, actor=actor
+    )
     print(f"ok: {info.detail}")
     return 0
 
@@ -59,9 +107,12 @@ def register(subparsers: Any) -> None:
         "--dir", default=None, help="folder for backups (default: 'backups' beside the database)"
     )
     backup.add_argument(
-        "--keep", type=_keep, default=10, help="how many backups to keep (default 10)"
+        "--keep",
+        type=_keep,
+        default=10,
+        help="how many backups to keep; older ones are deleted (default 10)",
     )
-    backup.add_argument("--user", default=_default_user(), help="user recorded in the audit trail")
+    cli_auth.add_user_arguments(backup)
     backup.set_defaults(handler=_cmd_backup)
 
     restore = subparsers.add_parser(
@@ -75,5 +126,5 @@ def register(subparsers: Any) -> None:
         help="restore even if the database has changes made after the backup "
         "(they stay in the file kept aside)",
     )
-    restore.add_argument("--user", default=_default_user(), help="user recorded in the audit trail")
+    cli_auth.add_user_arguments(restore)
     restore.set_defaults(handler=_cmd_restore)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import random
+import sqlite3
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ from sqlalchemy.orm import Session
 from msct_crf.errors import UserError
 from msct_crf.storage.db.models import AdverseEvent, AuditEntry, Infusion, Visit
 from msct_crf.storage.store import Store
+from msct_crf.storage.study_identity import DEMO, mark_study_kind
 from msct_crf.study.dictionary import visit_def
 from msct_crf.workflow import records
 
@@ -633,18 +635,63 @@ def remove_database(path: Path) -> None:
             target.unlink()
 
 
-def prepare_new_database(path: Path, overwrite: bool) -> None:
-    """Refuse an existing file unless `overwrite`; then remove it (and its WAL files)."""
+def prepare_new_database(path: Path, overwrite: bool, *, command: str = "demo") -> None:
+    """Refuse an existing file unless `overwrite`; then remove it (and its WAL files).
+
+    Even with `overwrite`, an MSC-CRF study is replaced only when it is a demo or scale
+    study (marked so when it was made) or holds neither accounts nor subjects: `--force`
+    must never throw away a real study."""
     if path.is_dir():
         raise UserError(f"{path} is a folder; give a database file name")
     if path.exists() and not overwrite:
         raise UserError(f"{path} already exists; use --force to replace it")
     if not path.parent.exists():
         raise UserError(f"Folder {path.parent} does not exist")
+    if path.exists():
+        refuse_replacing_a_study(path, command)
     try:
         remove_database(path)
     except OSError as exc:
         raise UserError(f"Cannot replace {path}: {exc.strerror or exc}") from exc
+
+
+def refuse_replacing_a_study(path: Path, command: str) -> None:
+    """UserError when `path` is an MSC-CRF study that `command --force` must not replace."""
+    from msct_crf.storage import study_identity
+    from msct_crf.storage.store import SQLITE_HEADER
+
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise UserError(f"Cannot replace {path}: {exc.strerror or exc}") from exc
+    if header != SQLITE_HEADER:
+        return  # not a database: --force replaces it as asked
+    refusal = f"{path} is an MSC-CRF study"
+    advice = (
+        f"`{command} --force` replaces only a demo or scale study; choose another file "
+        "(or move this one away yourself if it is really not needed)"
+    )
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+        try:
+            tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master")}
+        finally:
+            connection.close()
+        if "alembic_version" not in tables:
+            return  # an SQLite file of another program (refused by Store.open anyway)
+        kind = study_identity.file_settings(path).get(study_identity.STUDY_KIND_KEY)
+        if kind in study_identity.STUDY_KINDS:
+            return  # everything in it, accounts included, is demo data
+        accounts, subjects = study_identity.file_contents(path)
+    except sqlite3.Error as exc:
+        raise UserError(
+            f"{path} is a database that cannot be read ({exc}); it is not replaced: {advice}"
+        ) from exc
+    if accounts:
+        raise UserError(f"{refusal} with {accounts} user account(s): {advice}")
+    if subjects:
+        raise UserError(f"{refusal} with {subjects} subject(s): {advice}")
 
 
 def create_demo(path: str | Path, *, user: str = DEMO_USER, overwrite: bool = False) -> str:
@@ -656,6 +703,8 @@ def create_demo(path: str | Path, *, user: str = DEMO_USER, overwrite: bool = Fa
     rng = random.Random(SEED)
     plans = _plans(rng)
     with Store.open_path(path) as store:
+        with store.session() as session:
+            mark_study_kind(session, DEMO)
         for plan in plans:
             with store.session() as session:
                 _save_subject(_Saver(session, user), rng, plan)

@@ -8,19 +8,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import getpass
 import sys
 from pathlib import Path
 from typing import Any
 
 from msct_crf.reporting.export.options import FORM_ORDER, LANGUAGES
-
-
-def _default_user() -> str:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):
-        return "cli"
+from msct_crf.tools import cli_auth
 
 
 def _date(text: str) -> dt.date:
@@ -41,25 +34,8 @@ def _flatten(values: list[list[str]] | None, upper: bool = True) -> tuple[str, .
     return tuple(out)
 
 
-def _login(store: Any, args: argparse.Namespace) -> Any:
-    """Once the study has accounts, exporting needs a log-in (password never on the
-    command line: a hidden prompt, or one line of standard input with --password-stdin)."""
-    from msct_crf import access
-    from msct_crf.errors import UserError
-
-    if access.needs_admin(store):
-        return None  # single-user mode: --user names who exported
-    if args.password_stdin:
-        line = sys.stdin.readline()
-        if not line:
-            raise UserError("--password-stdin: no password line on standard input")
-        password = line.rstrip("\r\n")
-    else:
-        password = getpass.getpass(f"Password of {args.user}: ")
-    return access.login(store, args.user, password)
-
-
 def _cmd_export(args: argparse.Namespace) -> int:
+    from msct_crf.access import Permission
     from msct_crf.errors import UserError
     from msct_crf.reporting.export.api import export_workbook
     from msct_crf.reporting.export.options import ExportOptions
@@ -79,8 +55,10 @@ def _cmd_export(args: argparse.Namespace) -> int:
         include_audit=args.audit,
     )
     path = Path(args.db)
-    with Store.open_path(path, create=False) as store:
-        actor = _login(store, args)
+    with (
+        Store.open_path(path, create=False) as store,
+        cli_auth.logged_in(store, args, Permission.EXPORT) as actor,
+    ):
         quiet = args.quiet or not sys.stderr.isatty()
 
         def progress(percent: int, message: str) -> None:
@@ -97,6 +75,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
                 csv_dir=args.csv_dir,
                 redcap_path=args.redcap,
                 actor=actor,
+                overwrite=args.force,
             )
         finally:
             if not quiet:
@@ -155,11 +134,11 @@ def register(subparsers: Any) -> None:
     export.add_argument(
         "--identifying", action="store_true", help="include identifying fields (hospital number)"
     )
-    export.add_argument("--user", default=_default_user(), help="user named in the audit trail")
     export.add_argument(
-        "--password-stdin",
+        "--force",
         action="store_true",
-        help="read the password (study with accounts) from standard input",
+        help="replace output files that exist (never the study or another database)",
     )
+    cli_auth.add_user_arguments(export)
     export.add_argument("-q", "--quiet", action="store_true", help="no progress output")
     export.set_defaults(handler=_cmd_export)

@@ -33,7 +33,7 @@ from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
 from typing import Any
@@ -41,10 +41,12 @@ from typing import Any
 from sqlalchemy import Connection, Table, insert
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 
+from msct_crf import clock
 from msct_crf.errors import UserError
 from msct_crf.storage import audit
 from msct_crf.storage.db.models import FORM_MODELS, SiteSequence, Subject
 from msct_crf.storage.store import Store
+from msct_crf.storage.study_identity import SCALE, mark_study_kind
 from msct_crf.study.derive import derive
 from msct_crf.study.dictionary import VISITS
 from msct_crf.study.dictionary import form as get_form
@@ -618,7 +620,7 @@ class _Writer:
         self.buffered = 0
 
     def add(self, subject: _ReadySubject, subjid: str) -> None:
-        stamp = audit.format_utc(datetime.now(UTC))
+        stamp = audit.format_utc(clock.now())
         user = self.user
         subject_id = self.next_id["ENROL"]
         infusion_ids: list[int] = []
@@ -689,24 +691,26 @@ def create_scale_study(
     if subjects < 1:
         raise UserError(f"--subjects must be at least 1 (got {subjects})")
     path = Path(path)
-    prepare_new_database(path, overwrite)
+    prepare_new_database(path, overwrite, command="scale")
     started = time.perf_counter()
     try:
         with (
             _SubjectSource(subjects, seed) as source,
             Store.open_path(path) as store,
-            store.engine.begin() as conn,
         ):
-            writer = _Writer(conn, user)
-            sequence: dict[str, int] = {}
-            for data in source:
-                sequence[data.site] = sequence.get(data.site, 0) + 1
-                writer.add(data, f"{data.site}-{sequence[data.site]:03d}")
-            writer.flush()
-            conn.execute(
-                insert(SiteSequence.__table__),  # type: ignore[arg-type]
-                [{"siteid": s, "last_number": n} for s, n in sorted(sequence.items())],
-            )
+            with store.session() as session:
+                mark_study_kind(session, SCALE)
+            with store.engine.begin() as conn:
+                writer = _Writer(conn, user)
+                sequence: dict[str, int] = {}
+                for data in source:
+                    sequence[data.site] = sequence.get(data.site, 0) + 1
+                    writer.add(data, f"{data.site}-{sequence[data.site]:03d}")
+                writer.flush()
+                conn.execute(
+                    insert(SiteSequence.__table__),  # type: ignore[arg-type]
+                    [{"siteid": s, "last_number": n} for s, n in sorted(sequence.items())],
+                )
     except BaseException:
         with contextlib.suppress(OSError):
             remove_database(path)  # a half-made study is no use to anyone

@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from msct_crf.clock import Clock, utc_now
+from msct_crf import clock
 from msct_crf.errors import DatabaseError, UserError
 from msct_crf.storage.backup_files import (
     AUDIT_TABLE,
@@ -62,6 +62,7 @@ from msct_crf.storage.backup_files import (
     write_sidecar,
 )
 from msct_crf.storage.db.engine import explain_db_error
+from msct_crf.study.text import check_user_name
 
 if TYPE_CHECKING:
     from msct_crf.access import Actor
@@ -113,7 +114,6 @@ def _audit(
     action: str,
     new_value: str,
     reason: str | None,
-    now: Clock,
     actor: Actor | None = None,
 ) -> str:
     """Append one audit row to the database (and, for a person, a signed checkpoint of the
@@ -133,12 +133,11 @@ def _audit(
                 table_name=None,
                 new_value=new_value,
                 reason=reason,
-                now=now,
             )
             if actor is not None:
                 from msct_crf import access
 
-                access.checkpoint(session, actor, action, now=now)
+                access.checkpoint(session, actor, action)
             return audit.head_hash(session)
     except DatabaseError:
         raise
@@ -161,7 +160,6 @@ def backup_database(
     keep: int = DEFAULT_KEEP,
     actor: Actor | None = None,
     progress: Progress | None = None,
-    now: Clock = utc_now,
 ) -> BackupInfo:
     """Write a verified backup of the database into `dest_dir` (default: beside it) and keep
     only the newest `keep` backups of that database there. Audited as "backup".
@@ -175,11 +173,12 @@ def backup_database(
         raise UserError(f"The number of backups to keep must be at least 1 (got {keep})")
     if not user or not user.strip():
         raise UserError("A user name is required to back up (it goes into the audit trail)")
+    user = check_user_name(user)
     source = _source_path(store_or_path)
     check_sqlite_file(source)  # never back up a missing or damaged file over good backups
     directory = _backup_folder(dest_dir, source)
     remove_stale_temp_files(directory, source.stem)
-    moment = now()
+    moment = clock.now()
     target = unique_target(directory, source.stem, moment)
     tmp = _temporary_file(directory, target)
     try:
@@ -209,7 +208,6 @@ def backup_database(
         action="backup",
         new_value=target.name,
         reason=None,
-        now=now,
         actor=actor,
     )
     info = dataclasses.replace(info, source_head_after=head_after)
@@ -294,7 +292,6 @@ def backup_if_due(
     every: dt.timedelta = dt.timedelta(days=1),
     keep: int = DEFAULT_KEEP,
     store: Store | None = None,
-    now: Clock = utc_now,
 ) -> BackupInfo | None:
     """Back up when the newest backup is older than `every` and the data changed since it.
 
@@ -305,7 +302,7 @@ def backup_if_due(
     directory = Path(dest_dir) if dest_dir is not None else default_backup_dir(source)
     newest = next((b for b in list_backups(directory, source.stem) if b.verified), None)
     if newest is not None:
-        if now() - newest.created < every:
+        if clock.now() - newest.created < every:
             return None
         try:
             connection = ro_connect(source)
@@ -319,17 +316,17 @@ def backup_if_due(
             raise DatabaseError(explain_db_error(exc, source)) from exc
         if row is not None and str(row[0]) == newest.source_head_after:
             return None  # nothing changed since the newest backup
-    return backup_database(
-        store if store is not None else source, directory, user=user, keep=keep, now=now
-    )
+    return backup_database(store if store is not None else source, directory, user=user, keep=keep)
 
 
 # --------------------------------------------------------------------------- verify / restore
 
 
 def verify_backup(path: str | os.PathLike[str]) -> BackupCheck:
-    """Full check of a backup before it is restored: SQLite integrity and foreign keys, a
-    known schema, an intact audit chain, and (when its sidecar exists) the recorded counts."""
+    """Full check of a backup before it is restored: every check of ``msct-crf verify``
+    (:func:`msct_crf.storage.integrity.verify_database`: SQLite integrity and foreign keys, a
+    known schema, the audit chain and whatever else verify checks, such as the data against
+    the audit trail) must pass, and (when its sidecar exists) the recorded counts match."""
     from msct_crf.storage.integrity import verify_database
 
     backup = Path(path)
@@ -378,7 +375,6 @@ def restore_backup(
     force: bool = False,
     actor: Actor | None = None,
     progress: Progress | None = None,
-    now: Clock = utc_now,
 ) -> RestoreInfo:
     """Replace the database at `db_path` with a verified backup, keeping the current file.
 
@@ -391,6 +387,7 @@ def restore_backup(
     user = _authorized(actor, user)
     if not user or not user.strip():
         raise UserError("A user name is required to restore (it goes into the audit trail)")
+    user = check_user_name(user)
     backup = Path(os.path.abspath(os.fspath(backup_path)))
     target = Path(os.path.abspath(os.fspath(db_path)))
     if not backup.is_file():
@@ -402,8 +399,9 @@ def restore_backup(
         raise DatabaseError(
             f"The backup {backup.name} failed its check and was not restored: {check.detail}"
         )
+    _refuse_another_study(backup, target)
 
-    aside = _keep_current_aside(target, backup, force=force, stamp=stamp_of(now()))
+    aside = _keep_current_aside(target, backup, force=force, stamp=stamp_of(clock.now()))
     kept = f"; the previous database is kept as {aside.name}" if aside is not None else ""
     # The restore's audit row goes into a staged copy first, which then replaces the
     # database in one transaction: a crash never leaves the restored data without the row
@@ -418,7 +416,6 @@ def restore_backup(
             action="restore",
             new_value=backup.name,
             reason=f"restored from backup {backup.name}{kept}",
-            now=now,
             actor=actor,
         )
         _copy_in(staged, target, progress)
@@ -430,6 +427,23 @@ def restore_backup(
         kept_aside=aside,
         detail=f"Restored {target.name} from {backup.name}{kept}.",
     )
+
+
+def _refuse_another_study(backup: Path, target: Path) -> None:
+    """A backup of another study (another study ID) never replaces a study. A backup made
+    before study IDs existed has none and is not refused for it (it still had to verify,
+    data against audit trail included)."""
+    from msct_crf.storage.study_identity import STUDY_ID_KEY, file_settings
+
+    if not target.exists() or not _head_of(target)[0]:
+        return  # nothing healthy to compare with: a missing or damaged file
+    ours = file_settings(target).get(STUDY_ID_KEY)
+    theirs = file_settings(backup).get(STUDY_ID_KEY)
+    if ours and theirs and ours != theirs:
+        raise UserError(
+            f"The backup {backup.name} is of another study (study ID {theirs}) than "
+            f"{target.name} (study ID {ours}); it was not restored"
+        )
 
 
 def _aside_name(target: Path, stamp: str, n: int = 0) -> Path:

@@ -35,9 +35,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from msct_crf import access
+from msct_crf import access, clock
 from msct_crf.access import Actor, Permission, signing_keys
-from msct_crf.clock import Clock, utc_now
 from msct_crf.errors import UserError
 from msct_crf.storage import audit, signing
 from msct_crf.storage.db.models import FORM_MODELS, Query, Signature, Subject
@@ -45,6 +44,7 @@ from msct_crf.storage.signature_checks import DATA_CHANGED, signature_problem
 from msct_crf.storage.store import Store
 from msct_crf.study.dictionary import FORMS, Form
 from msct_crf.study.dictionary import form as get_form
+from msct_crf.study.text import SHORT_TEXT_MAX, TEXT_MAX, clean_text
 from msct_crf.workflow import queries
 from msct_crf.workflow.queries import QueryInfo
 from msct_crf.workflow.records import COMPLETE, DRAFT, LOCKED, SIGNED, VERIFIED
@@ -56,8 +56,8 @@ MEANINGS: tuple[str, ...] = (
     "I have reviewed this data",
     "I am the responsible investigator for this data",
 )
-MEANING_MAX = 200
-REASON_MAX = 2000
+MEANING_MAX = SHORT_TEXT_MAX
+REASON_MAX = TEXT_MAX
 
 #: Actions a UI may offer on a record (see :func:`available_actions`).
 EDIT, VERIFY, SIGN, LOCK, UNLOCK = "edit", "verify", "sign", "lock", "unlock"
@@ -210,7 +210,6 @@ def _set_status(
     new_status: str,
     extra: list[audit.Change] | None = None,
     reason: str | None = None,
-    now: Clock,
 ) -> None:
     old = row.status
     row.status = new_status
@@ -224,25 +223,22 @@ def _set_status(
         subject_id=subjid,
         changes=[audit.Change("status", old, new_status), *(extra or [])],
         reason=reason,
-        now=now,
     )
 
 
 def _clean_text(value: str | None, what: str, limit: int) -> str:
-    text = " ".join((value or "").split())
-    if not text:
+    """One line as stored and audited (msct_crf.study.text: NFC, no control characters)."""
+    if not (value or "").strip():
         raise UserError(f"Give a {what}")
-    if len(text) > limit:
-        raise UserError(f"The {what} must have at most {limit} characters")
+    text = clean_text(value, what, limit=limit, collapse=True)
+    assert text is not None
     return text
 
 
 # --------------------------------------------------------------------------- steps
 
 
-def verify_record(
-    store: Store, actor: Actor, form: str, record_id: int, *, now: Clock = utc_now
-) -> str:
+def verify_record(store: Store, actor: Actor, form: str, record_id: int) -> str:
     """A monitor marks a complete record as verified against source. Returns the status."""
     access.require(actor, Permission.VERIFY)
     with store.session() as session:
@@ -267,7 +263,6 @@ def verify_record(
             row=row,
             subjid=subjid,
             new_status=VERIFIED,
-            now=now,
         )
         return VERIFIED
 
@@ -281,7 +276,6 @@ def _sign_one(
     record_id: int,
     meaning: str,
     key: signing_keys.UnlockedKey,
-    now: Clock,
 ) -> Signature:
     form_def, row, subjid = _load(session, form, record_id)
     if row.status != VERIFIED:
@@ -296,7 +290,7 @@ def _sign_one(
         )
     digest = content_hash(form_def, row, subjid)
     key_row, private = key
-    signed_at = audit.format_utc(now())
+    signed_at = audit.format_utc(clock.now())
     message = signing.signature_message(
         table=form_def.table,
         record_id=row.id,
@@ -338,7 +332,6 @@ def _sign_one(
                 f"ed25519 {signature.signature}",
             )
         ],
-        now=now,
     )
     return signature
 
@@ -350,7 +343,6 @@ def sign_records(
     password: str,
     *,
     meaning: str = DEFAULT_MEANING,
-    now: Clock = utc_now,
 ) -> list[SignatureInfo]:
     """A PI signs several verified records, e.g. a subject's casebook, with one password
     entry (a wrong password counts as a failed login). All or nothing: if one record cannot
@@ -361,11 +353,11 @@ def sign_records(
     targets = list(dict.fromkeys((get_form(form).code, int(rid)) for form, rid in items))
     if not targets:
         raise UserError("Choose at least one record to sign")
-    access.confirm_password(store, actor, password, now=now)
+    access.confirm_password(store, actor, password)
     with store.session() as session:
         account = access.current_account(session, actor)
         user = access.authorize(session, actor, Permission.SIGN)
-        key = signing_keys.open_key(session, account, password, now=now)
+        key = signing_keys.open_key(session, account, password)
         signatures = [
             _sign_one(
                 session,
@@ -375,12 +367,11 @@ def sign_records(
                 record_id=record_id,
                 meaning=meaning_text,
                 key=key,
-                now=now,
             )
             for form, record_id in targets
         ]
         signing_keys.hold(actor, *key)  # the key just opened signs this session's checkpoints
-        access.checkpoint(session, actor, "sign", now=now)
+        access.checkpoint(session, actor, "sign")
         return [_info(session, s) for s in signatures]
 
 
@@ -392,19 +383,14 @@ def sign_record(
     password: str,
     *,
     meaning: str = DEFAULT_MEANING,
-    now: Clock = utc_now,
 ) -> SignatureInfo:
     """A PI signs a verified record, giving their password again (a wrong password counts as
     a failed login). Stores a Signature with the SHA-256 of the signed content."""
-    (signature,) = sign_records(
-        store, actor, [(form, record_id)], password, meaning=meaning, now=now
-    )
+    (signature,) = sign_records(store, actor, [(form, record_id)], password, meaning=meaning)
     return signature
 
 
-def lock_record(
-    store: Store, actor: Actor, form: str, record_id: int, *, now: Clock = utc_now
-) -> str:
+def lock_record(store: Store, actor: Actor, form: str, record_id: int) -> str:
     """Lock a signed record whose signature is still valid. Returns the status."""
     access.require(actor, Permission.LOCK)
     with store.session() as session:
@@ -431,9 +417,8 @@ def lock_record(
             row=row,
             subjid=subjid,
             new_status=LOCKED,
-            now=now,
         )
-        access.checkpoint(session, actor, "lock", required=True, now=now)
+        access.checkpoint(session, actor, "lock", required=True)
         return LOCKED
 
 
@@ -443,8 +428,6 @@ def unlock_record(
     form: str,
     record_id: int,
     reason: str,
-    *,
-    now: Clock = utc_now,
 ) -> str:
     """A PI or admin returns a signed or locked record to complete, with a reason; the
     signature is voided (kept, marked with who, when and why). Returns the status."""
@@ -458,7 +441,7 @@ def unlock_record(
                 f"Only a signed or locked {form_def.label.en} form can be unlocked "
                 f"(it is {row.status})"
             )
-        stamp = audit.format_utc(now())
+        stamp = audit.format_utc(clock.now())
         voided = []
         for signature in _active_signatures(session, form_def, row.id):
             signature.voided_at, signature.voided_by, signature.void_reason = stamp, user, why
@@ -473,9 +456,8 @@ def unlock_record(
             new_status=COMPLETE,
             extra=voided,
             reason=why,
-            now=now,
         )
-        access.checkpoint(session, actor, "unlock", required=True, now=now)
+        access.checkpoint(session, actor, "unlock", required=True)
         return COMPLETE
 
 

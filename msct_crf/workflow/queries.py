@@ -11,7 +11,6 @@ audited like any other change, with the query as its reason.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -19,22 +18,21 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from msct_crf import access
+from msct_crf import access, clock
 from msct_crf.access import Actor, Permission
-from msct_crf.clock import Clock, utc_now
 from msct_crf.errors import PermissionDenied, UserError
 from msct_crf.storage import audit
 from msct_crf.storage.db.models import FORM_MODELS, Query, Subject
 from msct_crf.storage.store import Store
 from msct_crf.study.dictionary import FORMS, Form
 from msct_crf.study.dictionary import form as get_form
+from msct_crf.study.text import TEXT_MAX, clean_text
 from msct_crf.study.units import UnitSystem
 from msct_crf.workflow import records
 
 OPEN, ANSWERED, CLOSED = "open", "answered", "closed"
 QUERY_STATUSES = (OPEN, ANSWERED, CLOSED)
 QUERY_TABLE = "data_query"
-TEXT_MAX = 2000
 
 
 @dataclass(frozen=True)
@@ -104,17 +102,12 @@ def _info(session: Session, row: Query, subjid: str | None = None) -> QueryInfo:
 
 
 def _clean(text: str | None, what: str, *, required: bool = True) -> str | None:
-    value = (text or "").strip()
-    if not value:
+    """The text as stored: the limits of a field value (msct_crf.study.text)."""
+    if not (text or "").strip():
         if required:
             raise UserError(f"The {what} is empty; write the {what}")
         return None
-    if len(value) > TEXT_MAX:
-        raise UserError(f"The {what} must have at most {TEXT_MAX} characters (got {len(value)})")
-    bad = [ch for ch in value if unicodedata.category(ch) == "Cc" and ch not in "\n\t"]
-    if bad:
-        raise UserError(f"The {what} contains control characters; remove them")
-    return value
+    return clean_text(text, what, limit=TEXT_MAX)
 
 
 def _audit(
@@ -125,7 +118,6 @@ def _audit(
     row: Query,
     subjid: str,
     changes: list[audit.Change],
-    now: Clock,
     reason: str | None = None,
 ) -> None:
     audit.append(
@@ -137,7 +129,6 @@ def _audit(
         subject_id=subjid,
         changes=changes,
         reason=reason,
-        now=now,
     )
 
 
@@ -160,7 +151,6 @@ def raise_query(
     record_id: int,
     field: str | None,
     text: str,
-    now: Clock = utc_now,
 ) -> QueryInfo:
     """A monitor or PI raises a query on a field of a record (``field`` None: the whole
     record)."""
@@ -190,7 +180,7 @@ def raise_query(
             text=question,
             status=OPEN,
             raised_by=user,
-            raised_at=audit.format_utc(now()),
+            raised_at=audit.format_utc(clock.now()),
         )
         session.add(row)
         session.flush()
@@ -205,7 +195,6 @@ def raise_query(
                 audit.Change("text", None, question),
                 audit.Change("status", None, OPEN),
             ],
-            now=now,
         )
         return _info(session, row, subject)
 
@@ -220,7 +209,6 @@ def answer_query(
     missing: Mapping[str, str] | None = None,
     units: Mapping[str, UnitSystem] | UnitSystem = UnitSystem.SI,
     confirm_warnings: bool = False,
-    now: Clock = utc_now,
 ) -> AnswerResult:
     """The site (nurse or PI) answers an open query, optionally correcting values of the
     queried record first (``correction`` = {CODE: raw value}, ``missing`` = {CODE: 'ND'}).
@@ -254,13 +242,12 @@ def answer_query(
                 missing=missing,
                 confirm_warnings=confirm_warnings,
                 reason=f"Query {row.id}: {reply}"[:TEXT_MAX],
-                now=now,
             )
             if not save.saved:
                 unanswered = _info(session, row, subjid)
                 session.rollback()
                 return AnswerResult(False, unanswered, save)
-        stamp = audit.format_utc(now())
+        stamp = audit.format_utc(clock.now())
         row.answer, row.answered_by, row.answered_at, row.status = reply, user, stamp, ANSWERED
         session.flush()
         _audit(
@@ -273,7 +260,6 @@ def answer_query(
                 audit.Change("answer", None, reply),
                 audit.Change("status", OPEN, ANSWERED),
             ],
-            now=now,
         )
         return AnswerResult(True, _info(session, row, subjid), save)
 
@@ -283,8 +269,6 @@ def close_query(
     actor: Actor,
     query_id: int,
     note: str | None = None,
-    *,
-    now: Clock = utc_now,
 ) -> QueryInfo:
     """The raiser (or a PI) closes a query, answered or not, with an optional note."""
     text = _clean(note, "closing note", required=False)
@@ -303,7 +287,7 @@ def close_query(
         subject = session.get(Subject, row.subject_id)
         subjid = subject.subjid if subject is not None else ""
         old = row.status
-        row.status, row.closed_by, row.closed_at = CLOSED, user, audit.format_utc(now())
+        row.status, row.closed_by, row.closed_at = CLOSED, user, audit.format_utc(clock.now())
         row.close_note = text
         session.flush()
         _audit(
@@ -314,7 +298,6 @@ def close_query(
             subjid=subjid,
             changes=[audit.Change("status", old, CLOSED)],
             reason=text,
-            now=now,
         )
         return _info(session, row, subjid)
 

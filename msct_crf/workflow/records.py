@@ -22,8 +22,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
-from msct_crf import access
-from msct_crf.clock import Clock, utc_now
+from msct_crf import access, clock
 from msct_crf.errors import UserError
 from msct_crf.storage import audit
 from msct_crf.storage.db.models import (
@@ -44,11 +43,11 @@ from msct_crf.storage.store import Store
 from msct_crf.study.derive import derive
 from msct_crf.study.dictionary import Field, FieldType, Form, MissingCode
 from msct_crf.study.dictionary import form as get_form
+from msct_crf.study.text import TEXT_MAX, as_typed, text_problem
 from msct_crf.study.units import UnitSystem
 from msct_crf.study.validation import (
     Finding,
     SubjectContext,
-    has_control_characters,
     parse_value,
     validate,
 )
@@ -60,6 +59,20 @@ FROZEN_STATUSES = frozenset({SIGNED, LOCKED})
 
 
 BAD_REASON = "The reason contains control or invalid characters; type it as plain text"
+
+
+def _reason_problem(reason: str | None) -> tuple[str | None, str | None]:
+    """(the reason as stored, why it cannot be): NFC and trimmed, with the limits of a
+    field value (no control characters, at most TEXT_MAX characters)."""
+    text = as_typed(reason or "").strip() or None
+    if text is None:
+        return None, None
+    problem = text_problem(text, TEXT_MAX)
+    if problem is None:
+        return text, None
+    if problem.startswith("contains"):
+        return text, BAD_REASON
+    return text, f"The reason {problem}"
 
 
 class SaveOutcome(enum.Enum):
@@ -429,7 +442,6 @@ class SaveRequest:
     complete: bool = True
     confirm_warnings: bool = False
     reason: str | None = None
-    now: Clock = utc_now
 
 
 def save(store: Store, request: SaveRequest) -> SaveResult:
@@ -456,7 +468,6 @@ def save_form(
     complete: bool = True,
     confirm_warnings: bool = False,
     reason: str | None = None,
-    now: Clock = utc_now,
     actor: access.Actor | None = None,
 ) -> SaveResult:
     """`save` with the request spelled out as keywords (tests, benchmarks, small callers)."""
@@ -473,7 +484,6 @@ def save_form(
         complete=complete,
         confirm_warnings=confirm_warnings,
         reason=reason,
-        now=now,
     )
     return save(store, request)
 
@@ -492,7 +502,6 @@ def save_in_session(
     complete: bool = True,
     confirm_warnings: bool = False,
     reason: str | None = None,
-    now: Clock = utc_now,
     actor: access.Actor | None = None,
 ) -> SaveResult:
     """`save_form` inside a caller's transaction (used by the demo, bulk loads and query
@@ -510,7 +519,6 @@ def save_in_session(
         complete=complete,
         confirm_warnings=confirm_warnings,
         reason=reason,
-        now=now,
     )
     return run_save(session, request)
 
@@ -539,7 +547,7 @@ def save_infusion_with_vital_signs(
 ) -> InfusionSaveResult:
     """The infusion of `request` and its vital signs in one transaction: all of them are
     saved or none is. Each row is a save of the VS form under the infusion, with the same
-    user, answers (confirmed warnings, reason) and clock as the infusion."""
+    user and answers (confirmed warnings, reason) as the infusion."""
     with store.session() as session:
         infusion = run_save(session, request)
         if not infusion.saved or infusion.record_id is None:
@@ -640,9 +648,9 @@ def _start(session: Session, request: SaveRequest) -> _Save | SaveResult:
         {code: units for code in request.values} if isinstance(units, UnitSystem) else dict(units)
     )
     missing = dict(request.missing or {})
-    reason = (request.reason or "").strip() or None
-    if reason is not None and has_control_characters(reason):
-        return SaveResult(SaveOutcome.NEEDS_REASON, subject=request.subject, message=BAD_REASON)
+    reason, problem = _reason_problem(request.reason)
+    if problem is not None:
+        return SaveResult(SaveOutcome.NEEDS_REASON, subject=request.subject, message=problem)
     return _Save(request, form, model, user, reason, unit_map, missing, request.subject)
 
 
@@ -840,7 +848,7 @@ def _changes(session: Session, s: _Save) -> SaveResult | None:
 def _write(session: Session, s: _Save) -> SaveResult | None:
     """Insert or update the row; a new subject takes the next number of its site."""
     form, user = s.form, s.user
-    stamp = audit.format_utc(s.request.now())
+    stamp = audit.format_utc(clock.now())
     s.inserting = s.row is None
     if s.inserting:
         row = s.model(
@@ -876,7 +884,7 @@ def _audit(session: Session, s: _Save) -> SaveResult | None:
     """The audit rows of the save: the change (a new record's status first), the values
     typed in conventional units as typed, the warnings confirmed. Then the derived values of
     other records that depend on this one (infusion numbers, relatedness, visit scores)."""
-    form, row, user, now = s.form, s.row, s.user, s.request.now
+    form, row, user = s.form, s.row, s.user
     changes = s.changes
     if s.inserting:
         changes = [
@@ -896,7 +904,6 @@ def _audit(session: Session, s: _Save) -> SaveResult | None:
             subject_id=s.subject,
             changes=changes,
             reason=reason,
-            now=now,
         )
 
     append("insert" if s.inserting else "update", changes, s.reason)
@@ -922,7 +929,6 @@ def _audit(session: Session, s: _Save) -> SaveResult | None:
             session,
             owner,
             user=user,
-            now=now,
             cause=f"{form.label.en} {row.id} changed",
             visits=form.code == "ENROL",
         )
@@ -945,7 +951,6 @@ def refresh_dependents(
     subject_row: Subject,
     *,
     user: str,
-    now: Clock,
     cause: str,
     visits: bool = True,
 ) -> int:
@@ -972,7 +977,7 @@ def refresh_dependents(
                 setattr(row, column, value)
         if changes:
             changed += 1
-            row.updated_at, row.updated_by = audit.format_utc(now()), user
+            row.updated_at, row.updated_by = audit.format_utc(clock.now()), user
             session.flush()
             audit.append(
                 session,
@@ -983,7 +988,6 @@ def refresh_dependents(
                 subject_id=subject_row.subjid,
                 changes=changes,
                 reason=f"derived values recomputed: {cause}",
-                now=now,
             )
 
     infusions = list(
@@ -1016,7 +1020,6 @@ def delete_record(
     form: str,
     record_id: int,
     reason: str,
-    now: Clock = utc_now,
     actor: access.Actor | None = None,
 ) -> SaveResult:
     """Delete one record of a repeating form, with a reason; every value goes to the audit."""
@@ -1025,10 +1028,12 @@ def delete_record(
         return SaveResult(
             SaveOutcome.REFUSED, message=f"The {form_def.label.en} form cannot be deleted"
         )
-    if not reason or not reason.strip():
+    cleaned, problem = _reason_problem(reason)
+    if cleaned is None:
         return SaveResult(SaveOutcome.NEEDS_REASON, message="Give a reason for the deletion")
-    if has_control_characters(reason):
-        return SaveResult(SaveOutcome.NEEDS_REASON, message=BAD_REASON)
+    if problem is not None:
+        return SaveResult(SaveOutcome.NEEDS_REASON, message=problem)
+    reason = cleaned
     model: Any = FORM_MODELS[form]
     with store.session() as session:
         user = access.authorize(session, actor, access.Permission.DELETE_DATA, user=user)
@@ -1047,7 +1052,7 @@ def delete_record(
         if form == "EX":
             children = session.scalars(select(VitalSign).where(VitalSign.infusion_id == row.id))
             for child in children:
-                _delete_row(session, get_form("VS"), child, subjid, user, reason, now)
+                _delete_row(session, get_form("VS"), child, subjid, user, reason)
             for event in session.scalars(
                 select(AdverseEvent).where(AdverseEvent.infusion_id == row.id)
             ):
@@ -1061,9 +1066,8 @@ def delete_record(
                     subject_id=subjid,
                     changes=[audit.Change("infusion_id", row.id, None)],
                     reason=f"infusion {row.id} deleted: {reason.strip()}",
-                    now=now,
                 )
-        _delete_row(session, form_def, row, subjid, user, reason, now)
+        _delete_row(session, form_def, row, subjid, user, reason)
         if form == "EX":
             owner = session.get(Subject, row.subject_id)
             assert owner is not None
@@ -1071,7 +1075,6 @@ def delete_record(
                 session,
                 owner,
                 user=user,
-                now=now,
                 cause=f"{form_def.label.en} {record_id} deleted",
                 visits=False,
             )
@@ -1081,7 +1084,7 @@ def delete_record(
 
 
 def _delete_row(
-    session: Session, form_def: Form, row: Any, subjid: str, user: str, reason: str, now: Clock
+    session: Session, form_def: Form, row: Any, subjid: str, user: str, reason: str
 ) -> None:
     changes = [
         audit.Change(f.code, audit.to_text(getattr(row, f.column)), None)
@@ -1104,7 +1107,6 @@ def _delete_row(
         subject_id=subjid,
         changes=changes,
         reason=reason.strip(),
-        now=now,
     )
     session.delete(row)
     session.flush()

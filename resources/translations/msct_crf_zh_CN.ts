@@ -558,162 +558,162 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="246"/>
+        <location filename="../../ui/admin/export_dialog.py" line="248"/>
         <source>Export to Excel</source>
         <translation>导出到 Excel</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="248"/>
+        <location filename="../../ui/admin/export_dialog.py" line="250"/>
         <source>Forms (long sheets):</source>
         <translation>表单（长格式工作表）：</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="249"/>
+        <location filename="../../ui/admin/export_dialog.py" line="251"/>
         <source>Sites:</source>
         <translation>研究中心：</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="250"/>
+        <location filename="../../ui/admin/export_dialog.py" line="252"/>
         <source>Subjects:</source>
         <translation>受试者：</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="251"/>
+        <location filename="../../ui/admin/export_dialog.py" line="253"/>
         <source>Records dated:</source>
         <translation>记录日期：</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="252"/>
+        <location filename="../../ui/admin/export_dialog.py" line="254"/>
         <source>Labels:</source>
         <translation>标签语言：</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="253"/>
+        <location filename="../../ui/admin/export_dialog.py" line="255"/>
         <source>Units:</source>
         <translation>单位：</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="254"/>
+        <location filename="../../ui/admin/export_dialog.py" line="256"/>
         <source>Audit trail:</source>
         <translation>稽查轨迹：</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="255"/>
+        <location filename="../../ui/admin/export_dialog.py" line="257"/>
         <source>Identifying fields:</source>
         <translation>身份识别字段：</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="256"/>
+        <location filename="../../ui/admin/export_dialog.py" line="258"/>
         <source>Save as:</source>
         <translation>保存为：</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="260"/>
+        <location filename="../../ui/admin/export_dialog.py" line="262"/>
         <source>All subjects, or IDs such as GZH-001, GZH-002</source>
         <translation>全部受试者，或输入编号，如 GZH-001, GZH-002</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="261"/>
+        <location filename="../../ui/admin/export_dialog.py" line="263"/>
         <source>from</source>
         <translation>从</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="262"/>
+        <location filename="../../ui/admin/export_dialog.py" line="264"/>
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="263"/>
+        <location filename="../../ui/admin/export_dialog.py" line="265"/>
         <source>SI (as stored)</source>
         <translation>国际单位（按存储）</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="264"/>
+        <location filename="../../ui/admin/export_dialog.py" line="266"/>
         <source>Conventional (mg/dL, g/dL)</source>
         <translation>常规单位（mg/dL、g/dL）</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="265"/>
+        <location filename="../../ui/admin/export_dialog.py" line="267"/>
         <source>Include the audit trail sheet (for monitors)</source>
         <translation>包含稽查轨迹工作表（供监查员使用）</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="266"/>
+        <location filename="../../ui/admin/export_dialog.py" line="268"/>
         <source>Include identifying fields (hospital number)</source>
         <translation>包含身份识别字段（住院号）</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="267"/>
+        <location filename="../../ui/admin/export_dialog.py" line="269"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="268"/>
+        <location filename="../../ui/admin/export_dialog.py" line="270"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="269"/>
+        <location filename="../../ui/admin/export_dialog.py" line="271"/>
         <source>Cancel export</source>
         <translation>取消导出</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="270"/>
+        <location filename="../../ui/admin/export_dialog.py" line="272"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="271"/>
+        <location filename="../../ui/admin/export_dialog.py" line="273"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="305"/>
+        <location filename="../../ui/admin/export_dialog.py" line="307"/>
         <source>Choose at least one form to export.</source>
         <translation>请至少选择一个要导出的表单。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="308"/>
+        <location filename="../../ui/admin/export_dialog.py" line="310"/>
         <source>Choose at least one site to export.</source>
         <translation>请至少选择一个要导出的研究中心。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="332"/>
+        <location filename="../../ui/admin/export_dialog.py" line="334"/>
         <source>Save the export as</source>
         <translation>导出文件另存为</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="332"/>
+        <location filename="../../ui/admin/export_dialog.py" line="334"/>
         <source>Excel (*.xlsx)</source>
         <translation>Excel 文件 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="356"/>
+        <location filename="../../ui/admin/export_dialog.py" line="373"/>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="382"/>
+        <location filename="../../ui/admin/export_dialog.py" line="400"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="402"/>
+        <location filename="../../ui/admin/export_dialog.py" line="420"/>
         <source>Exported {subjects} subjects to {path}</source>
         <translation>已将 {subjects} 名受试者导出到 {path}</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="414"/>
+        <location filename="../../ui/admin/export_dialog.py" line="432"/>
         <source>Export cancelled; no file was written.</source>
         <translation>导出已取消，未写入任何文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="420"/>
+        <location filename="../../ui/admin/export_dialog.py" line="438"/>
         <source>The export failed: {error}</source>
         <translation>导出失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="461"/>
+        <location filename="../../ui/admin/export_dialog.py" line="479"/>
         <location filename="../../ui/shell/menus.py" line="173"/>
         <source>Export to Excel…</source>
         <translation>导出到 Excel…</translation>
@@ -2625,57 +2625,67 @@ Restore the newest good backup, {backup}? The damaged file is kept beside it, re
 <context>
     <name>prompts</name>
     <message>
-        <location filename="../../ui/common/prompts.py" line="26"/>
+        <location filename="../../ui/common/prompts.py" line="106"/>
+        <source>Replace the file?</source>
+        <translation>替换该文件？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/common/prompts.py" line="108"/>
+        <source>{file} already exists. Replace it?</source>
+        <translation>{file} 已存在。要替换它吗？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/common/prompts.py" line="27"/>
         <source>Confirm unusual values</source>
         <translation>确认异常值</translation>
     </message>
     <message>
-        <location filename="../../ui/common/prompts.py" line="28"/>
+        <location filename="../../ui/common/prompts.py" line="29"/>
         <source>These values are outside the expected range. Save them anyway?</source>
         <translation>这些数值超出预期范围。仍要保存吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/common/prompts.py" line="42"/>
+        <location filename="../../ui/common/prompts.py" line="43"/>
         <source>Reason for change</source>
         <translation>修改原因</translation>
     </message>
     <message>
-        <location filename="../../ui/common/prompts.py" line="43"/>
+        <location filename="../../ui/common/prompts.py" line="44"/>
         <source>The {form} form is complete. Why are you changing it?</source>
         <translation>{form}表单已完成。为什么要修改？</translation>
     </message>
     <message>
-        <location filename="../../ui/common/prompts.py" line="60"/>
+        <location filename="../../ui/common/prompts.py" line="61"/>
         <source>Unsaved changes</source>
         <translation>未保存的更改</translation>
     </message>
     <message>
-        <location filename="../../ui/common/prompts.py" line="61"/>
+        <location filename="../../ui/common/prompts.py" line="62"/>
         <source>This form has unsaved changes.</source>
         <translation>此表单有未保存的更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/common/prompts.py" line="65"/>
+        <location filename="../../ui/common/prompts.py" line="66"/>
         <source>&amp;Save</source>
         <translation>保存(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/common/prompts.py" line="68"/>
+        <location filename="../../ui/common/prompts.py" line="69"/>
         <source>&amp;Discard changes</source>
         <translation>放弃更改(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/common/prompts.py" line="71"/>
+        <location filename="../../ui/common/prompts.py" line="72"/>
         <source>&amp;Cancel</source>
         <translation>取消(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/common/prompts.py" line="91"/>
+        <location filename="../../ui/common/prompts.py" line="92"/>
         <source>Infusion reaction</source>
         <translation>输注反应</translation>
     </message>
     <message>
-        <location filename="../../ui/common/prompts.py" line="92"/>
+        <location filename="../../ui/common/prompts.py" line="93"/>
         <source>An infusion reaction was recorded. Record it as an adverse event now?</source>
         <translation>已记录输注反应。现在将其记录为不良事件吗？</translation>
     </message>

@@ -147,7 +147,11 @@ def test_unknown_user_is_audited_without_revealing_it(store: Store, accounts: di
     with pytest.raises(AuthenticationError, match="Wrong user name or password"):
         access.login(store, "ghost", "whatever-1")
     row = _audit_rows(store)[-1]
-    assert (row.action, row.user, row.reason) == ("login_failed", "ghost", "unknown user name")
+    assert (row.action, row.user, row.reason) == (
+        "login_failed",
+        access.UNKNOWN_USER,
+        "unknown user name",
+    )
     with pytest.raises(AuthenticationError, match="Enter your user name"):
         access.login(store, "", "")
 
@@ -245,7 +249,7 @@ def test_actor_of_another_database_is_refused(store: Store, accounts: dict, tmp_
                 username="x1",
                 full_name="X",
                 role="nurse",
-                password="password-x",
+                password="quartz-pelican-9",
             )
     finally:
         other.close()
@@ -271,12 +275,17 @@ def test_only_admins_manage_accounts(store: Store, accounts: dict) -> None:
         actor = accounts[role]
         with pytest.raises(PermissionDenied, match="manage user accounts"):
             access.add_user(
-                store, actor, username="new1", full_name="N", role="nurse", password="password-1"
+                store,
+                actor,
+                username="new1",
+                full_name="N",
+                role="nurse",
+                password="tulip-meadow-41",
             )
         with pytest.raises(PermissionDenied):
             access.set_role(store, actor, "nurse1", "pi")
         with pytest.raises(PermissionDenied):
-            access.reset_password(store, actor, "nurse1", "another-pw-1")
+            access.reset_password(store, actor, "nurse1", "another-kiwi-71")
         with pytest.raises(PermissionDenied):
             access.lock_user(store, actor, "nurse1")
     with pytest.raises(UserError, match="already taken"):
@@ -286,7 +295,7 @@ def test_only_admins_manage_accounts(store: Store, accounts: dict) -> None:
             username="nurse1",
             full_name="N",
             role="nurse",
-            password="password-1",
+            password="tulip-meadow-41",
         )
     with pytest.raises(UserError, match="Role must be one of"):
         access.add_user(
@@ -295,7 +304,7 @@ def test_only_admins_manage_accounts(store: Store, accounts: dict) -> None:
             username="n2",
             full_name="N",
             role="superuser",
-            password="password-1",
+            password="tulip-meadow-41",
         )
 
 
@@ -309,7 +318,7 @@ def test_the_last_admin_stays(store: Store, accounts: dict) -> None:
         with pytest.raises(UserError, match="last usable administrator"):
             action()
     access.add_user(
-        store, admin, username="admin2", full_name="Bo", role="admin", password="password-2"
+        store, admin, username="admin2", full_name="Bo", role="admin", password="harbour-lantern-27"
     )
     access.set_role(store, admin, "admin2", "pi")  # another admin remains: fine
 
@@ -452,7 +461,11 @@ def test_cli_user_commands(
         == 0
     )  # fmt: skip
     capsys.readouterr()
-    assert _cli(monkeypatch, "", "user", "list", "--db", db) == 0
+    assert (
+        _cli(monkeypatch, f"{ADMIN_PW}\n", "user", "list", "--db", db, "--as", "admin",
+             "--password-stdin")
+        == 0
+    )  # fmt: skip
     listing = capsys.readouterr().out
     assert "n1" in listing and "locked" in listing and "admin" in listing
     assert (

@@ -928,12 +928,13 @@ def run_corruptions(folder: Path, copies: int, seed: int) -> CorruptionReport:
 # --------------------------------------------------------------------------- bad inputs
 #
 # What "bad" means, per field type, decided here independently of msct_crf.study.validation.
-# Every string is first NFKC-normalised and stripped (full-width digits from a Chinese IME
-# are digits); a blank is "no value", never bad.
+# Every string is first stripped and normalised: free text (TEXT) to NFC only, so it is
+# stored as typed; every other type with NFKC (full-width digits from a Chinese IME are
+# digits). A blank is "no value", never bad.
 #   TEXT         bad: a control character (Unicode Cc except tab, newline and carriage return;
 #                U+2028/U+2029), or longer than the field's max_length. Anything else is
 #                legitimately valid text - SQL-like or formula-like text included - and must
-#                be stored exactly as typed (after NFKC and stripping).
+#                be stored exactly as typed (after NFC and stripping).
 #   INTEGER      bad: not an ASCII decimal number ([+-]digits[.digits][e[+-]digits]), NaN or
 #                infinite, magnitude over 1e12, not whole, or (at save) outside the hard range.
 #   FLOAT        as INTEGER, whole not required.
@@ -1135,7 +1136,8 @@ def expected_parse(field_def: Any, raw: object) -> tuple[bool, object]:
         if kind is FieldType.INTEGER:
             return (number == int(number)), int(number) if number == int(number) else None
         return True, number
-    text = unicodedata.normalize("NFKC", raw).strip()
+    form = "NFC" if kind is FieldType.TEXT else "NFKC"
+    text = unicodedata.normalize(form, raw).strip()
     if text == "":
         return True, None
     if any(

@@ -5,7 +5,7 @@ strings, SQL-like and formula-like text, odd digits and random junk go through
 `validation.parse_value` and `records.save_form`. What counts as bad for each type is
 written down in faults/helpers.py ("bad inputs"), independently of the validation code:
 every bad input must be refused with a finding naming its field, and every good one must be
-stored exactly as typed (after NFKC normalisation and stripping). benchmarks/faults_full.py
+stored exactly as typed (after NFC normalisation and stripping). benchmarks/faults_full.py
 runs at least 1,000 inputs per field type through both.
 """
 

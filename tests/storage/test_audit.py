@@ -14,6 +14,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
+from msct_crf.clock import use_clock
 from msct_crf.storage import audit
 from msct_crf.storage.audit import GENESIS_HASH, Change, append, head_hash, to_text, verify
 from msct_crf.storage.db.audit_table import AuditEntry, drop_audit_triggers, install_audit_triggers
@@ -23,8 +24,11 @@ from msct_crf.storage.db.engine import make_engine, sqlite_url
 FIXED = dt.datetime(2024, 5, 1, 8, 30, 0, 123456, tzinfo=dt.UTC)
 
 
-def _fixed_now() -> dt.datetime:
-    return FIXED
+@pytest.fixture
+def fixed_clock() -> Iterator[None]:
+    """Audit rows written in the test are all dated FIXED."""
+    with use_clock(lambda: FIXED):
+        yield
 
 
 @pytest.fixture
@@ -43,7 +47,7 @@ def engine(db_path: Path) -> Iterator[Engine]:
 
 
 def _fill(engine: Engine, n: int) -> None:
-    with Session(engine) as session:
+    with use_clock(lambda: FIXED), Session(engine) as session:
         for i in range(n):
             append(
                 session,
@@ -54,7 +58,6 @@ def _fill(engine: Engine, n: int) -> None:
                 subject_id="S-001",
                 changes=[Change("alt_u_l", i, i + 1)],
                 reason="typo",
-                now=_fixed_now,
             )
         session.commit()
 
@@ -63,10 +66,10 @@ def _raw(db_path: Path) -> sqlite3.Connection:
     return sqlite3.connect(db_path, isolation_level=None)
 
 
-def test_append_chain_and_verify(engine: Engine) -> None:
+def test_append_chain_and_verify(fixed_clock: None, engine: Engine) -> None:
     with Session(engine) as session:
         assert head_hash(session) == GENESIS_HASH
-        first = append(session, user="admin", action="login", now=_fixed_now)
+        first = append(session, user="admin", action="login")
         rows = append(
             session,
             user="nurse1",
@@ -80,7 +83,6 @@ def test_append_chain_and_verify(engine: Engine) -> None:
                 Change("ascites", None, "mild"),
             ],
             reason="transcription error",
-            now=_fixed_now,
         )
         session.commit()
 
@@ -113,10 +115,10 @@ def test_append_does_not_commit(engine: Engine) -> None:
         assert session.scalar(select(func.count()).select_from(AuditEntry)) == 0
 
 
-def test_append_with_connection(engine: Engine) -> None:
+def test_append_with_connection(fixed_clock: None, engine: Engine) -> None:
     with engine.begin() as conn:
-        a = append(conn, user="u", action="export", reason="monthly", now=_fixed_now)
-        b = append(conn, user="u", action="backup", now=_fixed_now)
+        a = append(conn, user="u", action="export", reason="monthly")
+        b = append(conn, user="u", action="backup")
     assert b[0].prev_hash == a[0].hash and b[0].id == a[0].id + 1
     with engine.connect() as conn:
         assert verify(conn).ok
@@ -132,11 +134,9 @@ def test_default_timestamp_is_utc_z(engine: Engine) -> None:
     assert abs((dt.datetime.now(dt.UTC) - parsed).total_seconds()) < 60
 
 
-def test_hash_is_sha256_of_canonical_json(engine: Engine) -> None:
+def test_hash_is_sha256_of_canonical_json(fixed_clock: None, engine: Engine) -> None:
     with Session(engine) as session:
-        (entry,) = append(
-            session, user="pi", action="sign", table_name="visit", record_id=3, now=_fixed_now
-        )
+        (entry,) = append(session, user="pi", action="sign", table_name="visit", record_id=3)
         session.commit()
         fields = {name: getattr(entry, name) for name in audit.HASHED_FIELDS}
     assert "id" not in fields and "hash" not in fields and "prev_hash" in fields
@@ -254,7 +254,7 @@ def test_deleted_first_row_is_caught(engine: Engine, db_path: Path) -> None:
     assert not result.ok and result.first_broken_id == 2
 
 
-def test_unicode_values_hash_stably(engine: Engine) -> None:
+def test_unicode_values_hash_stably(fixed_clock: None, engine: Engine) -> None:
     with Session(engine) as session:
         rows = append(
             session,
@@ -265,7 +265,6 @@ def test_unicode_values_hash_stably(engine: Engine) -> None:
             subject_id="受试者-01",
             changes=[Change("term", "发热", "低热 (37.8 °C)")],
             reason="原始记录更正",
-            now=_fixed_now,
         )
         session.commit()
         stored = session.scalars(select(AuditEntry)).one()

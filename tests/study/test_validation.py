@@ -655,13 +655,14 @@ def test_validate_on_arbitrary_parsed_forms_never_raises(values):
 
 
 def test_full_width_input_is_folded_to_ascii():
-    # NFKC: what a Chinese input method types in full width becomes ASCII (free text too)
+    # NFKC for numbers, dates and codes: what a Chinese input method types in full width
+    # becomes ASCII; free text stays as typed (tests/study/test_free_text.py)
     assert parse_value(field("ENROL", "SEX"), "Ｆ").value == "F"
     assert parse_value(field("VIS", "VISDTC"), "２０２３－０１－０５").value == date(2023, 1, 5)
     assert parse_value(field("EX", "EXSTDTC"), "2023-01-05 10：30").value == datetime(
         2023, 1, 5, 10, 30
     )
-    assert parse_value(field("EX", "EXLOT"), "ＵＣ２３０１").value == "UC2301"
+    assert parse_value(field("EX", "EXLOT"), "ＵＣ２３０１").value == "ＵＣ２３０１"
     assert parse_value(field("AE", "AETERM"), "发热").value == "发热"
 
 

@@ -170,7 +170,7 @@ def test_append_many_continues_the_chain(tmp_path: Path) -> None:
         with store.session() as session:
             audit.append(session, user="u", action="logout")
             result = audit.verify(session)
-    assert result.ok and result.rows_checked == 14
+    assert result.ok and result.rows_checked == 15  # with the study ID's row
 
 
 def test_refuses_bad_requests(study: Path, tmp_path: Path) -> None:

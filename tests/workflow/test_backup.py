@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
+from msct_crf.clock import use_clock
 from msct_crf.errors import DatabaseError, UserError
 from msct_crf.storage import audit
 from msct_crf.storage.db.models import AuditEntry
@@ -40,6 +42,14 @@ class Clock:
         return self.now
 
 
+@pytest.fixture(autouse=True)
+def clock() -> Iterator[Clock]:
+    """Every audit row and backup name of these tests takes its time from one Clock."""
+    with use_clock(Clock()) as installed:
+        assert isinstance(installed, Clock)
+        yield installed
+
+
 def _enrol(store: Store) -> str:
     result = records.save_form(store, user="nurse", form="ENROL", values=ENROL)
     assert result.saved and result.subject
@@ -64,9 +74,10 @@ def _actions(store: Store) -> list[tuple[str, str | None]]:
 
 def test_backup_is_verified_recorded_and_audited(store: Store, db_path: Path) -> None:
     _enrol(store)
-    info = backup.backup_database(store, user="admin", now=Clock())
+    info = backup.backup_database(store, user="admin")
     assert info.path.parent == db_path.parent / "backups" == backup.default_backup_dir(db_path)
-    assert info.path.name == "study-20261125T080100Z.db"
+    assert info.path.name == f"study-{info.created:%Y%m%dT%H%M%SZ}.db"
+    assert info.path.name.startswith("study-20261125T08")
     assert info.verified and info.size == info.path.stat().st_size
     assert info.row_counts["subject"] == 1 and info.row_counts["audit_log"] == info.audit_rows
     assert not Path(f"{info.path}-wal").exists()  # a self-contained file
@@ -86,8 +97,7 @@ def test_backup_is_verified_recorded_and_audited(store: Store, db_path: Path) ->
 
 def test_rotation_keeps_the_newest(db_path: Path) -> None:
     Store.open_path(db_path).close()
-    clock = Clock()
-    made = [backup.backup_database(db_path, user="admin", keep=3, now=clock) for _ in range(5)]
+    made = [backup.backup_database(db_path, user="admin", keep=3) for _ in range(5)]
     kept = backup.list_backups(backup.default_backup_dir(db_path))
     assert [b.path for b in kept] == [b.path for b in reversed(made[2:])]
     assert not made[0].path.exists() and not made[0].sidecar.exists()
@@ -98,26 +108,24 @@ def test_rotation_keeps_the_newest(db_path: Path) -> None:
     assert len(backup.list_backups(backup.default_backup_dir(db_path), "study")) == 3
 
 
-def test_backup_if_due(store: Store, db_path: Path) -> None:
-    clock = Clock()
-    first = backup.backup_if_due(db_path, user="admin", store=store, now=clock)
+def test_backup_if_due(store: Store, db_path: Path, clock: Clock) -> None:
+    first = backup.backup_if_due(db_path, user="admin", store=store)
     assert first is not None
-    assert backup.backup_if_due(db_path, user="admin", store=store, now=clock) is None
+    assert backup.backup_if_due(db_path, user="admin", store=store) is None
     # on exit: due at once, but only when something changed since the newest backup
-    assert backup.backup_if_due(db_path, user="a", every=dt.timedelta(0), now=clock) is None
+    assert backup.backup_if_due(db_path, user="a", every=dt.timedelta(0)) is None
     _enrol(store)
-    second = backup.backup_if_due(db_path, user="a", every=dt.timedelta(0), now=clock)
+    second = backup.backup_if_due(db_path, user="a", every=dt.timedelta(0))
     assert second is not None and second.row_counts["subject"] == 1
     # a day later the daily backup is due again only if the data changed
     clock.now += dt.timedelta(days=2)
-    assert backup.backup_if_due(db_path, user="a", now=clock) is None
+    assert backup.backup_if_due(db_path, user="a") is None
 
 
 def test_newest_good_backup_skips_unverified_and_damaged(db_path: Path) -> None:
     Store.open_path(db_path).close()
-    clock = Clock()
-    older = backup.backup_database(db_path, user="admin", now=clock)
-    newer = backup.backup_database(db_path, user="admin", now=clock)
+    older = backup.backup_database(db_path, user="admin")
+    newer = backup.backup_database(db_path, user="admin")
     folder = newer.path.parent
     assert backup.newest_good_backup(folder) == newer
     with newer.path.open("r+b") as handle:  # damaged after it was verified
@@ -153,14 +161,12 @@ def test_backup_refuses_a_damaged_source_and_bad_places(db_path: Path, tmp_path:
 
 def test_restore_keeps_the_current_file_and_audits(store: Store, db_path: Path) -> None:
     _enrol(store)
-    clock = Clock()
-    clock.now = max(clock.now, dt.datetime.now(dt.UTC))  # after the saves: verify checks order
-    info = backup.backup_database(store, user="admin", now=clock)
+    info = backup.backup_database(store, user="admin")
     _enrol(store)  # a change after the backup
     with pytest.raises(UserError, match="changes made after this backup"):
-        backup.restore_backup(info.path, db_path, user="admin", now=clock)
+        backup.restore_backup(info.path, db_path, user="admin")
     assert _subjects(db_path) == ["GZH-001", "GZH-002"]
-    restored = backup.restore_backup(info.path, db_path, user="admin", force=True, now=clock)
+    restored = backup.restore_backup(info.path, db_path, user="admin", force=True)
     assert restored.kept_aside is not None
     assert restored.kept_aside.name.startswith("study.before-restore-")
     assert _subjects(restored.kept_aside) == ["GZH-001", "GZH-002"]  # nothing lost
@@ -172,7 +178,7 @@ def test_restore_keeps_the_current_file_and_audits(store: Store, db_path: Path) 
     assert all(c.ok for c in verify_database(db_path))
     # the restore row itself is newer than the backup: restoring again must be confirmed
     with pytest.raises(UserError, match="--force"):
-        backup.restore_backup(info.path, db_path, user="admin", now=clock)
+        backup.restore_backup(info.path, db_path, user="admin")
 
 
 def test_restore_over_a_damaged_file_moves_it_aside(db_path: Path) -> None:

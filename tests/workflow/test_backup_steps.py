@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from msct_crf.clock import use_clock
 from msct_crf.errors import DatabaseError
 from msct_crf.storage.store import Store
 from msct_crf.workflow import backup, records
@@ -26,8 +28,11 @@ ENROL = {
 MOMENT = dt.datetime(2026, 11, 25, 8, 0, tzinfo=dt.UTC)
 
 
-def _fixed() -> dt.datetime:
-    return MOMENT
+@pytest.fixture(autouse=True)
+def _fixed_clock() -> Iterator[None]:
+    """Every time in these tests is MOMENT: two restores in the same second."""
+    with use_clock(lambda: MOMENT):
+        yield
 
 
 def _subjects(path: Path) -> list[str]:
@@ -58,14 +63,14 @@ def test_a_backup_that_cannot_be_put_in_place_leaves_nothing(
 
     monkeypatch.setattr(os, "replace", refuse_the_backup)
     with pytest.raises(DatabaseError):
-        backup.backup_database(saved, folder, user="admin", now=_fixed)
+        backup.backup_database(saved, folder, user="admin")
     assert list(folder.iterdir()) == []  # no sidecar, no temporary copy, no journal
 
 
 def test_restores_in_the_same_second_keep_every_previous_file(saved: Store, db_path: Path) -> None:
-    info = backup.backup_database(saved, user="admin", now=_fixed)
-    first = backup.restore_backup(info.path, db_path, user="admin", force=True, now=_fixed)
-    second = backup.restore_backup(info.path, db_path, user="admin", force=True, now=_fixed)
+    info = backup.backup_database(saved, user="admin")
+    first = backup.restore_backup(info.path, db_path, user="admin", force=True)
+    second = backup.restore_backup(info.path, db_path, user="admin", force=True)
     assert first.kept_aside is not None and second.kept_aside is not None
     assert second.kept_aside.name == first.kept_aside.name.replace(".db", "-1.db")
     assert first.kept_aside.exists() and second.kept_aside.exists()
@@ -73,10 +78,10 @@ def test_restores_in_the_same_second_keep_every_previous_file(saved: Store, db_p
 
 
 def test_restore_over_an_empty_file_moves_it_aside(saved: Store, tmp_path: Path) -> None:
-    info = backup.backup_database(saved, user="admin", now=_fixed)
+    info = backup.backup_database(saved, user="admin")
     target = tmp_path / "empty.db"
     target.touch()
-    restored = backup.restore_backup(info.path, target, user="admin", now=_fixed)
+    restored = backup.restore_backup(info.path, target, user="admin")
     assert restored.kept_aside is not None
     assert restored.kept_aside.name.startswith("empty.before-restore-")
     assert os.path.getsize(restored.kept_aside) == 0

@@ -168,8 +168,8 @@ def test_bad_input_is_refused(store: Store, visit: SimpleNamespace) -> None:  # 
         queries.raise_query(store, v.monitor, **base, text="   ")  # type: ignore[arg-type]
     with pytest.raises(UserError, match="control characters"):
         queries.raise_query(store, v.monitor, **base, text="bad\x00text")  # type: ignore[arg-type]
-    with pytest.raises(UserError, match="at most 2000"):
-        queries.raise_query(store, v.monitor, **base, text="x" * 2001)  # type: ignore[arg-type]
+    with pytest.raises(UserError, match="at most 500"):
+        queries.raise_query(store, v.monitor, **base, text="x" * 501)  # type: ignore[arg-type]
     with pytest.raises(UserError, match="not a field of the Visit"):
         queries.raise_query(store, v.monitor, **{**base, "field": "NOPE"}, text="?")  # type: ignore[arg-type]
     with pytest.raises(UserError, match="not found"):

@@ -42,11 +42,12 @@ from PySide6.QtWidgets import (
 from msct_crf.access import Actor, Permission
 from msct_crf.errors import UserError
 from msct_crf.reporting.export import FORM_ORDER, ExportCancelled, ExportOptions
+from msct_crf.storage.outputs import is_sqlite_file
 from msct_crf.storage.store import Store
 from msct_crf.study.dictionary import FORMS
 from msct_crf.study.dictionary.codelists import SITES
 from msct_crf.study.units import UnitSystem
-from ui.common import background
+from ui.common import background, prompts
 from ui.common.i18n import dictionary_language
 
 
@@ -152,6 +153,7 @@ class ExportDialog(QDialog):
 
     def _build_output_and_progress(self, store: Store) -> None:
         self._output = QLineEdit(str(default_output_path(store)))
+        self._confirmed: Path | None = None  # an existing file the person chose to replace
         self._output.setObjectName("outputEdit")
         self._browse = QPushButton()
         self._browse.setObjectName("browseButton")
@@ -334,7 +336,19 @@ class ExportDialog(QDialog):
         if path:
             if not path.lower().endswith(".xlsx"):
                 path += ".xlsx"
+            else:  # the file dialog itself asked before choosing an existing file
+                self._confirmed = Path(path).resolve()
             self._output.setText(path)
+
+    def _may_replace(self, target: Path) -> bool | None:
+        """Whether the export may replace `target`: False for a new file, True when the
+        person said so (in the file dialog, or asked now), None when they said no. The core
+        refuses the study and any database whatever the answer, so those are not asked."""
+        if not target.is_file() or is_sqlite_file(target):
+            return False
+        if target.resolve() == self._confirmed:
+            return True
+        return True if prompts.confirm_replace(self, str(target)) else None
 
     # ------------------------------------------------------------------ running
 
@@ -350,6 +364,9 @@ class ExportDialog(QDialog):
             self._show_error(str(exc))
             return
         target = self.output_path()
+        overwrite = self._may_replace(target)
+        if overwrite is None:
+            return
         store, user, actor = self._store, self._user, self._actor
         self._set_running(True)
         self._status.setStyleSheet("")
@@ -366,6 +383,7 @@ class ExportDialog(QDialog):
                 progress=lambda percent, _message: task.report(percent),
                 cancelled=lambda: task.cancelled,
                 actor=actor,
+                overwrite=overwrite,
             )
 
         self._task = background.run_task(

@@ -1,4 +1,5 @@
-"""The questions the forms ask: confirm warnings, give a reason, keep unsaved changes.
+"""The questions the forms ask: confirm warnings, give a reason, keep unsaved changes,
+replace an existing file.
 
 Module-level functions so tests can answer them with monkeypatch instead of clicking a modal
 box. None of the boxes has a default button that Enter could press by accident except the
@@ -96,6 +97,21 @@ def ask_open_linked_ae(parent: QWidget | None) -> bool:
         QMessageBox.StandardButton.Yes,
     )
     return answer == QMessageBox.StandardButton.Yes
+
+
+def confirm_replace(parent: QWidget | None, path: str) -> bool:
+    """Replace an existing file with an export? True means replace (No is the default)."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(QCoreApplication.translate("prompts", "Replace the file?"))
+    box.setText(
+        QCoreApplication.translate("prompts", "{file} already exists. Replace it?").format(
+            file=path
+        )
+    )
+    box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    return box.exec() == QMessageBox.StandardButton.Yes
 
 
 def show_error(parent: QWidget | None, title: str, message: str) -> None:

@@ -19,14 +19,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from msct_crf.storage import audit
+from msct_crf import clock
+from msct_crf.storage import audit, outputs
 from msct_crf.storage.store import Store
 
 if TYPE_CHECKING:
     from msct_crf.access import Actor
 
 from .codebook import REDCAP_COLUMNS, write_redcap_dictionary
-from .csv import write_csv_files
+from .csv import csv_names, write_csv_files
 from .data import StudyData, load_study
 from .deviations import Deviation
 from .deviations import deviations as find_deviations
@@ -160,6 +161,28 @@ def _check_target(out_path: Path) -> Path:
     return out_path.resolve()
 
 
+def _check_outputs(
+    store: Store,
+    target: Path | None,
+    options: ExportOptions,
+    csv_dir: Path | str | None,
+    redcap_path: Path | str | None,
+    overwrite: bool,
+) -> None:
+    """Every file the export will write, before anything is read or written: never the
+    study or any SQLite file, an existing one only with `overwrite`, no two the same
+    (msct_crf.storage.outputs)."""
+    wanted: list[outputs.Output] = []
+    if target is not None:
+        wanted.append(outputs.Output("out", target))
+    if csv_dir is not None:
+        folder = outputs.check_output_folder("csv-dir", Path(csv_dir), study=store.path)
+        wanted += outputs.files_in("csv-dir", folder, csv_names(options.selected_forms))
+    if redcap_path is not None:
+        wanted.append(outputs.Output("redcap", Path(redcap_path)))
+    outputs.check_outputs(wanted, study=store.path, force=overwrite)
+
+
 def _authorize(store: Store, actor: Actor | None, user: str, options: ExportOptions) -> str:
     """Who may export what (msct_crf.access); returns the name for the audit trail."""
     from msct_crf import access
@@ -237,11 +260,6 @@ class _Contents:
     def data_tables(self) -> list[Table]:
         """The sheets of one row per record or subject, as the codebook describes them."""
         return [self.wide, *self.long_tables, *([self.audit] if self.audit is not None else [])]
-
-
-def _export_moment(now: Callable[[], dt.datetime] | None) -> dt.datetime:
-    moment = (now or (lambda: dt.datetime.now(dt.UTC)))()
-    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment
 
 
 def _exclusion_notes(summary: list[SummaryRow], notes: list[str], language: str) -> list[str]:
@@ -352,10 +370,13 @@ def export_workbook(
     cancelled: Cancelled | None = None,
     csv_dir: Path | str | None = None,
     redcap_path: Path | str | None = None,
-    now: Callable[[], dt.datetime] | None = None,
     actor: Actor | None = None,
+    overwrite: bool = False,
 ) -> ExportReport:
     """Write the export workbook (and optionally the CSV files and REDCap dictionary).
+
+    No output may be the study file or any SQLite database, nor two outputs the same file;
+    an existing file is replaced only with ``overwrite`` (the person confirmed it).
 
     ``actor`` is the logged-in person once the study has accounts (msct_crf.access):
     exporting needs the export permission, identifying fields the export-identifying one
@@ -368,9 +389,10 @@ def export_workbook(
     """
     user = _authorize(store, actor, user, options)
     target = _check_target(Path(out_path))
+    _check_outputs(store, target, options, csv_dir, redcap_path, overwrite)
     started = time.perf_counter()
     steps = _Steps(progress, cancelled)
-    moment = _export_moment(now)
+    moment = clock.now()
     steps.report(0, "Reading the database")
     data = load_study(store, options, today=moment.astimezone().date(), check=steps.check)
     steps.report(8, "Computing summaries")
@@ -429,11 +451,14 @@ def export_csv(
     user: str,
     redcap_path: Path | str | None = None,
     actor: Actor | None = None,
+    overwrite: bool = False,
 ) -> ExportReport:
-    """CSV files (and the REDCap dictionary) without a workbook; audited like any export."""
+    """CSV files (and the REDCap dictionary) without a workbook; audited like any export.
+    The outputs are checked like :func:`export_workbook`'s."""
     user = _authorize(store, actor, user, options)
+    _check_outputs(store, None, options, directory, redcap_path, overwrite)
     started = time.perf_counter()
-    data: StudyData = load_study(store, options, today=dt.date.today())
+    data: StudyData = load_study(store, options, today=clock.now().astimezone().date())
     files = write_csv_files(data, Path(directory))
     redcap = write_redcap_dictionary(Path(redcap_path), options) if redcap_path else None
     what = f"{len(files)} CSV files in {Path(directory).name}" + (

@@ -64,6 +64,11 @@ def csv_name(table: Table) -> str:
     return f"{STUDY_CODE}_{table.form or table.name}.csv"
 
 
+def csv_names(forms: tuple[str, ...]) -> list[str]:
+    """The files write_csv_files writes for these forms (known before anything is read)."""
+    return [f"{STUDY_CODE}_{code}.csv" for code in forms]
+
+
 def write_csv_files(data: StudyData, directory: Path) -> list[Path]:
     """Write one CSV per exported form into ``directory`` (created if needed)."""
     directory = Path(directory)

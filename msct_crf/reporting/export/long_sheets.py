@@ -18,6 +18,7 @@ from msct_crf.study.dictionary import FORMS, CodeList, Field, Form
 from msct_crf.study.dictionary.codelists import VISIT
 from msct_crf.study.units import UnitSystem, from_si
 
+from .frames import lookup
 from .options import ExportOptions
 from .variables import (
     AESEQ_VAR,
@@ -86,8 +87,8 @@ def _vital_signs(frame: pd.DataFrame, ctx: _Context) -> tuple[pd.DataFrame, list
     """By infusion (in time order), then by timepoint in the code list's order."""
     ex = ctx.all_infusions.set_index("id")
     frame = frame.assign(
-        EXNUM=frame["infusion_id"].map(ex["EXNUM"]).astype("float64"),
-        _start=frame["infusion_id"].map(ex["EXSTDTC"]),
+        EXNUM=lookup(frame["infusion_id"], ex["EXNUM"]).astype("float64"),
+        _start=lookup(frame["infusion_id"], ex["EXSTDTC"]),
         _tpt=_codelist_order(ctx.form.field("VSTPT").codelist, frame["VSTPT"]),  # type: ignore[arg-type]
     ).sort_values(["SUBJID", "_start", "infusion_id", "_tpt"], kind="stable")
     return frame, [ctx.var(FORMS["EX"].field("EXNUM")), ctx.var(ctx.form.field("VSTPT"))]

@@ -30,6 +30,7 @@ from msct_crf.study.dictionary.codelists import (
 from msct_crf.study.units import converts, from_si, unit_of
 
 from .data import StudyData
+from .frames import lookup
 
 #: Variables of the summary table, in row order (visit-form field codes).
 SUMMARY_VARIABLES: tuple[str, ...] = (
@@ -110,7 +111,7 @@ def efficacy_summary(data: StudyData) -> list[SummaryRow]:
     visits = visits.sort_values(["SUBJID", "VISDTC", "id"], kind="stable").drop_duplicates(
         ["SUBJID", "VISIT"]
     )
-    cutoff = visits["SUBJID"].map(efficacy_cutoffs(data))
+    cutoff = lookup(visits["SUBJID"], efficacy_cutoffs(data))
     after = (visits["VISDTC"] > cutoff).fillna(False).to_numpy(dtype=bool)
     rows: list[SummaryRow] = []
     for code in SUMMARY_VARIABLES:

@@ -14,9 +14,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from trust_factory import ADMIN_PW, ENROL, PI_PW, fast_hasher  # noqa: F401  (fixture)
 
-from msct_crf import access
+from msct_crf import access, clock
 from msct_crf.access.passwords import hash_password
-from msct_crf.clock import utc_now
 from msct_crf.storage import audit, signing
 from msct_crf.storage.db import migrate
 from msct_crf.storage.db.base import Base
@@ -75,7 +74,7 @@ def _make_0002_database(path: Path) -> tuple[str, int]:
                 ),
                 start=1,
             ):
-                stamp = audit.format_utc(utc_now())
+                stamp = audit.format_utc(clock.now())
                 connection.exec_driver_sql(
                     "INSERT INTO app_user (id, username, full_name, role, password_hash, active, "
                     "failed_logins, locked, created_at) VALUES (?, ?, ?, ?, ?, 1, 0, 0, ?)",
@@ -94,7 +93,7 @@ def _make_0002_database(path: Path) -> tuple[str, int]:
                         audit.Change("active", None, True),
                     ],
                 )
-            signed_at = audit.format_utc(utc_now())
+            signed_at = audit.format_utc(clock.now())
             connection.exec_driver_sql(
                 "INSERT INTO signature (subject_id, form_table, record_id, signer, printed_name, "
                 "signed_at, meaning, content_hash) VALUES (?, 'visit', ?, 'liwei', 'Dr Li Wei', "

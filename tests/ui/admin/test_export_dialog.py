@@ -150,3 +150,39 @@ def test_add_export_action(qtbot, study: Store) -> None:
     dialogs = parent.findChildren(ExportDialog)
     assert len(dialogs) == 1 and dialogs[0].isVisible()
     dialogs[0].close()
+
+
+def test_an_existing_file_is_replaced_only_when_the_person_says_so(
+    qtbot, study: Store, tmp_path: Path, answer
+) -> None:
+    dialog = ExportDialog(study, "nurse")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    out = tmp_path / "older.xlsx"
+    out.write_bytes(b"an older export")
+    dialog.set_output_path(out)
+    asked = answer("confirm_replace", False)
+    dialog.start_export()
+    assert len(asked) == 1 and str(out) in str(asked[0][1])
+    assert not dialog.is_running() and out.read_bytes() == b"an older export"
+    assert _exports(study) == 0
+    answer("confirm_replace", True)
+    with qtbot.waitSignal(dialog.exportFinished, timeout=60_000):
+        dialog.start_export()
+    assert out.read_bytes()[:2] == b"PK" and _exports(study) == 1
+
+
+def test_the_study_itself_is_never_an_output(qtbot, study: Store, answer) -> None:
+    assert study.path is not None
+    before = study.path.read_bytes()
+    dialog = ExportDialog(study, "nurse")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.set_output_path(study.path.with_suffix(".xlsx"))
+    copy = study.path.with_suffix(".xlsx")
+    shutil.copy(study.path, copy)  # a database named like a workbook: not even asked
+    asked = answer("confirm_replace", True)
+    with qtbot.waitSignal(dialog.exportFailed, timeout=60_000) as blocker:
+        dialog.start_export()
+    assert asked == [] and "is an SQLite database" in blocker.args[0]
+    assert study.path.read_bytes() == before and copy.read_bytes()[:6] == b"SQLite"

@@ -180,3 +180,24 @@ def test_logout_forgets_the_key(store: Store, accounts: dict) -> None:
     with store.session() as session:
         assert access.checkpoint(session, nurse, "test") is None
         assert access.checkpoint(session, None, "test") is None
+
+
+def test_a_recovery_with_a_new_password_issues_a_new_key(store: Store, accounts: dict) -> None:
+    """The key under the forgotten password cannot be unwrapped any more: the recovery (like
+    an administrator's reset, both through ``accounts._set_password``) retires it and issues
+    one under the new password, so the recovered administrator can sign checkpoints again."""
+    (before,) = _keys(store, "admin")
+    new_password = "Recovered kestrel harbour 58"
+    access.recover_admin(
+        store, "admin", operator="it-desk", reason="forgot the password", new_password=new_password
+    )
+    old, new = _keys(store, "admin")
+    assert old.id == before.id and old.retired_at is not None and new.retired_at is None
+    assert signing_keys.unwrap(new.wrapped_private_key, new.public_key, new_password)
+    assert signing_keys.unwrap(new.wrapped_private_key, new.public_key, ADMIN_PW) is None
+    admin = access.login(store, "admin", new_password)
+    with store.session() as session:
+        assert signing_keys.checkpoint(session, admin, "test", required=True) is not None
+    with store.reading() as session:
+        assert all(f.ok for f in key_findings(session))
+        assert all(f.ok for f in checkpoint_findings(session))

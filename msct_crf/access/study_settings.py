@@ -11,6 +11,7 @@ from msct_crf.errors import UserError
 from msct_crf.storage.db.models import StudySetting
 from msct_crf.storage.store import Store
 from msct_crf.storage.study_identity import (
+    DEMO,
     SETTING_TABLE,
     STUDY_ID_KEY,
     STUDY_KIND_KEY,
@@ -27,6 +28,7 @@ __all__ = [
     "IdleLock",
     "get_setting",
     "idle_lock_minutes",
+    "is_demo_study",
     "set_idle_lock_minutes",
     "set_setting",
     "study_id",
@@ -64,6 +66,12 @@ def study_id(store: Store) -> str | None:
 def study_kind(store: Store) -> str | None:
     """``demo`` or ``scale`` for the files those commands make; None for a real study."""
     return get_setting(store, STUDY_KIND_KEY)
+
+
+def is_demo_study(store: Store) -> bool:
+    """True for a study made by ``msct-crf demo``: the app marks it so people do not take
+    its data (or its published demo passwords) for a real study's."""
+    return study_kind(store) == DEMO
 
 
 def idle_lock_minutes(store: Store) -> int:

@@ -47,7 +47,9 @@ def _positive_int(text: str) -> int:
 def _cmd_demo(args: argparse.Namespace) -> int:
     from msct_crf.tools.demo import create_demo
 
-    summary = create_demo(Path(args.db), user=args.user, overwrite=args.force)
+    summary = create_demo(
+        Path(args.db), user=args.user, overwrite=args.force, with_accounts=args.with_accounts
+    )
     print(summary)
     return EXIT_OK
 
@@ -107,6 +109,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--db", required=True, help="database file to create")
     demo.add_argument("--user", default="demo", help="user recorded in the audit trail")
     demo.add_argument("--force", action="store_true", help="replace an existing file")
+    demo.add_argument(
+        "--with-accounts",
+        action="store_true",
+        help="add four demo accounts (password Demo-2026!) and the verify/sign/lock lifecycle",
+    )
     demo.set_defaults(handler=_cmd_demo)
 
     verify = commands.add_parser(

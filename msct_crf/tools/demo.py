@@ -694,8 +694,17 @@ def refuse_replacing_a_study(path: Path, command: str) -> None:
         raise UserError(f"{refusal} with {subjects} subject(s): {advice}")
 
 
-def create_demo(path: str | Path, *, user: str = DEMO_USER, overwrite: bool = False) -> str:
-    """Create the demo study at `path` and return a one-paragraph summary of it."""
+def create_demo(
+    path: str | Path,
+    *,
+    user: str = DEMO_USER,
+    overwrite: bool = False,
+    with_accounts: bool = False,
+) -> str:
+    """Create the demo study at `path` and return a one-paragraph summary of it.
+
+    ``with_accounts`` adds the four demo accounts and takes a third of the forms through the
+    lifecycle (:mod:`msct_crf.tools.demo_lifecycle`); the cohort itself is the same."""
     path = Path(path)
     if not user or not user.strip():
         raise UserError("A user name is required (it goes into the audit trail)")
@@ -712,6 +721,8 @@ def create_demo(path: str | Path, *, user: str = DEMO_USER, overwrite: bool = Fa
             infusions = session.scalar(select(func.count()).select_from(Infusion))
             visits = session.scalar(select(func.count()).select_from(Visit))
             events = session.scalar(select(func.count()).select_from(AdverseEvent))
+        lifecycle_text = _lifecycle(store) if with_accounts else ""
+        with store.reading() as session:
             audit_rows = session.scalar(select(func.count()).select_from(AuditEntry))
     sources = Counter(p.source for p in plans)
     outcomes = Counter(p.outcome for p in plans)
@@ -722,4 +733,16 @@ def create_demo(path: str | Path, *, user: str = DEMO_USER, overwrite: bool = Fa
         f"{outcomes['LOST']} lost to follow-up, {outcomes['COMPLETED']} completed 24 months; "
         f"{infusions} infusions, {visits} visits, {events} adverse events; "
         f"{audit_rows} audit rows"
+    ) + lifecycle_text
+
+
+def _lifecycle(store: Store) -> str:
+    """Accounts and lifecycle steps for ``--with-accounts``; the text the command adds."""
+    from msct_crf.tools import demo_lifecycle
+
+    done = demo_lifecycle.add_accounts_and_lifecycle(store)
+    return (
+        f"; {done.locked} forms verified, signed and locked, {done.unlocked} unlocked with a "
+        f"reason, {done.open_queries} open and {done.answered_queries} answered queries\n"
+        + demo_lifecycle.accounts_text()
     )

@@ -4,7 +4,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../ui/shell/main_window.py" line="316"/>
+        <location filename="../../ui/shell/main_window.py" line="348"/>
         <source>%n subject(s) loaded</source>
         <translation>
             <numerusform>%n subject loaded</numerusform>
@@ -15,7 +15,7 @@
 <context>
     <name>PatientListView</name>
     <message numerus="yes">
-        <location filename="../../ui/views/patient_list_view.py" line="215"/>
+        <location filename="../../ui/views/patient_list_view.py" line="219"/>
         <source>%n subject(s)</source>
         <translation>
             <numerusform>%n subject</numerusform>
@@ -23,7 +23,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/views/patient_list_view.py" line="217"/>
+        <location filename="../../ui/views/patient_list_view.py" line="221"/>
         <source>Showing %1 of %n subject(s)</source>
         <translation>
             <numerusform>Showing %1 of %n subject</numerusform>
@@ -31,7 +31,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/views/patient_list_view.py" line="219"/>
+        <location filename="../../ui/views/patient_list_view.py" line="223"/>
         <source>%n with overdue visits</source>
         <translation>
             <numerusform>%n with overdue visits</numerusform>
@@ -42,7 +42,7 @@
 <context>
     <name>TodaysWorkModel</name>
     <message numerus="yes">
-        <location filename="../../ui/models/todays_work.py" line="85"/>
+        <location filename="../../ui/models/todays_work.py" line="89"/>
         <source>%n day(s) late</source>
         <translation>
             <numerusform>%n day late</numerusform>
@@ -50,7 +50,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/models/todays_work.py" line="88"/>
+        <location filename="../../ui/models/todays_work.py" line="92"/>
         <source>%n day(s) left</source>
         <translation>
             <numerusform>%n day left</numerusform>
@@ -61,7 +61,7 @@
 <context>
     <name>TodaysWorkView</name>
     <message numerus="yes">
-        <location filename="../../ui/views/todays_work.py" line="83"/>
+        <location filename="../../ui/views/todays_work.py" line="84"/>
         <source>%n overdue</source>
         <translation>
             <numerusform>%n overdue</numerusform>
@@ -69,7 +69,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/views/todays_work.py" line="83"/>
+        <location filename="../../ui/views/todays_work.py" line="84"/>
         <source>%n due</source>
         <translation>
             <numerusform>%n due</numerusform>

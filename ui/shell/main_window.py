@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from msct_crf.access import study_settings
 from msct_crf.errors import MsctError
 from msct_crf.reporting import overview
 from msct_crf.storage.store import Store
@@ -213,6 +214,14 @@ class MainWindow(QMainWindow):
         self.statusBar().clearMessage()  # a passing message in the language left behind
         self.retranslate()
 
+    @staticmethod
+    def _demo_study(store: Store) -> bool:
+        """True for a study made by ``msct-crf demo`` (marked so in its settings)."""
+        try:
+            return study_settings.is_demo_study(store)
+        except MsctError:
+            return False  # an unreadable setting never stops the window from showing
+
     def retranslate(self) -> None:
         store = self.store
         path = store.path
@@ -220,6 +229,8 @@ class MainWindow(QMainWindow):
         title = self.tr("MSC-CRF — {database} — {user}").format(database=where, user=self.user)
         if store.read_only:
             title += " — " + self.tr("read-only")
+        if self._demo_study(store):
+            title += " — " + self.tr("DEMO")
         self.setWindowTitle(title)
         self.patients.set_can_enrol(not self.session.read_only)
         self._status_user.setText(self.tr("User: {user}").format(user=self.session.display_name()))

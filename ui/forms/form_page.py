@@ -160,6 +160,9 @@ class FormPage(QWidget):
             if hasattr(self, "_snapshot"):
                 self._record_info.setText(self._describe_record())
                 self._revalidate()
+            saved = getattr(self, "_saved_result", None)
+            if saved is not None and self._status.property("saved"):
+                self._status.setText(outcome_text(saved))
         super().changeEvent(event)
 
     def _chain_tab_order(self) -> None:
@@ -375,6 +378,7 @@ class FormPage(QWidget):
         self.load_record(result.subject, result.record_id, self._parent_id)
         self._set_status(outcome_text(result), False)
         self._status.setProperty("saved", True)
+        self._saved_result = result  # its line is worded again after a language switch
         self.saved.emit(result.subject, result.record_id)
         return True
 

@@ -17,6 +17,8 @@ The first account of a study must be the administrator (``add --role admin``, no
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from msct_crf.tools import cli_auth
@@ -45,14 +47,23 @@ def _no_accounts(store: Store) -> None:
         )
 
 
-def _login_as(store: Store, args: argparse.Namespace, passwords: cli_auth.Passwords) -> Actor:
+@contextmanager
+def _logged_in_as(
+    store: Store, args: argparse.Namespace, passwords: cli_auth.Passwords
+) -> Iterator[Actor]:
+    """The administrator named by ``--as``, logged in with their password for the block and
+    logged out (audited) however the block ends."""
     from msct_crf import access
     from msct_crf.errors import UserError
 
     if not args.acting:
         raise UserError("Give --as ADMIN: the administrator who does this (asked for a password)")
     password = passwords.existing(f"Password of {args.acting}")
-    return access.login(store, args.acting, password)
+    actor = access.login(store, args.acting, password)
+    try:
+        yield actor
+    finally:
+        access.logout(store, actor)
 
 
 def _status(info: Any) -> str:
@@ -77,8 +88,7 @@ def _cmd_add(args: argparse.Namespace) -> int:
             password = passwords.new(f"Password for {args.username}")
             info = access.create_admin(store, args.username, args.full_name, password)
         else:
-            actor = _login_as(store, args, passwords)
-            try:
+            with _logged_in_as(store, args, passwords) as actor:
                 password = passwords.new(f"Password for {args.username}")
                 info = access.add_user(
                     store,
@@ -88,8 +98,6 @@ def _cmd_add(args: argparse.Namespace) -> int:
                     role=args.role,
                     password=password,
                 )
-            finally:
-                access.logout(store, actor)
         print(f"created {info.role} account {info.username} ({info.full_name})")
         return 0
     finally:
@@ -118,12 +126,9 @@ def _cmd_passwd(args: argparse.Namespace) -> int:
             print(f"password of {args.username} reset by recovery; the account is unlocked")
             return 0
         if args.acting and args.acting != args.username:
-            actor = _login_as(store, args, passwords)
-            try:
+            with _logged_in_as(store, args, passwords) as actor:
                 new = passwords.new(f"New password for {args.username}")
                 access.reset_password(store, actor, args.username, new)
-            finally:
-                access.logout(store, actor)
             print(f"password of {args.username} reset by {actor.username}")
             return 0
         current = passwords.existing(f"Current password of {args.username}")
@@ -148,12 +153,9 @@ def _cmd_list(args: argparse.Namespace) -> int:
         if access.needs_admin(store):
             print("no accounts (single-user mode): create the administrator with `user add`")
             return 0
-        actor = _login_as(store, args, passwords)
-        try:
+        with _logged_in_as(store, args, passwords) as actor:
             access.require(actor, access.Permission.MANAGE_USERS)
             users = access.list_users(store)
-        finally:
-            access.logout(store, actor)
         width = max(len(u.username) for u in users)
         for user in users:
             print(
@@ -172,11 +174,8 @@ def _cmd_lock(args: argparse.Namespace) -> int:
     store = _open(args)
     try:
         _no_accounts(store)
-        actor = _login_as(store, args, passwords)
-        try:
+        with _logged_in_as(store, args, passwords) as actor:
             access.lock_user(store, actor, args.username, reason=args.reason)
-        finally:
-            access.logout(store, actor)
         print(f"account {args.username} locked")
         return 0
     finally:
@@ -198,11 +197,8 @@ def _cmd_unlock(args: argparse.Namespace) -> int:
                 store, args.username, operator=cli_auth.default_user(), reason=args.reason
             )
         else:
-            actor = _login_as(store, args, passwords)
-            try:
+            with _logged_in_as(store, args, passwords) as actor:
                 access.unlock_user(store, actor, args.username, reason=args.reason)
-            finally:
-                access.logout(store, actor)
         print(f"account {args.username} unlocked")
         return 0
     finally:

@@ -13,19 +13,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from msct_crf.tools import cli_auth
+from msct_crf.tools.arguments import positive_int
 
 if TYPE_CHECKING:
     from msct_crf.access import Actor
-
-
-def _keep(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
 
 
 def _size(n: int) -> str:
@@ -108,7 +99,7 @@ def register(subparsers: Any) -> None:
     )
     backup.add_argument(
         "--keep",
-        type=_keep,
+        type=positive_int,
         default=10,
         help="how many backups to keep; older ones are deleted (default 10)",
     )

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from msct_crf.errors import UserError
+from msct_crf.tools.arguments import positive_int
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -32,16 +33,6 @@ def one_line(message: object, limit: int = 400) -> str:
     lines = [line.strip() for line in str(message).splitlines()]
     text = "; ".join(line for line in lines if line and not line.startswith("***"))
     return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -131,7 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     scale = commands.add_parser("scale", help="create a large synthetic study for benchmarks")
     scale.add_argument("--db", required=True, help="database file to create")
-    scale.add_argument("--subjects", type=_positive_int, default=10_000)
+    scale.add_argument("--subjects", type=positive_int, default=10_000)
     scale.add_argument("--seed", type=int, default=20170101)
     scale.add_argument("--force", action="store_true", help="replace an existing file")
     scale.set_defaults(handler=_cmd_scale)

@@ -32,7 +32,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from msct_crf.storage import signing
-from msct_crf.storage.backup_files import BackupInfo, default_backup_dir, list_backups, ro_connect
+from msct_crf.storage.backup_files import (
+    BackupInfo,
+    audit_head_on,
+    default_backup_dir,
+    list_backups,
+    ro_connect,
+)
 from msct_crf.storage.db.audit_table import AuditEntry
 from msct_crf.storage.db.models import AppUser, SigningKey
 from msct_crf.storage.signature_checks import Finding, signature_findings
@@ -216,15 +222,13 @@ def _backup_heads(info: BackupInfo) -> tuple[tuple[Any, ...] | None, set[str]] |
         connection = ro_connect(info.path)
         try:
             start = _start(connection)
-            newest = connection.execute(
-                "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1"
-            ).fetchone()
+            newest = audit_head_on(connection)
         finally:
             connection.close()
     except sqlite3.Error:
         return None
-    if newest is not None:
-        heads.add(str(newest[0]))
+    if newest:
+        heads.add(newest)
     return start, heads
 
 

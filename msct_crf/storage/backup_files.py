@@ -132,13 +132,14 @@ def snapshot(connection: sqlite3.Connection) -> tuple[dict[str, int], int, str]:
         name: int(connection.execute(f"SELECT count(*) FROM {_quote(name)}").fetchone()[0])
         for name in tables
     }
-    head = ""
-    if AUDIT_TABLE in tables:
-        row = connection.execute(
-            f"SELECT hash FROM {AUDIT_TABLE} ORDER BY id DESC LIMIT 1"
-        ).fetchone()
-        head = str(row[0]) if row else ""
+    head = audit_head_on(connection) if AUDIT_TABLE in tables else ""
     return counts, counts.get(AUDIT_TABLE, 0), head
+
+
+def audit_head_on(connection: sqlite3.Connection) -> str:
+    """The newest audit row's hash on a plain sqlite3 connection ("" when the trail is empty)."""
+    row = connection.execute(f"SELECT hash FROM {AUDIT_TABLE} ORDER BY id DESC LIMIT 1").fetchone()
+    return str(row[0]) if row else ""
 
 
 def fsync_dir(directory: Path) -> None:

@@ -33,13 +33,13 @@ from typing import TYPE_CHECKING
 from msct_crf import clock
 from msct_crf.errors import DatabaseError, UserError
 from msct_crf.storage.backup_files import (
-    AUDIT_TABLE,
     DEFAULT_KEEP,
     STEP_PAGES,
     BackupCheck,
     BackupInfo,
     Progress,
     RestoreInfo,
+    audit_head_on,
     backup_contains,
     copy_with_backup_api,
     damaged_file_hint,
@@ -307,14 +307,12 @@ def backup_if_due(
         try:
             connection = ro_connect(source)
             try:
-                row = connection.execute(
-                    f"SELECT hash FROM {AUDIT_TABLE} ORDER BY id DESC LIMIT 1"
-                ).fetchone()
+                head = audit_head_on(connection)
             finally:
                 connection.close()
         except sqlite3.Error as exc:
             raise DatabaseError(explain_db_error(exc, source)) from exc
-        if row is not None and str(row[0]) == newest.source_head_after:
+        if head and head == newest.source_head_after:
             return None  # nothing changed since the newest backup
     return backup_database(store if store is not None else source, directory, user=user, keep=keep)
 
@@ -357,12 +355,9 @@ def _head_of(path: Path) -> tuple[bool, str]:
             return True, ""
         connection = ro_connect(path)
         try:
-            row = connection.execute(
-                f"SELECT hash FROM {AUDIT_TABLE} ORDER BY id DESC LIMIT 1"
-            ).fetchone()
+            return True, audit_head_on(connection)
         finally:
             connection.close()
-        return True, str(row[0]) if row else ""
     except (DatabaseError, sqlite3.Error):
         return False, ""
 

@@ -1,4 +1,4 @@
-"""`msct-crf export`: the export workbook (and CSV files, REDCap dictionary) from the shell.
+"""`msct-crf export`: the workbook, the ODM file, CSV files, REDCap dictionary from the shell.
 
 The module stays light: pandas, scipy and XlsxWriter are imported inside the handler, so
 registering the command costs nothing when the app starts through the same CLI.
@@ -34,16 +34,30 @@ def _flatten(values: list[list[str]] | None, upper: bool = True) -> tuple[str, .
     return tuple(out)
 
 
-def _cmd_export(args: argparse.Namespace) -> int:
-    from msct_crf.access import Permission
-    from msct_crf.errors import UserError
-    from msct_crf.reporting.export.api import export_workbook
-    from msct_crf.reporting.export.options import ExportOptions
-    from msct_crf.storage.store import Store
+#: The outputs `export` can write; it needs at least one.
+OUTPUT_OPTIONS = "--out FILE.xlsx, --odm FILE.xml, --redcap-dir DIR or --csv-dir DIR"
 
-    if not args.out.lower().endswith(".xlsx"):
+
+def _check_outputs_named(args: argparse.Namespace) -> None:
+    """At least one output, each of the right kind, before the database is opened."""
+    from msct_crf.errors import UserError
+    from msct_crf.reporting.odm import check_odm_target
+
+    named = [args.out, args.odm, getattr(args, "redcap_dir", None), args.csv_dir]
+    if not any(named):
+        raise UserError(f"export: name at least one output: {OUTPUT_OPTIONS}")
+    if args.out is not None and not args.out.lower().endswith(".xlsx"):
         raise UserError(f"--out: the workbook file must end in .xlsx, got {args.out!r}")
-    options = ExportOptions(
+    if args.odm_history and args.odm is None:
+        raise UserError("--odm-history: give the ODM file with --odm FILE.xml")
+    if args.odm is not None:
+        check_odm_target(Path(args.odm))
+
+
+def _options(args: argparse.Namespace) -> Any:
+    from msct_crf.reporting.export.options import ExportOptions
+
+    return ExportOptions(
         forms=_flatten(args.forms),
         sites=_flatten(args.sites),
         subjects=_flatten(args.subjects),
@@ -54,11 +68,29 @@ def _cmd_export(args: argparse.Namespace) -> int:
         include_identifying=args.identifying,
         include_audit=args.audit,
     )
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from msct_crf.access import Permission
+    from msct_crf.reporting.export.api import export_csv, export_workbook
+    from msct_crf.reporting.odm import export_odm
+    from msct_crf.storage import outputs
+    from msct_crf.storage.store import Store
+
+    _check_outputs_named(args)
+    options = _options(args)
     path = Path(args.db)
+    texts: list[str] = []
     with (
         Store.open_path(path, create=False) as store,
         cli_auth.logged_in(store, args, Permission.EXPORT) as actor,
     ):
+        files = [("out", args.out), ("odm", args.odm), ("redcap", args.redcap)]
+        outputs.check_outputs(
+            [outputs.Output(what, Path(file)) for what, file in files if file],
+            study=store.path,
+            force=args.force,
+        )
         quiet = args.quiet or not sys.stderr.isatty()
 
         def progress(percent: int, message: str) -> None:
@@ -66,21 +98,47 @@ def _cmd_export(args: argparse.Namespace) -> int:
                 print(f"\r{percent:3d}% {message:<45}", end="", file=sys.stderr, flush=True)
 
         try:
-            report = export_workbook(
-                store,
-                Path(args.out),
-                options,
-                user=args.user,
-                progress=progress,
-                csv_dir=args.csv_dir,
-                redcap_path=args.redcap,
-                actor=actor,
-                overwrite=args.force,
-            )
+            if args.out is not None:
+                report = export_workbook(
+                    store,
+                    Path(args.out),
+                    options,
+                    user=args.user,
+                    progress=progress,
+                    csv_dir=args.csv_dir,
+                    redcap_path=args.redcap,
+                    actor=actor,
+                    overwrite=args.force,
+                )
+                texts.append(report.text())
+            elif args.csv_dir is not None:
+                report = export_csv(
+                    store,
+                    Path(args.csv_dir),
+                    options,
+                    user=args.user,
+                    redcap_path=args.redcap,
+                    actor=actor,
+                    overwrite=args.force,
+                )
+                texts.append(report.text())
+            if args.odm is not None:
+                odm = export_odm(
+                    store,
+                    Path(args.odm),
+                    options,
+                    user=args.user,
+                    history=args.odm_history,
+                    progress=progress,
+                    actor=actor,
+                    overwrite=args.force,
+                )
+                texts.append(odm.text())
         finally:
             if not quiet:
                 print(file=sys.stderr)
-    print(f"ok: {report.text()}")
+    for text in texts:
+        print(f"ok: {text}")
     return 0
 
 
@@ -88,11 +146,20 @@ def register(subparsers: Any) -> None:
     export = subparsers.add_parser(
         "export",
         help="write the Excel workbook (summary, wide, long sheets, flow, AEs, deviations)",
-        description="Export the study to an Excel workbook a PI can send, optionally with one "
-        "CSV file per form and a REDCap-style data dictionary. The export is audited.",
+        description="Export the study to an Excel workbook a PI can send, a CDISC ODM 1.3.2 "
+        "file, one CSV file per form and a REDCap-style data dictionary: any one or more of "
+        f"{OUTPUT_OPTIONS}. Every export is audited.",
     )
     export.add_argument("--db", required=True, help="study database file")
-    export.add_argument("--out", required=True, help="workbook to write (FILE.xlsx)")
+    export.add_argument("--out", help="workbook to write (FILE.xlsx)")
+    export.add_argument(
+        "--odm", metavar="FILE", help="also write a CDISC ODM 1.3.2 file (FILE.xml, a Snapshot)"
+    )
+    export.add_argument(
+        "--odm-history",
+        action="store_true",
+        help="make the ODM file Transactional: every change of the audit trail, in order",
+    )
     export.add_argument(
         "--forms",
         nargs="+",

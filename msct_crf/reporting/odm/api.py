@@ -126,7 +126,7 @@ def export_odm(
     user = _authorize(store, actor, user, options)
     target = check_odm_target(out_path)
     (target,) = outputs.check_outputs(
-        [outputs.Output(f"--{OPTION}", target)], study=store.path, force=overwrite
+        [outputs.Output(OPTION, target)], study=store.path, force=overwrite
     )
     started = time.perf_counter()
     steps = _Steps(progress, cancelled)

@@ -43,13 +43,13 @@ def _check_outputs_named(args: argparse.Namespace) -> None:
     from msct_crf.errors import UserError
     from msct_crf.reporting.odm import check_odm_target
 
+    if args.odm_history and args.odm is None:
+        raise UserError("--odm-history: give the ODM file with --odm FILE.xml")
     named = [args.out, args.odm, getattr(args, "redcap_dir", None), args.csv_dir]
     if not any(named):
         raise UserError(f"export: name at least one output: {OUTPUT_OPTIONS}")
     if args.out is not None and not args.out.lower().endswith(".xlsx"):
         raise UserError(f"--out: the workbook file must end in .xlsx, got {args.out!r}")
-    if args.odm_history and args.odm is None:
-        raise UserError("--odm-history: give the ODM file with --odm FILE.xml")
     if args.odm is not None:
         check_odm_target(Path(args.odm))
 

@@ -1,5 +1,10 @@
 """File > Export to Excel…: choose what to export, run it off the GUI thread, cancel.
 
+Beside the workbook the dialog can write a CDISC ODM 1.3.2 file (``odmCheck``; with
+``odmHistoryCheck`` a Transactional one), by `msct_crf.reporting.odm.export_odm` in the same
+background task after the workbook; it carries the audit trail, so only people who may view
+that are offered it.
+
 The dialog only gathers options and shows progress; `msct_crf.reporting.export.export_workbook` does
 the work on the thread pool (ui.common.background). Cancelling stops the export at its next check
 and the core removes its temporary file, so nothing is left behind. On success the dialog
@@ -85,6 +90,7 @@ class ExportDialog(QDialog):
         self._report: Any = None
         self._build_choices(dictionary_language(), allow_identifying)
         self._build_output_and_progress(store)
+        self._build_odm(actor)
         self._build_buttons()
         self._lay_out(allow_identifying)
         self.retranslate()
@@ -168,6 +174,25 @@ class ExportDialog(QDialog):
         self._status.setWordWrap(True)
         self._status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
+    def _build_odm(self, actor: Actor | None) -> None:
+        """The CDISC ODM 1.3.2 choice: a checkbox, its file (beside the workbook) and the
+        Transactional option, enabled together."""
+        self._odm_allowed = actor is None or actor.can(Permission.VIEW_AUDIT)
+        self._odm = QCheckBox()
+        self._odm.setObjectName("odmCheck")
+        self._odm_output = QLineEdit(str(self.output_path().with_suffix(".xml")))
+        self._odm_output.setObjectName("odmEdit")
+        self._odm_browse = QPushButton()
+        self._odm_browse.setObjectName("odmBrowseButton")
+        self._odm_browse.clicked.connect(self._choose_odm_output)
+        self._odm_history = QCheckBox()
+        self._odm_history.setObjectName("odmHistoryCheck")
+        self._odm_confirmed: Path | None = None
+        self._odm_report: Any = None
+        for widget in (self._odm_output, self._odm_browse, self._odm_history):
+            widget.setEnabled(False)
+            self._odm.toggled.connect(widget.setEnabled)
+
     def _build_buttons(self) -> None:
         self._export = QPushButton()
         self._export.setObjectName("exportButton")
@@ -200,6 +225,13 @@ class ExportDialog(QDialog):
         output = QHBoxLayout()
         output.addWidget(self._output, 1)
         output.addWidget(self._browse)
+        odm_file = QHBoxLayout()
+        odm_file.addWidget(self._odm)
+        odm_file.addWidget(self._odm_output, 1)
+        odm_file.addWidget(self._odm_browse)
+        odm = QVBoxLayout()
+        odm.addLayout(odm_file)
+        odm.addWidget(self._odm_history)
         rows: list[tuple[str, Any]] = [
             ("forms", self._forms),
             ("sites", self._sites),
@@ -210,6 +242,7 @@ class ExportDialog(QDialog):
             ("audit", self._audit),
             ("identifying", self._identifying),
             ("output", output),
+            ("odm", odm),
         ]
         for key, widget in rows:
             label = QLabel()
@@ -217,6 +250,9 @@ class ExportDialog(QDialog):
             self._form.addRow(label, widget)
             if key == "identifying" and not allow_identifying:
                 label.setVisible(False)
+        for widget in (self._labels["odm"], self._odm, self._odm_output, self._odm_browse):
+            widget.setVisible(self._odm_allowed)
+        self._odm_history.setVisible(self._odm_allowed)
         buttons = QHBoxLayout()
         buttons.addWidget(self._open_folder)
         buttons.addStretch(1)
@@ -240,6 +276,7 @@ class ExportDialog(QDialog):
             self._identifying,
             self._output,
             self._browse,
+            self._odm,
         ]
 
     # ------------------------------------------------------------------ text
@@ -256,6 +293,7 @@ class ExportDialog(QDialog):
             "audit": self.tr("Audit trail:"),
             "identifying": self.tr("Identifying fields:"),
             "output": self.tr("Save as:"),
+            "odm": self.tr("Interchange:"),
         }
         for key, text in texts.items():
             self._labels[key].setText(text)
@@ -267,6 +305,9 @@ class ExportDialog(QDialog):
         self._audit.setText(self.tr("Include the audit trail sheet (for monitors)"))
         self._identifying.setText(self.tr("Include identifying fields (hospital number)"))
         self._browse.setText(self.tr("Browse…"))
+        self._odm.setText(self.tr("CDISC ODM 1.3.2 (XML)"))
+        self._odm_browse.setText(self.tr("Browse…"))
+        self._odm_history.setText(self.tr("With every change (Transactional file)"))
         self._export.setText(self.tr("Export"))
         self._cancel.setText(self.tr("Cancel export"))
         self._open_folder.setText(self.tr("Open folder"))
@@ -340,13 +381,40 @@ class ExportDialog(QDialog):
                 self._confirmed = Path(path).resolve()
             self._output.setText(path)
 
-    def _may_replace(self, target: Path) -> bool | None:
+    def odm_path(self) -> Path | None:
+        """The ODM file to write, or None when the ODM file is not chosen."""
+        if not (self._odm_allowed and self._odm.isChecked()):
+            return None
+        return Path(self._odm_output.text().strip()).expanduser()
+
+    def set_odm(self, path: str | Path | None, *, history: bool = False) -> None:
+        """Choose the ODM file (None: none), and whether it is Transactional."""
+        self._odm.setChecked(path is not None)
+        if path is not None:
+            self._odm_output.setText(str(path))
+        self._odm_history.setChecked(history)
+
+    def _choose_odm_output(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Save the ODM file as"),
+            self._odm_output.text(),
+            self.tr("ODM XML (*.xml)"),
+        )
+        if path:
+            if not path.lower().endswith(".xml"):
+                path += ".xml"
+            else:  # the file dialog itself asked before choosing an existing file
+                self._odm_confirmed = Path(path).resolve()
+            self._odm_output.setText(path)
+
+    def _may_replace(self, target: Path, confirmed: Path | None = None) -> bool | None:
         """Whether the export may replace `target`: False for a new file, True when the
         person said so (in the file dialog, or asked now), None when they said no. The core
         refuses the study and any database whatever the answer, so those are not asked."""
         if not target.is_file() or is_sqlite_file(target):
             return False
-        if target.resolve() == self._confirmed:
+        if target.resolve() in (self._confirmed, confirmed):
             return True
         return True if prompts.confirm_replace(self, str(target)) else None
 
@@ -367,24 +435,59 @@ class ExportDialog(QDialog):
         overwrite = self._may_replace(target)
         if overwrite is None:
             return
+        odm_target = self.odm_path()
+        odm_overwrite = False
+        if odm_target is not None:
+            from msct_crf.reporting.odm import check_odm_target
+
+            try:
+                check_odm_target(odm_target)
+            except UserError as exc:
+                self._show_error(str(exc))
+                return
+            answer = self._may_replace(odm_target, self._odm_confirmed)
+            if answer is None:
+                return
+            odm_overwrite = answer
+        history = self._odm_history.isChecked()
         store, user, actor = self._store, self._user, self._actor
         self._set_running(True)
         self._status.setStyleSheet("")
         self._status.setText(self.tr("Exporting…"))
 
+        share = 50 if odm_target is not None else 100  # of the progress bar, the workbook's
+
         def work(task: background.Task) -> Any:
             from msct_crf.reporting.export import export_workbook
 
-            return export_workbook(
+            report = export_workbook(
                 store,
                 target,
                 options,
                 user=user,
-                progress=lambda percent, _message: task.report(percent),
+                progress=lambda percent, _message: task.report(percent * share // 100),
                 cancelled=lambda: task.cancelled,
                 actor=actor,
                 overwrite=overwrite,
             )
+            if odm_target is None:
+                return report, None
+            from msct_crf.reporting.odm import export_odm
+
+            try:  # the workbook is written and audited: an ODM problem is reported beside it
+                return report, export_odm(
+                    store,
+                    odm_target,
+                    options,
+                    user=user,
+                    history=history,
+                    progress=lambda percent, _message: task.report(50 + percent // 2),
+                    cancelled=lambda: task.cancelled,
+                    actor=actor,
+                    overwrite=odm_overwrite,
+                )
+            except UserError as exc:
+                return report, exc
 
         self._task = background.run_task(
             work,
@@ -404,6 +507,8 @@ class ExportDialog(QDialog):
             widget.setEnabled(not running)
         self._from.setEnabled(not running and self._from_check.isChecked())
         self._to.setEnabled(not running and self._to_check.isChecked())
+        for widget in (self._odm_output, self._odm_browse, self._odm_history):
+            widget.setEnabled(not running and self._odm.isChecked())
         self._export.setEnabled(not running)
         self._cancel.setEnabled(running)
         self._close.setEnabled(not running)
@@ -412,15 +517,22 @@ class ExportDialog(QDialog):
             self._progress.setValue(0)
             self._open_folder.setVisible(False)
 
-    def _on_done(self, report: Any) -> None:
+    def _on_done(self, result: Any) -> None:
+        report, odm = result
         self._task = None
         self._report = report
+        self._odm_report = None if isinstance(odm, BaseException) else odm
         self._set_running(False)
-        self._status.setText(
+        lines = [
             self.tr("Exported {subjects} subjects to {path}").format(
                 subjects=report.subjects, path=str(report.path)
             )
-        )
+        ]
+        if isinstance(odm, BaseException):
+            lines.append(self.tr("The ODM file was not written: {error}").format(error=str(odm)))
+        elif odm is not None:
+            lines.append(self.tr("CDISC ODM file: {path}").format(path=str(odm.path)))
+        self._status.setText("\n".join(lines))
         self._open_folder.setVisible(True)
         self._open_folder.setFocus()
         self.exportFinished.emit(report)
@@ -445,6 +557,10 @@ class ExportDialog(QDialog):
 
     def last_report(self) -> Any:
         return self._report
+
+    def last_odm_report(self) -> Any:
+        """The OdmReport of the last export, or None (no ODM file chosen, or not written)."""
+        return self._odm_report
 
     def open_folder(self) -> bool:
         if self._report is None or self._report.path is None:

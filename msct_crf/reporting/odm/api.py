@@ -30,7 +30,7 @@ from msct_crf.storage.store import Store
 
 from .source import read_source
 from .validation import odm_errors
-from .writer import SNAPSHOT, TRANSACTIONAL, build_document, write_document
+from .writer import SNAPSHOT, TRANSACTIONAL, write_document
 
 if TYPE_CHECKING:
     from msct_crf.access import Actor
@@ -139,9 +139,7 @@ def export_odm(
         identifying=options.include_identifying,
         check=steps.check,
     )
-    steps.report(30, "Building the ODM document")
-    tree = build_document(source, moment=moment, history=history)
-    steps.report(70, "Writing the ODM file")
+    steps.report(30, "Writing the ODM file")
     fd, part_name = tempfile.mkstemp(
         prefix=f".{target.stem}.", suffix=".xml.part", dir=target.parent
     )
@@ -149,10 +147,10 @@ def export_odm(
     part = Path(part_name)
     try:
         try:
-            write_document(tree, part)
+            items = write_document(source, part, moment=moment, history=history, check=steps.check)
         except OSError as exc:
             raise ExportError(f"{OPTION}: cannot write {target}: {exc.strerror or exc}") from exc
-        steps.report(85, "Validating against the ODM 1.3.2 schema")
+        steps.report(70, "Validating against the ODM 1.3.2 schema")
         problems = odm_errors(part)
         if problems:
             raise ExportError(
@@ -172,7 +170,7 @@ def export_odm(
         path=target,
         file_type=TRANSACTIONAL if history else SNAPSHOT,
         subjects=len(source.subjects),
-        item_data=sum(1 for _ in tree.iter("{http://www.cdisc.org/ns/odm/v1.3}ItemData")),
+        item_data=items,
         seconds=time.perf_counter() - started,
         head_hash=source.head_hash,
     )

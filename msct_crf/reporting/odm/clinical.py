@@ -1,7 +1,10 @@
 """ClinicalData: the subjects' records, each value with its AuditRecord, each signed form
 with its Signature.
 
-**Snapshot** (:func:`snapshot_data`): one SubjectData per subject, with its SiteRef; the
+Both are made one SubjectData at a time (:func:`snapshot_subjects`,
+:func:`transactional_subjects`), so the writer holds one subject in memory, never the study.
+
+**Snapshot** (:func:`snapshot_subjects`): one SubjectData per subject, with its SiteRef; the
 events of :data:`.oids.EVENTS`; a repeating form (medical history, infusions, adverse events,
 medications) is one FormData per record and an unscheduled visit one StudyEventData per
 record, keyed by the record's id (``FormRepeatKey``, ``StudyEventRepeatKey``: stable across
@@ -10,7 +13,7 @@ repeating ItemGroupData inside their infusion's FormData (``ItemGroupRepeatKey``
 ItemData carries the AuditRecord of the audit row that last set it: user, location (the
 subject's site), UTC time, the reason for the change and ``SourceID`` = the audit row's id.
 
-**Transactional** (:func:`transactional_data`, ``--odm-history``): every insert, update and
+**Transactional** (:func:`transactional_subjects`, ``--odm-history``): every insert, update and
 delete of the audit trail in order, one SubjectData per saved form with
 ``TransactionType`` on every element (``Insert``, ``Update``, ``Remove`` on what changed;
 ``Upsert`` or ``Context`` on the containers) and each ItemData the value it was given then.
@@ -36,7 +39,7 @@ from msct_crf.study.dictionary.codelists import VS_TIMEPOINT
 from . import oids
 from .source import FORM_OF_TABLE, AuditRow, OdmSource, Record, SignatureRow
 from .values import value_text
-from .xml import Element, sub
+from .xml import Element, root, sub
 
 STATUS_CODELIST = oids.STATUS_CODELIST
 VS_TIMEPOINT_ORDER = {code: n for n, code in enumerate(VS_TIMEPOINT.codes)}
@@ -177,16 +180,16 @@ def _ordered(
         yield event, key, records
 
 
-def snapshot_data(parent: Element, ctx: Context) -> Element:
-    """ClinicalData of a Snapshot file: every selected subject as the database holds it."""
-    clinical = sub(parent, "ClinicalData", StudyOID=oids.STUDY_OID, MetaDataVersionOID=oids.MDV_OID)
+def snapshot_subjects(ctx: Context) -> Iterator[Element]:
+    """The SubjectData of a Snapshot file, one by one: every selected subject as the
+    database holds it."""
     vital_signs: dict[int, list[Record]] = defaultdict(list)
     for vs in ctx.source.records["VS"]:
         if vs.infusion_id is not None:
             vital_signs[vs.infusion_id].append(vs)
     events_of = _events_of(ctx.source)
     for key, (subjid, site) in ctx.source.subjects.items():
-        subject = sub(clinical, "SubjectData", SubjectKey=subjid)
+        subject = root("SubjectData", SubjectKey=subjid)
         sub(subject, "SiteRef", LocationOID=oids.location(site))
         for event, repeat, records in _ordered(events_of.get(key, {})):
             data = sub(
@@ -202,7 +205,7 @@ def snapshot_data(parent: Element, ctx: Context) -> Element:
                     else []
                 )
                 _form_data(data, ctx, record, site, children)
-    return clinical
+        yield subject
 
 
 # --------------------------------------------------------------------------- transactions
@@ -274,18 +277,17 @@ def _transactions(rows: list[AuditRow]) -> Iterator[list[AuditRow]]:
 
 
 def _containers(
-    clinical: Element,
     subjid: str,
     site: str,
     place: Place,
     form: str,
     record_id: int,
     kinds: tuple[str, str, str],
-) -> Element:
-    """SubjectData > StudyEventData > FormData (> ItemGroupData of vital signs); returns the
-    innermost, whose TransactionType is ``kinds[2]``."""
+) -> tuple[Element, Element]:
+    """SubjectData > StudyEventData > FormData (> ItemGroupData of vital signs): the
+    SubjectData and the innermost element, whose TransactionType is ``kinds[2]``."""
     outer, inner, own = kinds
-    subject = sub(clinical, "SubjectData", SubjectKey=subjid, TransactionType=outer)
+    subject = root("SubjectData", SubjectKey=subjid, TransactionType=outer)
     sub(subject, "SiteRef", LocationOID=oids.location(site))
     event = sub(
         subject,
@@ -302,14 +304,15 @@ def _containers(
             FormRepeatKey=str(place.infusion) if place.infusion is not None else "0",
             TransactionType=inner,
         )
-        return sub(
+        vital_signs = sub(
             holder,
             "ItemGroupData",
             ItemGroupOID=oids.group("VS"),
             ItemGroupRepeatKey=str(record_id),
             TransactionType=own,
         )
-    return sub(
+        return subject, vital_signs
+    return subject, sub(
         event,
         "FormData",
         FormOID=oids.form(form),
@@ -345,18 +348,19 @@ def _changed_items(
             flag(item, oids.MISSING_CODELIST, row.new, "Upsert")
 
 
-def _transaction(clinical: Element, ctx: Context, batch: list[AuditRow], place: Place) -> None:
+def _transaction(ctx: Context, batch: list[AuditRow], place: Place) -> Element:
+    """The SubjectData of one save."""
     first = batch[0]
     form, record_id = FORM_OF_TABLE[first.table], int(first.record_id)
     site = ctx.site.get(first.subject, "")
     own = {"insert": "Insert", "update": "Update", "delete": "Remove"}[first.action]
     outer = "Upsert" if first.action == "insert" else "Context"
-    holder = _containers(
-        clinical, first.subject, site, place, form, record_id, (outer, "Context", own)
+    subject, holder = _containers(
+        first.subject, site, place, form, record_id, (outer, "Context", own)
     )
     if first.action == "delete":
         audit_record(holder, site, first)
-        return
+        return subject
     status = next((row.new for row in batch if row.field == "status" and row.new), None)
     if status:
         flag(holder, STATUS_CODELIST, status, "Upsert")
@@ -367,16 +371,16 @@ def _transaction(clinical: Element, ctx: Context, batch: list[AuditRow], place: 
         else sub(holder, "ItemGroupData", ItemGroupOID=oids.group(form), TransactionType=own)
     )
     _changed_items(group, ctx, form, batch, site, kind)
+    return subject
 
 
-def transactional_data(parent: Element, ctx: Context) -> Element:
-    """ClinicalData of a Transactional file: the audit trail's saves in order, then the
-    signatures in force."""
-    clinical = sub(parent, "ClinicalData", StudyOID=oids.STUDY_OID, MetaDataVersionOID=oids.MDV_OID)
+def transactional_subjects(ctx: Context) -> Iterator[Element]:
+    """The SubjectData of a Transactional file, one by one: the audit trail's saves in
+    order, then the signatures in force."""
     places = _places(ctx.source)
     for batch in _transactions(ctx.source.audit):
-        _transaction(
-            clinical, ctx, batch, places[(FORM_OF_TABLE[batch[0].table], int(batch[0].record_id))]
+        yield _transaction(
+            ctx, batch, places[(FORM_OF_TABLE[batch[0].table], int(batch[0].record_id))]
         )
     subject_of = {key: subjid for key, (subjid, _) in ctx.source.subjects.items()}
     records = {(FORMS[f].table, r.id): r for f, rows in ctx.source.records.items() for r in rows}
@@ -387,8 +391,7 @@ def transactional_data(parent: Element, ctx: Context) -> Element:
         subjid = subject_of[record.subject]
         site = ctx.site.get(subjid, "")
         place = places.get((record.form, record.id)) or _place_of(record)
-        holder = _containers(
-            clinical, subjid, site, place, record.form, record.id, ("Context", "Context", "Context")
-        )
+        context = ("Context", "Context", "Context")
+        subject, holder = _containers(subjid, site, place, record.form, record.id, context)
         signature(holder, ctx, sig, site)
-    return clinical
+        yield subject

@@ -12,6 +12,7 @@ hexadecimal code point (``%`` -> ``_25``), so two different names never share an
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from msct_crf.study.dictionary import STUDY_CODE, VISITS, Label
 
@@ -24,6 +25,7 @@ MISSING_CODELIST = "CL.MISSING"
 STATUS_CODELIST = "CL.STATUS"
 
 
+@cache
 def safe(text: str) -> str:
     """`text` with everything but ASCII letters and digits escaped as ``_XX``."""
     return "".join(c if c.isascii() and c.isalnum() else f"_{ord(c):X}" for c in text)

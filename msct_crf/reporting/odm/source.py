@@ -25,7 +25,7 @@ ODM_FORMS: tuple[str, ...] = ("ENROL", "MH", "EX", "VS", "VIS", "AE", "CM", "DS"
 FORM_OF_TABLE: dict[str, str] = {FORMS[code].table: code for code in ODM_FORMS}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Record:
     """One saved form: its field values by code, its missing-data codes, bookkeeping."""
 
@@ -40,7 +40,7 @@ class Record:
     updated_by: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AuditRow:
     id: int
     ts: str
@@ -55,7 +55,7 @@ class AuditRow:
     reason: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SignatureRow:
     id: int
     table: str
@@ -66,7 +66,7 @@ class SignatureRow:
     meaning: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Account:
     username: str
     full_name: str
@@ -132,19 +132,37 @@ def _records(cursor: Any, code: str) -> list[Record]:
     return out
 
 
+def _expanded(row: AuditRow) -> list[AuditRow]:
+    """A ``bulk_insert`` row (``msct-crf scale``: one row per record, its values as JSON in
+    ``new_value``) as the per-field insert rows it stands for, each keeping its id."""
+    if row.action != "bulk_insert":
+        return [row]
+    try:
+        content = json.loads(row.new or "")
+    except ValueError:
+        return []
+    if not isinstance(content, dict):
+        return []
+    return [
+        AuditRow(row.id, row.ts, row.user, "insert", row.table, row.record_id, row.subject,
+                 str(name), None, None if v is None else str(v), row.reason)
+        for name, v in content.items()
+    ]  # fmt: skip
+
+
 def _audit_rows(cursor: Any, subject_ids: set[str]) -> list[AuditRow]:
     tables = ", ".join(f"'{FORMS[code].table}'" for code in ODM_FORMS)
     cursor.execute(
         'SELECT id, ts_utc, "user", action, table_name, record_id, subject_id, field, '
-        f"old_value, new_value, reason FROM {AUDIT_TABLE} "
-        f"WHERE table_name IN ({tables}) AND action IN ('insert', 'update', 'delete') "
-        "ORDER BY id"
+        f"old_value, new_value, reason FROM {AUDIT_TABLE} WHERE table_name IN ({tables}) "
+        "AND action IN ('insert', 'update', 'delete', 'bulk_insert') ORDER BY id"
     )
-    return [
+    rows = (
         AuditRow(int(r[0]), *(str(v) if v is not None else "" for v in r[1:7]), *r[7:])
         for r in cursor.fetchall()
         if r[6] in subject_ids
-    ]
+    )
+    return [expanded for row in rows for expanded in _expanded(row)]
 
 
 def _signatures(cursor: Any) -> list[SignatureRow]:

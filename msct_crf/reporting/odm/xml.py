@@ -18,6 +18,16 @@ def tag(name: str) -> str:
     return f"{{{ODM_NS}}}{name}"
 
 
+def root(name: str, **attrs: str | None) -> Element:
+    """A detached element `name` (the ODM namespace its default) with the attributes that
+    are not None: the top of a piece the writer serialises on its own."""
+    element = etree.Element(tag(name), nsmap={None: ODM_NS})
+    for key, value in attrs.items():
+        if value is not None:
+            element.set(key, value)
+    return element
+
+
 def sub(parent: Element, name: str, text: str | None = None, **attrs: str | None) -> Element:
     """A child `name` of `parent` with the attributes that are not None, and `text`."""
     element = etree.SubElement(parent, tag(name))

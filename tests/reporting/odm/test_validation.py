@@ -95,5 +95,29 @@ def test_the_checks_catch_a_broken_file(odm_files: Exported) -> None:
     no_id = copy.deepcopy(odm_files.tree())
     del no_id.getroot().find(".//odm:Signature", NS).attrib["ID"]
     assert any("Signature without an ID" in e for e in consumer_errors(no_id))
+    twice = _broken(odm_files, ".//odm:ItemDef[@OID='IT.AGE']", "OID=IT.SEX")
+    assert any("OID 'IT.SEX' is defined twice" in e for e in reference_errors(twice))
     bad_type = _broken(odm_files, ".//odm:ItemDef", "DataType=number")
     assert xsd_errors(bad_type)
+    no_audit = copy.deepcopy(odm_files.tree())
+    item = no_audit.getroot().find(".//odm:ItemData", NS)
+    item.remove(item.find("odm:AuditRecord", NS))
+    assert any("has no AuditRecord" in e for e in consumer_errors(no_audit))
+
+
+def test_a_file_on_disk_is_checked_in_one_streaming_pass(
+    odm_files: Exported, tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken.xml"
+    text = odm_files.snapshot.read_text(encoding="utf-8")
+    broken.write_text(
+        text.replace('ItemOID="IT.SEX" Value="F"', 'ItemOID="IT.SEX" Value="W"', 1),
+        encoding="utf-8",
+    )
+    assert [e.split(": ", 1)[1] for e in odm_errors(broken)] == [
+        "IT.SEX: 'W' is not in its code list"
+    ]
+    invalid = tmp_path / "invalid.xml"
+    invalid.write_text(text.replace("<SiteRef ", "<SiteReference ", 1), encoding="utf-8")
+    problems = odm_errors(invalid)
+    assert problems and "SiteReference" in problems[0]

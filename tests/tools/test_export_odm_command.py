@@ -91,6 +91,7 @@ def test_csv_files_without_a_workbook(
             "already exists; choose another file or confirm replacing it (--force)",
         ),
         (["--odm", "x.xml", "--sites", "XYZ"], "unknown site XYZ"),
+        (["--odm", "x.xml", "--subjects", "NOPE-9"], "subjects: not in this study: NOPE-9"),
     ],
 )
 def test_refusals_are_one_line_and_write_nothing(

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from msct_crf.reporting.export.load import snapshot
+from msct_crf.reporting.export.options import ExportError
 from msct_crf.storage.audit import GENESIS_HASH
 from msct_crf.storage.db.audit_table import AUDIT_TABLE
 from msct_crf.storage.store import Store
@@ -197,6 +198,11 @@ def read_source(
         study_id = _scalar(cursor, "SELECT value FROM study_setting WHERE key = 'study_id'")
         records = {code: _records(cursor, code) for code in ODM_FORMS}
         check()
+        known = {str(r.values["SUBJID"]) for r in records["ENROL"]}
+        unknown = [s for s in subjects if s not in known]
+        if unknown:
+            shown = ", ".join(unknown[:10]) + (" ..." if len(unknown) > 10 else "")
+            raise ExportError(f"subjects: not in this study: {shown}")
         kept = {
             r.id: (str(r.values["SUBJID"]), str(r.values["SITEID"] or ""))
             for r in records["ENROL"]

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
+from odm_factory import NS, Exported
 
 from msct_crf.reporting.odm.metadata import _item_def
 from msct_crf.reporting.odm.oids import ODM_NS
@@ -64,3 +65,48 @@ def test_fits_refuses_what_does_not_fit() -> None:
     assert "not a date" in (_fits("2014-3-1", _item("BRTHDTC"), None) or "")
     assert "longer than 4" in (_fits("ABCDE", _item("INITIALS"), None) or "")
     assert "not in its code list" in (_fits("X", _item("SEX"), {"F", "M"}) or "")
+
+
+def _independently_fits(value: str, item: etree._Element, codes: dict[str, set[str]]) -> bool:
+    """The ODM 1.3.2 data formats read with Python's own parsers, not the export's checks."""
+    kind, digits = item.get("DataType"), item.get("SignificantDigits")
+    ref = item.find("odm:CodeListRef", NS)
+    if ref is not None and value not in codes[ref.get("CodeListOID", "")]:
+        return False
+    if kind == "integer":
+        return str(int(value)) == value
+    if kind == "float":
+        exponent = Decimal(value).as_tuple().exponent
+        return (
+            "e" not in value.lower() and isinstance(exponent, int) and -exponent <= int(digits or 0)
+        )
+    if kind == "date":
+        return dt.date.fromisoformat(value).isoformat() == value
+    if kind == "datetime":
+        return dt.datetime.fromisoformat(value).isoformat() == value
+    if kind == "partialDate":
+        parts = value.split("-")
+        return (
+            dt.date(int(parts[0]), int((parts + ["1"])[1]), int((parts + ["1", "1"])[2]))
+            is not None
+        )
+    return kind == "text" and len(value) <= int(item.get("Length") or 10**6)
+
+
+@pytest.mark.parametrize("history", [False, True], ids=["snapshot", "transactional"])
+def test_every_value_fits_its_item_def(odm_files: Exported, history: bool) -> None:
+    root = odm_files.tree(history).getroot()
+    items = {i.get("OID"): i for i in root.iter(f"{{{ODM_NS}}}ItemDef")}
+    codes = {
+        c.get("OID", ""): {i.get("CodedValue", "") for i in c.findall("odm:CodeListItem", NS)}
+        for c in root.iter(f"{{{ODM_NS}}}CodeList")
+    }
+    kinds = set()
+    values = [(d.get("ItemOID"), d.get("Value")) for d in root.iter(f"{{{ODM_NS}}}ItemData")]
+    for oid, value in values:
+        if value is not None:
+            kinds.add(items[oid].get("DataType"))
+            assert _independently_fits(value, items[oid], codes), (oid, value)
+    assert kinds == {"text", "integer", "float", "date", "datetime", "partialDate"}
+    nulls = [v for _oid, v in values if v is None]
+    assert nulls and len(nulls) < len(values) / 10

@@ -340,7 +340,14 @@ def _changed_items(
                 Value=value,
             )
             audit_record(item, site, row)
-        elif row.new and (code not in values or values[code].new is None):
+        elif code not in values or values[code].new is None:
+            if not row.new:  # a missing-data code taken back, no value typed: blank again
+                audit_record(
+                    sub(parent, "ItemData", ItemOID=oids.item(code), TransactionType="Remove"),
+                    site,
+                    row,
+                )
+                continue
             item = sub(
                 parent, "ItemData", ItemOID=oids.item(code), TransactionType="Upsert", IsNull="Yes"
             )

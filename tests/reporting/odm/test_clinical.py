@@ -166,6 +166,18 @@ def changed(store: Store, visit: SimpleNamespace) -> SimpleNamespace:
         store, user="", actor=nurse, form="MH", record_id=history.record_id, reason="Wrong patient"
     )
     assert gone.outcome is records.SaveOutcome.DELETED, gone.message
+    taken_back = records.save_form(
+        store, user="", actor=nurse, form="VIS", subject=visit.subject, record_id=visit.id,
+        values={}, missing={"IGG": "ND", "GGT": "UNK"}, reason="GGT was not asked",
+        confirm_warnings=True,
+    )  # fmt: skip
+    assert taken_back.saved, taken_back.message
+    cleared = records.save_form(
+        store, user="", actor=nurse, form="VIS", subject=visit.subject, record_id=visit.id,
+        values={}, missing={"GGT": ""}, reason="GGT code entered by mistake",
+        confirm_warnings=True,
+    )  # fmt: skip
+    assert cleared.saved, cleared.message
     visit.mh = history.record_id
     return visit
 
@@ -203,6 +215,9 @@ def test_a_change_keeps_its_reason_and_its_earlier_value(
     ]
     assert removed[0].findtext(".//odm:ReasonForChange", namespaces=NS) == "Wrong patient"
     assert len(_items(past, "IT.MHTERM")) == 1
+    ggt = [(i.get("TransactionType"), i.get("IsNull")) for i in _items(past, "IT.GGT")]
+    assert ggt == [("Upsert", "Yes"), ("Remove", None)] and not _items(now, "IT.GGT")
+    assert _replay(past) == _snapshot_state(now)
 
 
 def test_the_same_database_and_clock_give_the_same_bytes(

@@ -841,37 +841,37 @@ Everything entered after that time will no longer be in the study. The current f
     </message>
     <message>
         <location filename="../../ui/forms/form_page.py" line="154"/>
-        <location filename="../../ui/forms/form_page.py" line="428"/>
+        <location filename="../../ui/forms/form_page.py" line="432"/>
         <source>Save this form (Ctrl+S)</source>
         <translation>保存此表单（Ctrl+S）</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="235"/>
+        <location filename="../../ui/forms/form_page.py" line="238"/>
         <source>Cannot read the database: {error}</source>
         <translation>无法读取数据库：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="270"/>
+        <location filename="../../ui/forms/form_page.py" line="273"/>
         <source>Read only: this file was opened read-only.</source>
         <translation>只读：此文件以只读方式打开。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="273"/>
+        <location filename="../../ui/forms/form_page.py" line="276"/>
         <source>Read only: {user} ({role}) may not enter or change study data.</source>
         <translation>只读：{user}（{role}）无权录入或修改研究数据。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="339"/>
+        <location filename="../../ui/forms/form_page.py" line="342"/>
         <source>This form cannot be edited here.</source>
         <translation>此表单不能在此编辑。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="342"/>
+        <location filename="../../ui/forms/form_page.py" line="345"/>
         <source>Choose a subject first.</source>
         <translation>请先选择受试者。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="347"/>
+        <location filename="../../ui/forms/form_page.py" line="350"/>
         <source>Not saved: correct the {n} error(s) marked in red.</source>
         <translation>未保存：请更正红色标出的 {n} 处错误。</translation>
     </message>
@@ -918,53 +918,53 @@ Everything entered after that time will no longer be in the study. The current f
         <translation>未保存：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="430"/>
+        <location filename="../../ui/forms/form_page.py" line="434"/>
         <source>Correct the errors marked in red first</source>
         <translation>请先更正红色标出的错误</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="454"/>
+        <location filename="../../ui/forms/form_page.py" line="458"/>
         <source>{n} error(s) to correct before saving.</source>
         <translation>保存前需更正 {n} 处错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="461"/>
+        <location filename="../../ui/forms/form_page.py" line="465"/>
         <source>{n} unusual value(s): you will be asked to confirm at save.</source>
         <translation>{n} 个异常值：保存时将要求确认。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="358"/>
-        <location filename="../../ui/forms/form_page.py" line="479"/>
+        <location filename="../../ui/forms/form_page.py" line="361"/>
+        <location filename="../../ui/forms/form_page.py" line="483"/>
         <source>Not saved.</source>
         <translation>未保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="457"/>
+        <location filename="../../ui/forms/form_page.py" line="461"/>
         <source>{n} unusual value(s), marked in amber.</source>
         <translation>{n} 个异常值，已用琥珀色标出。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="545"/>
+        <location filename="../../ui/forms/form_page.py" line="549"/>
         <source>Not saved: {user} ({role}) may not enter or change study data.</source>
         <translation>未保存：{user}（{role}）无权录入或修改研究数据。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="584"/>
+        <location filename="../../ui/forms/form_page.py" line="588"/>
         <source>New subject (the ID is assigned when saved)</source>
         <translation>新受试者（保存时分配编号）</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="586"/>
+        <location filename="../../ui/forms/form_page.py" line="590"/>
         <source>No subject chosen</source>
         <translation>未选择受试者</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="587"/>
+        <location filename="../../ui/forms/form_page.py" line="591"/>
         <source>New record for {subject}</source>
         <translation>{subject} 的新记录</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="588"/>
+        <location filename="../../ui/forms/form_page.py" line="592"/>
         <source>{subject} · {status} · last saved {when} by {user}</source>
         <translation>{subject} · {status} · 最后由 {user} 于 {when} 保存</translation>
     </message>
@@ -1000,6 +1000,24 @@ Everything entered after that time will no longer be in the study. The current f
         <location filename="../../ui/admin/idle_lock_dialog.py" line="53"/>
         <source>Only an administrator can change the idle lock time.</source>
         <translation>只有管理员可以修改空闲锁定时间。</translation>
+    </message>
+</context>
+<context>
+    <name>InstanceLock</name>
+    <message>
+        <location filename="../../ui/shell/instance_lock.py" line="96"/>
+        <source>The database {0} cannot be opened for writing: its folder is read-only, so MSC-CRF cannot make sure no other window is changing it.</source>
+        <translation>无法以写入方式打开数据库 {0}：其所在文件夹为只读，MSC-CRF 无法确认没有其他窗口正在修改它。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell/instance_lock.py" line="101"/>
+        <source>The database {0} is already open in another MSC-CRF window. Close it there first.</source>
+        <translation>数据库 {0} 已在另一个 MSC-CRF 窗口中打开。请先在那里关闭它。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell/instance_lock.py" line="105"/>
+        <source>The database {0} is already open in MSC-CRF (process {1} on computer {2}). Close it there first; if that computer crashed, delete the lock file {3} and open it again.</source>
+        <translation>数据库 {0} 已在 MSC-CRF 中打开（计算机 {2} 上的进程 {1}）。请先在那里关闭它；如果那台计算机已崩溃，请删除锁文件 {3} 后重新打开。</translation>
     </message>
 </context>
 <context>

@@ -18,7 +18,10 @@ given screen directly: comma-separated ``key=value`` pairs, e.g.
 - ``work=0|wide``       hide the today's-work dock, or give it half the window;
 - ``size=WxH``          window size (default 1440x900);
 - ``login=1``           offer the login / first-run dialog even with ``--user`` on a database
-  without accounts (a database with accounts always asks for the password).
+  without accounts (a database with accounts always asks for the password);
+- ``login=demo``        on a demo study made with ``msct-crf demo --with-accounts`` only, log
+  ``--user`` in with the published demo password (no dialog), so screens behind a login can
+  be photographed. Any other study still asks for the password.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from msct_crf.errors import MsctError
 from msct_crf.storage.store import Store
 from ui.common import i18n
 from ui.common import settings as opts
+from ui.common.session import UserSession
 from ui.shell.database_guard import claim_database
 from ui.shell.main_window import MainWindow
 
@@ -155,7 +159,8 @@ def main(database: str | None = None, user: str | None = None) -> int:
     if lock is None:
         store.close()
         return 1
-    session = session_for_store(
+    session = _demo_session(store, user) if screen.get("login") == "demo" else None
+    session = session or session_for_store(
         store, user, offer_first_run=interactive or screen.get("login") == "1"
     )
     if session is None:
@@ -172,6 +177,20 @@ def main(database: str | None = None, user: str | None = None) -> int:
     if screen:
         _after_load(window, lambda: apply_screen(window, screen))
     return app.exec()
+
+
+def _demo_session(store: Store, user: str) -> UserSession | None:
+    """``user`` logged in with the demo password, on a demo study only (else None)."""
+    from msct_crf import access
+    from msct_crf.access import study_settings
+    from msct_crf.tools.demo_lifecycle import DEMO_PASSWORD
+
+    if not study_settings.is_demo_study(store):
+        return None
+    try:
+        return UserSession(user, access.login(store, user, DEMO_PASSWORD))
+    except MsctError:
+        return None
 
 
 def _after_load(window: MainWindow, action: Callable[[], None]) -> None:

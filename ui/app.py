@@ -17,6 +17,7 @@ given screen directly: comma-separated ``key=value`` pairs, e.g.
 - ``scroll=bottom|middle`` scroll the tab's form down (e.g. to the vital signs);
 - ``work=0|wide``       hide the today's-work dock, or give it half the window;
 - ``size=WxH``          window size (default 1440x900);
+- ``open=queries``      open Review › Queries (of the subject, when one is open);
 - ``login=1``           offer the login / first-run dialog even with ``--user`` on a database
   without accounts (a database with accounts always asks for the password);
 - ``login=demo``        on a demo study made with ``msct-crf demo --with-accounts`` only, log
@@ -90,6 +91,8 @@ def apply_screen(window: MainWindow, screen: dict[str, str]) -> None:
         return
     subjid = screen.get("subject")
     if not subjid:
+        if screen.get("open") == "queries":
+            window.open_queries()
         return
     tab = screen.get("tab")
     if not window.open_subject(subjid, tab):
@@ -100,6 +103,8 @@ def apply_screen(window: MainWindow, screen: dict[str, str]) -> None:
         ids = page.record_ids() if hasattr(page, "record_ids") else []
         if ids:
             page.open_record(ids[0] if which == "first" else ids[-1])
+    if screen.get("open") == "queries":
+        window.open_queries(subject_only=True)
     if tab and screen.get("scroll") in ("bottom", "middle"):
         page = window.workspace.page(tab)
         for area in page.findChildren(QScrollArea):

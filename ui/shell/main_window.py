@@ -317,8 +317,8 @@ class MainWindow(QMainWindow):
             "idle": sessions.idle_lock_settings,
             "lock_now": sessions.lock_now,
             "logout": self._log_out,
-            "queries": self._open_queries,
-            "subject_queries": lambda: self._open_queries(subject_only=True),
+            "queries": self.open_queries,
+            "subject_queries": lambda: self.open_queries(subject_only=True),
             "audit": self._open_audit,
             "subject_audit": lambda: self._open_audit(subject_only=True),
         }
@@ -439,7 +439,7 @@ class MainWindow(QMainWindow):
     def _current_subject(self) -> str | None:
         return self.workspace.current_subject() if self.showing_workspace() else None
 
-    def _open_queries(self, subject_only: bool = False) -> None:
+    def open_queries(self, subject_only: bool = False) -> None:
         subject = self._current_subject() if subject_only else None
         dialog = QueriesDialog(self.store, self.session, subject=subject, parent=self)
         dialog.panel.openRecord.connect(self._open_record)

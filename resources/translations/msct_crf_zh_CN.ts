@@ -298,12 +298,12 @@
 <context>
     <name>AuditViewerDialog</name>
     <message>
-        <location filename="../../ui/review/audit_viewer_dialog.py" line="25"/>
+        <location filename="../../ui/review/audit_viewer_dialog.py" line="26"/>
         <source>Audit trail of {subject}</source>
         <translation>{subject} 的稽查轨迹</translation>
     </message>
     <message>
-        <location filename="../../ui/review/audit_viewer_dialog.py" line="27"/>
+        <location filename="../../ui/review/audit_viewer_dialog.py" line="28"/>
         <source>Audit trail</source>
         <translation>稽查轨迹</translation>
     </message>
@@ -1285,12 +1285,12 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>LinkedAeDialog</name>
     <message>
-        <location filename="../../ui/forms/linked_ae.py" line="43"/>
+        <location filename="../../ui/forms/linked_ae.py" line="44"/>
         <source>Adverse event for infusion reaction</source>
         <translation>输注反应的不良事件</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/linked_ae.py" line="49"/>
+        <location filename="../../ui/forms/linked_ae.py" line="50"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -1762,7 +1762,7 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>QueriesDialog</name>
     <message>
-        <location filename="../../ui/review/queries_dialog.py" line="27"/>
+        <location filename="../../ui/review/queries_dialog.py" line="28"/>
         <source>Queries</source>
         <translation>质疑</translation>
     </message>
@@ -1940,52 +1940,52 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>RecordListPage</name>
     <message>
-        <location filename="../../ui/forms/record_list_page.py" line="51"/>
+        <location filename="../../ui/forms/record_list_page.py" line="52"/>
         <source>Delete record</source>
         <extracomment>The columns that identify a record in the list, per form.</extracomment>
         <translation>删除记录</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/record_list_page.py" line="52"/>
+        <location filename="../../ui/forms/record_list_page.py" line="53"/>
         <source>Why is {what} deleted? The reason and every value go to the audit.</source>
         <translation>为什么删除{what}？原因及所有数值都将记入稽查轨迹。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/record_list_page.py" line="93"/>
-        <location filename="../../ui/forms/record_list_page.py" line="235"/>
+        <location filename="../../ui/forms/record_list_page.py" line="94"/>
+        <location filename="../../ui/forms/record_list_page.py" line="247"/>
         <source>&amp;New record</source>
         <translation>新建记录(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/record_list_page.py" line="96"/>
-        <location filename="../../ui/forms/record_list_page.py" line="236"/>
+        <location filename="../../ui/forms/record_list_page.py" line="97"/>
+        <location filename="../../ui/forms/record_list_page.py" line="248"/>
         <source>Start a new record (Alt+N)</source>
         <translation>新建一条记录（Alt+N）</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/record_list_page.py" line="98"/>
-        <location filename="../../ui/forms/record_list_page.py" line="237"/>
+        <location filename="../../ui/forms/record_list_page.py" line="99"/>
+        <location filename="../../ui/forms/record_list_page.py" line="249"/>
         <source>Delete record…</source>
-        <translation>删除记录…</translation>
+        <translation>删除记录(&amp;X)…</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/record_list_page.py" line="102"/>
-        <location filename="../../ui/forms/record_list_page.py" line="239"/>
-        <source>Delete the selected record, with a reason (kept in the audit trail)</source>
-        <translation>删除所选记录，需填写原因（记入稽查轨迹）</translation>
+        <location filename="../../ui/forms/record_list_page.py" line="104"/>
+        <location filename="../../ui/forms/record_list_page.py" line="252"/>
+        <source>Delete the selected record, with a reason (kept in the audit trail); the Delete key in the list does the same</source>
+        <translation>删除所选记录，需填写原因（记入稽查轨迹）；在列表中按 Delete 键效果相同</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/record_list_page.py" line="194"/>
+        <location filename="../../ui/forms/record_list_page.py" line="206"/>
         <source>{form} #{id} of {subject}</source>
         <translation>{subject} 的{form} #{id}</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/record_list_page.py" line="213"/>
+        <location filename="../../ui/forms/record_list_page.py" line="225"/>
         <source>Not deleted.</source>
         <translation>未删除。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/record_list_page.py" line="248"/>
+        <location filename="../../ui/forms/record_list_page.py" line="263"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
@@ -2485,133 +2485,133 @@ Restore the newest good backup, {backup}? The damaged file is kept beside it, re
 <context>
     <name>UserManagementDialog</name>
     <message>
-        <location filename="../../ui/admin/user_management_dialog.py" line="43"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="44"/>
         <source>Manage users</source>
         <translation>用户管理</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/user_management_dialog.py" line="59"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="60"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/user_management_dialog.py" line="60"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="61"/>
         <source>Full name</source>
         <translation>全名</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/user_management_dialog.py" line="61"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="62"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/user_management_dialog.py" line="62"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="63"/>
         <source>Active</source>
         <translation>启用</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/user_management_dialog.py" line="63"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="64"/>
         <source>Locked</source>
         <translation>已锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/user_management_dialog.py" line="64"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="65"/>
         <source>Failed logins</source>
         <translation>登录失败次数</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/user_management_dialog.py" line="65"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="66"/>
         <source>Created (UTC)</source>
         <translation>创建时间（UTC）</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/user_management_dialog.py" line="70"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="71"/>
         <source>&amp;Add user…</source>
         <translation>添加用户(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/user_management_dialog.py" line="71"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="72"/>
         <source>Change &amp;role…</source>
         <translation>修改角色(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/user_management_dialog.py" line="72"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="73"/>
         <source>&amp;Lock</source>
         <translation>锁定(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/user_management_dialog.py" line="73"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="74"/>
         <source>&amp;Unlock</source>
         <translation>解锁(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/user_management_dialog.py" line="74"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="75"/>
         <source>Reset &amp;password…</source>
         <translation>重置密码(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/user_management_dialog.py" line="75"/>
-        <location filename="../../ui/admin/user_management_dialog.py" line="148"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="76"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="149"/>
         <source>&amp;Disable</source>
         <translation>停用(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/user_management_dialog.py" line="102"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="103"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/user_management_dialog.py" line="102"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="103"/>
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/user_management_dialog.py" line="148"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="149"/>
         <source>&amp;Enable</source>
         <translation>启用(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/user_management_dialog.py" line="158"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="159"/>
         <source>Log in as an administrator to manage users.</source>
         <translation>请以管理员身份登录以管理用户。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/user_management_dialog.py" line="175"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="176"/>
         <source>Added {user}.</source>
         <translation>已添加 {user}。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/user_management_dialog.py" line="185"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="186"/>
         <source>{user} is now {role}.</source>
         <translation>{user} 的角色已改为 {role}。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/user_management_dialog.py" line="188"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="189"/>
         <source>Lock {user}</source>
         <translation>锁定 {user}</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/user_management_dialog.py" line="193"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="194"/>
         <source>{user} is locked.</source>
         <translation>{user} 已锁定。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/user_management_dialog.py" line="196"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="197"/>
         <source>{user} is unlocked.</source>
         <translation>{user} 已解锁。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/user_management_dialog.py" line="202"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="203"/>
         <source>The password of {user} was reset.</source>
         <translation>{user} 的密码已重置。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/user_management_dialog.py" line="206"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="207"/>
         <source>{user} is disabled.</source>
         <translation>{user} 已停用。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/user_management_dialog.py" line="208"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="209"/>
         <source>{user} is enabled.</source>
         <translation>{user} 已启用。</translation>
     </message>

@@ -614,13 +614,48 @@ Everything entered after that time will no longer be in the study. The current f
     </message>
     <message>
         <location filename="../../ui/admin/export_dialog.py" line="263"/>
-        <source>from</source>
-        <translation>从</translation>
+        <source>&amp;from</source>
+        <translation>从(&amp;F)</translation>
     </message>
     <message>
         <location filename="../../ui/admin/export_dialog.py" line="264"/>
-        <source>to</source>
-        <translation>至</translation>
+        <source>&amp;to</source>
+        <translation>至(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/export_dialog.py" line="267"/>
+        <source>Include the &amp;audit trail sheet (for monitors)</source>
+        <translation>包含稽查轨迹工作表（供监查员使用）(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/export_dialog.py" line="268"/>
+        <source>Include &amp;identifying fields (hospital number)</source>
+        <translation>包含身份识别字段（住院号）(&amp;I)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/export_dialog.py" line="269"/>
+        <source>&amp;Browse…</source>
+        <translation>浏览(&amp;B)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/export_dialog.py" line="270"/>
+        <source>&amp;Export</source>
+        <translation>导出(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/export_dialog.py" line="271"/>
+        <source>&amp;Cancel export</source>
+        <translation>取消导出(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/export_dialog.py" line="272"/>
+        <source>&amp;Open folder</source>
+        <translation>打开文件夹(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/export_dialog.py" line="273"/>
+        <source>C&amp;lose</source>
+        <translation>关闭(&amp;L)</translation>
     </message>
     <message>
         <location filename="../../ui/admin/export_dialog.py" line="265"/>
@@ -631,41 +666,6 @@ Everything entered after that time will no longer be in the study. The current f
         <location filename="../../ui/admin/export_dialog.py" line="266"/>
         <source>Conventional (mg/dL, g/dL)</source>
         <translation>常规单位（mg/dL、g/dL）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/admin/export_dialog.py" line="267"/>
-        <source>Include the audit trail sheet (for monitors)</source>
-        <translation>包含稽查轨迹工作表（供监查员使用）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/admin/export_dialog.py" line="268"/>
-        <source>Include identifying fields (hospital number)</source>
-        <translation>包含身份识别字段（住院号）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/admin/export_dialog.py" line="269"/>
-        <source>Browse…</source>
-        <translation>浏览…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/admin/export_dialog.py" line="270"/>
-        <source>Export</source>
-        <translation>导出</translation>
-    </message>
-    <message>
-        <location filename="../../ui/admin/export_dialog.py" line="271"/>
-        <source>Cancel export</source>
-        <translation>取消导出</translation>
-    </message>
-    <message>
-        <location filename="../../ui/admin/export_dialog.py" line="272"/>
-        <source>Open folder</source>
-        <translation>打开文件夹</translation>
-    </message>
-    <message>
-        <location filename="../../ui/admin/export_dialog.py" line="273"/>
-        <source>Close</source>
-        <translation>关闭</translation>
     </message>
     <message>
         <location filename="../../ui/admin/export_dialog.py" line="307"/>

@@ -260,17 +260,17 @@ class ExportDialog(QDialog):
         for key, text in texts.items():
             self._labels[key].setText(text)
         self._subjects.setPlaceholderText(self.tr("All subjects, or IDs such as GZH-001, GZH-002"))
-        self._from_check.setText(self.tr("from"))
-        self._to_check.setText(self.tr("to"))
+        self._from_check.setText(self.tr("&from"))
+        self._to_check.setText(self.tr("&to"))
         self._units.setItemText(0, self.tr("SI (as stored)"))
         self._units.setItemText(1, self.tr("Conventional (mg/dL, g/dL)"))
-        self._audit.setText(self.tr("Include the audit trail sheet (for monitors)"))
-        self._identifying.setText(self.tr("Include identifying fields (hospital number)"))
-        self._browse.setText(self.tr("Browse…"))
-        self._export.setText(self.tr("Export"))
-        self._cancel.setText(self.tr("Cancel export"))
-        self._open_folder.setText(self.tr("Open folder"))
-        self._close.setText(self.tr("Close"))
+        self._audit.setText(self.tr("Include the &audit trail sheet (for monitors)"))
+        self._identifying.setText(self.tr("Include &identifying fields (hospital number)"))
+        self._browse.setText(self.tr("&Browse…"))
+        self._export.setText(self.tr("&Export"))
+        self._cancel.setText(self.tr("&Cancel export"))
+        self._open_folder.setText(self.tr("&Open folder"))
+        self._close.setText(self.tr("C&lose"))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

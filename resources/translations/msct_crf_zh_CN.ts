@@ -824,8 +824,9 @@ Everything entered after that time will no longer be in the study. The current f
         <translation>临床状态</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="152"/>
+        <location filename="../../ui/forms/form_page.py" line="165"/>
         <source>Conventional units (mg/dL, g/dL)</source>
+        <extracomment>At most this much of the window is kept for the form beside the score panel.</extracomment>
         <translation>常规单位（mg/dL、g/dL）</translation>
     </message>
     <message>
@@ -835,43 +836,43 @@ Everything entered after that time will no longer be in the study. The current f
         <translation>生命体征</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="153"/>
+        <location filename="../../ui/forms/form_page.py" line="166"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="154"/>
-        <location filename="../../ui/forms/form_page.py" line="432"/>
+        <location filename="../../ui/forms/form_page.py" line="167"/>
+        <location filename="../../ui/forms/form_page.py" line="445"/>
         <source>Save this form (Ctrl+S)</source>
         <translation>保存此表单（Ctrl+S）</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="238"/>
+        <location filename="../../ui/forms/form_page.py" line="251"/>
         <source>Cannot read the database: {error}</source>
         <translation>无法读取数据库：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="273"/>
+        <location filename="../../ui/forms/form_page.py" line="286"/>
         <source>Read only: this file was opened read-only.</source>
         <translation>只读：此文件以只读方式打开。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="276"/>
+        <location filename="../../ui/forms/form_page.py" line="289"/>
         <source>Read only: {user} ({role}) may not enter or change study data.</source>
         <translation>只读：{user}（{role}）无权录入或修改研究数据。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="342"/>
+        <location filename="../../ui/forms/form_page.py" line="355"/>
         <source>This form cannot be edited here.</source>
         <translation>此表单不能在此编辑。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="345"/>
+        <location filename="../../ui/forms/form_page.py" line="358"/>
         <source>Choose a subject first.</source>
         <translation>请先选择受试者。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="350"/>
+        <location filename="../../ui/forms/form_page.py" line="363"/>
         <source>Not saved: correct the {n} error(s) marked in red.</source>
         <translation>未保存：请更正红色标出的 {n} 处错误。</translation>
     </message>
@@ -918,53 +919,53 @@ Everything entered after that time will no longer be in the study. The current f
         <translation>未保存：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="434"/>
+        <location filename="../../ui/forms/form_page.py" line="447"/>
         <source>Correct the errors marked in red first</source>
         <translation>请先更正红色标出的错误</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="458"/>
+        <location filename="../../ui/forms/form_page.py" line="471"/>
         <source>{n} error(s) to correct before saving.</source>
         <translation>保存前需更正 {n} 处错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="465"/>
+        <location filename="../../ui/forms/form_page.py" line="478"/>
         <source>{n} unusual value(s): you will be asked to confirm at save.</source>
         <translation>{n} 个异常值：保存时将要求确认。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="361"/>
-        <location filename="../../ui/forms/form_page.py" line="483"/>
+        <location filename="../../ui/forms/form_page.py" line="374"/>
+        <location filename="../../ui/forms/form_page.py" line="496"/>
         <source>Not saved.</source>
         <translation>未保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="461"/>
+        <location filename="../../ui/forms/form_page.py" line="474"/>
         <source>{n} unusual value(s), marked in amber.</source>
         <translation>{n} 个异常值，已用琥珀色标出。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="549"/>
+        <location filename="../../ui/forms/form_page.py" line="562"/>
         <source>Not saved: {user} ({role}) may not enter or change study data.</source>
         <translation>未保存：{user}（{role}）无权录入或修改研究数据。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="588"/>
+        <location filename="../../ui/forms/form_page.py" line="601"/>
         <source>New subject (the ID is assigned when saved)</source>
         <translation>新受试者（保存时分配编号）</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="590"/>
+        <location filename="../../ui/forms/form_page.py" line="603"/>
         <source>No subject chosen</source>
         <translation>未选择受试者</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="591"/>
+        <location filename="../../ui/forms/form_page.py" line="604"/>
         <source>New record for {subject}</source>
         <translation>{subject} 的新记录</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="592"/>
+        <location filename="../../ui/forms/form_page.py" line="605"/>
         <source>{subject} · {status} · last saved {when} by {user}</source>
         <translation>{subject} · {status} · 最后由 {user} 于 {when} 保存</translation>
     </message>
@@ -1718,41 +1719,41 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>PatientListView</name>
     <message>
-        <location filename="../../ui/views/patient_list_view.py" line="142"/>
+        <location filename="../../ui/views/patient_list_view.py" line="145"/>
         <source>Patients</source>
         <translation>患者</translation>
     </message>
     <message>
-        <location filename="../../ui/views/patient_list_view.py" line="144"/>
+        <location filename="../../ui/views/patient_list_view.py" line="147"/>
         <source>Search subject ID, initials or diagnosis (Ctrl+F)</source>
         <translation>搜索受试者编号、姓名缩写或诊断（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../ui/views/patient_list_view.py" line="146"/>
+        <location filename="../../ui/views/patient_list_view.py" line="149"/>
         <source>&amp;New subject</source>
         <translation>新建受试者(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/patient_list_view.py" line="147"/>
+        <location filename="../../ui/views/patient_list_view.py" line="150"/>
         <source>Enrol a new subject (Ctrl+N)</source>
         <translation>入组新受试者（Ctrl+N）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/views/patient_list_view.py" line="219"/>
+        <location filename="../../ui/views/patient_list_view.py" line="243"/>
         <source>%n subject(s)</source>
         <translation>
             <numerusform>%n 名受试者</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/views/patient_list_view.py" line="221"/>
+        <location filename="../../ui/views/patient_list_view.py" line="245"/>
         <source>Showing %1 of %n subject(s)</source>
         <translation>
             <numerusform>显示 %1 / %n 名受试者</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/views/patient_list_view.py" line="223"/>
+        <location filename="../../ui/views/patient_list_view.py" line="247"/>
         <source>%n with overdue visits</source>
         <translation>
             <numerusform>%n 名有逾期访视</numerusform>
@@ -2045,98 +2046,98 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>ScorePanel</name>
     <message>
-        <location filename="../../ui/forms/score_panel.py" line="149"/>
+        <location filename="../../ui/forms/score_panel.py" line="158"/>
         <source>Sex is not recorded: MELD 3.0 needs it.</source>
         <extracomment>(score key of compute_all, title, stored visit field holding the comparable number) compute_all input names -&gt; the dictionary field the user fills in</extracomment>
         <translation>未记录性别：MELD 3.0 需要性别。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/score_panel.py" line="152"/>
+        <location filename="../../ui/forms/score_panel.py" line="161"/>
         <source>Cholestatic disease: Child-Pugh uses bilirubin bands 4 / 10 mg/dL.</source>
         <translation>胆汁淤积性疾病：Child-Pugh 使用胆红素分级 4 / 10 mg/dL。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/score_panel.py" line="160"/>
+        <location filename="../../ui/forms/score_panel.py" line="169"/>
         <source>Scores (live)</source>
         <translation>评分（实时）</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/score_panel.py" line="168"/>
+        <location filename="../../ui/forms/score_panel.py" line="170"/>
+        <source>Δ vs baseline</source>
+        <translation>Δ 较基线</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/score_panel.py" line="171"/>
+        <source>Change from the subject&apos;s stored baseline visit</source>
+        <translation>与该受试者已保存的基线访视相比的变化</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/score_panel.py" line="179"/>
         <source>Missing: {inputs}</source>
         <translation>缺少：{inputs}</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/score_panel.py" line="217"/>
-        <source>baseline —</source>
-        <translation>基线 —</translation>
-    </message>
-    <message>
-        <location filename="../../ui/forms/score_panel.py" line="221"/>
-        <source>Δ {delta} vs baseline</source>
-        <translation>较基线 Δ {delta}</translation>
-    </message>
-    <message>
-        <location filename="../../ui/forms/score_panel.py" line="178"/>
+        <location filename="../../ui/forms/score_panel.py" line="189"/>
         <source>{score} (grade {grade})</source>
         <translation>{score}（{grade} 级）</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/score_panel.py" line="184"/>
+        <location filename="../../ui/forms/score_panel.py" line="195"/>
         <source>bilirubin</source>
         <translation>胆红素</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/score_panel.py" line="185"/>
+        <location filename="../../ui/forms/score_panel.py" line="196"/>
         <source>creatinine</source>
         <translation>肌酐</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/score_panel.py" line="186"/>
+        <location filename="../../ui/forms/score_panel.py" line="197"/>
         <source>INR</source>
         <translation>INR</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/score_panel.py" line="187"/>
+        <location filename="../../ui/forms/score_panel.py" line="198"/>
         <source>sodium</source>
         <translation>血钠</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/score_panel.py" line="188"/>
+        <location filename="../../ui/forms/score_panel.py" line="199"/>
         <source>albumin</source>
         <translation>白蛋白</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/score_panel.py" line="194"/>
+        <location filename="../../ui/forms/score_panel.py" line="205"/>
         <source>{what} floored to {value}</source>
         <translation>{what}按下限 {value} 计</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/score_panel.py" line="196"/>
+        <location filename="../../ui/forms/score_panel.py" line="207"/>
         <source>{what} capped at {value}</source>
         <translation>{what}按上限 {value} 计</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/score_panel.py" line="198"/>
+        <location filename="../../ui/forms/score_panel.py" line="209"/>
         <source>{what} bounded to {value}</source>
         <translation>{what}限定为 {value}</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/score_panel.py" line="200"/>
+        <location filename="../../ui/forms/score_panel.py" line="211"/>
         <source>dialysis: creatinine set to {value}</source>
         <translation>透析：肌酐按 {value} 计</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/score_panel.py" line="202"/>
+        <location filename="../../ui/forms/score_panel.py" line="213"/>
         <source>MELD(i) {value} ≤ 11: sodium correction not applied</source>
         <translation>MELD(i) {value} ≤ 11：未做血钠校正</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/score_panel.py" line="206"/>
+        <location filename="../../ui/forms/score_panel.py" line="217"/>
         <source>cholestatic disease: bilirubin bands {low} / {high} {unit}</source>
         <translation>胆汁淤积性疾病：胆红素分段 {low} / {high} {unit}</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/score_panel.py" line="172"/>
+        <location filename="../../ui/forms/score_panel.py" line="183"/>
         <source>; </source>
         <translation>；</translation>
     </message>

@@ -48,10 +48,9 @@ def _restore_actor(args: argparse.Namespace, target: Path, source: Path) -> Acto
     (audited in the file that is kept aside). A missing or damaged study whose backup has
     accounts: an account of the backup, checked without writing to the backup. Else None."""
     from msct_crf import access
-    from msct_crf.errors import PermissionDenied
-    from msct_crf.storage.db.engine import make_engine, sqlite_url
     from msct_crf.storage.store import Store
     from msct_crf.storage.study_identity import file_has_accounts
+    from msct_crf.workflow.backup import identify_in_backup
 
     passwords = cli_auth.Passwords(args.password_stdin)
     if file_has_accounts(target):
@@ -61,19 +60,7 @@ def _restore_actor(args: argparse.Namespace, target: Path, source: Path) -> Acto
                 access.logout(store, actor)
             return actor
     if source.is_file() and file_has_accounts(source):
-        backup = Store(make_engine(sqlite_url(source), read_only=True))
-        try:
-            actor = access.identify(
-                backup, args.user, passwords.existing(f"Password of {args.user}")
-            )
-        finally:
-            backup.close()
-        if not actor.can(access.Permission.BACKUP):
-            raise PermissionDenied(
-                f"{actor.username} ({actor.role_label}) may not "
-                f"{access.PERMISSION_TEXT[access.Permission.BACKUP]}"
-            )
-        return actor
+        return identify_in_backup(source, args.user, passwords.existing(f"Password of {args.user}"))
     return None
 
 

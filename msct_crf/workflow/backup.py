@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from msct_crf import clock
-from msct_crf.errors import DatabaseError, UserError
+from msct_crf.errors import DatabaseError, PermissionDenied, UserError
 from msct_crf.storage.backup_files import (
     DEFAULT_KEEP,
     STEP_PAGES,
@@ -73,6 +73,8 @@ __all__ = [
     "BackupCheck",
     "BackupInfo",
     "RestoreInfo",
+    "identify_in_backup",
+    "restore_needs_login",
     "backup_database",
     "backup_if_due",
     "default_backup_dir",
@@ -387,6 +389,11 @@ def restore_backup(
     target = Path(os.path.abspath(os.fspath(db_path)))
     if not backup.is_file():
         raise UserError(f"Backup file not found: {backup}")
+    if actor is None and restore_needs_login(backup, target):
+        raise PermissionDenied(
+            "This study has user accounts: log in with an account that may back up "
+            "(administrator or PI) to restore it"
+        )
     if backup == target:
         raise UserError("A database cannot be restored from itself")
     check = verify_backup(backup)
@@ -422,6 +429,36 @@ def restore_backup(
         kept_aside=aside,
         detail=f"Restored {target.name} from {backup.name}{kept}.",
     )
+
+
+def restore_needs_login(
+    backup_path: str | os.PathLike[str], db_path: str | os.PathLike[str]
+) -> bool:
+    """Whether restoring needs an account: the study, or (for a missing or damaged study)
+    the backup, is in account mode. Read without writing."""
+    from msct_crf.storage.study_identity import file_has_accounts
+
+    return file_has_accounts(Path(db_path)) or file_has_accounts(Path(backup_path))
+
+
+def identify_in_backup(backup_path: str | os.PathLike[str], username: str, password: str) -> Actor:
+    """An account of the backup that may back up, its password checked without writing to
+    the backup: who restores a missing or damaged study (its own accounts cannot be read)."""
+    from msct_crf import access
+    from msct_crf.storage.db.engine import make_engine, sqlite_url
+    from msct_crf.storage.store import Store
+
+    backup = Store(make_engine(sqlite_url(Path(backup_path)), read_only=True))
+    try:
+        actor = access.identify(backup, username, password)
+    finally:
+        backup.close()
+    if not actor.can(access.Permission.BACKUP):
+        raise PermissionDenied(
+            f"{actor.username} ({actor.role_label}) may not "
+            f"{access.PERMISSION_TEXT[access.Permission.BACKUP]}"
+        )
+    return actor
 
 
 def _refuse_another_study(backup: Path, target: Path) -> None:

@@ -2177,48 +2177,48 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>StartDialog</name>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="77"/>
+        <location filename="../../ui/shell/start_dialog.py" line="78"/>
         <source>Create a new study database</source>
         <extracomment>Environment variable that overrides where the demo study lives (tests, kiosks).</extracomment>
         <translation>新建研究数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="92"/>
+        <location filename="../../ui/shell/start_dialog.py" line="93"/>
         <source>Open a study database</source>
         <translation>打开研究数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="103"/>
+        <location filename="../../ui/shell/start_dialog.py" line="104"/>
         <source>{path} already exists. Choose “Open an existing database” to open it, or pick a new file name.</source>
         <translation>{path} 已存在。请选择“打开已有数据库”来打开它，或换一个新文件名。</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="121"/>
+        <location filename="../../ui/shell/start_dialog.py" line="122"/>
         <source>Damaged database</source>
         <translation>数据库已损坏</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="135"/>
+        <location filename="../../ui/shell/start_dialog.py" line="173"/>
         <source>Unexpected error while opening the database: {error}</source>
         <translation>打开数据库时发生意外错误：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="152"/>
+        <location filename="../../ui/shell/start_dialog.py" line="190"/>
         <source>Creating the demo study (26 subjects)…</source>
         <translation>正在创建演示研究（26 名受试者）…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="154"/>
+        <location filename="../../ui/shell/start_dialog.py" line="192"/>
         <source>Opening {name}…</source>
         <translation>正在打开 {name}…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="349"/>
+        <location filename="../../ui/shell/start_dialog.py" line="394"/>
         <source>Type your user name first: it is recorded with every change.</source>
         <translation>请先输入用户名：每一次修改都会记录用户名。</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="295"/>
+        <location filename="../../ui/shell/start_dialog.py" line="333"/>
         <source>{message}
 
 Restore the newest good backup, {backup}? The damaged file is kept beside it, renamed, so nothing is deleted.</source>
@@ -2227,42 +2227,62 @@ Restore the newest good backup, {backup}? The damaged file is kept beside it, re
 是否从最新的完好备份 {backup} 恢复？损坏的文件会改名后保留在原处，不会删除任何内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="316"/>
+        <location filename="../../ui/shell/start_dialog.py" line="136"/>
+        <source>Log in to restore</source>
+        <translation>登录以恢复</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell/start_dialog.py" line="138"/>
+        <source>The backup {backup} has user accounts: log in with one that may back up (administrator or PI) to restore it.</source>
+        <translation>备份 {backup} 设有用户账户：请使用有备份权限的账户（管理员或主要研究者）登录后再恢复。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell/start_dialog.py" line="158"/>
+        <source>&amp;User name:</source>
+        <translation>用户名(&amp;U)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell/start_dialog.py" line="159"/>
+        <source>&amp;Password:</source>
+        <translation>密码(&amp;P)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell/start_dialog.py" line="361"/>
         <source>MSC-CRF — start</source>
         <translation>MSC-CRF — 开始</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="317"/>
+        <location filename="../../ui/shell/start_dialog.py" line="362"/>
         <source>MSC-CRF electronic case report form</source>
         <translation>MSC-CRF 电子病例报告表</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="319"/>
+        <location filename="../../ui/shell/start_dialog.py" line="364"/>
         <source>Your &amp;user name:</source>
         <translation>用户名(&amp;U)：</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="320"/>
+        <location filename="../../ui/shell/start_dialog.py" line="365"/>
         <source>e.g. nurse.wang</source>
         <translation>例如 nurse.wang</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="321"/>
+        <location filename="../../ui/shell/start_dialog.py" line="366"/>
         <source>&amp;Create a new study database…</source>
         <translation>新建研究数据库(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="322"/>
+        <location filename="../../ui/shell/start_dialog.py" line="367"/>
         <source>&amp;Open an existing database…</source>
         <translation>打开已有数据库(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="323"/>
+        <location filename="../../ui/shell/start_dialog.py" line="368"/>
         <source>Open the &amp;demo study (26 subjects)</source>
         <translation>打开演示研究（26 名受试者）(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="324"/>
+        <location filename="../../ui/shell/start_dialog.py" line="369"/>
         <source>&amp;Recent databases:</source>
         <translation>最近使用的数据库(&amp;R)：</translation>
     </message>

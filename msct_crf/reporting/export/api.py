@@ -38,6 +38,7 @@ from .options import (
     ExportError,
     ExportOptions,
 )
+from .page_setup import PrintHeading
 from .sheets import (
     Meta,
     audit_table,
@@ -289,7 +290,8 @@ def _write_workbook(
     def on_cells(cells: int) -> None:
         steps.report(12 + 85 * min(cells, total_cells) // total_cells, "Writing the workbook")
 
-    writer = WorkbookWriter(str(path), options, on_cells)
+    heading = PrintHeading(meta.exported_utc, meta.head_hash, options.language)
+    writer = WorkbookWriter(str(path), options, on_cells, heading)
     sheets = expected_sheets(options)
     write_readme(writer, data, meta, [(s, _describe_sheet(s, options.language)) for s in sheets])
     write_codebook(writer, contents.data_tables, options)

@@ -116,7 +116,10 @@ _SHEET_TEXT = {
     "Wide": ("One row per subject; variable x timepoint columns (e.g. TBIL_M6)", "每位受试者一行"),
     "Flow": ("Enrolled, MSC source and disposition counts with subject IDs", "受试者流程"),
     "AE summary": ("Adverse-event counts by grade, seriousness, relationship", "不良事件汇总"),
-    "Deviations": ("Visits out of window and visits missed", "访视超窗和缺失"),
+    "Deviations": (
+        "Visits out of window, missed, and overdue (subjects in follow-up)",
+        "访视超窗、缺失和逾期（仍在随访的受试者）",
+    ),
     AUDIT_SHEET: ("Every audit row (who, what, when, old and new value, why)", "稽查轨迹"),
 }
 

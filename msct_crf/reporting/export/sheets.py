@@ -19,6 +19,7 @@ from msct_crf.study.dictionary import MISSING_LABELS, STUDY_CODE, STUDY_TITLE, L
 from msct_crf.study.dictionary.codelists import VISIT
 
 from .codebook import CODEBOOK_HEADERS, codebook_rows
+from .csv import APOSTROPHE_NOTE
 from .data import StudyData
 from .deviations import Deviation
 from .display import decimal_format, fixed
@@ -140,6 +141,7 @@ def write_readme(
             ),
         ]
     )
+    rows.append([tr(_t("CSV files", "CSV 文件")), tr(APOSTROPHE_NOTE)])
     for sheet, description in sheets:
         rows.append([tr(_t("Sheet: ", "工作表：")) + sheet, description])
     headers = [tr(_t("Item", "项目")), tr(_t("Value", "内容"))]
@@ -455,6 +457,7 @@ def write_ae_summary(w: WorkbookWriter, rows: Sequence[CountRow], subjects: int)
 _DEVIATION_KIND = {
     "out of window": _t("Visit out of window", "访视超窗"),
     "missed": _t("Visit missed", "访视缺失"),
+    "overdue": _t("Visit overdue (subject in follow-up)", "访视逾期（受试者仍在随访）"),
 }
 
 

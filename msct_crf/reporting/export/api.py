@@ -42,6 +42,7 @@ from .page_setup import PrintHeading
 from .sheets import (
     Meta,
     audit_table,
+    mark_after_end,
     write_ae_summary,
     write_codebook,
     write_deviations,
@@ -300,6 +301,7 @@ def _write_workbook(
     write_codebook(writer, contents.data_tables, options)
     write_summary(writer, contents.summary, options, sum(r.excluded for r in contents.summary))
     writer.data_table(contents.wide)
+    mark_after_end(writer, contents.wide)
     for table in contents.long_tables:
         writer.data_table(table)
     write_flow(writer, contents.flow, len(data.subjects))

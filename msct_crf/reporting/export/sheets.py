@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_col_to_name, xl_range
 from xlsxwriter.worksheet import Worksheet
 
 from msct_crf.study.dictionary import MISSING_LABELS, STUDY_CODE, STUDY_TITLE, Label
-from msct_crf.study.dictionary.codelists import VISIT
+from msct_crf.study.dictionary.codelists import VISIT, YN
 
 from .codebook import CODEBOOK_HEADERS, codebook_rows
 from .csv import APOSTROPHE_NOTE
@@ -25,7 +26,7 @@ from .deviations import Deviation
 from .display import decimal_format, fixed
 from .options import ExportOptions
 from .summary import CHART_VARIABLES, EXCLUSION_RULE, CountRow, FlowRow, PMethod, SummaryRow
-from .variables import AUDIT_COLUMNS, Table
+from .variables import AUDIT_COLUMNS, SCHEDULED_VISITS, Table
 from .workbook import AUDIT_SHEET, EXCEL_MAX_CELL, WorkbookWriter, text_width
 
 #: Size of each Summary chart, in pixels.
@@ -495,6 +496,40 @@ def write_deviations(w: WorkbookWriter, rows: Sequence[Deviation]) -> None:
         formats=[None, None, None, None, w.date, w.date, w.date, w.date, w.int],
         freeze_cols=1,
     )
+
+
+def mark_after_end(w: WorkbookWriter, table: Table) -> None:
+    """Shade, on the Wide sheet, the values of a visit flagged ``AFTEREND_<VISIT>`` = Yes
+    (dated after death or transplantation): a conditional format per visit, so the cells
+    keep their values and the flag column stays the data."""
+    ws = w.book.get_worksheet_by_name(table.name)
+    if ws is None or table.rows == 0:
+        return
+    names = [v.name for v in table.vars]
+    yes = w.tr(YN.items[YN.codes.index("Y")].label)
+    shade = w.book.add_format({"bg_color": "#FCE4D6", "italic": True})
+    last = table.rows
+    for visit in SCHEDULED_VISITS:
+        flag = f"AFTEREND_{visit}"
+        if flag not in names:
+            continue
+        columns = [i for i, n in enumerate(names) if n.endswith(f"_{visit}") and n != flag]
+        if not columns:
+            continue
+        ranges = " ".join(xl_range(1, c, last, c) for c in columns)
+        first = columns[0]
+        ws.conditional_format(
+            1,
+            first,
+            last,
+            first,
+            {
+                "type": "formula",
+                "criteria": f'=${xl_col_to_name(names.index(flag))}2="{yes}"',
+                "format": shade,
+                "multi_range": ranges,
+            },
+        )
 
 
 def audit_table(data: StudyData) -> Table:

@@ -61,3 +61,23 @@ def test_flags_recomputed_from_sqlite(
 ) -> None:
     assert _flags_match(exported.db, exported.out) == {(ids["S3"], "M12")}
     _flags_match(demo_exports.db, demo_exports.si)
+
+
+def test_values_after_the_end_are_shaded(exported: Exported) -> None:
+    """One conditional format per visit over that visit's value columns, true where its
+    AFTEREND flag says Yes."""
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
+    book = openpyxl.load_workbook(exported.out)
+    ws = book["Wide"]
+    header = [c.value for c in ws[1]]
+    rules = {str(cf.sqref): [r.formula[0] for r in cf.rules] for cf in ws.conditional_formatting}
+    book.close()
+    flag = get_column_letter(header.index("AFTEREND_M12") + 1)
+    (sqref,) = [ref for ref, formulas in rules.items() if formulas == [f'${flag}2="Yes"']]
+    columns = {get_column_letter(header.index(n) + 1) for n in ("TBIL_M12", "ALB_M12")}
+    covered = {part.split(":")[0].rstrip("0123456789") for part in sqref.split()}
+    assert columns <= covered
+    assert flag not in covered
+    assert len(rules) == len(VISITS)

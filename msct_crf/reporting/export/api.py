@@ -114,7 +114,11 @@ _SHEET_TEXT = {
         "Efficacy table: n, mean ± SD, median [IQR], change from baseline, Wilcoxon p; charts",
         "疗效汇总表及图表",
     ),
-    "Wide": ("One row per subject; variable x timepoint columns (e.g. TBIL_M6)", "每位受试者一行"),
+    "Wide": (
+        "One row per subject; variable x timepoint columns (e.g. TBIL_M6); AFTEREND_<VISIT> "
+        "flags a visit after death or transplant",
+        "每位受试者一行；AFTEREND_<访视> 标记死亡或肝移植后的访视",
+    ),
     "Flow": ("Enrolled, MSC source and disposition counts with subject IDs", "受试者流程"),
     "AE summary": ("Adverse-event counts by grade, seriousness, relationship", "不良事件汇总"),
     "Deviations": (

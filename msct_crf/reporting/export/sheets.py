@@ -31,8 +31,10 @@ from .workbook import AUDIT_SHEET, EXCEL_MAX_CELL, WorkbookWriter, text_width
 
 #: Size of each Summary chart, in pixels.
 CHART_WIDTH, CHART_HEIGHT = 480, 288
+#: Widest Summary columns (text, then the long headers, which wrap), to print on one page.
+SUMMARY_WIDTHS = {9: 22, 10: 26, 11: 10, 12: 12, 13: 10, 14: 12, 15: 20, 16: 12, 17: 14}
 #: About how many characters of a Summary note fit on one line across the table.
-NOTE_CHARS_PER_LINE = 180
+NOTE_CHARS_PER_LINE = 150
 
 
 def _t(en: str, zh: str) -> Label:
@@ -184,7 +186,7 @@ def _summary_headers(tr: Callable[[Label], str]) -> list[str]:
 
 _P_METHOD = {
     PMethod.EXACT: _t("exact", "精确分布"),
-    PMethod.NORMAL: _t("normal approximation, ties corrected", "正态近似（结校正）"),
+    PMethod.NORMAL: _t("normal, ties corrected", "正态近似（结校正）"),
 }
 
 
@@ -389,7 +391,7 @@ def write_summary(
         cell_formats=cell_formats,
         freeze_cols=3,
         after=after,
-        max_width={9: 24, 10: 28},
+        max_width=SUMMARY_WIDTHS,
     )
     w.fit_pages(ws, tall=2)
 

@@ -163,7 +163,7 @@ def check_summary(path: Path, db: Path, units: str) -> int:
                 (P_HEADER, e["p"], JOURNAL_P),
                 ("Zero differences (dropped)", e["zeros"], COUNT),
             ]
-            method = {"exact": "exact", "asymptotic": "normal approximation, ties corrected"}
+            method = {"exact": "exact", "asymptotic": "normal, ties corrected"}
             assert row[col["p method"]].value == method.get(e["method"] or ""), (code, visit)
         for header, value, fmt in cells:
             _check_cell(row[col[header]], value, fmt, (code, visit, header))

@@ -38,9 +38,11 @@ from .options import (
     ExportError,
     ExportOptions,
 )
+from .page_setup import PrintHeading
 from .sheets import (
     Meta,
     audit_table,
+    mark_after_end,
     write_ae_summary,
     write_codebook,
     write_deviations,
@@ -112,10 +114,17 @@ _SHEET_TEXT = {
         "Efficacy table: n, mean ± SD, median [IQR], change from baseline, Wilcoxon p; charts",
         "疗效汇总表及图表",
     ),
-    "Wide": ("One row per subject; variable x timepoint columns (e.g. TBIL_M6)", "每位受试者一行"),
+    "Wide": (
+        "One row per subject; variable x timepoint columns (e.g. TBIL_M6); AFTEREND_<VISIT> "
+        "flags a visit after death or transplant",
+        "每位受试者一行；AFTEREND_<访视> 标记死亡或肝移植后的访视",
+    ),
     "Flow": ("Enrolled, MSC source and disposition counts with subject IDs", "受试者流程"),
     "AE summary": ("Adverse-event counts by grade, seriousness, relationship", "不良事件汇总"),
-    "Deviations": ("Visits out of window and visits missed", "访视超窗和缺失"),
+    "Deviations": (
+        "Visits out of window, missed, and overdue (subjects in follow-up)",
+        "访视超窗、缺失和逾期（仍在随访的受试者）",
+    ),
     AUDIT_SHEET: ("Every audit row (who, what, when, old and new value, why)", "稽查轨迹"),
 }
 
@@ -289,12 +298,14 @@ def _write_workbook(
     def on_cells(cells: int) -> None:
         steps.report(12 + 85 * min(cells, total_cells) // total_cells, "Writing the workbook")
 
-    writer = WorkbookWriter(str(path), options, on_cells)
+    heading = PrintHeading(meta.exported_utc, meta.head_hash, options.language)
+    writer = WorkbookWriter(str(path), options, on_cells, heading)
     sheets = expected_sheets(options)
     write_readme(writer, data, meta, [(s, _describe_sheet(s, options.language)) for s in sheets])
     write_codebook(writer, contents.data_tables, options)
     write_summary(writer, contents.summary, options, sum(r.excluded for r in contents.summary))
     writer.data_table(contents.wide)
+    mark_after_end(writer, contents.wide)
     for table in contents.long_tables:
         writer.data_table(table)
     write_flow(writer, contents.flow, len(data.subjects))

@@ -81,6 +81,17 @@ def codes_text(var: Var, language: str) -> str:
     return "; ".join(f"{item.code} = {item.label.get(language)}" for item in var.codelist.items)
 
 
+def _note(var: Var, language: str) -> str:
+    """The column's own note; a free-text column also says what the CSV apostrophe is."""
+    if var.note:
+        return var.note.get(language)
+    if var.field is not None and var.kind is FieldType.TEXT and var.codelist is None:
+        from .csv import APOSTROPHE_NOTE
+
+        return APOSTROPHE_NOTE.get(language)
+    return ""
+
+
 def codebook_rows(tables: Iterable[Table], options: ExportOptions) -> list[list[str]]:
     """One row per column of every data sheet (header row not included)."""
     rows: list[list[str]] = []
@@ -107,7 +118,7 @@ def codebook_rows(tables: Iterable[Table], options: ExportOptions) -> list[list[
                     "yes" if f is not None and f.derived else "",
                     "yes" if f is not None and f.required else "",
                     "yes" if f is not None and f.identifying else "",
-                    var.note.get(options.language) if var.note else "",
+                    _note(var, options.language),
                 ]
             )
     return rows

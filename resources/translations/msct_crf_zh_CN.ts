@@ -776,7 +776,7 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>FormPage</name>
     <message>
-        <location filename="../../ui/forms/save_controller.py" line="55"/>
+        <location filename="../../ui/forms/save_controller.py" line="61"/>
         <source>No changes</source>
         <translation>无更改</translation>
     </message>
@@ -841,130 +841,140 @@ Everything entered after that time will no longer be in the study. The current f
     </message>
     <message>
         <location filename="../../ui/forms/form_page.py" line="154"/>
-        <location filename="../../ui/forms/form_page.py" line="428"/>
+        <location filename="../../ui/forms/form_page.py" line="432"/>
         <source>Save this form (Ctrl+S)</source>
         <translation>保存此表单（Ctrl+S）</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="235"/>
+        <location filename="../../ui/forms/form_page.py" line="238"/>
         <source>Cannot read the database: {error}</source>
         <translation>无法读取数据库：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="270"/>
+        <location filename="../../ui/forms/form_page.py" line="273"/>
         <source>Read only: this file was opened read-only.</source>
         <translation>只读：此文件以只读方式打开。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="273"/>
+        <location filename="../../ui/forms/form_page.py" line="276"/>
         <source>Read only: {user} ({role}) may not enter or change study data.</source>
         <translation>只读：{user}（{role}）无权录入或修改研究数据。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="339"/>
+        <location filename="../../ui/forms/form_page.py" line="342"/>
         <source>This form cannot be edited here.</source>
         <translation>此表单不能在此编辑。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="342"/>
+        <location filename="../../ui/forms/form_page.py" line="345"/>
         <source>Choose a subject first.</source>
         <translation>请先选择受试者。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="347"/>
+        <location filename="../../ui/forms/form_page.py" line="350"/>
         <source>Not saved: correct the {n} error(s) marked in red.</source>
         <translation>未保存：请更正红色标出的 {n} 处错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/save_controller.py" line="167"/>
+        <location filename="../../ui/forms/save_controller.py" line="190"/>
         <source>Not saved: warnings were not confirmed.</source>
         <translation>未保存：警告未确认。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/save_controller.py" line="175"/>
+        <location filename="../../ui/forms/save_controller.py" line="198"/>
         <source>Not saved: a reason for the change is required.</source>
         <translation>未保存：修改需要填写理由。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/save_controller.py" line="53"/>
+        <location filename="../../ui/forms/save_controller.py" line="59"/>
         <source>Saved.</source>
         <extracomment>How often one press of Save asks the core: a first try, then after each answer given.</extracomment>
         <translation>已保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/save_controller.py" line="86"/>
+        <location filename="../../ui/forms/save_controller.py" line="69"/>
+        <source>Not saved: this record was deleted by {user} at {when} (UTC) since you opened it. What you typed is still on the form.</source>
+        <translation>未保存：自您打开后，此记录已于 {when}（UTC）被 {user} 删除。您输入的内容仍保留在表单上。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/save_controller.py" line="74"/>
+        <source>Not saved: this record was changed by {user} at {when} (UTC) since you opened it. Reload to see their change; what you typed is still on the form.</source>
+        <translation>未保存：自您打开后，此记录已于 {when}（UTC）被 {user} 修改。请重新加载以查看其修改；您输入的内容仍保留在表单上。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/save_controller.py" line="108"/>
         <source>Most values are empty</source>
         <extracomment>Fields that only say which visit this is: a visit with nothing else is still empty.</extracomment>
         <translation>大部分数值为空</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/save_controller.py" line="88"/>
+        <location filename="../../ui/forms/save_controller.py" line="110"/>
         <source>Most values of this visit are empty. Save it as a draft, to be completed later?</source>
         <translation>本次访视的大部分数值为空。是否保存为草稿，稍后补全？</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/save_controller.py" line="94"/>
+        <location filename="../../ui/forms/save_controller.py" line="116"/>
         <source>Save as &amp;draft</source>
         <translation>保存为草稿(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/save_controller.py" line="97"/>
+        <location filename="../../ui/forms/save_controller.py" line="119"/>
         <source>Save as &amp;complete</source>
         <translation>保存为已完成(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/save_controller.py" line="192"/>
+        <location filename="../../ui/forms/save_controller.py" line="218"/>
         <source>Not saved: {error}</source>
         <translation>未保存：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="430"/>
+        <location filename="../../ui/forms/form_page.py" line="434"/>
         <source>Correct the errors marked in red first</source>
         <translation>请先更正红色标出的错误</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="454"/>
+        <location filename="../../ui/forms/form_page.py" line="458"/>
         <source>{n} error(s) to correct before saving.</source>
         <translation>保存前需更正 {n} 处错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="461"/>
+        <location filename="../../ui/forms/form_page.py" line="465"/>
         <source>{n} unusual value(s): you will be asked to confirm at save.</source>
         <translation>{n} 个异常值：保存时将要求确认。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="358"/>
-        <location filename="../../ui/forms/form_page.py" line="479"/>
+        <location filename="../../ui/forms/form_page.py" line="361"/>
+        <location filename="../../ui/forms/form_page.py" line="483"/>
         <source>Not saved.</source>
         <translation>未保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="457"/>
+        <location filename="../../ui/forms/form_page.py" line="461"/>
         <source>{n} unusual value(s), marked in amber.</source>
         <translation>{n} 个异常值，已用琥珀色标出。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="545"/>
+        <location filename="../../ui/forms/form_page.py" line="549"/>
         <source>Not saved: {user} ({role}) may not enter or change study data.</source>
         <translation>未保存：{user}（{role}）无权录入或修改研究数据。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="584"/>
+        <location filename="../../ui/forms/form_page.py" line="588"/>
         <source>New subject (the ID is assigned when saved)</source>
         <translation>新受试者（保存时分配编号）</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="586"/>
+        <location filename="../../ui/forms/form_page.py" line="590"/>
         <source>No subject chosen</source>
         <translation>未选择受试者</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="587"/>
+        <location filename="../../ui/forms/form_page.py" line="591"/>
         <source>New record for {subject}</source>
         <translation>{subject} 的新记录</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="588"/>
+        <location filename="../../ui/forms/form_page.py" line="592"/>
         <source>{subject} · {status} · last saved {when} by {user}</source>
         <translation>{subject} · {status} · 最后由 {user} 于 {when} 保存</translation>
     </message>

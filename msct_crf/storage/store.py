@@ -188,6 +188,14 @@ class Store:
     def path(self) -> Path | None:
         return sqlite_path_from_url(self.engine.url)
 
+    @property
+    def location(self) -> Path | str | None:
+        """What opens this database again (the file, or the server's URL with its password,
+        for verify; never shown: :attr:`url` is what a person sees). None in memory."""
+        if self.is_server:
+            return self.engine.url.render_as_string(hide_password=False)
+        return self.path
+
     @classmethod
     def open(
         cls, url: str | None = None, *, create: bool = True, study_id: str | None = None

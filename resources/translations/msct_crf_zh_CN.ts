@@ -497,37 +497,37 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>DatabaseVerifier</name>
     <message>
-        <location filename="../../ui/shell/verify_database.py" line="44"/>
+        <location filename="../../ui/shell/verify_database.py" line="46"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/verify_database.py" line="40"/>
+        <location filename="../../ui/shell/verify_database.py" line="42"/>
         <source>Only SQLite study files can be verified here.</source>
         <translation>此处只能校验 SQLite 研究文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/verify_database.py" line="63"/>
+        <location filename="../../ui/shell/verify_database.py" line="65"/>
         <source>The database FAILED verification:</source>
         <translation>数据库校验未通过：</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/verify_database.py" line="66"/>
+        <location filename="../../ui/shell/verify_database.py" line="68"/>
         <source>The database passed every check:</source>
         <translation>数据库通过了全部检查：</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/verify_database.py" line="72"/>
+        <location filename="../../ui/shell/verify_database.py" line="74"/>
         <source>Verification cancelled.</source>
         <translation>校验已取消。</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/verify_database.py" line="37"/>
+        <location filename="../../ui/shell/verify_database.py" line="39"/>
         <source>Verify database</source>
         <translation>校验数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/verify_database.py" line="44"/>
+        <location filename="../../ui/shell/verify_database.py" line="46"/>
         <source>Verifying the database…</source>
         <translation>正在校验数据库…</translation>
     </message>

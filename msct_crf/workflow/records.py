@@ -753,7 +753,7 @@ def _target(session: Session, s: _Save) -> SaveResult | None:
         assert subject_row is not None
         row = session.get(model, request.record_id)
         if row is None and request.based_on:
-            _refuse_stale(session, s, request.record_id, deleted=True)
+            _refuse_stale(session, form, request.record_id, subject, request.based_on, deleted=True)
         if row is None or row.subject_id != subject_row.id:
             return SaveResult(
                 SaveOutcome.REFUSED,
@@ -765,7 +765,7 @@ def _target(session: Session, s: _Save) -> SaveResult | None:
         row = session.scalars(select(model).where(model.subject_id == subject_row.id)).one_or_none()
     s.subject_row, s.row, s.parent_id = subject_row, row, request.parent_id
     if request.based_on is not None and row is not None:
-        _refuse_stale(session, s, row.id)
+        _refuse_stale(session, form, row.id, subject, request.based_on)
     refused = _infusion_of_the_subject(session, s)
     if refused is not None:
         return refused
@@ -780,22 +780,29 @@ def _target(session: Session, s: _Save) -> SaveResult | None:
     return None
 
 
-def _refuse_stale(session: Session, s: _Save, record_id: int, *, deleted: bool = False) -> None:
-    """Raise EditConflict when the record has audit rows newer than the save's `based_on`."""
-    based_on = s.request.based_on or 0
+def _refuse_stale(
+    session: Session,
+    form: Form,
+    record_id: int,
+    subject: str | None,
+    based_on: int | None,
+    *,
+    deleted: bool = False,
+) -> None:
+    """Raise EditConflict when the record has audit rows newer than `based_on`."""
     newest = session.execute(
         select(AuditEntry.user, AuditEntry.ts_utc)
         .where(
-            AuditEntry.table_name == s.form.table,
+            AuditEntry.table_name == form.table,
             AuditEntry.record_id == str(record_id),
-            AuditEntry.id > based_on,
+            AuditEntry.id > (based_on or 0),
         )
         .order_by(AuditEntry.id.desc())
         .limit(1)
     ).first()
     if newest is not None:
         user, when = newest
-        raise EditConflict(s.form, record_id, s.subject, user, when, deleted=deleted)
+        raise EditConflict(form, record_id, subject, user, when, deleted=deleted)
 
 
 def _infusion_of_the_subject(session: Session, s: _Save) -> SaveResult | None:
@@ -1126,8 +1133,11 @@ def delete_record(
     record_id: int,
     reason: str,
     actor: access.Actor | None = None,
+    based_on: int | None = None,
 ) -> SaveResult:
-    """Delete one record of a repeating form, with a reason; every value goes to the audit."""
+    """Delete one record of a repeating form, with a reason; every value goes to the audit.
+    With `based_on` (the `Record.version` the person saw), a record changed since is not
+    deleted: `EditConflict`, as for a save."""
     form_def = get_form(form)
     if not form_def.repeating:
         return SaveResult(
@@ -1154,6 +1164,8 @@ def delete_record(
                 message=f"This form is {row.status}; unlock it first",
             )
         subjid = session.get(Subject, row.subject_id).subjid  # type: ignore[union-attr]
+        if based_on is not None:
+            _refuse_stale(session, form_def, row.id, subjid, based_on)
         if form == "EX":
             children = session.scalars(select(VitalSign).where(VitalSign.infusion_id == row.id))
             for child in children:

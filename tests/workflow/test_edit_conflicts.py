@@ -185,3 +185,18 @@ def test_two_processes_on_one_file(tmp_path: Path, migrated_template: Path) -> N
         assert done.stdout.strip() == "saved", done.stderr
         with pytest.raises(EditConflict, match="changed by nurse_a"):
             records.save(store, _visit_request(record, "nurse_b", "52.0"))
+
+
+def test_a_deletion_over_a_changed_record_is_refused(two_stores, a_visit) -> None:
+    first, second = two_stores
+    assert records.save(first, _visit_request(a_visit, "nurse_a", "41.0")).saved
+    with pytest.raises(EditConflict, match="changed by nurse_a"):
+        records.delete_record(
+            second,
+            user="nurse_b",
+            form="VIS",
+            record_id=a_visit.id,
+            reason="entered twice",
+            based_on=a_visit.version,
+        )
+    assert records.get_record(second, "VIS", a_visit.id) is not None  # still there

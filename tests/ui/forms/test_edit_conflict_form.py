@@ -11,8 +11,9 @@ from pytestqt.qtbot import QtBot
 
 from msct_crf.storage.store import Store
 from msct_crf.workflow import records
-from ui.forms import save_controller
+from ui.forms import record_list_page, save_controller
 from ui.forms.form_page import FormPage
+from ui.forms.record_list_page import RecordListPage
 from ui.forms.save_controller import EmptyVisitChoice
 
 Answer = Callable[[str, object], list[tuple[object, ...]]]
@@ -98,3 +99,33 @@ def test_a_deleted_record_is_said_to_be_deleted(
     assert not page.save()
     assert "deleted by nurse_a" in page.status_text()
     assert _field(page, "ALB").text() == "35"
+
+
+def test_a_deletion_over_a_changed_record_is_refused(
+    qtbot: QtBot,
+    store: Store,
+    subject: str,
+    saved_visit: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    page = RecordListPage(store, "nurse_b", "VIS")
+    qtbot.addWidget(page)
+    page.show()
+    page.set_subject(subject)
+    assert page.open_record(saved_visit)
+    changed = records.save_form(  # meanwhile, in another window
+        store,
+        user="nurse_a",
+        form="VIS",
+        subject=subject,
+        record_id=saved_visit,
+        values={"ALB": "36"},
+        reason="lab printout",
+    )
+    assert changed.saved
+    refusals: list[str] = []
+    monkeypatch.setattr(record_list_page, "ask_delete_reason", lambda *_a: "entered twice")
+    monkeypatch.setattr(record_list_page, "show_refusal", lambda _p, exc: refusals.append(str(exc)))
+    assert not page.delete_record()
+    assert refusals and "changed by nurse_a" in refusals[0]
+    assert page.record_ids() == [saved_visit]

@@ -130,3 +130,14 @@ def test_a_missing_database_or_server_is_one_clear_line(
     err = capsys.readouterr().err
     assert "Cannot reach the database server" in err and SECRET not in err
     assert err.count("\n") == 1
+
+
+def test_the_export_reads_one_snapshot_on_the_server(pg_store: Store) -> None:
+    """READ COMMITTED would let each of the export's queries see newer saves."""
+    from msct_crf.reporting.export.load import snapshot
+
+    with snapshot(pg_store) as cursor:
+        cursor.execute("SHOW transaction_isolation")
+        assert cursor.fetchone()[0] == "repeatable read"
+        cursor.execute("SHOW transaction_read_only")
+        assert cursor.fetchone()[0] == "on"

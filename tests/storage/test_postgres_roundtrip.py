@@ -5,13 +5,16 @@ printed."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import openpyxl
 import pytest
 from sqlalchemy.engine import make_url
 from study_factory import build_small_study
+from trust_factory import ADMIN_PW, fast_hasher  # noqa: F401  (autouse: quick argon2id)
 
+from msct_crf import access
 from msct_crf.errors import UserError
 from msct_crf.storage import audit
 from msct_crf.storage.db.engine import is_server_url, masked_url
@@ -141,3 +144,20 @@ def test_the_export_reads_one_snapshot_on_the_server(pg_store: Store) -> None:
         assert cursor.fetchone()[0] == "repeatable read"
         cursor.execute("SHOW transaction_read_only")
         assert cursor.fetchone()[0] == "on"
+
+
+def test_accounts_are_managed_on_the_server(
+    pg_store: Store,
+    server_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(ADMIN_PW + "\n"))
+    argv = ["user", "add", "--db", server_url, "--username", "admin"]
+    assert cli_main([*argv, "--full-name", "Ada Admin", "--role", "admin", "--password-stdin"]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO(ADMIN_PW + "\n"))
+    argv = ["user", "list", "--db", server_url, "--as", "admin", "--password-stdin"]
+    assert cli_main(argv) == 0, capsys.readouterr().err
+    out = capsys.readouterr().out
+    assert "Ada Admin" in out and SECRET not in out
+    assert access.login(pg_store, "admin", ADMIN_PW).role == "admin"

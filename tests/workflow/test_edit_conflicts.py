@@ -200,3 +200,44 @@ def test_a_deletion_over_a_changed_record_is_refused(two_stores, a_visit) -> Non
             based_on=a_visit.version,
         )
     assert records.get_record(second, "VIS", a_visit.id) is not None  # still there
+
+
+PRE = {"VSTPT": "PRE", "TEMP": "36.6", "PULSE": "72", "SYSBP": "120", "DIABP": "80"}
+
+
+def test_vital_signs_changed_meanwhile_refuse_the_infusion_save(two_stores) -> None:
+    """The vital signs save with their infusion, each row typed over its own version."""
+    first, second = two_stores
+    subject = enrol(first, initials="VS")
+    infusion = infuse(first, subject, dt.datetime(2025, 1, 10, 9, 0))
+    saved = records.save_form(
+        first, user="nurse_a", form="VS", subject=subject, parent_id=infusion, values=PRE
+    )
+    assert saved.saved and saved.record_id is not None
+    [row] = records.list_records(second, "VS", subject, parent_id=infusion)  # B opens it
+    changed = records.save_form(
+        first,
+        user="nurse_a",
+        form="VS",
+        subject=subject,
+        record_id=saved.record_id,
+        values={"PULSE": "80"},
+        reason="re-read",
+    )
+    assert changed.saved
+    ex = records.get_record(second, "EX", infusion)
+    assert ex is not None
+    request = SaveRequest(
+        form="EX",
+        values={},
+        user="nurse_b",
+        subject=subject,
+        record_id=infusion,
+        reason="re-read",
+        based_on=ex.version,
+    )
+    stale = records.VitalSignsRow("PRE", {**PRE, "PULSE": "75"}, {}, row.id, row.version)
+    with pytest.raises(EditConflict, match="changed by nurse_a"):
+        records.save_infusion_with_vital_signs(second, request, [stale])
+    pulse = records.get_record(second, "VS", row.id)
+    assert pulse is not None and pulse.values["PULSE"] == 80

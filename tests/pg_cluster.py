@@ -65,7 +65,10 @@ def _as_owner(command: list[str]) -> list[str]:
 
 
 def _run(command: list[str], what: str) -> None:
-    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise ClusterUnavailable(f"{what} failed: {exc}") from exc
     if done.returncode != 0:
         output = (done.stderr or done.stdout).strip().splitlines()
         raise ClusterUnavailable(f"{what} failed: {output[-1] if output else done.returncode}")
@@ -86,7 +89,7 @@ class Cluster:
         return f"postgresql+psycopg://{SUPERUSER}@127.0.0.1:{self.port}/{database}"
 
     def stop(self) -> None:
-        with contextlib.suppress(ClusterUnavailable, subprocess.TimeoutExpired):
+        with contextlib.suppress(ClusterUnavailable):
             _run(
                 _as_owner([_binary("pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"]),
                 "pg_ctl stop",

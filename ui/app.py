@@ -35,6 +35,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QScrollArea
 
 from msct_crf.errors import MsctError
+from msct_crf.storage.db.engine import is_server_url
 from msct_crf.storage.store import Store
 from ui.common import i18n
 from ui.common import settings as opts
@@ -123,7 +124,7 @@ def _run_start_dialog(error: str | None) -> tuple[Store, str] | None:
 
 def _open_direct(path: str) -> tuple[Store | None, str | None]:
     try:
-        return Store.open_path(path, create=False), None
+        return Store.open_location(path, create=False), None
     except MsctError as exc:
         return None, str(exc)
     except OSError as exc:
@@ -140,6 +141,8 @@ def main(database: str | None = None, user: str | None = None) -> int:
         i18n.set_language(i18n.DEFAULT_LANGUAGE)
 
     user = (user or "").strip() or settings.get(opts.LAST_USER).strip() or None
+    if database and is_server_url(database):
+        return _run_on_server(database, user, screen)
     path = database or settings.get(opts.LAST_DATABASE) or None
     store: Store | None = None
     error: str | None = None
@@ -158,6 +161,34 @@ def main(database: str | None = None, user: str | None = None) -> int:
         settings.set(opts.LAST_USER, user)
         if store.path is not None:
             settings.remember_database(str(store.path))
+    return _run_window(app, store, user, screen, settings, offer_first_run=interactive)
+
+
+def _run_on_server(url: str, user: str | None, screen: dict[str, str]) -> int:
+    """``--db URL``: a clinic's server. No start dialog (it chooses files) and no file lock
+    (the server takes many users); the URL, which may hold a password, is never remembered.
+    A server that cannot be opened is one line on stderr."""
+    app = _application()
+    store, error = _open_direct(url)
+    if store is None:
+        print(f"msct-crf: {error}", file=sys.stderr)
+        return 1
+    settings = opts.Settings()
+    if user:
+        settings.set(opts.LAST_USER, user)
+    return _run_window(app, store, user or "", screen, settings, offer_first_run=not user)
+
+
+def _run_window(
+    app: QApplication,
+    store: Store,
+    user: str,
+    screen: dict[str, str],
+    settings: opts.Settings,
+    *,
+    offer_first_run: bool,
+) -> int:
+    """Log in on ``store`` and show the main window until the app quits."""
     from ui.shell.login_dialog import session_for_store
 
     lock = claim_database(store, None)  # before login, which already writes to the audit
@@ -166,7 +197,7 @@ def main(database: str | None = None, user: str | None = None) -> int:
         return 1
     session = _demo_session(store, user) if screen.get("login") == "demo" else None
     session = session or session_for_store(
-        store, user, offer_first_run=interactive or screen.get("login") == "1"
+        store, user, offer_first_run=offer_first_run or screen.get("login") == "1"
     )
     if session is None:
         lock.release()

@@ -26,8 +26,9 @@ def _size(n: int) -> str:
 def _cmd_backup(args: argparse.Namespace) -> int:
     from msct_crf.access import Permission
     from msct_crf.storage.store import Store
-    from msct_crf.workflow.backup import backup_database, list_backups
+    from msct_crf.workflow.backup import backup_database, list_backups, refuse_server
 
+    refuse_server(args.db)
     with (
         Store.open_path(Path(args.db), create=False) as store,
         cli_auth.logged_in(store, args, Permission.BACKUP) as actor,
@@ -65,8 +66,9 @@ def _restore_actor(args: argparse.Namespace, target: Path, source: Path) -> Acto
 
 
 def _cmd_restore(args: argparse.Namespace) -> int:
-    from msct_crf.workflow.backup import restore_backup
+    from msct_crf.workflow.backup import refuse_server, restore_backup
 
+    refuse_server(args.db)
     target, source = Path(args.db), Path(args.source)
     actor = _restore_actor(args, target, source)
     info = restore_backup(

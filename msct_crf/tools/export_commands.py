@@ -54,9 +54,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
         include_identifying=args.identifying,
         include_audit=args.audit,
     )
-    path = Path(args.db)
     with (
-        Store.open_path(path, create=False) as store,
+        Store.open_location(args.db, create=False) as store,
         cli_auth.logged_in(store, args, Permission.EXPORT) as actor,
     ):
         quiet = args.quiet or not sys.stderr.isatty()
@@ -91,7 +90,7 @@ def register(subparsers: Any) -> None:
         description="Export the study to an Excel workbook a PI can send, optionally with one "
         "CSV file per form and a REDCap-style data dictionary. The export is audited.",
     )
-    export.add_argument("--db", required=True, help="study database file")
+    export.add_argument("--db", required=True, help="study database file or server URL")
     export.add_argument("--out", required=True, help="workbook to write (FILE.xlsx)")
     export.add_argument(
         "--forms",

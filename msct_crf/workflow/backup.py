@@ -61,7 +61,7 @@ from msct_crf.storage.backup_files import (
     verify_copy,
     write_sidecar,
 )
-from msct_crf.storage.db.engine import explain_db_error
+from msct_crf.storage.db.engine import explain_db_error, is_server_url
 from msct_crf.study.text import check_user_name
 
 if TYPE_CHECKING:
@@ -80,6 +80,7 @@ __all__ = [
     "default_backup_dir",
     "list_backups",
     "newest_good_backup",
+    "refuse_server",
     "restore_backup",
     "verify_backup",
     "damaged_file_hint",
@@ -99,7 +100,25 @@ def _authorized(actor: Actor | None, user: str) -> str:
     return actor.username
 
 
+#: Why MSC-CRF makes no backup of a database on a server.
+SERVER_BACKUP_REFUSAL = (
+    "This study is on a database server: its administrator backs it up and restores it "
+    "with the server's own tools (pg_dump, pg_restore); MSC-CRF backs up SQLite files only"
+)
+
+
+def refuse_server(location: Store | str | os.PathLike[str]) -> None:
+    """Refuse a backup or restore of a study on a server (a URL), with the reason."""
+    if isinstance(location, str | os.PathLike):
+        server = is_server_url(location)
+    else:
+        server = location.is_server
+    if server:
+        raise UserError(SERVER_BACKUP_REFUSAL)
+
+
 def _source_path(store_or_path: Store | str | os.PathLike[str]) -> Path:
+    refuse_server(store_or_path)
     if isinstance(store_or_path, str | os.PathLike):
         return Path(os.path.abspath(os.fspath(store_or_path)))
     path = store_or_path.path
@@ -381,6 +400,7 @@ def restore_backup(
     process writing to the database makes this fail with a clear "busy" message. In the app
     pass the logged-in `actor`: only a role allowed to back up may restore.
     """
+    refuse_server(db_path)
     user = _authorized(actor, user)
     if not user or not user.strip():
         raise UserError("A user name is required to restore (it goes into the audit trail)")

@@ -497,37 +497,37 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>DatabaseVerifier</name>
     <message>
-        <location filename="../../ui/shell/verify_database.py" line="44"/>
+        <location filename="../../ui/shell/verify_database.py" line="46"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/verify_database.py" line="40"/>
+        <location filename="../../ui/shell/verify_database.py" line="42"/>
         <source>Only SQLite study files can be verified here.</source>
         <translation>此处只能校验 SQLite 研究文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/verify_database.py" line="63"/>
+        <location filename="../../ui/shell/verify_database.py" line="65"/>
         <source>The database FAILED verification:</source>
         <translation>数据库校验未通过：</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/verify_database.py" line="66"/>
+        <location filename="../../ui/shell/verify_database.py" line="68"/>
         <source>The database passed every check:</source>
         <translation>数据库通过了全部检查：</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/verify_database.py" line="72"/>
+        <location filename="../../ui/shell/verify_database.py" line="74"/>
         <source>Verification cancelled.</source>
         <translation>校验已取消。</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/verify_database.py" line="37"/>
+        <location filename="../../ui/shell/verify_database.py" line="39"/>
         <source>Verify database</source>
         <translation>校验数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/verify_database.py" line="44"/>
+        <location filename="../../ui/shell/verify_database.py" line="46"/>
         <source>Verifying the database…</source>
         <translation>正在校验数据库…</translation>
     </message>
@@ -776,7 +776,7 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>FormPage</name>
     <message>
-        <location filename="../../ui/forms/save_controller.py" line="55"/>
+        <location filename="../../ui/forms/save_controller.py" line="61"/>
         <source>No changes</source>
         <translation>无更改</translation>
     </message>
@@ -842,132 +842,142 @@ Everything entered after that time will no longer be in the study. The current f
     </message>
     <message>
         <location filename="../../ui/forms/form_page.py" line="167"/>
-        <location filename="../../ui/forms/form_page.py" line="445"/>
+        <location filename="../../ui/forms/form_page.py" line="449"/>
         <source>Save this form (Ctrl+S)</source>
         <translation>保存此表单（Ctrl+S）</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="251"/>
+        <location filename="../../ui/forms/form_page.py" line="255"/>
         <source>Cannot read the database: {error}</source>
         <translation>无法读取数据库：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="286"/>
+        <location filename="../../ui/forms/form_page.py" line="290"/>
         <source>Read only: this file was opened read-only.</source>
         <translation>只读：此文件以只读方式打开。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="289"/>
+        <location filename="../../ui/forms/form_page.py" line="293"/>
         <source>Read only: {user} ({role}) may not enter or change study data.</source>
         <translation>只读：{user}（{role}）无权录入或修改研究数据。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="355"/>
+        <location filename="../../ui/forms/form_page.py" line="359"/>
         <source>This form cannot be edited here.</source>
         <translation>此表单不能在此编辑。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="358"/>
+        <location filename="../../ui/forms/form_page.py" line="362"/>
         <source>Choose a subject first.</source>
         <translation>请先选择受试者。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="363"/>
+        <location filename="../../ui/forms/form_page.py" line="367"/>
         <source>Not saved: correct the {n} error(s) marked in red.</source>
         <translation>未保存：请更正红色标出的 {n} 处错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/save_controller.py" line="167"/>
+        <location filename="../../ui/forms/save_controller.py" line="190"/>
         <source>Not saved: warnings were not confirmed.</source>
         <translation>未保存：警告未确认。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/save_controller.py" line="175"/>
+        <location filename="../../ui/forms/save_controller.py" line="198"/>
         <source>Not saved: a reason for the change is required.</source>
         <translation>未保存：修改需要填写理由。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/save_controller.py" line="53"/>
+        <location filename="../../ui/forms/save_controller.py" line="59"/>
         <source>Saved.</source>
         <extracomment>How often one press of Save asks the core: a first try, then after each answer given.</extracomment>
         <translation>已保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/save_controller.py" line="86"/>
+        <location filename="../../ui/forms/save_controller.py" line="108"/>
         <source>Most values are empty</source>
         <extracomment>Fields that only say which visit this is: a visit with nothing else is still empty.</extracomment>
         <translation>大部分数值为空</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/save_controller.py" line="88"/>
+        <location filename="../../ui/forms/save_controller.py" line="110"/>
         <source>Most values of this visit are empty. Save it as a draft, to be completed later?</source>
         <translation>本次访视的大部分数值为空。是否保存为草稿，稍后补全？</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/save_controller.py" line="94"/>
+        <location filename="../../ui/forms/save_controller.py" line="116"/>
         <source>Save as &amp;draft</source>
         <translation>保存为草稿(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/save_controller.py" line="97"/>
+        <location filename="../../ui/forms/save_controller.py" line="119"/>
         <source>Save as &amp;complete</source>
         <translation>保存为已完成(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/save_controller.py" line="192"/>
+        <location filename="../../ui/forms/save_controller.py" line="218"/>
         <source>Not saved: {error}</source>
         <translation>未保存：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="447"/>
+        <location filename="../../ui/forms/form_page.py" line="451"/>
         <source>Correct the errors marked in red first</source>
         <translation>请先更正红色标出的错误</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="471"/>
+        <location filename="../../ui/forms/form_page.py" line="475"/>
         <source>{n} error(s) to correct before saving.</source>
         <translation>保存前需更正 {n} 处错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="478"/>
+        <location filename="../../ui/forms/form_page.py" line="482"/>
         <source>{n} unusual value(s): you will be asked to confirm at save.</source>
         <translation>{n} 个异常值：保存时将要求确认。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="374"/>
-        <location filename="../../ui/forms/form_page.py" line="496"/>
+        <location filename="../../ui/forms/form_page.py" line="378"/>
+        <location filename="../../ui/forms/form_page.py" line="500"/>
         <source>Not saved.</source>
         <translation>未保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="474"/>
+        <location filename="../../ui/forms/form_page.py" line="478"/>
         <source>{n} unusual value(s), marked in amber.</source>
         <translation>{n} 个异常值，已用琥珀色标出。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="562"/>
+        <location filename="../../ui/forms/form_page.py" line="566"/>
         <source>Not saved: {user} ({role}) may not enter or change study data.</source>
         <translation>未保存：{user}（{role}）无权录入或修改研究数据。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="601"/>
+        <location filename="../../ui/forms/form_page.py" line="605"/>
         <source>New subject (the ID is assigned when saved)</source>
         <translation>新受试者（保存时分配编号）</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="603"/>
+        <location filename="../../ui/forms/form_page.py" line="607"/>
         <source>No subject chosen</source>
         <translation>未选择受试者</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="604"/>
+        <location filename="../../ui/forms/form_page.py" line="608"/>
         <source>New record for {subject}</source>
         <translation>{subject} 的新记录</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="605"/>
+        <location filename="../../ui/forms/form_page.py" line="609"/>
         <source>{subject} · {status} · last saved {when} by {user}</source>
         <translation>{subject} · {status} · 最后由 {user} 于 {when} 保存</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/save_controller.py" line="69"/>
+        <source>Not saved: this record was deleted by {user} at {when} (UTC) since you opened it. What you typed is still on the form.</source>
+        <translation>未保存：自您打开后，此记录已于 {when}（UTC）被 {user} 删除。您输入的内容仍保留在表单上。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/save_controller.py" line="74"/>
+        <source>Not saved: this record was changed by {user} at {when} (UTC) since you opened it. Reload to see their change; what you typed is still on the form.</source>
+        <translation>未保存：自您打开后，此记录已于 {when}（UTC）被 {user} 修改。请重新加载以查看其修改；您输入的内容仍保留在表单上。</translation>
     </message>
 </context>
 <context>
@@ -1953,25 +1963,25 @@ Everything entered after that time will no longer be in the study. The current f
     </message>
     <message>
         <location filename="../../ui/forms/record_list_page.py" line="94"/>
-        <location filename="../../ui/forms/record_list_page.py" line="247"/>
+        <location filename="../../ui/forms/record_list_page.py" line="248"/>
         <source>&amp;New record</source>
         <translation>新建记录(&amp;N)</translation>
     </message>
     <message>
         <location filename="../../ui/forms/record_list_page.py" line="97"/>
-        <location filename="../../ui/forms/record_list_page.py" line="248"/>
+        <location filename="../../ui/forms/record_list_page.py" line="249"/>
         <source>Start a new record (Alt+N)</source>
         <translation>新建一条记录（Alt+N）</translation>
     </message>
     <message>
         <location filename="../../ui/forms/record_list_page.py" line="99"/>
-        <location filename="../../ui/forms/record_list_page.py" line="249"/>
+        <location filename="../../ui/forms/record_list_page.py" line="250"/>
         <source>Delete record…</source>
         <translation>删除记录(&amp;X)…</translation>
     </message>
     <message>
         <location filename="../../ui/forms/record_list_page.py" line="104"/>
-        <location filename="../../ui/forms/record_list_page.py" line="252"/>
+        <location filename="../../ui/forms/record_list_page.py" line="253"/>
         <source>Delete the selected record, with a reason (kept in the audit trail); the Delete key in the list does the same</source>
         <translation>删除所选记录，需填写原因（记入稽查轨迹）；在列表中按 Delete 键效果相同</translation>
     </message>
@@ -1981,12 +1991,12 @@ Everything entered after that time will no longer be in the study. The current f
         <translation>{subject} 的{form} #{id}</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/record_list_page.py" line="225"/>
+        <location filename="../../ui/forms/record_list_page.py" line="226"/>
         <source>Not deleted.</source>
         <translation>未删除。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/record_list_page.py" line="263"/>
+        <location filename="../../ui/forms/record_list_page.py" line="264"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>

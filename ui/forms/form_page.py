@@ -209,6 +209,10 @@ class FormPage(QWidget):
     def record_id(self) -> int | None:
         return self._record.id if self._record else None
 
+    def record_version(self) -> int | None:
+        """The shown record's version as loaded (what a save or deletion is based on)."""
+        return self._record.version if self._record else None
+
     def focus_first_field(self) -> bool:
         """Put the cursor in the first field that takes input (False: none does, e.g. a
         signed record), so what the nurse types right after New lands in the form."""

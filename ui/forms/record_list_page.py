@@ -217,6 +217,7 @@ class RecordListPage(QWidget):
                 record_id=record_id,
                 reason=reason,
                 actor=session.actor,
+                based_on=self.editor.record_version(),
             )
         except MsctError as exc:
             show_refusal(self, exc)

@@ -306,7 +306,7 @@ class MainWindow(QMainWindow):
             "open_db": self._open_database,
             "open_read_only": self._open_read_only,
             "demo": self._open_demo,
-            "verify": lambda: self._verifier.run(self.store.path),
+            "verify": lambda: self._verifier.run(self.store.location),
             "quit": self.close,
             "new_subject": self.new_subject,
             "list": self.show_patient_list,

@@ -1,4 +1,4 @@
-"""`msct-crf export`: the export workbook (and CSV files, REDCap dictionary) from the shell.
+"""`msct-crf export`: the export workbook (and CSV files, REDCap bundle) from the shell.
 
 The module stays light: pandas, scipy and XlsxWriter are imported inside the handler, so
 registering the command costs nothing when the app starts through the same CLI.
@@ -73,7 +73,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
                 user=args.user,
                 progress=progress,
                 csv_dir=args.csv_dir,
-                redcap_path=args.redcap,
+                redcap_dir=args.redcap_dir,
                 actor=actor,
                 overwrite=args.force,
             )
@@ -89,7 +89,7 @@ def register(subparsers: Any) -> None:
         "export",
         help="write the Excel workbook (summary, wide, long sheets, flow, AEs, deviations)",
         description="Export the study to an Excel workbook a PI can send, optionally with one "
-        "CSV file per form and a REDCap-style data dictionary. The export is audited.",
+        "CSV file per form and a REDCap import bundle. The export is audited.",
     )
     export.add_argument("--db", required=True, help="study database file")
     export.add_argument("--out", required=True, help="workbook to write (FILE.xlsx)")
@@ -129,7 +129,11 @@ def register(subparsers: Any) -> None:
         "--units", choices=("si", "conventional"), default="si", help="units of lab values"
     )
     export.add_argument("--csv-dir", metavar="DIR", help="also write one CSV per form here")
-    export.add_argument("--redcap", metavar="FILE", help="also write a REDCap data dictionary")
+    export.add_argument(
+        "--redcap-dir",
+        metavar="DIR",
+        help="also write a REDCap import bundle here (dictionary, events, records, README)",
+    )
     export.add_argument("--audit", action="store_true", help="add the Audit trail sheet")
     export.add_argument(
         "--identifying", action="store_true", help="include identifying fields (hospital number)"

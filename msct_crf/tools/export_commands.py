@@ -41,6 +41,10 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from msct_crf.reporting.export.options import ExportOptions
     from msct_crf.storage.store import Store
 
+    if args.old_redcap is not None:
+        raise UserError(
+            "--redcap: replaced by --redcap-dir DIR, a folder for the REDCap import bundle"
+        )
     if not args.out.lower().endswith(".xlsx"):
         raise UserError(f"--out: the workbook file must end in .xlsx, got {args.out!r}")
     options = ExportOptions(
@@ -134,6 +138,9 @@ def register(subparsers: Any) -> None:
         metavar="DIR",
         help="also write a REDCap import bundle here (dictionary, events, records, README)",
     )
+    # the old dictionary-only option: refused by name (argparse would take it for an
+    # abbreviation of --redcap-dir and make a folder named like the old CSV file)
+    export.add_argument("--redcap", dest="old_redcap", help=argparse.SUPPRESS)
     export.add_argument("--audit", action="store_true", help="add the Audit trail sheet")
     export.add_argument(
         "--identifying", action="store_true", help="include identifying fields (hospital number)"

@@ -93,6 +93,8 @@ def readme_text(data: StudyData, exported_utc: dt.datetime) -> str:
         f"Exported {exported_utc.strftime('%Y-%m-%d %H:%M')} UTC by MSC-CRF from a database "
         f"whose audit chain head was {data.head_hash}.",
         f"{len(data.subjects)} records (one per subject); {options.summary_text()}.",
+        "Every form is in the bundle, whatever the forms option says (it picks the",
+        "workbook's sheets); the sites, subjects and dates chosen do apply.",
         "",
         "Upload in this order, into a new project in Development status:",
         "",

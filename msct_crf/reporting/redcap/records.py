@@ -14,6 +14,9 @@ its ``<instrument>_complete``. Rows (:mod:`.project` names the events):
   the Unscheduled event, by date;
 * Logs: each adverse event and each medication an instance; End of study: the disposition.
 
+The bundle always holds every form, whatever ``--forms`` picks for the workbook's long
+sheets (a REDCap project needs them all); the sites, subjects and date range do apply.
+
 A value is written as the dictionary's validation reads it (:func:`cell`); a blank field
 holding a missing-data code gets the code (ND, UNK, NA), which REDCap accepts in any field
 once the project's missing data codes are set (the README's step 1).
@@ -21,6 +24,7 @@ once the project's missing data codes are set (the README's step 1).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable
 from typing import Any
@@ -73,14 +77,15 @@ def cell(var: Variable, value: Any, missing: dict[str, str], units: UnitSystem) 
     return str(value)
 
 
-def exported_variables(form_code: str, include_identifying: bool) -> list[Variable]:
+@functools.cache
+def exported_variables(form_code: str, include_identifying: bool) -> tuple[Variable, ...]:
     """A form's variables in the records file: all but the record ID (the first column)
     and, unless asked for, the identifying ones."""
-    return [
+    return tuple(
         v
         for v in form_variables(FORMS[form_code])
         if v.name != RECORD_ID and (include_identifying or not v.field.identifying)
-    ]
+    )
 
 
 def header(include_identifying: bool) -> list[str]:

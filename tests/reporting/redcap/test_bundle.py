@@ -190,13 +190,20 @@ def test_the_bundle_holds_its_files_in_upload_order(demo_bundle: Path) -> None:
     assert not (demo_bundle / BUNDLE_FILES[0]).read_bytes().startswith(b"\xef\xbb\xbf")
 
 
-@pytest.mark.parametrize("study", ["demo", "scale", "small"])
+@pytest.mark.parametrize("study", ["demo", "scale", "small", "demo-zh-one-site"])
 def test_the_records_agree_with_the_bundles_dictionary(
     study: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
     if study == "small":
         small = request.getfixturevalue("small")
         bundle = export_bundle(small.path, tmp_path / "bundle")
+    elif study == "demo-zh-one-site":
+        db = request.getfixturevalue("demo_db")
+        bundle = export_bundle(db, tmp_path / "zh", language="zh", sites=("NJG",), forms=("VIS",))
+        dictionary = read_csv(bundle / "1_data_dictionary.csv")
+        assert dictionary[2][4] == "研究中心"  # siteid, labelled in Chinese
+        assert {r["subjid"][:3] for r in read_records(bundle)} == {"NJG"}
+        assert {r["redcap_repeat_instrument"] for r in read_records(bundle)} >= {"infusion"}
     else:
         bundle = request.getfixturevalue(f"{study}_bundle")
     assert bundle_problems(bundle) == []

@@ -323,6 +323,7 @@ def _write_companions(
     redcap_dir: Path | str | None,
     written: list[Path],
     moment: dt.datetime,
+    check: Callable[[], None] = lambda: None,
 ) -> tuple[list[Path], list[Path]]:
     """The CSV files and the REDCap import bundle, if asked for; each file is added to
     `written` as soon as it exists, so a later failure can take it back."""
@@ -334,7 +335,8 @@ def _write_companions(
     if redcap_dir is not None:
         from msct_crf.reporting.redcap.bundle import write_bundle
 
-        redcap_files = write_bundle(data, Path(redcap_dir), moment.astimezone(dt.UTC), written)
+        utc = moment.astimezone(dt.UTC)
+        redcap_files = write_bundle(data, Path(redcap_dir), utc, written, check)
     return csv_files, redcap_files
 
 
@@ -437,7 +439,11 @@ def export_workbook(
     try:
         writer = _write_workbook(part, target, data, contents, meta, steps)
         steps.check()
-        csv_files, redcap_files = _write_companions(data, csv_dir, redcap_dir, written, moment)
+        if redcap_dir is not None:
+            steps.report(98, "Writing the REDCap import bundle")
+        csv_files, redcap_files = _write_companions(
+            data, csv_dir, redcap_dir, written, moment, steps.check
+        )
         steps.report(99, "Recording the export in the audit trail")
         what = _what(target.name, csv_files, csv_dir, redcap_dir)
         _publish_audited(store, user, what, options, part, target, head=data.head_hash, actor=actor)

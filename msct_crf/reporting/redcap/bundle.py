@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 from msct_crf.reporting.export.csv import atomic_write_text
@@ -40,28 +41,40 @@ def records_text(data: StudyData) -> str:
     return _csv_text([columns, *rows])
 
 
-def bundle_texts(data: StudyData, exported_utc: dt.datetime) -> dict[str, str]:
-    """Each file of the bundle, by name, in upload order."""
-    return {
+def bundle_texts(
+    data: StudyData, exported_utc: dt.datetime, check: Callable[[], None] = lambda: None
+) -> dict[str, str]:
+    """Each file of the bundle, by name, in upload order. ``check`` is called before the
+    records, the long part (it raises to cancel)."""
+    texts = {
         p.DICTIONARY_FILE: dictionary_text(data),
         p.ARMS_FILE: _csv_text(p.arms_rows()),
         p.EVENTS_FILE: _csv_text(p.events_rows()),
         p.MAPPING_FILE: _csv_text(p.mapping_rows()),
         p.REPEATING_FILE: _csv_text(p.repeating_rows()),
-        p.RECORDS_FILE: records_text(data),
-        p.README_FILE: readme_text(data, exported_utc),
     }
+    check()
+    texts[p.RECORDS_FILE] = records_text(data)
+    texts[p.README_FILE] = readme_text(data, exported_utc)
+    check()
+    return texts
 
 
 def write_bundle(
-    data: StudyData, directory: Path, exported_utc: dt.datetime, written: list[Path]
+    data: StudyData,
+    directory: Path,
+    exported_utc: dt.datetime,
+    written: list[Path],
+    check: Callable[[], None] = lambda: None,
 ) -> list[Path]:
     """Write the bundle into `directory` (created if needed); each file is appended to
-    `written` as soon as it exists, so a failed export can take it back."""
+    `written` as soon as it exists, so a failed export can take it back. Every file is
+    computed before the first is written, so a cancelled bundle writes nothing."""
     directory = Path(directory)
+    texts = bundle_texts(data, exported_utc, check)
     directory.mkdir(parents=True, exist_ok=True)
     files: list[Path] = []
-    for name, text in bundle_texts(data, exported_utc).items():
+    for name, text in texts.items():
         path = directory / name
         atomic_write_text(path, text, encoding="utf-8")
         written.append(path)

@@ -134,9 +134,11 @@ def number_text(value: float, *, integer: bool = False) -> str:
     goes), no trailing zeros."""
     if integer:
         return str(round(value))
-    text = format(Decimal(f"{value:.10g}"), "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
+    text = f"{value:.10g}"  # already without trailing zeros
+    if "e" in text:  # very small or large: written out in full
+        text = format(Decimal(text), "f")
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 
 

@@ -17,7 +17,7 @@ its ``<instrument>_complete``. Rows (:mod:`.project` names the events):
 The bundle always holds every form, whatever ``--forms`` picks for the workbook's long
 sheets (a REDCap project needs them all); the sites, subjects and date range do apply.
 
-A value is written as the dictionary's validation reads it (:func:`cell`); a blank field
+A value is written as the dictionary's validation reads it (:func:`column_text`); a blank field
 holding a missing-data code gets the code (ND, UNK, NA), which REDCap accepts in any field
 once the project's missing data codes are set (the README's step 1).
 """
@@ -25,14 +25,13 @@ once the project's missing data codes are set (the README's step 1).
 from __future__ import annotations
 
 import functools
-import math
 from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
 
 from msct_crf.reporting.export.data import StudyData
-from msct_crf.study.dictionary import FORMS, FieldType
+from msct_crf.study.dictionary import FORMS, Field, FieldType
 from msct_crf.study.units import UnitSystem, from_si
 
 from .project import (
@@ -53,28 +52,35 @@ from .project import (
 )
 
 
-def _blank(value: Any) -> bool:
-    if value is None or value is pd.NaT:
-        return True
-    return isinstance(value, float) and math.isnan(value)
-
-
-def cell(var: Variable, value: Any, missing: dict[str, str], units: UnitSystem) -> str:
-    """One value as REDCap reads it; a blank is its missing-data code or empty."""
-    f = var.field
-    if _blank(value):
-        return str(missing.get(f.code, ""))
+def _text(f: Field, values: pd.Series, units: UnitSystem) -> pd.Series:
+    """Values that are not blank, as REDCap's validation of `f` reads them."""
     if f.type is FieldType.DATE:
-        return pd.Timestamp(value).strftime("%Y-%m-%d")
+        return pd.to_datetime(values).dt.strftime("%Y-%m-%d")
     if f.type is FieldType.DATETIME:
-        return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")
+        return pd.to_datetime(values).dt.strftime("%Y-%m-%d %H:%M")
     if f.type is FieldType.INTEGER:
-        return number_text(float(value), integer=True)
+        return values.map(lambda v: number_text(float(v), integer=True))
     if f.type is FieldType.FLOAT:
-        return number_text(from_si(f, float(value), units))
+        return from_si(f, values.astype("float64"), units).map(number_text)
     if f.type is FieldType.CODE:
-        return redcap_code(f, str(value))
-    return str(value)
+        known = {code: redcap_code(f, code) for code in (f.codelist.codes if f.codelist else ())}
+        return values.map(lambda code: known.get(code) or redcap_code(f, str(code)))
+    return values.map(str)
+
+
+def column_text(f: Field, frame: pd.DataFrame, units: UnitSystem) -> pd.Series:
+    """One field's column as the records file writes it: each value as REDCap reads it, a
+    blank as its missing-data code (ND, UNK, NA) or empty. Column by column, so pandas
+    formats dates and numbers in bulk."""
+    values = frame[f.code]
+    blank = values.isna()
+    out = pd.Series("", index=frame.index, dtype=object)
+    if blank.any():
+        codes = frame.loc[blank, "missing"]
+        out[blank] = codes.map(lambda missing: str((missing or {}).get(f.code, "")))
+    if (~blank).any():
+        out[~blank] = _text(f, values[~blank], units)
+    return out
 
 
 @functools.cache
@@ -125,9 +131,8 @@ class _Rows:
                 "redcap_repeat_instance": key[3],
             },
         )
-        missing = record.get("missing") or {}
         for var in exported_variables(form_code, self.identifying):
-            row[var.name] = cell(var, record.get(var.field.code), missing, self.units)
+            row[var.name] = record[_TEXT + var.field.code]
         row[f"{instrument(form_code)}_complete"] = str(FORM_STATUS.get(record["status"], 0))
 
     def put_vital_signs(self, subjid: str, instance: int, rows: list[dict[str, Any]]) -> None:
@@ -146,22 +151,36 @@ class _Rows:
         for var in exported_variables("VS", self.identifying):
             record = by_timepoint.get(str(var.timepoint))
             if record is not None:
-                missing = record.get("missing") or {}
-                row[var.name] = cell(var, record.get(var.field.code), missing, self.units)
+                row[var.name] = record[_TEXT + var.field.code]
         status = min(FORM_STATUS.get(r["status"], 0) for r in rows)
         row[f"{instrument('VS')}_complete"] = str(status)
 
 
-def _dicts(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{str(k): v for k, v in record.items()} for record in frame.to_dict("records")]
+#: The prefix of a field's text column beside its value column (``text:TBIL``).
+_TEXT = "text:"
+#: The raw columns that place a record in the file (besides the fields' texts).
+_PLACING = ("SUBJID", "id", "status", "VISIT", "VSTPT", "infusion_id")
 
 
-def _records(frame: pd.DataFrame, order: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+def _dicts(frame: pd.DataFrame, form_code: str, units: UnitSystem) -> list[dict[str, Any]]:
+    """The form's records as dicts, each field's text beside its value (:func:`column_text`)."""
+    texts = {_TEXT + f.code: column_text(f, frame, units) for f in FORMS[form_code].fields}
+    keep = [c for c in _PLACING if c in frame.columns]
+    frame = pd.concat([frame[keep], pd.DataFrame(texts, index=frame.index)], axis=1)
+    columns = [str(c) for c in frame.columns]
+    return [
+        dict(zip(columns, row, strict=True)) for row in frame.itertuples(index=False, name=None)
+    ]
+
+
+def _records(
+    frame: pd.DataFrame, form_code: str, order: Iterable[str], units: UnitSystem
+) -> dict[str, list[dict[str, Any]]]:
     """Each subject's records, sorted by `order` then by id (the order they were entered)."""
     by: list[str] = [*order, "id"]
     ordered = frame.sort_values(by, kind="stable", na_position="last")
     out: dict[str, list[dict[str, Any]]] = {}
-    for record in _dicts(ordered):
+    for record in _dicts(ordered, form_code, units):
         out.setdefault(str(record["SUBJID"]), []).append(record)
     return out
 
@@ -179,36 +198,38 @@ def _visits(rows: _Rows, visits: list[dict[str, Any]], subjid: str) -> None:
             rows.put(subjid, UNSCHEDULED, "VIS", visit, instance=unscheduled)
 
 
-def _infusions(rows: _Rows, data: StudyData, subjid: str, infusions: list[dict[str, Any]]) -> None:
-    vs = data.records["VS"]
-    instance_of: dict[int, int] = {}
+def _infusions(
+    rows: _Rows,
+    subjid: str,
+    infusions: list[dict[str, Any]],
+    vital_signs: dict[int, list[dict[str, Any]]],
+) -> None:
+    """Each infusion an instance, and its vital signs (by infusion id) the same instance."""
     for number, infusion in enumerate(infusions, start=1):
         rows.put(subjid, event_for_form("EX"), "EX", infusion, instance=number)
-        instance_of[int(infusion["id"])] = number
-    if not instance_of:
-        return
-    mine = vs[vs["infusion_id"].isin(instance_of)]
-    for infusion_id, group in mine.groupby("infusion_id", sort=True):
-        rows.put_vital_signs(subjid, instance_of[int(str(infusion_id))], _dicts(group))
+        timepoints = vital_signs.get(int(infusion["id"]))
+        if timepoints:
+            rows.put_vital_signs(subjid, number, timepoints)
 
 
 def record_rows(data: StudyData) -> list[dict[str, str]]:
     """Every row of the records file, by subject, event, instrument and instance."""
     rows = _Rows(data)
     records = data.records
+    units = data.options.units
+    order = {"EX": ("EXSTDTC",), "VIS": ("VISDTC",), "AE": ("AESTDTC",)}
     logs = {
-        "MH": _records(records["MH"], ()),
-        "EX": _records(records["EX"], ("EXSTDTC",)),
-        "VIS": _records(records["VIS"], ("VISDTC",)),
-        "AE": _records(records["AE"], ("AESTDTC",)),
-        "CM": _records(records["CM"], ()),
-        "DS": _records(records["DS"], ()),
+        code: _records(records[code], code, order.get(code, ()), units)
+        for code in ("MH", "EX", "VIS", "AE", "CM", "DS")
     }
-    for subject in _dicts(data.subjects):
+    vital_signs: dict[int, list[dict[str, Any]]] = {}
+    for record in _dicts(records["VS"], "VS", units):
+        vital_signs.setdefault(int(record["infusion_id"]), []).append(record)
+    for subject in _dicts(data.subjects, "ENROL", units):
         subjid = str(subject["SUBJID"])
         rows.put(subjid, event_for_form("ENROL"), "ENROL", subject)
         _visits(rows, logs["VIS"].get(subjid, []), subjid)
-        _infusions(rows, data, subjid, logs["EX"].get(subjid, []))
+        _infusions(rows, subjid, logs["EX"].get(subjid, []), vital_signs)
         for code in ("MH", "AE", "CM"):
             for number, record in enumerate(logs[code].get(subjid, []), start=1):
                 rows.put(subjid, event_for_form(code), code, record, instance=number)

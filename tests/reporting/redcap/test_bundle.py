@@ -343,7 +343,10 @@ def test_the_bundle_export_is_audited(small: Store, tmp_path: Path) -> None:
     assert user == "pi" and "REDCap bundle in rc" in what
 
 
-def test_a_cancelled_export_leaves_no_bundle_file(small: Store, tmp_path: Path) -> None:
+@pytest.mark.parametrize("at", [98, 99])
+def test_a_cancelled_export_leaves_no_bundle_file(small: Store, tmp_path: Path, at: int) -> None:
+    """Cancelled as the bundle starts (nothing written yet) or once it is written (taken
+    back with the workbook)."""
     seen: list[int] = []
     with pytest.raises(ExportCancelled):
         export_workbook(
@@ -353,9 +356,11 @@ def test_a_cancelled_export_leaves_no_bundle_file(small: Store, tmp_path: Path) 
             user="pi",
             redcap_dir=tmp_path / "rc",
             progress=lambda percent, _message: seen.append(percent),
-            cancelled=lambda: bool(seen) and seen[-1] >= 99,
+            cancelled=lambda: bool(seen) and seen[-1] >= at,
         )
-    assert list((tmp_path / "rc").iterdir()) == [] and not (tmp_path / "x.xlsx").exists()
+    left = list((tmp_path / "rc").iterdir()) if (tmp_path / "rc").exists() else None
+    assert left == ([] if at == 99 else None) and not (tmp_path / "x.xlsx").exists()
+    assert small.path is not None and _export_rows(small.path) == []
 
 
 def test_the_comparison_finds_a_changed_value(

@@ -345,8 +345,8 @@ def _what(
 ) -> str:
     """The audit row's description of what was written."""
     parts = [first] if first else []
-    if csv_files:
-        parts.append(f"{len(csv_files)} CSV files in {Path(csv_dir or '.').name}")
+    if csv_dir is not None:
+        parts.append(f"{len(csv_files)} CSV files in {Path(csv_dir).name}")
     if redcap_dir is not None:
         parts.append(f"REDCap bundle in {Path(redcap_dir).name}")
     return " + ".join(parts)

@@ -6,7 +6,8 @@ longitudinal project, the repeating instruments, and the flat records import for
 (record ID first, redcap_event_name, redcap_repeat_instrument, redcap_repeat_instance,
 <instrument>_complete 0/1/2). :func:`bundle_problems` lists every disagreement between the
 records file and the bundle's own dictionary and design; an empty list is a bundle REDCap
-accepts. The tests import it by name (tests/ is on the import path).
+accepts. :func:`export_bundle` makes one through the real export. The tests import these
+by name (tests/ is on the import path).
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from msct_crf.reporting.export import ExportOptions, export_workbook
+from msct_crf.storage.store import Store
 
 COLUMNS = [
     "Variable / Field Name",
@@ -222,3 +226,16 @@ def bundle_problems(directory: Path) -> list[str]:
     if "ND, Not done | UNK, Unknown | NA, Not applicable" not in readme:
         problems.append("README: the missing data codes to configure are not stated")
     return problems
+
+
+def export_bundle(db: Path, folder: Path, **options: object) -> Path:
+    """Export `db` with a REDCap bundle into `folder`; returns the folder."""
+    with Store.open_path(db, create=False) as store:
+        export_workbook(
+            store,
+            folder.with_suffix(".xlsx"),
+            ExportOptions(**options),  # type: ignore[arg-type]
+            user="pi",
+            redcap_dir=folder,
+        )
+    return folder

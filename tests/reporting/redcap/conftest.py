@@ -8,22 +8,7 @@ from pathlib import Path
 
 import pytest
 from export_readback import ids, small, small_template  # noqa: F401
-
-from msct_crf.reporting.export import ExportOptions, export_workbook
-from msct_crf.storage.store import Store
-
-
-def export_bundle(db: Path, folder: Path, **options: object) -> Path:
-    """Export `db` with a REDCap bundle into `folder`; returns the folder."""
-    with Store.open_path(db, create=False) as store:
-        export_workbook(
-            store,
-            folder.with_suffix(".xlsx"),
-            ExportOptions(**options),  # type: ignore[arg-type]
-            user="pi",
-            redcap_dir=folder,
-        )
-    return folder
+from redcap_readback import export_bundle
 
 
 @pytest.fixture(scope="package")

@@ -14,13 +14,11 @@ from typing import Any
 
 import pytest
 from export_readback import _export_rows
-from redcap_readback import Bundle, bundle_problems, read_csv, read_records
+from redcap_readback import Bundle, bundle_problems, export_bundle, read_csv, read_records
 
 from msct_crf.reporting.export import ExportCancelled, ExportOptions, export_csv, export_workbook
 from msct_crf.reporting.redcap import BUNDLE_FILES
 from msct_crf.storage.store import Store
-
-from .conftest import export_bundle
 
 EVENT_OF_VISIT = {
     "BASELINE": "baseline_arm_1",

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from msct_crf.reporting.redcap import project
 from msct_crf.study.dictionary import FORMS
@@ -90,3 +92,10 @@ def test_form_status_and_missing_codes() -> None:
         "locked": 2,
     }
     assert project.MISSING_DATA_CODES == "ND, Not done | UNK, Unknown | NA, Not applicable"
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e12, max_value=1e12))
+def test_number_text_is_plain_and_keeps_ten_significant_digits(value: float) -> None:
+    text = project.number_text(value)
+    assert re.fullmatch(r"-?\d+(\.\d+)?", text), text
+    assert float(text) == pytest.approx(value, rel=1e-9, abs=1e-300)

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from export_readback import _export_rows
-from redcap_readback import Bundle, bundle_problems, export_bundle, read_csv, read_records
+from redcap_readback import SYSTEM, Bundle, bundle_problems, export_bundle, read_csv, read_records
 
 from msct_crf.reporting.export import ExportCancelled, ExportOptions, export_csv, export_workbook
 from msct_crf.reporting.redcap import BUNDLE_FILES
@@ -374,3 +374,13 @@ def test_the_comparison_finds_a_changed_value(
     conn.close()
     found = value_disagreements(changed, demo_bundle)
     assert len(found) == 2 and " tbil: " in found[0] and " pulse_" in found[1]
+
+
+def test_an_empty_study_has_a_bundle_with_no_records(store: Store, tmp_path: Path) -> None:
+    assert store.path is not None
+    store.close()
+    bundle = export_bundle(store.path, tmp_path / "empty")
+    assert bundle_problems(bundle) == []
+    rows = read_csv(bundle / "3_records.csv")
+    assert len(rows) == 1 and rows[0][:4] == ["subjid", *SYSTEM]
+    assert "0 records (one per subject)" in (bundle / "README.txt").read_text(encoding="utf-8")

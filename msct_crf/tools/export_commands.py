@@ -1,4 +1,4 @@
-"""`msct-crf export`: the export workbook (and CSV files, REDCap dictionary) from the shell.
+"""`msct-crf export`: the export workbook (and CSV files, REDCap bundle) from the shell.
 
 The module stays light: pandas, scipy and XlsxWriter are imported inside the handler, so
 registering the command costs nothing when the app starts through the same CLI.
@@ -41,6 +41,10 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from msct_crf.reporting.export.options import ExportOptions
     from msct_crf.storage.store import Store
 
+    if args.old_redcap is not None:
+        raise UserError(
+            "--redcap: replaced by --redcap-dir DIR, a folder for the REDCap import bundle"
+        )
     if not args.out.lower().endswith(".xlsx"):
         raise UserError(f"--out: the workbook file must end in .xlsx, got {args.out!r}")
     options = ExportOptions(
@@ -72,7 +76,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
                 user=args.user,
                 progress=progress,
                 csv_dir=args.csv_dir,
-                redcap_path=args.redcap,
+                redcap_dir=args.redcap_dir,
                 actor=actor,
                 overwrite=args.force,
             )
@@ -88,7 +92,7 @@ def register(subparsers: Any) -> None:
         "export",
         help="write the Excel workbook (summary, wide, long sheets, flow, AEs, deviations)",
         description="Export the study to an Excel workbook a PI can send, optionally with one "
-        "CSV file per form and a REDCap-style data dictionary. The export is audited.",
+        "CSV file per form and a REDCap import bundle. The export is audited.",
     )
     export.add_argument("--db", required=True, help="study database file or server URL")
     export.add_argument("--out", required=True, help="workbook to write (FILE.xlsx)")
@@ -128,7 +132,14 @@ def register(subparsers: Any) -> None:
         "--units", choices=("si", "conventional"), default="si", help="units of lab values"
     )
     export.add_argument("--csv-dir", metavar="DIR", help="also write one CSV per form here")
-    export.add_argument("--redcap", metavar="FILE", help="also write a REDCap data dictionary")
+    export.add_argument(
+        "--redcap-dir",
+        metavar="DIR",
+        help="also write a REDCap import bundle here (dictionary, events, records, README)",
+    )
+    # the old dictionary-only option: refused by name (argparse would take it for an
+    # abbreviation of --redcap-dir and make a folder named like the old CSV file)
+    export.add_argument("--redcap", dest="old_redcap", help=argparse.SUPPRESS)
     export.add_argument("--audit", action="store_true", help="add the Audit trail sheet")
     export.add_argument(
         "--identifying", action="store_true", help="include identifying fields (hospital number)"

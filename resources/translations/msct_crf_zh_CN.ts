@@ -558,165 +558,190 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="248"/>
+        <location filename="../../ui/admin/export_dialog.py" line="276"/>
         <source>Export to Excel</source>
         <translation>导出到 Excel</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="250"/>
+        <location filename="../../ui/admin/export_dialog.py" line="278"/>
         <source>Forms (long sheets):</source>
         <translation>表单（长格式工作表）：</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="251"/>
+        <location filename="../../ui/admin/export_dialog.py" line="279"/>
         <source>Sites:</source>
         <translation>研究中心：</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="252"/>
+        <location filename="../../ui/admin/export_dialog.py" line="280"/>
         <source>Subjects:</source>
         <translation>受试者：</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="253"/>
+        <location filename="../../ui/admin/export_dialog.py" line="281"/>
         <source>Records dated:</source>
         <translation>记录日期：</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="254"/>
+        <location filename="../../ui/admin/export_dialog.py" line="282"/>
         <source>Labels:</source>
         <translation>标签语言：</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="255"/>
+        <location filename="../../ui/admin/export_dialog.py" line="283"/>
         <source>Units:</source>
         <translation>单位：</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="256"/>
+        <location filename="../../ui/admin/export_dialog.py" line="284"/>
         <source>Audit trail:</source>
         <translation>稽查轨迹：</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="257"/>
+        <location filename="../../ui/admin/export_dialog.py" line="285"/>
         <source>Identifying fields:</source>
         <translation>身份识别字段：</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="258"/>
+        <location filename="../../ui/admin/export_dialog.py" line="286"/>
         <source>Save as:</source>
         <translation>保存为：</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="262"/>
+        <location filename="../../ui/admin/export_dialog.py" line="291"/>
         <source>All subjects, or IDs such as GZH-001, GZH-002</source>
         <translation>全部受试者，或输入编号，如 GZH-001, GZH-002</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="263"/>
+        <location filename="../../ui/admin/export_dialog.py" line="292"/>
         <source>&amp;from</source>
         <translation>从(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="264"/>
+        <location filename="../../ui/admin/export_dialog.py" line="293"/>
         <source>&amp;to</source>
         <translation>至(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="267"/>
+        <location filename="../../ui/admin/export_dialog.py" line="296"/>
         <source>Include the &amp;audit trail sheet (for monitors)</source>
         <translation>包含稽查轨迹工作表（供监查员使用）(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="268"/>
+        <location filename="../../ui/admin/export_dialog.py" line="297"/>
         <source>Include &amp;identifying fields (hospital number)</source>
         <translation>包含身份识别字段（住院号）(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="269"/>
+        <location filename="../../ui/admin/export_dialog.py" line="298"/>
         <source>&amp;Browse…</source>
         <translation>浏览(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="270"/>
+        <location filename="../../ui/admin/export_dialog.py" line="299"/>
+        <source>Also write a &amp;REDCap import bundle to the folder</source>
+        <translation>同时将 REDCap 导入包写入文件夹(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/export_dialog.py" line="300"/>
+        <source>Choose fol&amp;der…</source>
+        <translation>选择文件夹(&amp;D)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/export_dialog.py" line="301"/>
         <source>&amp;Export</source>
         <translation>导出(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="271"/>
+        <location filename="../../ui/admin/export_dialog.py" line="302"/>
         <source>&amp;Cancel export</source>
         <translation>取消导出(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="272"/>
+        <location filename="../../ui/admin/export_dialog.py" line="303"/>
         <source>&amp;Open folder</source>
         <translation>打开文件夹(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="273"/>
+        <location filename="../../ui/admin/export_dialog.py" line="304"/>
         <source>C&amp;lose</source>
         <translation>关闭(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="265"/>
+        <location filename="../../ui/admin/export_dialog.py" line="294"/>
         <source>SI (as stored)</source>
         <translation>国际单位（按存储）</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="266"/>
+        <location filename="../../ui/admin/export_dialog.py" line="295"/>
         <source>Conventional (mg/dL, g/dL)</source>
         <translation>常规单位（mg/dL、g/dL）</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="307"/>
+        <location filename="../../ui/admin/export_dialog.py" line="349"/>
         <source>Choose at least one form to export.</source>
         <translation>请至少选择一个要导出的表单。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="310"/>
+        <location filename="../../ui/admin/export_dialog.py" line="352"/>
         <source>Choose at least one site to export.</source>
         <translation>请至少选择一个要导出的研究中心。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="334"/>
+        <location filename="../../ui/admin/export_dialog.py" line="376"/>
         <source>Save the export as</source>
         <translation>导出文件另存为</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="334"/>
+        <location filename="../../ui/admin/export_dialog.py" line="376"/>
         <source>Excel (*.xlsx)</source>
         <translation>Excel 文件 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="373"/>
+        <location filename="../../ui/admin/export_dialog.py" line="434"/>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="400"/>
+        <location filename="../../ui/admin/export_dialog.py" line="462"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="420"/>
+        <location filename="../../ui/admin/export_dialog.py" line="483"/>
         <source>Exported {subjects} subjects to {path}</source>
         <translation>已将 {subjects} 名受试者导出到 {path}</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="432"/>
+        <location filename="../../ui/admin/export_dialog.py" line="499"/>
         <source>Export cancelled; no file was written.</source>
         <translation>导出已取消，未写入任何文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="438"/>
+        <location filename="../../ui/admin/export_dialog.py" line="505"/>
         <source>The export failed: {error}</source>
         <translation>导出失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="479"/>
+        <location filename="../../ui/admin/export_dialog.py" line="546"/>
         <location filename="../../ui/shell/menus.py" line="173"/>
         <source>Export to Excel…</source>
         <translation>导出到 Excel…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/export_dialog.py" line="287"/>
+        <source>REDCap:</source>
+        <translation>REDCap：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/export_dialog.py" line="387"/>
+        <source>Folder for the REDCap import bundle</source>
+        <translation>REDCap 导入包的文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/export_dialog.py" line="488"/>
+        <source>REDCap import bundle (upload steps in its README.txt): {folder}</source>
+        <translation>REDCap 导入包（上传步骤见其中的 README.txt）：{folder}</translation>
     </message>
 </context>
 <context>

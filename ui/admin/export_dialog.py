@@ -1,5 +1,8 @@
 """File > Export to Excel…: choose what to export, run it off the GUI thread, cancel.
 
+Besides the workbook it can write the REDCap import bundle (issue 12) into a folder, in the
+same export on the same worker thread, audited with it.
+
 The dialog only gathers options and shows progress; `msct_crf.reporting.export.export_workbook` does
 the work on the thread pool (ui.common.background). Cancelling stops the export at its next check
 and the core removes its temporary file, so nothing is left behind. On success the dialog
@@ -42,6 +45,7 @@ from PySide6.QtWidgets import (
 from msct_crf.access import Actor, Permission
 from msct_crf.errors import UserError
 from msct_crf.reporting.export import FORM_ORDER, ExportCancelled, ExportOptions
+from msct_crf.reporting.redcap import BUNDLE_FILES
 from msct_crf.storage.outputs import is_sqlite_file
 from msct_crf.storage.store import Store
 from msct_crf.study.dictionary import FORMS
@@ -56,6 +60,13 @@ def default_output_path(store: Store, today: dt.date | None = None) -> Path:
     today = today or dt.date.today()
     base = store.path if store.path is not None else Path.home() / "msct-crf.db"
     return base.with_name(f"{base.stem}_export_{today.isoformat()}.xlsx")
+
+
+def default_redcap_dir(store: Store, today: dt.date | None = None) -> Path:
+    """The REDCap bundle's folder beside the database: <database>_redcap_<date>."""
+    today = today or dt.date.today()
+    base = store.path if store.path is not None else Path.home() / "msct-crf.db"
+    return base.with_name(f"{base.stem}_redcap_{today.isoformat()}")
 
 
 class ExportDialog(QDialog):
@@ -158,6 +169,17 @@ class ExportDialog(QDialog):
         self._browse = QPushButton()
         self._browse.setObjectName("browseButton")
         self._browse.clicked.connect(self._choose_output)
+        # the REDCap import bundle (issue 12): off unless asked for, into its own folder
+        self._redcap = QCheckBox()
+        self._redcap.setObjectName("redcapCheck")
+        self._redcap_dir = QLineEdit(str(default_redcap_dir(store)))
+        self._redcap_dir.setObjectName("redcapDirEdit")
+        self._redcap_browse = QPushButton()
+        self._redcap_browse.setObjectName("redcapBrowseButton")
+        self._redcap_browse.clicked.connect(self._choose_redcap_dir)
+        for widget in (self._redcap_dir, self._redcap_browse):
+            widget.setEnabled(False)
+            self._redcap.toggled.connect(widget.setEnabled)
 
         self._progress = QProgressBar()
         self._progress.setObjectName("progressBar")
@@ -200,6 +222,10 @@ class ExportDialog(QDialog):
         output = QHBoxLayout()
         output.addWidget(self._output, 1)
         output.addWidget(self._browse)
+        redcap = QHBoxLayout()
+        redcap.addWidget(self._redcap)
+        redcap.addWidget(self._redcap_dir, 1)
+        redcap.addWidget(self._redcap_browse)
         rows: list[tuple[str, Any]] = [
             ("forms", self._forms),
             ("sites", self._sites),
@@ -210,6 +236,7 @@ class ExportDialog(QDialog):
             ("audit", self._audit),
             ("identifying", self._identifying),
             ("output", output),
+            ("redcap", redcap),
         ]
         for key, widget in rows:
             label = QLabel()
@@ -240,6 +267,7 @@ class ExportDialog(QDialog):
             self._identifying,
             self._output,
             self._browse,
+            self._redcap,
         ]
 
     # ------------------------------------------------------------------ text
@@ -256,6 +284,7 @@ class ExportDialog(QDialog):
             "audit": self.tr("Audit trail:"),
             "identifying": self.tr("Identifying fields:"),
             "output": self.tr("Save as:"),
+            "redcap": self.tr("REDCap:"),
         }
         for key, text in texts.items():
             self._labels[key].setText(text)
@@ -267,6 +296,8 @@ class ExportDialog(QDialog):
         self._audit.setText(self.tr("Include the &audit trail sheet (for monitors)"))
         self._identifying.setText(self.tr("Include &identifying fields (hospital number)"))
         self._browse.setText(self.tr("&Browse…"))
+        self._redcap.setText(self.tr("Also write a &REDCap import bundle to the folder"))
+        self._redcap_browse.setText(self.tr("Choose fol&der…"))
         self._export.setText(self.tr("&Export"))
         self._cancel.setText(self.tr("&Cancel export"))
         self._open_folder.setText(self.tr("&Open folder"))
@@ -299,6 +330,17 @@ class ExportDialog(QDialog):
 
     def output_path(self) -> Path:
         return Path(self._output.text().strip()).expanduser()
+
+    def set_redcap_dir(self, path: str | Path | None) -> None:
+        """Write the REDCap import bundle into `path` (None: no bundle)."""
+        self._redcap.setChecked(path is not None)
+        if path is not None:
+            self._redcap_dir.setText(str(path))
+
+    def redcap_dir(self) -> Path | None:
+        """The REDCap bundle's folder, or None when no bundle is asked for."""
+        text = self._redcap_dir.text().strip()
+        return Path(text).expanduser() if self._redcap.isChecked() and text else None
 
     def options(self) -> ExportOptions:
         """The options as chosen; raises a UserError naming what is wrong."""
@@ -340,6 +382,13 @@ class ExportDialog(QDialog):
                 self._confirmed = Path(path).resolve()
             self._output.setText(path)
 
+    def _choose_redcap_dir(self) -> None:
+        path = QFileDialog.getExistingDirectory(
+            self, self.tr("Folder for the REDCap import bundle"), self._redcap_dir.text()
+        )
+        if path:
+            self._redcap_dir.setText(path)
+
     def _may_replace(self, target: Path) -> bool | None:
         """Whether the export may replace `target`: False for a new file, True when the
         person said so (in the file dialog, or asked now), None when they said no. The core
@@ -349,6 +398,12 @@ class ExportDialog(QDialog):
         if target.resolve() == self._confirmed:
             return True
         return True if prompts.confirm_replace(self, str(target)) else None
+
+    def _may_replace_bundle(self, folder: Path) -> bool | None:
+        """Like _may_replace, for a folder already holding files of a REDCap bundle."""
+        if not any((folder / name).is_file() for name in BUNDLE_FILES):
+            return False
+        return True if prompts.confirm_replace(self, str(folder)) else None
 
     # ------------------------------------------------------------------ running
 
@@ -368,6 +423,12 @@ class ExportDialog(QDialog):
         if overwrite is None:
             return
         store, user, actor = self._store, self._user, self._actor
+        redcap_dir = self.redcap_dir()
+        if redcap_dir is not None and not overwrite:
+            replace = self._may_replace_bundle(redcap_dir)
+            if replace is None:
+                return
+            overwrite = replace  # the workbook is new (else it was asked about above)
         self._set_running(True)
         self._status.setStyleSheet("")
         self._status.setText(self.tr("Exporting…"))
@@ -382,6 +443,7 @@ class ExportDialog(QDialog):
                 user=user,
                 progress=lambda percent, _message: task.report(percent),
                 cancelled=lambda: task.cancelled,
+                redcap_dir=redcap_dir,
                 actor=actor,
                 overwrite=overwrite,
             )
@@ -403,6 +465,8 @@ class ExportDialog(QDialog):
         for widget in self._option_widgets:
             widget.setEnabled(not running)
         self._from.setEnabled(not running and self._from_check.isChecked())
+        for widget in (self._redcap_dir, self._redcap_browse):
+            widget.setEnabled(not running and self._redcap.isChecked())
         self._to.setEnabled(not running and self._to_check.isChecked())
         self._export.setEnabled(not running)
         self._cancel.setEnabled(running)
@@ -416,11 +480,14 @@ class ExportDialog(QDialog):
         self._task = None
         self._report = report
         self._set_running(False)
-        self._status.setText(
-            self.tr("Exported {subjects} subjects to {path}").format(
-                subjects=report.subjects, path=str(report.path)
-            )
+        text = self.tr("Exported {subjects} subjects to {path}").format(
+            subjects=report.subjects, path=str(report.path)
         )
+        if report.redcap_dir is not None:
+            text += "\n" + self.tr(
+                "REDCap import bundle (upload steps in its README.txt): {folder}"
+            ).format(folder=str(report.redcap_dir))
+        self._status.setText(text)
         self._open_folder.setVisible(True)
         self._open_folder.setFocus()
         self.exportFinished.emit(report)

@@ -230,6 +230,7 @@ def make_casebook(
         forms = "all records" if records is None else f"{len(book.entries)} records"
         what = f"casebook {target.name}; subject {subject}; {forms}; language {language}"
         what += f"; units {units.value}" + ("; identifying" if include_identifying else "")
+        what += f"; printed {meta.exported_text}"
         _publish(store, user=user, actor=actor, book=book, what=what, part=part, target=target)
     except BaseException:
         with contextlib.suppress(OSError):

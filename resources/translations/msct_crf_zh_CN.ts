@@ -421,15 +421,118 @@ Everything entered after that time will no longer be in the study. The current f
     </message>
     <message>
         <location filename="../../ui/admin/backup_dialog.py" line="325"/>
-        <location filename="../../ui/shell/menus.py" line="174"/>
+        <location filename="../../ui/shell/menus.py" line="193"/>
         <source>Back &amp;up now</source>
         <translation>立即备份(&amp;U)</translation>
     </message>
     <message>
         <location filename="../../ui/admin/backup_dialog.py" line="328"/>
-        <location filename="../../ui/shell/menus.py" line="175"/>
+        <location filename="../../ui/shell/menus.py" line="194"/>
         <source>&amp;Backups…</source>
         <translation>备份(&amp;B)…</translation>
+    </message>
+</context>
+<context>
+    <name>CasebookDialog</name>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="134"/>
+        <source>Casebook (PDF)</source>
+        <translation>病例报告（PDF）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="135"/>
+        <source>Casebook of {subject}: every form, signature and query</source>
+        <translation>{subject} 的病例报告：全部表单、签名和质疑</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="137"/>
+        <source>Save as PDF</source>
+        <translation>另存为 PDF</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="138"/>
+        <source>The current form of {subject} as a PDF</source>
+        <translation>将 {subject} 的当前表单存为 PDF</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="140"/>
+        <source>PDF file:</source>
+        <translation>PDF 文件：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="141"/>
+        <source>Language:</source>
+        <translation>语言：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="142"/>
+        <source>Units:</source>
+        <translation>单位：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="143"/>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="144"/>
+        <source>Write PDF</source>
+        <translation>生成 PDF</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="145"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="146"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="149"/>
+        <source>SI (as stored)</source>
+        <translation>国际单位（按存储值）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="150"/>
+        <source>Conventional</source>
+        <translation>常规单位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="210"/>
+        <source>Writing the PDF…</source>
+        <translation>正在生成 PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="222"/>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="228"/>
+        <source>Save the PDF as</source>
+        <translation>PDF 另存为</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="228"/>
+        <source>PDF (*.pdf)</source>
+        <translation>PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="247"/>
+        <source>Wrote {records} records on {pages} pages to {path}</source>
+        <translation>已将 {records} 条记录（共 {pages} 页）写入 {path}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="257"/>
+        <source>Cancelled; no file was written.</source>
+        <translation>已取消，未写入任何文件。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="263"/>
+        <source>The PDF could not be made: {error}</source>
+        <translation>无法生成 PDF：{error}</translation>
     </message>
 </context>
 <context>
@@ -714,7 +817,7 @@ Everything entered after that time will no longer be in the study. The current f
     </message>
     <message>
         <location filename="../../ui/admin/export_dialog.py" line="479"/>
-        <location filename="../../ui/shell/menus.py" line="173"/>
+        <location filename="../../ui/shell/menus.py" line="192"/>
         <source>Export to Excel…</source>
         <translation>导出到 Excel…</translation>
     </message>
@@ -841,37 +944,37 @@ Everything entered after that time will no longer be in the study. The current f
     </message>
     <message>
         <location filename="../../ui/forms/form_page.py" line="154"/>
-        <location filename="../../ui/forms/form_page.py" line="428"/>
+        <location filename="../../ui/forms/form_page.py" line="432"/>
         <source>Save this form (Ctrl+S)</source>
         <translation>保存此表单（Ctrl+S）</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="235"/>
+        <location filename="../../ui/forms/form_page.py" line="238"/>
         <source>Cannot read the database: {error}</source>
         <translation>无法读取数据库：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="270"/>
+        <location filename="../../ui/forms/form_page.py" line="273"/>
         <source>Read only: this file was opened read-only.</source>
         <translation>只读：此文件以只读方式打开。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="273"/>
+        <location filename="../../ui/forms/form_page.py" line="276"/>
         <source>Read only: {user} ({role}) may not enter or change study data.</source>
         <translation>只读：{user}（{role}）无权录入或修改研究数据。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="339"/>
+        <location filename="../../ui/forms/form_page.py" line="342"/>
         <source>This form cannot be edited here.</source>
         <translation>此表单不能在此编辑。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="342"/>
+        <location filename="../../ui/forms/form_page.py" line="345"/>
         <source>Choose a subject first.</source>
         <translation>请先选择受试者。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="347"/>
+        <location filename="../../ui/forms/form_page.py" line="350"/>
         <source>Not saved: correct the {n} error(s) marked in red.</source>
         <translation>未保存：请更正红色标出的 {n} 处错误。</translation>
     </message>
@@ -918,55 +1021,75 @@ Everything entered after that time will no longer be in the study. The current f
         <translation>未保存：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="430"/>
+        <location filename="../../ui/forms/form_page.py" line="434"/>
         <source>Correct the errors marked in red first</source>
         <translation>请先更正红色标出的错误</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="454"/>
+        <location filename="../../ui/forms/form_page.py" line="458"/>
         <source>{n} error(s) to correct before saving.</source>
         <translation>保存前需更正 {n} 处错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="461"/>
+        <location filename="../../ui/forms/form_page.py" line="465"/>
         <source>{n} unusual value(s): you will be asked to confirm at save.</source>
         <translation>{n} 个异常值：保存时将要求确认。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="358"/>
-        <location filename="../../ui/forms/form_page.py" line="479"/>
+        <location filename="../../ui/forms/form_page.py" line="361"/>
+        <location filename="../../ui/forms/form_page.py" line="483"/>
         <source>Not saved.</source>
         <translation>未保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="457"/>
+        <location filename="../../ui/forms/form_page.py" line="461"/>
         <source>{n} unusual value(s), marked in amber.</source>
         <translation>{n} 个异常值，已用琥珀色标出。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="545"/>
+        <location filename="../../ui/forms/form_page.py" line="549"/>
         <source>Not saved: {user} ({role}) may not enter or change study data.</source>
         <translation>未保存：{user}（{role}）无权录入或修改研究数据。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="584"/>
+        <location filename="../../ui/forms/form_page.py" line="588"/>
         <source>New subject (the ID is assigned when saved)</source>
         <translation>新受试者（保存时分配编号）</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="586"/>
+        <location filename="../../ui/forms/form_page.py" line="590"/>
         <source>No subject chosen</source>
         <translation>未选择受试者</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="587"/>
+        <location filename="../../ui/forms/form_page.py" line="591"/>
         <source>New record for {subject}</source>
         <translation>{subject} 的新记录</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="588"/>
+        <location filename="../../ui/forms/form_page.py" line="592"/>
         <source>{subject} · {status} · last saved {when} by {user}</source>
         <translation>{subject} · {status} · 最后由 {user} 于 {when} 保存</translation>
+    </message>
+</context>
+<context>
+    <name>FormPrinter</name>
+    <message>
+        <location filename="../../ui/admin/print_form.py" line="129"/>
+        <source>Preparing the pages…</source>
+        <extracomment>The most pixels per inch a page is rendered at: sharp on paper, and a page stays some 35 MB of image however fine the printer.</extracomment>
+        <translation>正在准备页面…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/print_form.py" line="129"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/print_form.py" line="131"/>
+        <location filename="../../ui/admin/print_form.py" line="169"/>
+        <source>Print</source>
+        <translation>打印</translation>
     </message>
 </context>
 <context>
@@ -1388,138 +1511,153 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>MainMenus</name>
     <message>
-        <location filename="../../ui/shell/menus.py" line="157"/>
+        <location filename="../../ui/shell/menus.py" line="173"/>
         <source>&amp;About MSC-CRF</source>
         <translation>关于 MSC-CRF(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="139"/>
+        <location filename="../../ui/shell/menus.py" line="155"/>
         <source>&amp;Account</source>
         <translation>账户(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="165"/>
+        <location filename="../../ui/shell/menus.py" line="181"/>
         <source>&amp;Audit trail…</source>
         <translation>稽查轨迹(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="158"/>
+        <location filename="../../ui/shell/menus.py" line="174"/>
         <source>&amp;Change password…</source>
         <translation>修改密码(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="136"/>
+        <location filename="../../ui/shell/menus.py" line="152"/>
         <source>&amp;File</source>
         <extracomment>key -&gt; (objectName, shortcut) of every action the window hands a command for. The actions of each menu, in order (&quot;-&quot;: a separator; &quot;export+backup&quot;: their actions).</extracomment>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="142"/>
+        <location filename="../../ui/shell/menus.py" line="158"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="149"/>
+        <location filename="../../ui/shell/menus.py" line="165"/>
         <source>Open read-onl&amp;y…</source>
         <translation>以只读方式打开(&amp;Y)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="160"/>
+        <location filename="../../ui/shell/menus.py" line="176"/>
         <source>&amp;Idle lock…</source>
         <translation>空闲锁定(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="141"/>
+        <location filename="../../ui/shell/menus.py" line="183"/>
+        <source>&amp;Print…</source>
+        <translation>打印(&amp;P)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell/menus.py" line="184"/>
+        <source>Save &amp;as PDF…</source>
+        <translation>另存为 PDF(&amp;A)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell/menus.py" line="185"/>
+        <source>&amp;Casebook (PDF)…</source>
+        <translation>病例报告 PDF(&amp;C)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell/menus.py" line="157"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="161"/>
+        <location filename="../../ui/shell/menus.py" line="177"/>
         <source>&amp;Lock the screen now</source>
         <translation>立即锁定屏幕(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="159"/>
+        <location filename="../../ui/shell/menus.py" line="175"/>
         <source>&amp;Manage users…</source>
         <translation>用户管理(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="147"/>
+        <location filename="../../ui/shell/menus.py" line="163"/>
         <source>&amp;New study database…</source>
         <translation>新建研究数据库(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="153"/>
+        <location filename="../../ui/shell/menus.py" line="169"/>
         <source>&amp;New subject</source>
         <translation>新建受试者(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="148"/>
+        <location filename="../../ui/shell/menus.py" line="164"/>
         <source>&amp;Open study database…</source>
         <translation>打开研究数据库(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="154"/>
+        <location filename="../../ui/shell/menus.py" line="170"/>
         <source>&amp;Patient list</source>
         <translation>患者列表(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="152"/>
+        <location filename="../../ui/shell/menus.py" line="168"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="156"/>
+        <location filename="../../ui/shell/menus.py" line="172"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="140"/>
+        <location filename="../../ui/shell/menus.py" line="156"/>
         <source>&amp;Review</source>
         <translation>审阅(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="137"/>
+        <location filename="../../ui/shell/menus.py" line="153"/>
         <source>&amp;Subject</source>
         <translation>受试者(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="155"/>
+        <location filename="../../ui/shell/menus.py" line="171"/>
         <source>&amp;Today&apos;s work</source>
         <translation>今日工作(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="151"/>
+        <location filename="../../ui/shell/menus.py" line="167"/>
         <source>&amp;Verify database</source>
         <translation>校验数据库(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="138"/>
+        <location filename="../../ui/shell/menus.py" line="154"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="166"/>
+        <location filename="../../ui/shell/menus.py" line="182"/>
         <source>Audit trail of this s&amp;ubject…</source>
         <translation>此受试者的稽查轨迹(&amp;U)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="163"/>
+        <location filename="../../ui/shell/menus.py" line="179"/>
         <source>Open &amp;queries (study)…</source>
         <translation>未关闭的质疑（全研究）(&amp;Q)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="164"/>
+        <location filename="../../ui/shell/menus.py" line="180"/>
         <source>Open queries of this &amp;subject…</source>
         <translation>此受试者未关闭的质疑(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="150"/>
+        <location filename="../../ui/shell/menus.py" line="166"/>
         <source>Open the &amp;demo study</source>
         <translation>打开演示研究(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="162"/>
+        <location filename="../../ui/shell/menus.py" line="178"/>
         <source>Log &amp;out</source>
         <translation>注销(&amp;O)</translation>
     </message>
@@ -1527,75 +1665,75 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="131"/>
+        <location filename="../../ui/shell/main_window.py" line="135"/>
         <source>Loading the study…</source>
         <translation>正在加载研究数据…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="229"/>
+        <location filename="../../ui/shell/main_window.py" line="233"/>
         <source>MSC-CRF — {database} — {user}</source>
         <translation>MSC-CRF — {database} — {user}</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="236"/>
+        <location filename="../../ui/shell/main_window.py" line="240"/>
         <source>User: {user}</source>
         <translation>用户：{user}</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="238"/>
+        <location filename="../../ui/shell/main_window.py" line="242"/>
         <source>Database: {path}</source>
         <translation>数据库：{path}</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="240"/>
+        <location filename="../../ui/shell/main_window.py" line="244"/>
         <source>Today&apos;s work</source>
         <translation>今日工作</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="206"/>
+        <location filename="../../ui/shell/main_window.py" line="210"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="207"/>
+        <location filename="../../ui/shell/main_window.py" line="211"/>
         <source>The translation file for {language} is missing.</source>
         <translation>缺少 {language} 的翻译文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="231"/>
+        <location filename="../../ui/shell/main_window.py" line="235"/>
         <source>read-only</source>
         <translation>只读</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="233"/>
+        <location filename="../../ui/shell/main_window.py" line="237"/>
         <source>DEMO</source>
         <translation>演示</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/shell/main_window.py" line="348"/>
+        <location filename="../../ui/shell/main_window.py" line="356"/>
         <source>%n subject(s) loaded</source>
         <translation>
             <numerusform>已加载 %n 名受试者</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="354"/>
+        <location filename="../../ui/shell/main_window.py" line="362"/>
         <source>Could not read the study: {error}</source>
         <translation>无法读取研究数据：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="388"/>
-        <location filename="../../ui/shell/main_window.py" line="407"/>
+        <location filename="../../ui/shell/main_window.py" line="396"/>
+        <location filename="../../ui/shell/main_window.py" line="415"/>
         <source>Cannot open the database</source>
         <translation>无法打开数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="479"/>
+        <location filename="../../ui/shell/main_window.py" line="487"/>
         <source>About MSC-CRF</source>
         <translation>关于 MSC-CRF</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="481"/>
+        <location filename="../../ui/shell/main_window.py" line="489"/>
         <source>&lt;b&gt;MSC-CRF&lt;/b&gt; {version}&lt;br&gt;{code}: {title}&lt;br&gt;&lt;br&gt;Electronic case report form for mesenchymal stem cell transplantation in cirrhosis caused by autoimmune liver disease. Data stay on this computer; every change is kept in an audit trail.</source>
         <translation>&lt;b&gt;MSC-CRF&lt;/b&gt; {version}&lt;br&gt;{code}：{title}&lt;br&gt;&lt;br&gt;间充质干细胞移植治疗自身免疫性肝病所致肝硬化的电子病例报告表。数据保存在本机；每一次修改都记录在稽查轨迹中。</translation>
     </message>

@@ -102,7 +102,7 @@ def read_subject_book(
     """The subject's casebook content, or None when there is no such subject.
 
     ``only`` limits it to these (form, record id) pairs (File › Save as PDF of one form);
-    a vital-signs pair brings its infusion's heading along. ``check`` is called between
+    an infusion brings its vital signs along, as its form shows them. ``check`` is called between
     records (it raises to cancel)."""
     with store.reading() as session:
         subject = session.scalars(select(Subject).where(Subject.subjid == subjid)).one_or_none()
@@ -122,6 +122,6 @@ def read_subject_book(
                     book.entries.append(entry)
                 if form_code == "EX":
                     for vs in _rows(session, "VS", subject.id, row.id):
-                        if _wanted(only, "VS", vs.id):
+                        if _wanted(only, "VS", vs.id) or _wanted(only, "EX", row.id):
                             book.entries.append(_entry(session, "VS", vs, subjid, entry.record))
         return book

@@ -46,7 +46,7 @@ LATIN_BOLD = "Helvetica-Bold"
 #: Characters of the audit head printed in the footer.
 HEAD_PREFIX = 12
 _MARGIN = 42.0  # points (about 15 mm)
-_COLUMNS = (62.0, 200.0, 178.0, 71.0)  # code, field, value, unit: 511 pt of an A4 page
+_COLUMNS = (74.0, 190.0, 176.0, 71.0)  # code, field, value, unit: 511 pt of an A4 page
 
 #: Fields that tell one record of a repeating form from another, for its heading.
 _KEY_FIELDS: dict[str, tuple[str, ...]] = {

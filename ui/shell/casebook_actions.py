@@ -12,8 +12,10 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QWidget
 
+from msct_crf.errors import UserError
 from ui.admin.casebook_dialog import CasebookDialog
 from ui.admin.print_form import FormPrinter
+from ui.common.session import show_refusal
 from ui.forms.form_page import FormPage
 from ui.forms.record_list_page import RecordListPage
 from ui.shell.session_controller import SessionController
@@ -66,12 +68,12 @@ class CasebookActions(QObject):
 
     def save_pdf(self) -> CasebookDialog | None:
         """File › Save as PDF… for the form record shown."""
-        shown = self.current_record()
+        shown = self._shown_or_say()
         return self._open(shown[0], [(shown[1], shown[2])]) if shown else None
 
     def print_form(self) -> bool:
         """File › Print… for the form record shown."""
-        shown = self.current_record()
+        shown = self._shown_or_say()
         if shown is None:
             return False
         sessions = self._sessions
@@ -80,6 +82,16 @@ class CasebookActions(QObject):
             sessions.store, sessions.user, sessions.session.actor, subject, [(form, record_id)]
         )
         return True
+
+    def _shown_or_say(self) -> tuple[str, str, int] | None:
+        """The record shown, or None after saying that a saved form must be shown."""
+        shown = self.current_record()
+        if shown is None:
+            message = self.tr(
+                "Open a subject's saved form first: Print and Save as PDF work on the form shown."
+            )
+            show_refusal(self._window, UserError(message), self.tr("No form shown"))
+        return shown
 
     def _open(self, subject: str, records: list[tuple[str, int]] | None) -> CasebookDialog:
         sessions = self._sessions

@@ -336,7 +336,6 @@ class MainWindow(QMainWindow):
             work=self._dock.toggleViewAction(),
             has_subject=lambda: self._current_subject() is not None,
             on_restored=lambda _info: self.refresh(),
-            has_record=lambda: self.casebooks.current_record() is not None,
         )
         menus.languageChosen.connect(self.set_language)
         return menus

@@ -91,15 +91,12 @@ class MainMenus(QObject):
         work: QAction,
         has_subject: Callable[[], bool],
         on_restored: Callable[[object], None],
-        has_record: Callable[[], bool] = lambda: False,
     ) -> None:
         """``work`` is the today's-work dock's toggle; ``has_subject`` says whether a
-        subject's workspace is shown, ``has_record`` whether it shows a saved form record;
-        ``on_restored`` runs after a backup was restored."""
+        subject's workspace is shown; ``on_restored`` runs after a backup was restored."""
         super().__init__(window)
         self._sessions = sessions
         self._has_subject = has_subject
-        self._has_record = has_record
         self.actions: dict[str, QAction] = {
             key: self._action(window, commands[key], name, shortcut)
             for key, (name, shortcut) in ACTIONS.items()
@@ -141,11 +138,13 @@ class MainMenus(QObject):
         audit_ok = session.can(Permission.VIEW_AUDIT)
         self.actions["audit"].setEnabled(audit_ok)
         self.actions["subject_audit"].setEnabled(audit_ok and has_subject)
+        # Print (Ctrl+P) and Save as PDF stay enabled with the permission, so the shortcut
+        # works whatever was opened since a menu last showed; with no saved form shown
+        # they say so (ui.shell.casebook_actions)
         export_ok = session.can(Permission.EXPORT)
         self.actions["casebook"].setEnabled(export_ok and has_subject)
-        has_record = export_ok and has_subject and self._has_record()
-        self.actions["print_form"].setEnabled(has_record)
-        self.actions["save_pdf"].setEnabled(has_record)
+        self.actions["print_form"].setEnabled(export_ok)
+        self.actions["save_pdf"].setEnabled(export_ok)
 
     def retranslate(self) -> None:
         titles = {

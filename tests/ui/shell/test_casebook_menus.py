@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from casebook_factory import pdf_pages, squeeze
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 from shell_fixtures import isolated_settings, small_study, window  # noqa: F401
 
@@ -28,16 +28,21 @@ def _open_visit(window: MainWindow) -> str:
     return subjid
 
 
-def test_the_actions_follow_what_is_shown(window: MainWindow) -> None:
+def test_the_actions_follow_what_is_shown(qtbot: QtBot, window: MainWindow) -> None:
     actions = window.menus.actions
     assert actions["casebook"] in window.menus.menus["subject"].actions()
     file_menu = window.menus.menus["file"].actions()
     assert actions["print_form"] in file_menu and actions["save_pdf"] in file_menu
     window.menus.update_enabled()
-    assert not actions["casebook"].isEnabled() and not actions["print_form"].isEnabled()
+    assert not actions["casebook"].isEnabled()
+    assert actions["print_form"].isEnabled()  # Ctrl+P works once a form is shown
+    actions["print_form"].trigger()  # nothing shown: it says so, in a box that never blocks
+    box = window.findChild(QMessageBox, "refusalBox")
+    assert box is not None and "saved form" in box.text()
+    assert not window.casebooks.printer.is_running() and window.casebooks.dialog is None
+    box.close()
     _open_visit(window)
     assert actions["casebook"].isEnabled()
-    assert actions["print_form"].isEnabled() and actions["save_pdf"].isEnabled()
 
 
 def _dialog(window: MainWindow) -> CasebookDialog:

@@ -112,7 +112,8 @@ class _Styles:
 
         base = ParagraphStyle("base", fontName=LATIN_FONT, fontSize=9, leading=11.5)
         self.body = base
-        self.cell = ParagraphStyle("cell", parent=base, wordWrap="CJK")
+        self.cell = base
+        self.cell_cjk = ParagraphStyle("cell_cjk", parent=base, wordWrap="CJK")
         self.small = ParagraphStyle("small", parent=base, fontSize=7.5, leading=9)
         self.title = ParagraphStyle(
             "title", parent=base, fontName=LATIN_BOLD, fontSize=16, leading=20, spaceAfter=8
@@ -138,6 +139,30 @@ def _p(text: str, style: Any) -> Any:
     return Paragraph(markup(text), style)
 
 
+_CELL_PADDING = 12.0  # ReportLab's default left + right padding of a table cell
+_CELL_SIZE = 9.0
+
+
+def _fits(text: str, width: float) -> bool:
+    """A Latin one-line text that fits its column: drawn as a plain string, which ReportLab
+    sets several times faster than a Paragraph (most codes, values and units)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    if "\n" in text or not all(_latin(c) for c in text):
+        return False
+    return bool(stringWidth(text, LATIN_FONT, _CELL_SIZE) <= width - _CELL_PADDING)
+
+
+def _cell(text: str, width: float, styles: _Styles) -> Any:
+    """A table cell: a plain string when it fits on one line in Helvetica, else a wrapping
+    Paragraph (CJK line breaking only where there is CJK text: it measures every
+    character, so it is slow)."""
+    if _fits(text, width):
+        return text
+    latin = all(_latin(c) for c in text)
+    return _p(text, styles.cell if latin else styles.cell_cjk)
+
+
 def _table(rows: list[list[Any]], widths: tuple[float, ...], header: bool) -> Any:
     from reportlab.lib import colors
     from reportlab.platypus import Table, TableStyle
@@ -148,6 +173,7 @@ def _table(rows: list[list[Any]], widths: tuple[float, ...], header: bool) -> An
         ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
         ("TOPPADDING", (0, 0), (-1, -1), 1.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+        ("FONT", (0, 0), (-1, -1), LATIN_FONT, _CELL_SIZE, 11.5),
     ]
     if header:
         style.append(("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.9, 0.9, 0.9)))
@@ -192,8 +218,8 @@ def _field_rows(entry: Entry, meta: PdfMeta, styles: _Styles) -> list[list[Any]]
         )
         label = f.label.get(lang) + (f" ({phrase('derived', lang)})" if f.derived else "")
         unit = "" if code else unit_text(f, meta.units, lang)
-        rows.append([_p(f.code, styles.cell), _p(label, styles.cell), _p(value, styles.cell)])
-        rows[-1].append(_p(unit, styles.cell))
+        texts = (f.code, label, value, unit)
+        rows.append([_cell(t, w, styles) for t, w in zip(texts, _COLUMNS, strict=True)])
     return rows
 
 
@@ -282,7 +308,7 @@ def _cover(book: SubjectBook, meta: PdfMeta, styles: _Styles) -> list[Any]:
         (phrase("records", lang), str(len(book.entries))),
     ]
     table = _table(
-        [[_p(k, styles.label), _p(v, styles.cell)] for k, v in rows], (120.0, 391.0), False
+        [[_p(k, styles.label), _cell(v, 391.0, styles)] for k, v in rows], (120.0, 391.0), False
     )
     title = f"{phrase('title', lang)} — {book.subject}"
     story: list[Any] = [_p(title, styles.title), table]

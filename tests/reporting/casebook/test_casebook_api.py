@@ -105,8 +105,11 @@ def test_cancelling_leaves_no_file_and_no_audit_row(
     if when == "before":
         cancel.set()
 
+    seen: list[int] = []
+
     def progress(percent: int, _message: str) -> None:
-        if percent >= 10:
+        seen.append(percent)
+        if percent > 10:  # the first record is laid out: cancel in the middle of the PDF
             cancel.set()
 
     with pytest.raises(CasebookCancelled):
@@ -115,6 +118,7 @@ def test_cancelling_leaves_no_file_and_no_audit_row(
         )
     assert not out.exists() and not list(tmp_path.glob("*.part"))
     assert _exports(store) == []
+    assert seen == ([0] if when == "before" else [0, 10, 52])
 
 
 def test_identifying_fields_need_the_permission(

@@ -448,102 +448,107 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>CasebookDialog</name>
     <message>
-        <location filename="../../ui/admin/casebook_dialog.py" line="134"/>
+        <location filename="../../ui/admin/casebook_dialog.py" line="141"/>
         <source>Casebook (PDF)</source>
         <translation>病例报告（PDF）</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/casebook_dialog.py" line="135"/>
+        <location filename="../../ui/admin/casebook_dialog.py" line="142"/>
         <source>Casebook of {subject}: every form, signature and query</source>
         <translation>{subject} 的病例报告：全部表单、签名和质疑</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/casebook_dialog.py" line="137"/>
+        <location filename="../../ui/admin/casebook_dialog.py" line="144"/>
         <source>Save as PDF</source>
         <translation>另存为 PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/casebook_dialog.py" line="138"/>
+        <location filename="../../ui/admin/casebook_dialog.py" line="145"/>
         <source>The current form of {subject} as a PDF</source>
         <translation>将 {subject} 的当前表单存为 PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/casebook_dialog.py" line="140"/>
+        <location filename="../../ui/admin/casebook_dialog.py" line="147"/>
         <source>PDF file:</source>
         <translation>PDF 文件：</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/casebook_dialog.py" line="141"/>
+        <location filename="../../ui/admin/casebook_dialog.py" line="148"/>
         <source>Language:</source>
         <translation>语言：</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/casebook_dialog.py" line="142"/>
+        <location filename="../../ui/admin/casebook_dialog.py" line="149"/>
         <source>Units:</source>
         <translation>单位：</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/casebook_dialog.py" line="143"/>
+        <location filename="../../ui/admin/casebook_dialog.py" line="150"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/casebook_dialog.py" line="144"/>
+        <location filename="../../ui/admin/casebook_dialog.py" line="151"/>
         <source>Write PDF</source>
         <translation>生成 PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/casebook_dialog.py" line="145"/>
+        <location filename="../../ui/admin/casebook_dialog.py" line="152"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/casebook_dialog.py" line="146"/>
+        <location filename="../../ui/admin/casebook_dialog.py" line="153"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/casebook_dialog.py" line="149"/>
+        <location filename="../../ui/admin/casebook_dialog.py" line="154"/>
+        <source>Include identifying fields (hospital number)</source>
+        <translation>包含身份识别字段（住院号）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="157"/>
         <source>SI (as stored)</source>
         <translation>国际单位（按存储值）</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/casebook_dialog.py" line="150"/>
+        <location filename="../../ui/admin/casebook_dialog.py" line="158"/>
         <source>Conventional</source>
         <translation>常规单位</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/casebook_dialog.py" line="210"/>
+        <location filename="../../ui/admin/casebook_dialog.py" line="220"/>
         <source>Writing the PDF…</source>
         <translation>正在生成 PDF…</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/casebook_dialog.py" line="222"/>
+        <location filename="../../ui/admin/casebook_dialog.py" line="232"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/casebook_dialog.py" line="228"/>
+        <location filename="../../ui/admin/casebook_dialog.py" line="238"/>
         <source>Save the PDF as</source>
         <translation>PDF 另存为</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/casebook_dialog.py" line="228"/>
+        <location filename="../../ui/admin/casebook_dialog.py" line="238"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/casebook_dialog.py" line="247"/>
+        <location filename="../../ui/admin/casebook_dialog.py" line="258"/>
         <source>Wrote {records} records on {pages} pages to {path}</source>
         <translation>已将 {records} 条记录（共 {pages} 页）写入 {path}</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/casebook_dialog.py" line="257"/>
+        <location filename="../../ui/admin/casebook_dialog.py" line="268"/>
         <source>Cancelled; no file was written.</source>
         <translation>已取消，未写入任何文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/casebook_dialog.py" line="263"/>
+        <location filename="../../ui/admin/casebook_dialog.py" line="274"/>
         <source>The PDF could not be made: {error}</source>
         <translation>无法生成 PDF：{error}</translation>
     </message>

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QFileDialog,
@@ -33,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from msct_crf.access import Actor
+from msct_crf.access import Actor, Permission
 from msct_crf.errors import UserError
 from msct_crf.reporting.casebook import CasebookCancelled
 from msct_crf.storage.outputs import is_sqlite_file
@@ -57,7 +58,8 @@ def default_pdf_path(store: Store, subject: str, what: str = "casebook") -> Path
 
 
 class CasebookDialog(QDialog):
-    """Output file, language and units; Write PDF, a progress bar and Cancel."""
+    """Output file, language, units (and for administrators identifying fields); Write
+    PDF, a progress bar and Cancel."""
 
     casebookFinished = Signal(object)
     casebookFailed = Signal(str)
@@ -90,6 +92,10 @@ class CasebookDialog(QDialog):
         self._language.addItem("中文", "zh")
         self._language.setCurrentIndex(1 if dictionary_language() == "zh" else 0)
         self._units = _named(QComboBox(), "unitsCombo")
+        self._identifying = _named(QCheckBox(), "identifyingCheck")
+        # administrators may print identifying fields (the core checks it again)
+        self._allow_identifying = actor is not None and actor.can(Permission.EXPORT_IDENTIFYING)
+        self._identifying.setVisible(self._allow_identifying)
         self._progress = _named(QProgressBar(), "progressBar")
         self._progress.setRange(0, 100)
         self._progress.setVisible(False)
@@ -118,6 +124,7 @@ class CasebookDialog(QDialog):
         self._form.addRow(self._labels["output"], output)
         self._form.addRow(self._labels["language"], self._language)
         self._form.addRow(self._labels["units"], self._units)
+        self._form.addRow("", self._identifying)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         for button in (self._write, self._cancel, self._close):
@@ -144,6 +151,7 @@ class CasebookDialog(QDialog):
         self._write.setText(self.tr("Write PDF"))
         self._cancel.setText(self.tr("Cancel"))
         self._close.setText(self.tr("Close"))
+        self._identifying.setText(self.tr("Include identifying fields (hospital number)"))
         current = self._units.currentIndex()
         self._units.clear()
         self._units.addItem(self.tr("SI (as stored)"), UnitSystem.SI.value)
@@ -187,6 +195,7 @@ class CasebookDialog(QDialog):
         language = str(self._language.currentData())
         units = UnitSystem(str(self._units.currentData()))
         records = self._records
+        identifying = self._allow_identifying and self._identifying.isChecked()
 
         def work(task: background.Task) -> Any:
             from msct_crf.reporting.casebook import make_casebook
@@ -200,6 +209,7 @@ class CasebookDialog(QDialog):
                 language=language,
                 units=units,
                 records=records,
+                include_identifying=identifying,
                 progress=lambda percent, _message: task.report(percent),
                 cancel=lambda: task.cancelled,
                 overwrite=overwrite,
@@ -231,7 +241,8 @@ class CasebookDialog(QDialog):
             self._output.setText(path if path.lower().endswith(".pdf") else f"{path}.pdf")
 
     def _set_running(self, running: bool) -> None:
-        for widget in (self._output, self._browse, self._language, self._units, self._write):
+        widgets = (self._output, self._browse, self._language, self._units, self._identifying)
+        for widget in (*widgets, self._write):
             widget.setEnabled(not running)
         self._cancel.setEnabled(running)
         self._close.setEnabled(not running)

@@ -205,3 +205,33 @@ def test_the_casebook_is_an_audited_export_that_verify_accepts(
         hashes = {row[0] for row in db.execute("SELECT hash FROM audit_log")}
         users = [row[0] for row in db.execute("SELECT user FROM audit_log WHERE action='export'")]
     assert head in hashes and PI in users
+
+
+def test_an_infusion_brings_its_vital_signs_and_progress_reaches_100(
+    db: sqlite3.Connection, study: Path, voided_subject: str
+) -> None:
+    pk = subject_pk(db, voided_subject)
+    infusion = db.execute("SELECT id FROM infusion WHERE subject_id = ? LIMIT 1", (pk,)).fetchone()
+    vital_signs = db.execute(
+        "SELECT id FROM vital_sign WHERE infusion_id = ?", (infusion["id"],)
+    ).fetchall()
+    assert vital_signs
+    seen: list[int] = []
+    with Store.open_path(study, create=False) as store:
+        actor = access.login(store, PI, PASSWORD)
+        try:
+            report = make_casebook(
+                store,
+                voided_subject,
+                study.parent / "infusion.pdf",
+                user=PI,
+                actor=actor,
+                records=[("EX", infusion["id"])],
+                progress=lambda percent, _message: seen.append(percent),
+            )
+        finally:
+            access.logout(store, actor)
+    assert report.records == 1 + len(vital_signs)
+    text = squeeze("".join(pdf_pages(report.path)))
+    assert text.count(squeeze("Vital signs — infusion 1 ·")) >= len(vital_signs)
+    assert seen == sorted(seen) and seen[0] == 0 and seen[-1] == 100 and len(seen) > 5

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from casebook_factory import pdf_pages, squeeze
-from PySide6.QtWidgets import QMessageBox, QPushButton
+from PySide6.QtWidgets import QCheckBox, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 from shell_fixtures import isolated_settings, small_study, window  # noqa: F401
 
@@ -131,3 +131,18 @@ def test_print_renders_the_form_pages_on_the_chosen_printer(
     assert asked and printed.args[0] >= 1
     assert len(pdf_pages(printed_to)) == printed.args[0]
     assert not window.casebooks.printer.is_running()
+
+
+def test_identifying_fields_are_offered_to_administrators_only(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from msct_crf.access import Actor
+
+    admin = Actor(user_id=1, username="admin", full_name="Ada", role="admin")
+    nurse = Actor(user_id=2, username="nurse1", full_name="Zhang", role="nurse")
+    for actor, offered in ((admin, True), (nurse, False), (None, False)):
+        dialog = CasebookDialog(window.store, "x", "GZH-001", actor=actor)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        check = dialog.findChild(QCheckBox, "identifyingCheck")
+        assert check is not None and check.isVisible() is offered

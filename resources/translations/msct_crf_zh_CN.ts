@@ -421,15 +421,136 @@ Everything entered after that time will no longer be in the study. The current f
     </message>
     <message>
         <location filename="../../ui/admin/backup_dialog.py" line="325"/>
-        <location filename="../../ui/shell/menus.py" line="174"/>
+        <location filename="../../ui/shell/menus.py" line="192"/>
         <source>Back &amp;up now</source>
         <translation>立即备份(&amp;U)</translation>
     </message>
     <message>
         <location filename="../../ui/admin/backup_dialog.py" line="328"/>
-        <location filename="../../ui/shell/menus.py" line="175"/>
+        <location filename="../../ui/shell/menus.py" line="193"/>
         <source>&amp;Backups…</source>
         <translation>备份(&amp;B)…</translation>
+    </message>
+</context>
+<context>
+    <name>CasebookActions</name>
+    <message>
+        <location filename="../../ui/shell/casebook_actions.py" line="91"/>
+        <source>Open a subject&apos;s saved form first: Print and Save as PDF work on the form shown.</source>
+        <translation>请先打开受试者已保存的表单：打印和另存为 PDF 针对当前显示的表单。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell/casebook_actions.py" line="93"/>
+        <source>No form shown</source>
+        <translation>未显示表单</translation>
+    </message>
+</context>
+<context>
+    <name>CasebookDialog</name>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="141"/>
+        <source>Casebook (PDF)</source>
+        <translation>病例报告（PDF）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="142"/>
+        <source>Casebook of {subject}: every form, signature and query</source>
+        <translation>{subject} 的病例报告：全部表单、签名和质疑</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="144"/>
+        <source>Save as PDF</source>
+        <translation>另存为 PDF</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="145"/>
+        <source>The current form of {subject} as a PDF</source>
+        <translation>将 {subject} 的当前表单存为 PDF</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="147"/>
+        <source>PDF file:</source>
+        <translation>PDF 文件：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="148"/>
+        <source>Language:</source>
+        <translation>语言：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="149"/>
+        <source>Units:</source>
+        <translation>单位：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="150"/>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="151"/>
+        <source>Write PDF</source>
+        <translation>生成 PDF</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="152"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="153"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="154"/>
+        <source>Include identifying fields (hospital number)</source>
+        <translation>包含身份识别字段（住院号）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="157"/>
+        <source>SI (as stored)</source>
+        <translation>国际单位（按存储值）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="158"/>
+        <source>Conventional</source>
+        <translation>常规单位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="220"/>
+        <source>Writing the PDF…</source>
+        <translation>正在生成 PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="232"/>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="238"/>
+        <source>Save the PDF as</source>
+        <translation>PDF 另存为</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="238"/>
+        <source>PDF (*.pdf)</source>
+        <translation>PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="258"/>
+        <source>Wrote {records} records on {pages} pages to {path}</source>
+        <translation>已将 {records} 条记录（共 {pages} 页）写入 {path}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="268"/>
+        <source>Cancelled; no file was written.</source>
+        <translation>已取消，未写入任何文件。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="274"/>
+        <source>The PDF could not be made: {error}</source>
+        <translation>无法生成 PDF：{error}</translation>
     </message>
 </context>
 <context>
@@ -724,7 +845,7 @@ Everything entered after that time will no longer be in the study. The current f
     </message>
     <message>
         <location filename="../../ui/admin/export_dialog.py" line="546"/>
-        <location filename="../../ui/shell/menus.py" line="173"/>
+        <location filename="../../ui/shell/menus.py" line="191"/>
         <source>Export to Excel…</source>
         <translation>导出到 Excel…</translation>
     </message>
@@ -1003,6 +1124,26 @@ Everything entered after that time will no longer be in the study. The current f
         <location filename="../../ui/forms/save_controller.py" line="74"/>
         <source>Not saved: this record was changed by {user} at {when} (UTC) since you opened it. Reload to see their change; what you typed is still on the form.</source>
         <translation>未保存：自您打开后，此记录已于 {when}（UTC）被 {user} 修改。请重新加载以查看其修改；您输入的内容仍保留在表单上。</translation>
+    </message>
+</context>
+<context>
+    <name>FormPrinter</name>
+    <message>
+        <location filename="../../ui/admin/print_form.py" line="129"/>
+        <source>Preparing the pages…</source>
+        <extracomment>The most pixels per inch a page is rendered at: sharp on paper, and a page stays some 35 MB of image however fine the printer.</extracomment>
+        <translation>正在准备页面…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/print_form.py" line="129"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/print_form.py" line="131"/>
+        <location filename="../../ui/admin/print_form.py" line="169"/>
+        <source>Print</source>
+        <translation>打印</translation>
     </message>
 </context>
 <context>
@@ -1442,214 +1583,229 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>MainMenus</name>
     <message>
-        <location filename="../../ui/shell/menus.py" line="157"/>
+        <location filename="../../ui/shell/menus.py" line="172"/>
         <source>&amp;About MSC-CRF</source>
         <translation>关于 MSC-CRF(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="139"/>
+        <location filename="../../ui/shell/menus.py" line="154"/>
         <source>&amp;Account</source>
         <translation>账户(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="165"/>
+        <location filename="../../ui/shell/menus.py" line="180"/>
         <source>&amp;Audit trail…</source>
         <translation>稽查轨迹(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="158"/>
+        <location filename="../../ui/shell/menus.py" line="173"/>
         <source>&amp;Change password…</source>
         <translation>修改密码(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="136"/>
+        <location filename="../../ui/shell/menus.py" line="151"/>
         <source>&amp;File</source>
         <extracomment>key -&gt; (objectName, shortcut) of every action the window hands a command for. The actions of each menu, in order (&quot;-&quot;: a separator; &quot;export+backup&quot;: their actions).</extracomment>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="142"/>
+        <location filename="../../ui/shell/menus.py" line="157"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="149"/>
+        <location filename="../../ui/shell/menus.py" line="164"/>
         <source>Open read-onl&amp;y…</source>
         <translation>以只读方式打开(&amp;Y)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="160"/>
+        <location filename="../../ui/shell/menus.py" line="175"/>
         <source>&amp;Idle lock…</source>
         <translation>空闲锁定(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="141"/>
+        <location filename="../../ui/shell/menus.py" line="156"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="161"/>
+        <location filename="../../ui/shell/menus.py" line="176"/>
         <source>&amp;Lock the screen now</source>
         <translation>立即锁定屏幕(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="159"/>
+        <location filename="../../ui/shell/menus.py" line="174"/>
         <source>&amp;Manage users…</source>
         <translation>用户管理(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="147"/>
+        <location filename="../../ui/shell/menus.py" line="162"/>
         <source>&amp;New study database…</source>
         <translation>新建研究数据库(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="153"/>
+        <location filename="../../ui/shell/menus.py" line="168"/>
         <source>&amp;New subject</source>
         <translation>新建受试者(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="148"/>
+        <location filename="../../ui/shell/menus.py" line="163"/>
         <source>&amp;Open study database…</source>
         <translation>打开研究数据库(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="154"/>
+        <location filename="../../ui/shell/menus.py" line="169"/>
         <source>&amp;Patient list</source>
         <translation>患者列表(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="152"/>
+        <location filename="../../ui/shell/menus.py" line="167"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="156"/>
+        <location filename="../../ui/shell/menus.py" line="171"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="140"/>
+        <location filename="../../ui/shell/menus.py" line="155"/>
         <source>&amp;Review</source>
         <translation>审阅(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="137"/>
+        <location filename="../../ui/shell/menus.py" line="152"/>
         <source>&amp;Subject</source>
         <translation>受试者(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="155"/>
+        <location filename="../../ui/shell/menus.py" line="170"/>
         <source>&amp;Today&apos;s work</source>
         <translation>今日工作(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="151"/>
+        <location filename="../../ui/shell/menus.py" line="166"/>
         <source>&amp;Verify database</source>
         <translation>校验数据库(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="138"/>
+        <location filename="../../ui/shell/menus.py" line="153"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="166"/>
+        <location filename="../../ui/shell/menus.py" line="181"/>
         <source>Audit trail of this s&amp;ubject…</source>
         <translation>此受试者的稽查轨迹(&amp;U)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="163"/>
+        <location filename="../../ui/shell/menus.py" line="178"/>
         <source>Open &amp;queries (study)…</source>
         <translation>未关闭的质疑（全研究）(&amp;Q)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="164"/>
+        <location filename="../../ui/shell/menus.py" line="179"/>
         <source>Open queries of this &amp;subject…</source>
         <translation>此受试者未关闭的质疑(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="150"/>
+        <location filename="../../ui/shell/menus.py" line="165"/>
         <source>Open the &amp;demo study</source>
         <translation>打开演示研究(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="162"/>
+        <location filename="../../ui/shell/menus.py" line="177"/>
         <source>Log &amp;out</source>
         <translation>注销(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell/menus.py" line="182"/>
+        <source>&amp;Print…</source>
+        <translation>打印(&amp;P)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell/menus.py" line="183"/>
+        <source>Save &amp;as PDF…</source>
+        <translation>另存为 PDF(&amp;A)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell/menus.py" line="184"/>
+        <source>&amp;Casebook (PDF)…</source>
+        <translation>病例报告 PDF(&amp;C)…</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="131"/>
+        <location filename="../../ui/shell/main_window.py" line="135"/>
         <source>Loading the study…</source>
         <translation>正在加载研究数据…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="229"/>
+        <location filename="../../ui/shell/main_window.py" line="233"/>
         <source>MSC-CRF — {database} — {user}</source>
         <translation>MSC-CRF — {database} — {user}</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="236"/>
+        <location filename="../../ui/shell/main_window.py" line="240"/>
         <source>User: {user}</source>
         <translation>用户：{user}</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="238"/>
+        <location filename="../../ui/shell/main_window.py" line="242"/>
         <source>Database: {path}</source>
         <translation>数据库：{path}</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="240"/>
+        <location filename="../../ui/shell/main_window.py" line="244"/>
         <source>Today&apos;s work</source>
         <translation>今日工作</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="206"/>
+        <location filename="../../ui/shell/main_window.py" line="210"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="207"/>
+        <location filename="../../ui/shell/main_window.py" line="211"/>
         <source>The translation file for {language} is missing.</source>
         <translation>缺少 {language} 的翻译文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="231"/>
+        <location filename="../../ui/shell/main_window.py" line="235"/>
         <source>read-only</source>
         <translation>只读</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="233"/>
+        <location filename="../../ui/shell/main_window.py" line="237"/>
         <source>DEMO</source>
         <translation>演示</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/shell/main_window.py" line="348"/>
+        <location filename="../../ui/shell/main_window.py" line="355"/>
         <source>%n subject(s) loaded</source>
         <translation>
             <numerusform>已加载 %n 名受试者</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="354"/>
+        <location filename="../../ui/shell/main_window.py" line="361"/>
         <source>Could not read the study: {error}</source>
         <translation>无法读取研究数据：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="388"/>
-        <location filename="../../ui/shell/main_window.py" line="407"/>
+        <location filename="../../ui/shell/main_window.py" line="395"/>
+        <location filename="../../ui/shell/main_window.py" line="414"/>
         <source>Cannot open the database</source>
         <translation>无法打开数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="479"/>
+        <location filename="../../ui/shell/main_window.py" line="486"/>
         <source>About MSC-CRF</source>
         <translation>关于 MSC-CRF</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="481"/>
+        <location filename="../../ui/shell/main_window.py" line="488"/>
         <source>&lt;b&gt;MSC-CRF&lt;/b&gt; {version}&lt;br&gt;{code}: {title}&lt;br&gt;&lt;br&gt;Electronic case report form for mesenchymal stem cell transplantation in cirrhosis caused by autoimmune liver disease. Data stay on this computer; every change is kept in an audit trail.</source>
         <translation>&lt;b&gt;MSC-CRF&lt;/b&gt; {version}&lt;br&gt;{code}：{title}&lt;br&gt;&lt;br&gt;间充质干细胞移植治疗自身免疫性肝病所致肝硬化的电子病例报告表。数据保存在本机；每一次修改都记录在稽查轨迹中。</translation>
     </message>

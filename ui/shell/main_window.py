@@ -40,6 +40,7 @@ from ui.common.session import UserSession
 from ui.review.audit_viewer_dialog import AuditViewerDialog
 from ui.review.queries_dialog import QueriesDialog
 from ui.shell import start_dialog
+from ui.shell.casebook_actions import CasebookActions
 from ui.shell.database_guard import NoLock
 from ui.shell.idle_lock import IdleLockGuard
 from ui.shell.instance_lock import InstanceLock
@@ -88,6 +89,9 @@ class MainWindow(QMainWindow):
         self._reload_again = False
         self._closing = False
         self._verifier = DatabaseVerifier(self)
+        self.casebooks = CasebookActions(
+            self, self.sessions, lambda: self.workspace if self.showing_workspace() else None
+        )
         self._build_pages()
         self.menus = self._build_menus()
         self.sessions.start()
@@ -321,6 +325,9 @@ class MainWindow(QMainWindow):
             "subject_queries": lambda: self.open_queries(subject_only=True),
             "audit": self._open_audit,
             "subject_audit": lambda: self._open_audit(subject_only=True),
+            "print_form": self.casebooks.print_form,
+            "save_pdf": self.casebooks.save_pdf,
+            "casebook": self.casebooks.casebook,
         }
         menus = MainMenus(
             self,

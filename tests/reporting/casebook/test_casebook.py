@@ -31,6 +31,7 @@ from msct_crf.reporting.casebook import make_casebook
 from msct_crf.reporting.casebook.text import missing_text, value_text
 from msct_crf.storage.integrity import verify_database
 from msct_crf.storage.store import Store
+from msct_crf.study.dictionary import find_field
 from msct_crf.study.dictionary import form as get_form
 
 VOIDED = "SELECT subject_id FROM signature WHERE voided_at IS NOT NULL"
@@ -144,7 +145,9 @@ def test_queries_with_their_answers(db: sqlite3.Connection, study: Path) -> None
     assert rows
     for q in rows:
         raised = f"{q['raised_at'][:10]} {q['raised_at'][11:19]} UTC"
-        assert squeeze(f"Query #{q['id']} · whole record · {q['status']}") in text
+        code = q["field_code"]
+        target = f"{code} {find_field(code)[1].label.get('en')}" if code else "whole record"
+        assert squeeze(f"Query #{q['id']} · {target} · {q['status']}") in text
         assert squeeze(f"raised by {q['raised_by']} {raised}: {q['text']}") in text
         answered = f"{q['answered_at'][:10]} {q['answered_at'][11:19]} UTC"
         assert squeeze(f"Answer by {q['answered_by']} {answered}: {q['answer']}") in text

@@ -116,9 +116,7 @@ def test_visit_date_message_wraps(qtbot: QtBot, demo_window: MainWindow) -> None
 
 
 @pytest.mark.parametrize("demo_window", ["en", "zh_CN"], indirect=True)
-def test_patient_list_shows_every_column_at_1280x800(
-    qtbot: QtBot, demo_window: MainWindow
-) -> None:
+def test_patient_list_shows_every_column_at_1280x800(qtbot: QtBot, demo_window: MainWindow) -> None:
     """With Today's work beside it, the list narrows Diagnosis and Next due visit (their
     text elides) so Status stays in view, with no sideways scrolling."""
     table = demo_window.patients.table

@@ -46,9 +46,11 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
-    from msct_crf.storage.integrity import verify_database
+    from msct_crf.storage.db.engine import is_server_url, masked_url
+    from msct_crf.storage.server_verify import verify_location
 
-    checks = verify_database(Path(args.db), backup_dirs=args.backups or ())
+    checks = verify_location(args.db, backup_dirs=args.backups or ())
+    where = masked_url(args.db) if is_server_url(args.db) else args.db
     failed = [c for c in checks if not c.ok]
     for check in checks if args.verbose else []:
         print(one_line(f"{check.name}: {'ok' if check.ok else 'FAILED'} - {check.detail}"))
@@ -56,7 +58,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         print(one_line(f"msct-crf verify: {check.name} failed: {check.detail}"), file=sys.stderr)
     if not failed:
         summary = [c.detail for c in checks if c.name in ("audit_chain", "reconcile")]
-        print(one_line(f"ok: {args.db} - " + "; ".join(summary)))
+        print(one_line(f"ok: {where} - " + "; ".join(summary)))
     for check in [] if args.verbose else [c for c in checks if c.warning or c.name == "backups"]:
         print(one_line(f"{'warning' if check.warning else check.name}: {check.detail}"))
     return EXIT_FAILED if failed else EXIT_OK
@@ -91,7 +93,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="MSC-CRF: electronic case report form for "
         "MSC transplantation in autoimmune-liver-disease cirrhosis.",
     )
-    parser.add_argument("--db", help="database file to open in the app (default: per-user file)")
+    parser.add_argument(
+        "--db",
+        help="database file, or a clinic server's URL (postgresql+psycopg://USER@HOST/DB), "
+        "to open in the app (default: per-user file)",
+    )
     parser.add_argument("--user", help="user name for the audit trail")
     parser.set_defaults(handler=None)
     commands: Any = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
@@ -110,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     verify = commands.add_parser(
         "verify", help="check integrity, foreign keys, the audit chain and the data against it"
     )
-    verify.add_argument("--db", required=True, help="database file to check")
+    verify.add_argument("--db", required=True, help="database file or server URL to check")
     verify.add_argument("-v", "--verbose", action="store_true", help="print every check")
     verify.add_argument(
         "--backups",

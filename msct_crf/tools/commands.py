@@ -20,3 +20,7 @@ REGISTRARS.append(account_commands.register)
 from msct_crf.tools.export_commands import register as _register_export  # noqa: E402
 
 REGISTRARS.append(_register_export)
+
+from msct_crf.tools.casebook_commands import register as _register_casebook  # noqa: E402
+
+REGISTRARS.append(_register_casebook)

@@ -1,4 +1,4 @@
-"""`msct-crf export`: the workbook, the ODM file, CSV files, REDCap dictionary from the shell.
+"""`msct-crf export`: the workbook, the ODM file, CSV files, REDCap bundle from the shell.
 
 The module stays light: pandas, scipy and XlsxWriter are imported inside the handler, so
 registering the command costs nothing when the app starts through the same CLI.
@@ -43,10 +43,13 @@ def _check_outputs_named(args: argparse.Namespace) -> None:
     from msct_crf.errors import UserError
     from msct_crf.reporting.odm import check_odm_target
 
+    if args.old_redcap is not None:
+        raise UserError(
+            "--redcap: replaced by --redcap-dir DIR, a folder for the REDCap import bundle"
+        )
     if args.odm_history and args.odm is None:
         raise UserError("--odm-history: give the ODM file with --odm FILE.xml")
-    named = [args.out, args.odm, getattr(args, "redcap_dir", None), args.csv_dir]
-    if not any(named):
+    if not any([args.out, args.odm, args.redcap_dir, args.csv_dir]):
         raise UserError(f"export: name at least one output: {OUTPUT_OPTIONS}")
     if args.out is not None and not args.out.lower().endswith(".xlsx"):
         raise UserError(f"--out: the workbook file must end in .xlsx, got {args.out!r}")
@@ -70,27 +73,40 @@ def _options(args: argparse.Namespace) -> Any:
     )
 
 
+def _check_odm_apart(store: Any, args: argparse.Namespace, options: Any) -> None:
+    """The ODM file is none of the other outputs' files (each export checks its own)."""
+    from msct_crf.reporting.export.csv import csv_names
+    from msct_crf.storage import outputs
+
+    if args.odm is None:
+        return
+    wanted = [outputs.Output("odm", Path(args.odm))]
+    if args.out is not None:
+        wanted.append(outputs.Output("out", Path(args.out)))
+    if args.csv_dir is not None:
+        names = csv_names(options.selected_forms)
+        wanted += outputs.files_in("csv-dir", Path(args.csv_dir), names)
+    if args.redcap_dir is not None:
+        from msct_crf.reporting.redcap import BUNDLE_FILES
+
+        wanted += outputs.files_in("redcap-dir", Path(args.redcap_dir), BUNDLE_FILES)
+    outputs.check_outputs(wanted, study=store.path, force=True)
+
+
 def _cmd_export(args: argparse.Namespace) -> int:
     from msct_crf.access import Permission
     from msct_crf.reporting.export.api import export_csv, export_workbook
     from msct_crf.reporting.odm import export_odm
-    from msct_crf.storage import outputs
     from msct_crf.storage.store import Store
 
     _check_outputs_named(args)
     options = _options(args)
-    path = Path(args.db)
     texts: list[str] = []
     with (
-        Store.open_path(path, create=False) as store,
+        Store.open_location(args.db, create=False) as store,
         cli_auth.logged_in(store, args, Permission.EXPORT) as actor,
     ):
-        files = [("out", args.out), ("odm", args.odm), ("redcap", args.redcap)]
-        outputs.check_outputs(
-            [outputs.Output(what, Path(file)) for what, file in files if file],
-            study=store.path,
-            force=args.force,
-        )
+        _check_odm_apart(store, args, options)
         quiet = args.quiet or not sys.stderr.isatty()
 
         def progress(percent: int, message: str) -> None:
@@ -106,18 +122,18 @@ def _cmd_export(args: argparse.Namespace) -> int:
                     user=args.user,
                     progress=progress,
                     csv_dir=args.csv_dir,
-                    redcap_path=args.redcap,
+                    redcap_dir=args.redcap_dir,
                     actor=actor,
                     overwrite=args.force,
                 )
                 texts.append(report.text())
-            elif args.csv_dir is not None:
+            elif args.csv_dir is not None or args.redcap_dir is not None:
                 report = export_csv(
                     store,
-                    Path(args.csv_dir),
+                    Path(args.csv_dir) if args.csv_dir is not None else None,
                     options,
                     user=args.user,
-                    redcap_path=args.redcap,
+                    redcap_dir=args.redcap_dir,
                     actor=actor,
                     overwrite=args.force,
                 )
@@ -147,10 +163,10 @@ def register(subparsers: Any) -> None:
         "export",
         help="write the Excel workbook (summary, wide, long sheets, flow, AEs, deviations)",
         description="Export the study to an Excel workbook a PI can send, a CDISC ODM 1.3.2 "
-        "file, one CSV file per form and a REDCap-style data dictionary: any one or more of "
+        "file, one CSV file per form and a REDCap import bundle: any one or more of "
         f"{OUTPUT_OPTIONS}. Every export is audited.",
     )
-    export.add_argument("--db", required=True, help="study database file")
+    export.add_argument("--db", required=True, help="study database file or server URL")
     export.add_argument("--out", help="workbook to write (FILE.xlsx)")
     export.add_argument(
         "--odm", metavar="FILE", help="also write a CDISC ODM 1.3.2 file (FILE.xml, a Snapshot)"
@@ -196,7 +212,14 @@ def register(subparsers: Any) -> None:
         "--units", choices=("si", "conventional"), default="si", help="units of lab values"
     )
     export.add_argument("--csv-dir", metavar="DIR", help="also write one CSV per form here")
-    export.add_argument("--redcap", metavar="FILE", help="also write a REDCap data dictionary")
+    export.add_argument(
+        "--redcap-dir",
+        metavar="DIR",
+        help="also write a REDCap import bundle here (dictionary, events, records, README)",
+    )
+    # the old dictionary-only option: refused by name (argparse would take it for an
+    # abbreviation of --redcap-dir and make a folder named like the old CSV file)
+    export.add_argument("--redcap", dest="old_redcap", help=argparse.SUPPRESS)
     export.add_argument("--audit", action="store_true", help="add the Audit trail sheet")
     export.add_argument(
         "--identifying", action="store_true", help="include identifying fields (hospital number)"

@@ -74,6 +74,19 @@ def test_csv_files_without_a_workbook(
     assert [p.name for p in (tmp_path / "csv").iterdir()] == ["MSCT-AILD_VIS.csv"]
 
 
+def test_a_redcap_bundle_alone(
+    small: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from msct_crf.reporting.redcap import BUNDLE_FILES
+
+    assert small.path is not None
+    folder = tmp_path / "redcap"
+    code, out, err = _run(capsys, small.path, "--redcap-dir", str(folder))
+    assert (code, err) == (0, "") and out.startswith("ok: ")
+    assert sorted(p.name for p in folder.iterdir()) == sorted(BUNDLE_FILES)
+    assert _export_rows(small.path)[-1][1].startswith("REDCap bundle in redcap")
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -85,7 +98,6 @@ def test_csv_files_without_a_workbook(
         (["--odm", "x.txt"], "odm: the ODM file must end in .xml, got 'x.txt'"),
         (["--odm", "nowhere/x.xml"], "odm: folder nowhere does not exist"),
         (["--odm-history"], "--odm-history: give the ODM file with --odm FILE.xml"),
-        (["--odm", "same.xml", "--redcap", "same.xml", "--out", "a.xlsx"], "is also the odm file"),
         (
             ["--odm", "old.xml"],
             "already exists; choose another file or confirm replacing it (--force)",

@@ -1,9 +1,10 @@
 """File > Export to Excel…: choose what to export, run it off the GUI thread, cancel.
 
-Beside the workbook the dialog can write a CDISC ODM 1.3.2 file (``odmCheck``; with
-``odmHistoryCheck`` a Transactional one), by `msct_crf.reporting.odm.export_odm` in the same
-background task after the workbook; it carries the audit trail, so only people who may view
-that are offered it.
+Besides the workbook it can write the REDCap import bundle (issue 12) into a folder, in the
+same export on the same worker thread, audited with it; and a CDISC ODM 1.3.2 file
+(``odmCheck``; with ``odmHistoryCheck`` a Transactional one), by
+`msct_crf.reporting.odm.export_odm` in the same background task after the workbook. The ODM
+file carries the audit trail, so only people who may view that are offered it.
 
 The dialog only gathers options and shows progress; `msct_crf.reporting.export.export_workbook` does
 the work on the thread pool (ui.common.background). Cancelling stops the export at its next check
@@ -47,6 +48,7 @@ from PySide6.QtWidgets import (
 from msct_crf.access import Actor, Permission
 from msct_crf.errors import UserError
 from msct_crf.reporting.export import FORM_ORDER, ExportCancelled, ExportOptions
+from msct_crf.reporting.redcap import BUNDLE_FILES
 from msct_crf.storage.outputs import is_sqlite_file
 from msct_crf.storage.store import Store
 from msct_crf.study.dictionary import FORMS
@@ -61,6 +63,13 @@ def default_output_path(store: Store, today: dt.date | None = None) -> Path:
     today = today or dt.date.today()
     base = store.path if store.path is not None else Path.home() / "msct-crf.db"
     return base.with_name(f"{base.stem}_export_{today.isoformat()}.xlsx")
+
+
+def default_redcap_dir(store: Store, today: dt.date | None = None) -> Path:
+    """The REDCap bundle's folder beside the database: <database>_redcap_<date>."""
+    today = today or dt.date.today()
+    base = store.path if store.path is not None else Path.home() / "msct-crf.db"
+    return base.with_name(f"{base.stem}_redcap_{today.isoformat()}")
 
 
 class ExportDialog(QDialog):
@@ -164,6 +173,17 @@ class ExportDialog(QDialog):
         self._browse = QPushButton()
         self._browse.setObjectName("browseButton")
         self._browse.clicked.connect(self._choose_output)
+        # the REDCap import bundle (issue 12): off unless asked for, into its own folder
+        self._redcap = QCheckBox()
+        self._redcap.setObjectName("redcapCheck")
+        self._redcap_dir = QLineEdit(str(default_redcap_dir(store)))
+        self._redcap_dir.setObjectName("redcapDirEdit")
+        self._redcap_browse = QPushButton()
+        self._redcap_browse.setObjectName("redcapBrowseButton")
+        self._redcap_browse.clicked.connect(self._choose_redcap_dir)
+        for widget in (self._redcap_dir, self._redcap_browse):
+            widget.setEnabled(False)
+            self._redcap.toggled.connect(widget.setEnabled)
 
         self._progress = QProgressBar()
         self._progress.setObjectName("progressBar")
@@ -225,6 +245,10 @@ class ExportDialog(QDialog):
         output = QHBoxLayout()
         output.addWidget(self._output, 1)
         output.addWidget(self._browse)
+        redcap = QHBoxLayout()
+        redcap.addWidget(self._redcap)
+        redcap.addWidget(self._redcap_dir, 1)
+        redcap.addWidget(self._redcap_browse)
         odm_file = QHBoxLayout()
         odm_file.addWidget(self._odm)
         odm_file.addWidget(self._odm_output, 1)
@@ -242,6 +266,7 @@ class ExportDialog(QDialog):
             ("audit", self._audit),
             ("identifying", self._identifying),
             ("output", output),
+            ("redcap", redcap),
             ("odm", odm),
         ]
         for key, widget in rows:
@@ -276,6 +301,7 @@ class ExportDialog(QDialog):
             self._identifying,
             self._output,
             self._browse,
+            self._redcap,
             self._odm,
         ]
 
@@ -293,25 +319,28 @@ class ExportDialog(QDialog):
             "audit": self.tr("Audit trail:"),
             "identifying": self.tr("Identifying fields:"),
             "output": self.tr("Save as:"),
+            "redcap": self.tr("REDCap:"),
             "odm": self.tr("Interchange:"),
         }
         for key, text in texts.items():
             self._labels[key].setText(text)
         self._subjects.setPlaceholderText(self.tr("All subjects, or IDs such as GZH-001, GZH-002"))
-        self._from_check.setText(self.tr("from"))
-        self._to_check.setText(self.tr("to"))
+        self._from_check.setText(self.tr("&from"))
+        self._to_check.setText(self.tr("&to"))
         self._units.setItemText(0, self.tr("SI (as stored)"))
         self._units.setItemText(1, self.tr("Conventional (mg/dL, g/dL)"))
-        self._audit.setText(self.tr("Include the audit trail sheet (for monitors)"))
-        self._identifying.setText(self.tr("Include identifying fields (hospital number)"))
-        self._browse.setText(self.tr("Browse…"))
-        self._odm.setText(self.tr("CDISC ODM 1.3.2 (XML)"))
-        self._odm_browse.setText(self.tr("Browse…"))
-        self._odm_history.setText(self.tr("With every change (Transactional file)"))
-        self._export.setText(self.tr("Export"))
-        self._cancel.setText(self.tr("Cancel export"))
-        self._open_folder.setText(self.tr("Open folder"))
-        self._close.setText(self.tr("Close"))
+        self._audit.setText(self.tr("Include the &audit trail sheet (for monitors)"))
+        self._identifying.setText(self.tr("Include &identifying fields (hospital number)"))
+        self._browse.setText(self.tr("&Browse…"))
+        self._redcap.setText(self.tr("Also write a &REDCap import bundle to the folder"))
+        self._redcap_browse.setText(self.tr("Choose fol&der…"))
+        self._odm.setText(self.tr("CDISC OD&M 1.3.2 (XML)"))
+        self._odm_browse.setText(self.tr("Bro&wse…"))
+        self._odm_history.setText(self.tr("With every c&hange (Transactional file)"))
+        self._export.setText(self.tr("&Export"))
+        self._cancel.setText(self.tr("&Cancel export"))
+        self._open_folder.setText(self.tr("&Open folder"))
+        self._close.setText(self.tr("C&lose"))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -340,6 +369,17 @@ class ExportDialog(QDialog):
 
     def output_path(self) -> Path:
         return Path(self._output.text().strip()).expanduser()
+
+    def set_redcap_dir(self, path: str | Path | None) -> None:
+        """Write the REDCap import bundle into `path` (None: no bundle)."""
+        self._redcap.setChecked(path is not None)
+        if path is not None:
+            self._redcap_dir.setText(str(path))
+
+    def redcap_dir(self) -> Path | None:
+        """The REDCap bundle's folder, or None when no bundle is asked for."""
+        text = self._redcap_dir.text().strip()
+        return Path(text).expanduser() if self._redcap.isChecked() and text else None
 
     def options(self) -> ExportOptions:
         """The options as chosen; raises a UserError naming what is wrong."""
@@ -381,6 +421,13 @@ class ExportDialog(QDialog):
                 self._confirmed = Path(path).resolve()
             self._output.setText(path)
 
+    def _choose_redcap_dir(self) -> None:
+        path = QFileDialog.getExistingDirectory(
+            self, self.tr("Folder for the REDCap import bundle"), self._redcap_dir.text()
+        )
+        if path:
+            self._redcap_dir.setText(path)
+
     def odm_path(self) -> Path | None:
         """The ODM file to write, or None when the ODM file is not chosen."""
         if not (self._odm_allowed and self._odm.isChecked()):
@@ -418,6 +465,28 @@ class ExportDialog(QDialog):
             return True
         return True if prompts.confirm_replace(self, str(target)) else None
 
+    def _may_replace_bundle(self, folder: Path) -> bool | None:
+        """Like _may_replace, for a folder already holding files of a REDCap bundle."""
+        if not any((folder / name).is_file() for name in BUNDLE_FILES):
+            return False
+        return True if prompts.confirm_replace(self, str(folder)) else None
+
+    def _odm_choice(self) -> tuple[Path | None, bool] | None:
+        """(the ODM file or None, whether it may be replaced); None when the name is wrong
+        (shown) or the person would not replace the file."""
+        odm_target = self.odm_path()
+        if odm_target is None:
+            return None, False
+        from msct_crf.reporting.odm import check_odm_target
+
+        try:
+            check_odm_target(odm_target)
+        except UserError as exc:
+            self._show_error(str(exc))
+            return None
+        answer = self._may_replace(odm_target, self._odm_confirmed)
+        return None if answer is None else (odm_target, answer)
+
     # ------------------------------------------------------------------ running
 
     def is_running(self) -> bool:
@@ -435,22 +504,18 @@ class ExportDialog(QDialog):
         overwrite = self._may_replace(target)
         if overwrite is None:
             return
-        odm_target = self.odm_path()
-        odm_overwrite = False
-        if odm_target is not None:
-            from msct_crf.reporting.odm import check_odm_target
-
-            try:
-                check_odm_target(odm_target)
-            except UserError as exc:
-                self._show_error(str(exc))
-                return
-            answer = self._may_replace(odm_target, self._odm_confirmed)
-            if answer is None:
-                return
-            odm_overwrite = answer
-        history = self._odm_history.isChecked()
         store, user, actor = self._store, self._user, self._actor
+        redcap_dir = self.redcap_dir()
+        if redcap_dir is not None and not overwrite:
+            replace = self._may_replace_bundle(redcap_dir)
+            if replace is None:
+                return
+            overwrite = replace  # the workbook is new (else it was asked about above)
+        odm = self._odm_choice()
+        if odm is None:
+            return
+        odm_target, odm_overwrite = odm
+        history = self._odm_history.isChecked()
         self._set_running(True)
         self._status.setStyleSheet("")
         self._status.setText(self.tr("Exporting…"))
@@ -467,6 +532,7 @@ class ExportDialog(QDialog):
                 user=user,
                 progress=lambda percent, _message: task.report(percent * share // 100),
                 cancelled=lambda: task.cancelled,
+                redcap_dir=redcap_dir,
                 actor=actor,
                 overwrite=overwrite,
             )
@@ -506,9 +572,11 @@ class ExportDialog(QDialog):
         for widget in self._option_widgets:
             widget.setEnabled(not running)
         self._from.setEnabled(not running and self._from_check.isChecked())
-        self._to.setEnabled(not running and self._to_check.isChecked())
+        for widget in (self._redcap_dir, self._redcap_browse):
+            widget.setEnabled(not running and self._redcap.isChecked())
         for widget in (self._odm_output, self._odm_browse, self._odm_history):
             widget.setEnabled(not running and self._odm.isChecked())
+        self._to.setEnabled(not running and self._to_check.isChecked())
         self._export.setEnabled(not running)
         self._cancel.setEnabled(running)
         self._close.setEnabled(not running)
@@ -523,16 +591,18 @@ class ExportDialog(QDialog):
         self._report = report
         self._odm_report = None if isinstance(odm, BaseException) else odm
         self._set_running(False)
-        lines = [
-            self.tr("Exported {subjects} subjects to {path}").format(
-                subjects=report.subjects, path=str(report.path)
-            )
-        ]
+        text = self.tr("Exported {subjects} subjects to {path}").format(
+            subjects=report.subjects, path=str(report.path)
+        )
+        if report.redcap_dir is not None:
+            text += "\n" + self.tr(
+                "REDCap import bundle (upload steps in its README.txt): {folder}"
+            ).format(folder=str(report.redcap_dir))
         if isinstance(odm, BaseException):
-            lines.append(self.tr("The ODM file was not written: {error}").format(error=str(odm)))
+            text += "\n" + self.tr("The ODM file was not written: {error}").format(error=str(odm))
         elif odm is not None:
-            lines.append(self.tr("CDISC ODM file: {path}").format(path=str(odm.path)))
-        self._status.setText("\n".join(lines))
+            text += "\n" + self.tr("CDISC ODM file: {path}").format(path=str(odm.path))
+        self._status.setText(text)
         self._open_folder.setVisible(True)
         self._open_folder.setFocus()
         self.exportFinished.emit(report)

@@ -169,7 +169,9 @@ def register(subparsers: Any) -> None:
     export.add_argument("--db", required=True, help="study database file or server URL")
     export.add_argument("--out", help="workbook to write (FILE.xlsx)")
     export.add_argument(
-        "--odm", metavar="FILE", help="also write a CDISC ODM 1.3.2 file (FILE.xml, a Snapshot)"
+        "--odm",
+        metavar="FILE",
+        help="write a CDISC ODM 1.3.2 file (FILE.xml; a Snapshot unless --odm-history)",
     )
     export.add_argument(
         "--odm-history",

@@ -363,7 +363,7 @@ def _what(
     return " + ".join(parts)
 
 
-def _publish_audited(
+def publish_audited(
     store: Store,
     user: str,
     what: str,
@@ -373,8 +373,11 @@ def _publish_audited(
     *,
     head: str,
     actor: Actor | None,
+    option: str = "out",
 ) -> None:
-    """Rename the finished workbook into place inside the audit row's transaction."""
+    """Rename the finished file (workbook, ODM) into place inside the audit row's
+    transaction; if the row does not commit, the file is taken back. ``option`` names the
+    command-line option in a message."""
     published = False
 
     def publish() -> None:
@@ -382,7 +385,7 @@ def _publish_audited(
         try:
             os.replace(part, target)
         except OSError as exc:
-            raise ExportError(f"out: cannot write {target}: {exc.strerror or exc}") from exc
+            raise ExportError(f"{option}: cannot write {target}: {exc.strerror or exc}") from exc
         published = True
 
     try:
@@ -457,7 +460,7 @@ def export_workbook(
         )
         steps.report(99, "Recording the export in the audit trail")
         what = _what(target.name, csv_files, csv_dir, redcap_dir)
-        _publish_audited(store, user, what, options, part, target, head=data.head_hash, actor=actor)
+        publish_audited(store, user, what, options, part, target, head=data.head_hash, actor=actor)
     except BaseException:
         with contextlib.suppress(OSError):
             part.unlink()

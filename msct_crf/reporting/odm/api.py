@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from msct_crf import clock
-from msct_crf.reporting.export.api import _audit_export, _authorize, _Steps
+from msct_crf.reporting.export.api import _authorize, _Steps, publish_audited
 from msct_crf.reporting.export.options import ExportError, ExportOptions
 from msct_crf.storage import outputs
 from msct_crf.storage.store import Store
@@ -70,36 +70,6 @@ def check_odm_target(path: Path | str) -> Path:
     if not os.access(parent, os.W_OK):
         raise ExportError(f"{OPTION}: cannot write to folder {parent}")
     return target
-
-
-def _publish(
-    store: Store,
-    user: str,
-    what: str,
-    options: ExportOptions,
-    part: Path,
-    target: Path,
-    *,
-    head: str,
-    actor: Actor | None,
-) -> None:
-    published = False
-
-    def publish() -> None:
-        nonlocal published
-        try:
-            os.replace(part, target)
-        except OSError as exc:
-            raise ExportError(f"{OPTION}: cannot write {target}: {exc.strerror or exc}") from exc
-        published = True
-
-    try:
-        _audit_export(store, user, what, options, publish, head=head, actor=actor)
-    except BaseException:
-        if published:  # renamed, but the audit row did not commit: take the file back
-            with contextlib.suppress(OSError):
-                target.unlink()
-        raise
 
 
 def export_odm(
@@ -160,7 +130,17 @@ def export_odm(
         steps.report(99, "Recording the export in the audit trail")
         file_type = TRANSACTIONAL if history else SNAPSHOT
         what = f"{target.name} (CDISC ODM 1.3.2 {file_type})"
-        _publish(store, user, what, options, part, target, head=source.head_hash, actor=actor)
+        publish_audited(
+            store,
+            user,
+            what,
+            options,
+            part,
+            target,
+            head=source.head_hash,
+            actor=actor,
+            option=OPTION,
+        )
     except BaseException:
         with contextlib.suppress(OSError):
             part.unlink()

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .audit_table import AuditEntry
 from .base import Base
+from .exchange_models import ExchangeRecord, ImportedPackage, SentPackage, Site, SiteAuditEntry
 from .security_models import Query, Signature, SigningKey, StudySetting
 
 __all__ = [
@@ -36,12 +37,17 @@ __all__ = [
     "Base",
     "Conmed",
     "Disposition",
+    "ExchangeRecord",
+    "ImportedPackage",
     "FormRecord",
     "Infusion",
     "MedicalHistory",
     "Query",
+    "SentPackage",
     "Signature",
     "SigningKey",
+    "Site",
+    "SiteAuditEntry",
     "SiteSequence",
     "Subject",
     "StudySetting",

@@ -1,0 +1,88 @@
+"""`msct-crf central init|add-site|import|status --url URL`: the coordinating centre.
+
+URL is a database URL (``postgresql+psycopg://user@host/db`` or ``sqlite:///centre.db``);
+a plain file path is taken as an SQLite file.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from msct_crf.tools import cli_auth
+
+
+def database_url(text: str) -> str:
+    """A URL as given, or a file path made into an SQLite URL."""
+    from msct_crf.storage.db.engine import sqlite_url
+
+    return text if "://" in text else sqlite_url(text)
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    from msct_crf.exchange.centre import init_centre
+
+    print(init_centre(database_url(args.url), args.study))
+    return 0
+
+
+def _cmd_add_site(args: argparse.Namespace) -> int:
+    from msct_crf.exchange.centre import add_site, open_centre
+
+    with open_centre(database_url(args.url)) as store:
+        changed = add_site(store, args.site, args.name, args.name_zh, user=args.user)
+    print(f"ok: site {args.site} {'registered' if changed else 'unchanged'}")
+    return 0
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from msct_crf.exchange.centre import import_files, open_centre
+
+    with open_centre(database_url(args.url)) as store:
+        for line in import_files(store, [Path(p) for p in args.packages], user=args.user):
+            print(line)
+    return 0
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    from msct_crf.exchange.centre import open_centre, status
+
+    with open_centre(database_url(args.url)) as store:
+        rows = status(store)
+    print(f"{'site':<6} {'package':>7} {'subjects':>8} {'queries':>7}  last sent")
+    for row in rows:
+        number = f"{row.last_package:04d}" if row.last_package is not None else "-"
+        sent = row.last_sent or "never"
+        print(f"{row.code:<6} {number:>7} {row.subjects:>8} {row.open_queries:>7}  {sent}")
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    central = subparsers.add_parser(
+        "central", help="the coordinating centre: init, add-site, import, status"
+    )
+    commands = central.add_subparsers(title="central commands", metavar="COMMAND", required=True)
+
+    init = commands.add_parser("init", help="create or migrate the centre's database")
+    init.add_argument("--url", required=True, help="database URL (postgresql+psycopg://...)")
+    init.add_argument("--study", required=True, help="the study ID (protocol number)")
+    init.set_defaults(handler=_cmd_init)
+
+    add = commands.add_parser("add-site", help="register a site (or rename one)")
+    add.add_argument("--url", required=True, help="the centre's database URL")
+    add.add_argument("--site", required=True, help="site code: 2-6 capital letters or digits")
+    add.add_argument("--name", required=True, help="the site's name")
+    add.add_argument("--name-zh", help="the site's name in Chinese")
+    add.add_argument("--user", default=cli_auth.default_user(), help="who registers it")
+    add.set_defaults(handler=_cmd_add_site)
+
+    imp = commands.add_parser("import", help="import site packages (each in one transaction)")
+    imp.add_argument("--url", required=True, help="the centre's database URL")
+    imp.add_argument("packages", nargs="+", metavar="PKG", help="SITE-NNNN.msctpkg files")
+    imp.add_argument("--user", default=cli_auth.default_user(), help="who imports them")
+    imp.set_defaults(handler=_cmd_import)
+
+    stat = commands.add_parser("status", help="sites, last package, subjects, open queries")
+    stat.add_argument("--url", required=True, help="the centre's database URL")
+    stat.set_defaults(handler=_cmd_status)

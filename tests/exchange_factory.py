@@ -134,7 +134,7 @@ def package(path: Path, out: Path, *, full: bool = False) -> Path:
 def build_site(folder: Path, site: str, subjects: int) -> tuple[Path, list[Path]]:
     path = folder / f"{site}.db"
     out = folder / f"{site}-out"
-    out.mkdir()
+    out.mkdir(parents=True)
     init_site(path, site, STUDY)
     with Store.open_path(path) as store:
         access.create_admin(store, "admin", "Ada Admin", ADMIN_PW)

@@ -174,6 +174,23 @@ def file_settings(path: Path) -> dict[str, str]:
     return {str(key): str(value) for key, value in rows}
 
 
+def is_centre_file(path: Path) -> bool:
+    """Whether an SQLite file is a coordinating centre's database, read without writing."""
+    if not path.is_file():
+        return False
+    try:
+        connection = _read_only(path)
+        try:
+            row = connection.execute(
+                f"SELECT value FROM {SETTING_TABLE} WHERE key = ?", (ROLE_KEY,)
+            ).fetchone()
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return False
+    return row is not None and row[0] == CENTRE
+
+
 def file_contents(path: Path) -> tuple[int, int]:
     """(accounts, subjects) in an MSC-CRF file, read without writing."""
     connection = _read_only(path)

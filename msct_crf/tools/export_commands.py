@@ -39,6 +39,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from msct_crf.errors import UserError
     from msct_crf.reporting.export.api import export_workbook
     from msct_crf.reporting.export.options import ExportOptions
+    from msct_crf.storage.db.engine import sqlite_url
     from msct_crf.storage.store import Store
 
     if not args.out.lower().endswith(".xlsx"):
@@ -54,9 +55,10 @@ def _cmd_export(args: argparse.Namespace) -> int:
         include_identifying=args.identifying,
         include_audit=args.audit,
     )
-    path = Path(args.db)
+    # a file, or a database URL (the coordinating centre's pooled database)
+    url = args.db if "://" in args.db else sqlite_url(Path(args.db))
     with (
-        Store.open_path(path, create=False) as store,
+        Store.open(url, create=False) as store,
         cli_auth.logged_in(store, args, Permission.EXPORT) as actor,
     ):
         quiet = args.quiet or not sys.stderr.isatty()
@@ -91,7 +93,9 @@ def register(subparsers: Any) -> None:
         description="Export the study to an Excel workbook a PI can send, optionally with one "
         "CSV file per form and a REDCap-style data dictionary. The export is audited.",
     )
-    export.add_argument("--db", required=True, help="study database file")
+    export.add_argument(
+        "--db", required=True, help="study database file (or the coordinating centre's URL)"
+    )
     export.add_argument("--out", required=True, help="workbook to write (FILE.xlsx)")
     export.add_argument(
         "--forms",

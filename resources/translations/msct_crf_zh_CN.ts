@@ -421,13 +421,13 @@ Everything entered after that time will no longer be in the study. The current f
     </message>
     <message>
         <location filename="../../ui/admin/backup_dialog.py" line="325"/>
-        <location filename="../../ui/shell/menus.py" line="174"/>
+        <location filename="../../ui/shell/menus.py" line="175"/>
         <source>Back &amp;up now</source>
         <translation>立即备份(&amp;U)</translation>
     </message>
     <message>
         <location filename="../../ui/admin/backup_dialog.py" line="328"/>
-        <location filename="../../ui/shell/menus.py" line="175"/>
+        <location filename="../../ui/shell/menus.py" line="176"/>
         <source>&amp;Backups…</source>
         <translation>备份(&amp;B)…</translation>
     </message>
@@ -714,7 +714,7 @@ Everything entered after that time will no longer be in the study. The current f
     </message>
     <message>
         <location filename="../../ui/admin/export_dialog.py" line="479"/>
-        <location filename="../../ui/shell/menus.py" line="173"/>
+        <location filename="../../ui/shell/menus.py" line="174"/>
         <source>Export to Excel…</source>
         <translation>导出到 Excel…</translation>
     </message>
@@ -841,37 +841,37 @@ Everything entered after that time will no longer be in the study. The current f
     </message>
     <message>
         <location filename="../../ui/forms/form_page.py" line="154"/>
-        <location filename="../../ui/forms/form_page.py" line="428"/>
+        <location filename="../../ui/forms/form_page.py" line="432"/>
         <source>Save this form (Ctrl+S)</source>
         <translation>保存此表单（Ctrl+S）</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="235"/>
+        <location filename="../../ui/forms/form_page.py" line="238"/>
         <source>Cannot read the database: {error}</source>
         <translation>无法读取数据库：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="270"/>
+        <location filename="../../ui/forms/form_page.py" line="273"/>
         <source>Read only: this file was opened read-only.</source>
         <translation>只读：此文件以只读方式打开。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="273"/>
+        <location filename="../../ui/forms/form_page.py" line="276"/>
         <source>Read only: {user} ({role}) may not enter or change study data.</source>
         <translation>只读：{user}（{role}）无权录入或修改研究数据。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="339"/>
+        <location filename="../../ui/forms/form_page.py" line="342"/>
         <source>This form cannot be edited here.</source>
         <translation>此表单不能在此编辑。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="342"/>
+        <location filename="../../ui/forms/form_page.py" line="345"/>
         <source>Choose a subject first.</source>
         <translation>请先选择受试者。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="347"/>
+        <location filename="../../ui/forms/form_page.py" line="350"/>
         <source>Not saved: correct the {n} error(s) marked in red.</source>
         <translation>未保存：请更正红色标出的 {n} 处错误。</translation>
     </message>
@@ -918,53 +918,53 @@ Everything entered after that time will no longer be in the study. The current f
         <translation>未保存：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="430"/>
+        <location filename="../../ui/forms/form_page.py" line="434"/>
         <source>Correct the errors marked in red first</source>
         <translation>请先更正红色标出的错误</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="454"/>
+        <location filename="../../ui/forms/form_page.py" line="458"/>
         <source>{n} error(s) to correct before saving.</source>
         <translation>保存前需更正 {n} 处错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="461"/>
+        <location filename="../../ui/forms/form_page.py" line="465"/>
         <source>{n} unusual value(s): you will be asked to confirm at save.</source>
         <translation>{n} 个异常值：保存时将要求确认。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="358"/>
-        <location filename="../../ui/forms/form_page.py" line="479"/>
+        <location filename="../../ui/forms/form_page.py" line="361"/>
+        <location filename="../../ui/forms/form_page.py" line="483"/>
         <source>Not saved.</source>
         <translation>未保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="457"/>
+        <location filename="../../ui/forms/form_page.py" line="461"/>
         <source>{n} unusual value(s), marked in amber.</source>
         <translation>{n} 个异常值，已用琥珀色标出。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="545"/>
+        <location filename="../../ui/forms/form_page.py" line="549"/>
         <source>Not saved: {user} ({role}) may not enter or change study data.</source>
         <translation>未保存：{user}（{role}）无权录入或修改研究数据。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="584"/>
+        <location filename="../../ui/forms/form_page.py" line="588"/>
         <source>New subject (the ID is assigned when saved)</source>
         <translation>新受试者（保存时分配编号）</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="586"/>
+        <location filename="../../ui/forms/form_page.py" line="590"/>
         <source>No subject chosen</source>
         <translation>未选择受试者</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="587"/>
+        <location filename="../../ui/forms/form_page.py" line="591"/>
         <source>New record for {subject}</source>
         <translation>{subject} 的新记录</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="588"/>
+        <location filename="../../ui/forms/form_page.py" line="592"/>
         <source>{subject} · {status} · last saved {when} by {user}</source>
         <translation>{subject} · {status} · 最后由 {user} 于 {when} 保存</translation>
     </message>
@@ -1388,138 +1388,138 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>MainMenus</name>
     <message>
-        <location filename="../../ui/shell/menus.py" line="157"/>
+        <location filename="../../ui/shell/menus.py" line="158"/>
         <source>&amp;About MSC-CRF</source>
         <translation>关于 MSC-CRF(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="139"/>
+        <location filename="../../ui/shell/menus.py" line="140"/>
         <source>&amp;Account</source>
         <translation>账户(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="165"/>
+        <location filename="../../ui/shell/menus.py" line="166"/>
         <source>&amp;Audit trail…</source>
         <translation>稽查轨迹(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="158"/>
+        <location filename="../../ui/shell/menus.py" line="159"/>
         <source>&amp;Change password…</source>
         <translation>修改密码(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="136"/>
+        <location filename="../../ui/shell/menus.py" line="137"/>
         <source>&amp;File</source>
         <extracomment>key -&gt; (objectName, shortcut) of every action the window hands a command for. The actions of each menu, in order (&quot;-&quot;: a separator; &quot;export+backup&quot;: their actions).</extracomment>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="142"/>
+        <location filename="../../ui/shell/menus.py" line="143"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="149"/>
+        <location filename="../../ui/shell/menus.py" line="150"/>
         <source>Open read-onl&amp;y…</source>
         <translation>以只读方式打开(&amp;Y)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="160"/>
+        <location filename="../../ui/shell/menus.py" line="161"/>
         <source>&amp;Idle lock…</source>
         <translation>空闲锁定(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="141"/>
+        <location filename="../../ui/shell/menus.py" line="142"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="161"/>
+        <location filename="../../ui/shell/menus.py" line="162"/>
         <source>&amp;Lock the screen now</source>
         <translation>立即锁定屏幕(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="159"/>
+        <location filename="../../ui/shell/menus.py" line="160"/>
         <source>&amp;Manage users…</source>
         <translation>用户管理(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="147"/>
+        <location filename="../../ui/shell/menus.py" line="148"/>
         <source>&amp;New study database…</source>
         <translation>新建研究数据库(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="153"/>
+        <location filename="../../ui/shell/menus.py" line="154"/>
         <source>&amp;New subject</source>
         <translation>新建受试者(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="148"/>
+        <location filename="../../ui/shell/menus.py" line="149"/>
         <source>&amp;Open study database…</source>
         <translation>打开研究数据库(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="154"/>
+        <location filename="../../ui/shell/menus.py" line="155"/>
         <source>&amp;Patient list</source>
         <translation>患者列表(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="152"/>
+        <location filename="../../ui/shell/menus.py" line="153"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="156"/>
+        <location filename="../../ui/shell/menus.py" line="157"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="140"/>
+        <location filename="../../ui/shell/menus.py" line="141"/>
         <source>&amp;Review</source>
         <translation>审阅(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="137"/>
+        <location filename="../../ui/shell/menus.py" line="138"/>
         <source>&amp;Subject</source>
         <translation>受试者(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="155"/>
+        <location filename="../../ui/shell/menus.py" line="156"/>
         <source>&amp;Today&apos;s work</source>
         <translation>今日工作(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="151"/>
+        <location filename="../../ui/shell/menus.py" line="152"/>
         <source>&amp;Verify database</source>
         <translation>校验数据库(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="138"/>
+        <location filename="../../ui/shell/menus.py" line="139"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="166"/>
+        <location filename="../../ui/shell/menus.py" line="167"/>
         <source>Audit trail of this s&amp;ubject…</source>
         <translation>此受试者的稽查轨迹(&amp;U)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="163"/>
+        <location filename="../../ui/shell/menus.py" line="164"/>
         <source>Open &amp;queries (study)…</source>
         <translation>未关闭的质疑（全研究）(&amp;Q)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="164"/>
+        <location filename="../../ui/shell/menus.py" line="165"/>
         <source>Open queries of this &amp;subject…</source>
         <translation>此受试者未关闭的质疑(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="150"/>
+        <location filename="../../ui/shell/menus.py" line="151"/>
         <source>Open the &amp;demo study</source>
         <translation>打开演示研究(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="162"/>
+        <location filename="../../ui/shell/menus.py" line="163"/>
         <source>Log &amp;out</source>
         <translation>注销(&amp;O)</translation>
     </message>
@@ -2121,6 +2121,65 @@ Everything entered after that time will no longer be in the study. The current f
         <location filename="../../ui/forms/score_panel.py" line="172"/>
         <source>; </source>
         <translation>；</translation>
+    </message>
+</context>
+<context>
+    <name>SendPackageDialog</name>
+    <message>
+        <location filename="../../ui/admin/send_package_dialog.py" line="48"/>
+        <source>Send to coordinating centre</source>
+        <translation>发送至协调中心</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/send_package_dialog.py" line="56"/>
+        <source>Folder or USB stick</source>
+        <translation>文件夹或 U 盘</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/send_package_dialog.py" line="58"/>
+        <source>&amp;Choose…</source>
+        <translation>选择(&amp;C)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/send_package_dialog.py" line="61"/>
+        <source>&amp;Write package</source>
+        <translation>生成数据包(&amp;W)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/send_package_dialog.py" line="91"/>
+        <source>No package has been sent to the coordinating centre yet.</source>
+        <translation>尚未向协调中心发送过数据包。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/send_package_dialog.py" line="95"/>
+        <source>Last package: {name}, made {time} (UTC).</source>
+        <translation>上一个数据包：{name}，生成于 {time}（UTC）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/send_package_dialog.py" line="101"/>
+        <source>Packages are signed with your account&apos;s key: log in to an account.</source>
+        <translation>数据包以您账户的密钥签名：请登录账户。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/send_package_dialog.py" line="110"/>
+        <source>Write the package to</source>
+        <translation>数据包保存至</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/send_package_dialog.py" line="125"/>
+        <source>Written {path}: {rows} audit rows, {records} records.</source>
+        <translation>已生成 {path}：{rows} 条稽查记录，{records} 条记录。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/send_package_dialog.py" line="137"/>
+        <source>Writing the package…</source>
+        <translation>正在生成数据包…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/send_package_dialog.py" line="156"/>
+        <location filename="../../ui/shell/menus.py" line="177"/>
+        <source>Send to coordinating centre…</source>
+        <translation>发送至协调中心…</translation>
     </message>
 </context>
 <context>

@@ -1,7 +1,7 @@
 """Site files and a coordinating centre for the exchange tests (tests/exchange).
 
 ``build_sites`` makes three site files of study :data:`STUDY` (GZH, NJG, SHA), each with an
-administrator and a nurse, a few subjects with an infusion and a visit, and two packages:
+administrator, a nurse and a PI, a few subjects with an infusion and a visit, and two packages:
 the first after the first subjects, the second after more data (a correction included).
 Built once per module and copied; the packages are plain files beside them.
 """
@@ -26,6 +26,7 @@ STUDY = "MSCT-2026-01"
 SITES = ("GZH", "NJG", "SHA")
 ADMIN_PW = "admin-pass-1"
 NURSE_PW = "nurse-pass-1"
+PI_PW = "pi-pass-123"
 START = dt.datetime(2026, 1, 5, 8, 0, tzinfo=dt.UTC)
 
 
@@ -141,6 +142,9 @@ def build_site(folder: Path, site: str, subjects: int) -> tuple[Path, list[Path]
         admin = access.login(store, "admin", ADMIN_PW)
         access.add_user(
             store, admin, username="nurse1", full_name="Zhang Min", role="nurse", password=NURSE_PW
+        )
+        access.add_user(
+            store, admin, username="liwei", full_name="Dr Li Wei", role="pi", password=PI_PW
         )
         access.logout(store, admin)
         nurse = access.login(store, "nurse1", NURSE_PW)

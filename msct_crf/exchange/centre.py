@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from msct_crf import clock
 from msct_crf.errors import UserError
 from msct_crf.exchange import package_format as fmt
+from msct_crf.exchange import returns
 from msct_crf.exchange.package_format import PackageRefused
 from msct_crf.exchange.rows import from_json
 from msct_crf.exchange.site_package import EXCHANGED_TABLES, GENESIS, table
@@ -396,6 +397,10 @@ class _Import:
         for record in reversed(records):
             if record["row"] is None:
                 self._delete(record["table"], int(record["id"]))
+        sent = [
+            r["row"] | {"id": r["id"]} for r in records if r["table"] == "data_query" and r["row"]
+        ]
+        returns.link_site_queries(self.session, self.site, sent)
 
     def _upsert(self, name: str, site_id: int, row: dict[str, Any]) -> None:
         t = table(name)

@@ -28,6 +28,8 @@ from msct_crf.storage import audit
 
 FORMAT = "msct-crf package 1"
 SUFFIX = ".msctpkg"
+RETURN_FORMAT = "msct-crf return 1"  # the centre's queries back to a site (unsigned)
+RETURN_SUFFIX = ".msctret"
 SIGNED_PREFIX = b"msct-crf package 1|"
 MANIFEST, PAYLOAD, SIGNATURE = "manifest.json", "payload.jsonl", "signature"
 _MEMBERS = (MANIFEST, PAYLOAD, SIGNATURE)
@@ -40,6 +42,10 @@ class PackageRefused(UserError):
 
 def file_name(site: str, number: int) -> str:
     return f"{site}-{number:04d}{SUFFIX}"
+
+
+def return_file_name(site: str, number: int) -> str:
+    return f"{site}-R{number:04d}{RETURN_SUFFIX}"
 
 
 def sha256(data: bytes) -> str:
@@ -88,7 +94,7 @@ def manifest_bytes(manifest: dict[str, Any]) -> bytes:
     return audit.canonical_json(manifest).encode("utf-8")
 
 
-def decode(data: bytes, name: str) -> Package:
+def decode(data: bytes, name: str, expected: str = FORMAT) -> Package:
     """Read a package file's bytes; PackageRefused (one line) for anything but an unaltered
     MSC-CRF package."""
     try:
@@ -102,7 +108,7 @@ def decode(data: bytes, name: str) -> Package:
         raise PackageRefused(f"{name}: not a readable MSC-CRF package ({exc})") from None
     if package.encode() != data:
         raise PackageRefused(f"{name}: the file was altered (it is not as the site wrote it)")
-    if content.get("format") != FORMAT:
+    if content.get("format") != expected:
         raise PackageRefused(f"{name}: unknown package format {content.get('format')!r}")
     if manifest_bytes(content) != manifest:
         raise PackageRefused(f"{name}: the manifest was altered (not canonical)")

@@ -1,4 +1,5 @@
-"""`msct-crf central init|add-site|import|status --url URL`: the coordinating centre.
+"""`msct-crf central init|add-site|import|status|raise-query|queries --url URL`: the
+coordinating centre.
 
 URL is a database URL (``postgresql+psycopg://user@host/db`` or ``sqlite:///centre.db``);
 a plain file path is taken as an SQLite file.
@@ -58,9 +59,37 @@ def _cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_raise_query(args: argparse.Namespace) -> int:
+    from msct_crf.exchange.centre import open_centre
+    from msct_crf.exchange.returns import raise_centre_query
+
+    with open_centre(database_url(args.url)) as store:
+        number = raise_centre_query(
+            store,
+            form=args.form.upper(),
+            record_id=args.record,
+            field=args.field.upper() if args.field else None,
+            text=args.text,
+            user=args.user,
+        )
+    print(f"ok: centre query C{number} raised; it goes out with the site's next return package")
+    return 0
+
+
+def _cmd_queries(args: argparse.Namespace) -> int:
+    from msct_crf.exchange.centre import open_centre
+    from msct_crf.exchange.returns import write_return
+
+    with open_centre(database_url(args.url)) as store:
+        path = write_return(store, args.site, Path(args.out), user=args.user)
+    print(f"ok: {path} written" if path else f"ok: no new queries for site {args.site}")
+    return 0
+
+
 def register(subparsers: Any) -> None:
     central = subparsers.add_parser(
-        "central", help="the coordinating centre: init, add-site, import, status"
+        "central",
+        help="the coordinating centre: init, add-site, import, status, raise-query, queries",
     )
     commands = central.add_subparsers(title="central commands", metavar="COMMAND", required=True)
 
@@ -82,6 +111,22 @@ def register(subparsers: Any) -> None:
     imp.add_argument("packages", nargs="+", metavar="PKG", help="SITE-NNNN.msctpkg files")
     imp.add_argument("--user", default=cli_auth.default_user(), help="who imports them")
     imp.set_defaults(handler=_cmd_import)
+
+    query = commands.add_parser("raise-query", help="raise a query on a pooled record")
+    query.add_argument("--url", required=True, help="the centre's database URL")
+    query.add_argument("--form", required=True, help="form code (ENROL, EX, VIS, ...)")
+    query.add_argument("--record", required=True, type=int, help="the record's id at the centre")
+    query.add_argument("--field", help="field code (default: the whole record)")
+    query.add_argument("--text", required=True, help="the question")
+    query.add_argument("--user", default=cli_auth.default_user(), help="the monitor")
+    query.set_defaults(handler=_cmd_raise_query)
+
+    back = commands.add_parser("queries", help="write a site's return package (queries back)")
+    back.add_argument("--url", required=True, help="the centre's database URL")
+    back.add_argument("--site", required=True, help="the site code")
+    back.add_argument("--out", required=True, help="folder to write SITE-RNNNN.msctret to")
+    back.add_argument("--user", default=cli_auth.default_user(), help="who sends it")
+    back.set_defaults(handler=_cmd_queries)
 
     stat = commands.add_parser("status", help="sites, last package, subjects, open queries")
     stat.add_argument("--url", required=True, help="the centre's database URL")

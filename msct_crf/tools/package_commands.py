@@ -1,5 +1,6 @@
-"""`msct-crf init` (a site's study file: its study and site) and `msct-crf package` (the
-site's next package for the coordinating centre). The exchange code is imported when a
+"""`msct-crf init` (a site's study file: its study and site), `msct-crf package` (the
+site's next package for the coordinating centre) and `msct-crf import` (the centre's return
+package: its queries). The exchange code is imported when a
 command runs, so registering them costs nothing."""
 
 from __future__ import annotations
@@ -37,6 +38,27 @@ def _cmd_package(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_import(args: argparse.Namespace) -> int:
+    from msct_crf.access import Permission
+    from msct_crf.errors import UserError
+    from msct_crf.exchange.returns import import_return
+    from msct_crf.storage.store import Store
+
+    with Store.open_path(Path(args.db), create=False) as store:
+        if not cli_auth.has_accounts(store):
+            raise UserError("import: this study has no accounts; a query needs a person")
+        with cli_auth.logged_in(store, args, Permission.RAISE_QUERY) as actor:
+            assert actor is not None
+            for name in args.packages:
+                path = Path(name)
+                try:
+                    data = path.read_bytes()
+                except OSError as exc:
+                    raise UserError(f"{path}: cannot read ({exc.strerror or exc})") from None
+                print(import_return(store, actor, data, path.name).text())
+    return 0
+
+
 def register(subparsers: Any) -> None:
     init = subparsers.add_parser(
         "init",
@@ -61,3 +83,12 @@ def register(subparsers: Any) -> None:
     package.add_argument("--full", action="store_true", help="everything, not only what is new")
     cli_auth.add_user_arguments(package)
     package.set_defaults(handler=_cmd_package)
+
+    imp = subparsers.add_parser(
+        "import",
+        help="import the coordinating centre's return package (its queries) into a site file",
+    )
+    imp.add_argument("--db", required=True, help="the site's database file")
+    imp.add_argument("packages", nargs="+", metavar="PKG", help="SITE-RNNNN.msctret files")
+    cli_auth.add_user_arguments(imp)
+    imp.set_defaults(handler=_cmd_import)

@@ -61,3 +61,38 @@ def test_refusals_are_one_line(tmp_path, url, capsys):
         assert "belongs to study MSCT-2026-01" in capsys.readouterr().err
         assert main(["central", "add-site", "--url", url, "--site", "x", "--name", "X"]) == 1
         assert "2 to 6 capital letters" in capsys.readouterr().err
+
+
+def test_queries_back_to_a_site_from_the_shell(tmp_path, url, capsys, monkeypatch):
+    import io
+    import sqlite3
+
+    from exchange_factory import PI_PW
+
+    with use_clock(SteppingClock()):
+        sites = build_sites(tmp_path / "sites")
+        assert main(["central", "init", "--url", url, "--study", STUDY]) == 0
+        assert main(["central", "import", "--url", url, *map(str, sites.all_packages())]) == 0
+        with sqlite3.connect(tmp_path / "centre.db") as connection:
+            (visit,) = connection.execute(
+                "SELECT visit.id FROM visit JOIN subject ON subject.id = visit.subject_id "
+                "WHERE subjid = 'SHA-003'"
+            ).fetchone()
+        argv = ["central", "raise-query", "--url", url, "--form", "VIS", "--record", str(visit)]
+        assert main([*argv, "--field", "ALB", "--text", "Albumin unit?", "--user", "mon"]) == 0
+        out = tmp_path / "back"
+        out.mkdir()
+        capsys.readouterr()
+        argv = ["central", "queries", "--url", url, "--site", "SHA", "--out", str(out)]
+        assert main(argv) == 0
+        assert capsys.readouterr().out == f"ok: {out / 'SHA-R0001.msctret'} written\n"
+        assert main(argv) == 0
+        assert capsys.readouterr().out == "ok: no new queries for site SHA\n"
+        returned = str(out / "SHA-R0001.msctret")
+        for expected in ("imported, 1 queries", "already imported"):
+            monkeypatch.setattr("sys.stdin", io.StringIO(PI_PW + "\n"))
+            argv = ["import", "--db", str(sites.files["SHA"]), returned, "--user", "liwei"]
+            assert main([*argv, "--password-stdin"]) == 0
+            assert expected in capsys.readouterr().out
+        assert main(["central", "status", "--url", url]) == 0
+        assert capsys.readouterr().out.splitlines()[-1].split()[:4] == ["SHA", "0002", "4", "0"]

@@ -17,7 +17,15 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
 
-__all__ = ["ExchangeRecord", "ImportedPackage", "SentPackage", "Site", "SiteAuditEntry"]
+__all__ = [
+    "CentreQuery",
+    "ExchangeRecord",
+    "ImportedPackage",
+    "ReturnPackage",
+    "SentPackage",
+    "Site",
+    "SiteAuditEntry",
+]
 
 SITE_CODE = String(6)
 HASH = String(64)
@@ -113,3 +121,41 @@ class ExchangeRecord(Base):
     local_id: Mapped[int] = mapped_column(Integer)
     content: Mapped[str] = mapped_column(Text)
     content_sha256: Mapped[str] = mapped_column(HASH)
+
+
+class CentreQuery(Base):
+    """A query the coordinating centre raised on a site's record (named by the site's ids),
+    sent back in a return package; ``site_query_id`` is the site's query once the site's
+    next package brings it, with its status and answer."""
+
+    __tablename__ = "centre_query"
+    __table_args__ = (Index("ix_centre_query_site", "site_code", "return_number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    site_code: Mapped[str] = mapped_column(SITE_CODE)
+    subjid: Mapped[str] = mapped_column(String(12))
+    form_table: Mapped[str] = mapped_column(String(64))
+    site_record_id: Mapped[int] = mapped_column(Integer)
+    field_code: Mapped[str | None] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+    raised_by: Mapped[str] = mapped_column(String(64))
+    raised_at: Mapped[str] = mapped_column(STAMP)
+    return_number: Mapped[int | None] = mapped_column(Integer)
+    site_query_id: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(10))
+    answer: Mapped[str | None] = mapped_column(Text)
+
+
+class ReturnPackage(Base):
+    """A return package the centre wrote for a site (queries back)."""
+
+    __tablename__ = "return_package"
+    __table_args__ = (UniqueConstraint("site_code", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    site_code: Mapped[str] = mapped_column(SITE_CODE)
+    number: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(HASH)
+    previous_sha256: Mapped[str] = mapped_column(HASH)
+    created_at: Mapped[str] = mapped_column(STAMP)
+    created_by: Mapped[str] = mapped_column(String(64))

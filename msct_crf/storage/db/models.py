@@ -27,7 +27,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .audit_table import AuditEntry
 from .base import Base
-from .exchange_models import ExchangeRecord, ImportedPackage, SentPackage, Site, SiteAuditEntry
+from .exchange_models import (
+    CentreQuery,
+    ExchangeRecord,
+    ImportedPackage,
+    ReturnPackage,
+    SentPackage,
+    Site,
+    SiteAuditEntry,
+)
 from .security_models import Query, Signature, SigningKey, StudySetting
 
 __all__ = [
@@ -35,6 +43,7 @@ __all__ = [
     "AppUser",
     "AuditEntry",
     "Base",
+    "CentreQuery",
     "Conmed",
     "Disposition",
     "ExchangeRecord",
@@ -43,6 +52,7 @@ __all__ = [
     "Infusion",
     "MedicalHistory",
     "Query",
+    "ReturnPackage",
     "SentPackage",
     "Signature",
     "SigningKey",

@@ -19,7 +19,15 @@ from msct_crf.storage.integrity import verify_database
 from msct_crf.storage.store import Store
 from msct_crf.workflow import records
 
-NEW_TABLES = {"site", "sent_package", "imported_package", "site_audit_log", "exchange_record"}
+NEW_TABLES = {
+    "site",
+    "sent_package",
+    "imported_package",
+    "site_audit_log",
+    "exchange_record",
+    "centre_query",
+    "return_package",
+}
 
 
 def _downgrade(path: Path, revision: str) -> None:

@@ -6,8 +6,9 @@ Create Date: 2026-12-01 12:00:00
 
 Adds the ``site`` registry (the study's sites as configuration, seeded with the dictionary's
 three), ``sent_package`` (a site file's packages), and the centre's ``imported_package``,
-``site_audit_log`` (one audit chain per site, as sent) and ``exchange_record`` (each record
-named across sites by site, table and the site's id, beside its pooled id). Every existing
+``site_audit_log`` (one audit chain per site, as sent), ``exchange_record`` (each record
+named across sites by site, table and the site's id, beside its pooled id), and
+``centre_query`` and ``return_package`` (queries the centre sends back to a site). Every existing
 table and row is kept: a record is already named across sites by its file's site code and
 its id, an audit row by the site code and its id (its sequence), so nothing chained or
 signed changes.
@@ -123,6 +124,37 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("exchange_record", schema=None) as batch_op:
         batch_op.create_index("ix_exchange_record_local", ["table_name", "local_id"], unique=False)
+    op.create_table(
+        "centre_query",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("site_code", sa.String(length=6), nullable=False),
+        sa.Column("subjid", sa.String(length=12), nullable=False),
+        sa.Column("form_table", sa.String(length=64), nullable=False),
+        sa.Column("site_record_id", sa.Integer(), nullable=False),
+        sa.Column("field_code", sa.String(length=20), nullable=True),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("raised_by", sa.String(length=64), nullable=False),
+        sa.Column("raised_at", sa.String(length=32), nullable=False),
+        sa.Column("return_number", sa.Integer(), nullable=True),
+        sa.Column("site_query_id", sa.Integer(), nullable=True),
+        sa.Column("status", sa.String(length=10), nullable=False),
+        sa.Column("answer", sa.Text(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_centre_query")),
+    )
+    with op.batch_alter_table("centre_query", schema=None) as batch_op:
+        batch_op.create_index("ix_centre_query_site", ["site_code", "return_number"], unique=False)
+    op.create_table(
+        "return_package",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("site_code", sa.String(length=6), nullable=False),
+        sa.Column("number", sa.Integer(), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("previous_sha256", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.String(length=32), nullable=False),
+        sa.Column("created_by", sa.String(length=64), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_return_package")),
+        sa.UniqueConstraint("site_code", "number", name=op.f("uq_return_package_site_code")),
+    )
     stamp = audit.format_utc(clock.now())
     op.bulk_insert(
         site,
@@ -174,5 +206,15 @@ def _site_code_from_subjects() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("exchange_record", schema=None) as batch_op:
         batch_op.drop_index("ix_exchange_record_local")
-    for table in ("exchange_record", "site_audit_log", "imported_package", "sent_package", "site"):
+    with op.batch_alter_table("centre_query", schema=None) as batch_op:
+        batch_op.drop_index("ix_centre_query_site")
+    for table in (
+        "return_package",
+        "centre_query",
+        "exchange_record",
+        "site_audit_log",
+        "imported_package",
+        "sent_package",
+        "site",
+    ):
         op.drop_table(table)

@@ -124,6 +124,26 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("exchange_record", schema=None) as batch_op:
         batch_op.create_index("ix_exchange_record_local", ["table_name", "local_id"], unique=False)
+    _create_query_tables()
+    stamp = audit.format_utc(clock.now())
+    op.bulk_insert(
+        site,
+        [
+            {
+                "code": item.code,
+                "name": item.label.en,
+                "name_zh": item.label.zh,
+                "added_at": stamp,
+                "added_by": MIGRATION_USER,
+            }
+            for item in SITES.items
+        ],
+    )
+    _site_code_from_subjects()
+
+
+def _create_query_tables() -> None:
+    """The centre's queries back to the sites and its return packages."""
     op.create_table(
         "centre_query",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -155,21 +175,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_return_package")),
         sa.UniqueConstraint("site_code", "number", name=op.f("uq_return_package_site_code")),
     )
-    stamp = audit.format_utc(clock.now())
-    op.bulk_insert(
-        site,
-        [
-            {
-                "code": item.code,
-                "name": item.label.en,
-                "name_zh": item.label.zh,
-                "added_at": stamp,
-                "added_by": MIGRATION_USER,
-            }
-            for item in SITES.items
-        ],
-    )
-    _site_code_from_subjects()
 
 
 def _site_code_from_subjects() -> None:

@@ -159,3 +159,39 @@ def test_a_site_restored_from_an_old_backup_is_refused_with_the_way_forward(site
         again = package(path, out.parent)  # numbered 3 again, with other contents
         assert again.name == "GZH-0003.msctpkg"
         _refused(store, again, "restored from an old backup; restore the site's newest backup")
+
+
+def test_a_full_package_after_incremental_ones_overlaps_without_duplicates(sites, centre_url):
+    path = sites.files["SHA"]
+    with new_centre(centre_url) as store:
+        centre.import_files(store, sites.packages["SHA"])
+        before = _counts(store)
+        out = path.parent / "full"
+        out.mkdir()
+        full = package(path, out, full=True)
+        (line,) = centre.import_files(store, [full])
+        assert "imported (site SHA, package 3" in line
+        after = _counts(store)
+        assert {k: after[k] for k in ("subject", "infusion", "visit")} == {
+            k: before[k] for k in ("subject", "infusion", "visit")
+        }
+        assert after["imported_package"] == 3
+        assert after["site_audit_log"] > before["site_audit_log"]  # only the new rows
+
+
+def test_the_site_chains_at_the_centre_are_append_only(sites, centre_url):
+    import sqlalchemy.exc
+    from sqlalchemy import delete as sql_delete
+    from sqlalchemy import update as sql_update
+
+    with new_centre(centre_url) as store:
+        centre.import_files(store, sites.packages["GZH"])
+        for statement in (
+            sql_update(SiteAuditEntry).values(user="mallory"),
+            sql_delete(SiteAuditEntry),
+        ):
+            with (
+                pytest.raises(sqlalchemy.exc.DatabaseError, match="append-only"),
+                store.engine.begin() as conn,
+            ):
+                conn.execute(statement)

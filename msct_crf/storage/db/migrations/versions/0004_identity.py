@@ -125,6 +125,7 @@ def upgrade() -> None:
     with op.batch_alter_table("exchange_record", schema=None) as batch_op:
         batch_op.create_index("ix_exchange_record_local", ["table_name", "local_id"], unique=False)
     _create_query_tables()
+    _site_audit_triggers()
     stamp = audit.format_utc(clock.now())
     op.bulk_insert(
         site,
@@ -177,6 +178,31 @@ def _create_query_tables() -> None:
     )
 
 
+#: The site chains the centre holds are append-only like its own (SQLite, PostgreSQL).
+_SITE_AUDIT_TRIGGERS = {
+    "sqlite": (
+        "CREATE TRIGGER IF NOT EXISTS site_audit_log_no_update BEFORE UPDATE ON site_audit_log "
+        "BEGIN SELECT RAISE(ABORT, 'site_audit_log is append-only'); END",
+        "CREATE TRIGGER IF NOT EXISTS site_audit_log_no_delete BEFORE DELETE ON site_audit_log "
+        "BEGIN SELECT RAISE(ABORT, 'site_audit_log is append-only'); END",
+    ),
+    "postgresql": (
+        "CREATE OR REPLACE FUNCTION site_audit_log_append_only() RETURNS trigger "
+        "LANGUAGE plpgsql AS $$ BEGIN "
+        "RAISE EXCEPTION 'site_audit_log is append-only'; END; $$",
+        "DROP TRIGGER IF EXISTS site_audit_log_no_update ON site_audit_log",
+        "CREATE TRIGGER site_audit_log_no_update BEFORE UPDATE OR DELETE ON site_audit_log "
+        "FOR EACH ROW EXECUTE FUNCTION site_audit_log_append_only()",
+    ),
+}
+
+
+def _site_audit_triggers() -> None:
+    connection = op.get_bind()
+    for ddl in _SITE_AUDIT_TRIGGERS.get(connection.dialect.name, ()):
+        connection.exec_driver_sql(ddl)
+
+
 def _site_code_from_subjects() -> None:
     """A file whose subjects are all of one site belongs to that site (audited setting)."""
     connection = op.get_bind()
@@ -209,6 +235,9 @@ def _site_code_from_subjects() -> None:
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER IF EXISTS site_audit_log_no_update ON site_audit_log")
+        op.execute("DROP FUNCTION IF EXISTS site_audit_log_append_only()")
     with op.batch_alter_table("exchange_record", schema=None) as batch_op:
         batch_op.drop_index("ix_exchange_record_local")
     with op.batch_alter_table("centre_query", schema=None) as batch_op:

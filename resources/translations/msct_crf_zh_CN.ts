@@ -2276,48 +2276,79 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>StartDialog</name>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="77"/>
+        <location filename="../../ui/shell/start_dialog.py" line="81"/>
         <source>Create a new study database</source>
         <extracomment>Environment variable that overrides where the demo study lives (tests, kiosks).</extracomment>
         <translation>新建研究数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="92"/>
+        <location filename="../../ui/shell/start_dialog.py" line="96"/>
         <source>Open a study database</source>
         <translation>打开研究数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="103"/>
+        <location filename="../../ui/shell/start_dialog.py" line="112"/>
         <source>{path} already exists. Choose “Open an existing database” to open it, or pick a new file name.</source>
+        <extracomment>A new study&apos;s identity: (study ID, site code).</extracomment>
         <translation>{path} 已存在。请选择“打开已有数据库”来打开它，或换一个新文件名。</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="121"/>
+        <location filename="../../ui/shell/start_dialog.py" line="132"/>
         <source>Damaged database</source>
         <translation>数据库已损坏</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="135"/>
+        <location filename="../../ui/shell/start_dialog.py" line="146"/>
         <source>Unexpected error while opening the database: {error}</source>
         <translation>打开数据库时发生意外错误：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="152"/>
+        <location filename="../../ui/shell/start_dialog.py" line="164"/>
         <source>Creating the demo study (26 subjects)…</source>
         <translation>正在创建演示研究（26 名受试者）…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="154"/>
+        <location filename="../../ui/shell/start_dialog.py" line="166"/>
         <source>Opening {name}…</source>
         <translation>正在打开 {name}…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="349"/>
+        <location filename="../../ui/shell/start_dialog.py" line="355"/>
+        <source>Study &amp;ID (new study):</source>
+        <translation>研究编号(&amp;I)（新研究）：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell/start_dialog.py" line="356"/>
+        <source>the protocol number, e.g. MSCT-2026-01</source>
+        <translation>方案编号，例如 MSCT-2026-01</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell/start_dialog.py" line="357"/>
+        <source>&amp;Site (new study):</source>
+        <translation>研究中心(&amp;S)（新研究）：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell/start_dialog.py" line="358"/>
+        <source>the site this file belongs to</source>
+        <translation>本文件所属的研究中心</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell/start_dialog.py" line="383"/>
         <source>Type your user name first: it is recorded with every change.</source>
         <translation>请先输入用户名：每一次修改都会记录用户名。</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="295"/>
+        <location filename="../../ui/shell/start_dialog.py" line="395"/>
+        <source>The study ID must be the protocol number: letters and digits in groups joined by hyphens, at most 32 (e.g. MSCT-2026-01).</source>
+        <translation>研究编号须为方案编号：字母和数字，各组以连字符相连，最多 32 个字符（例如 MSCT-2026-01）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell/start_dialog.py" line="403"/>
+        <source>Choose the site this study file belongs to.</source>
+        <translation>请选择本研究文件所属的研究中心。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell/start_dialog.py" line="325"/>
         <source>{message}
 
 Restore the newest good backup, {backup}? The damaged file is kept beside it, renamed, so nothing is deleted.</source>
@@ -2326,42 +2357,42 @@ Restore the newest good backup, {backup}? The damaged file is kept beside it, re
 是否从最新的完好备份 {backup} 恢复？损坏的文件会改名后保留在原处，不会删除任何内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="316"/>
+        <location filename="../../ui/shell/start_dialog.py" line="346"/>
         <source>MSC-CRF — start</source>
         <translation>MSC-CRF — 开始</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="317"/>
+        <location filename="../../ui/shell/start_dialog.py" line="347"/>
         <source>MSC-CRF electronic case report form</source>
         <translation>MSC-CRF 电子病例报告表</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="319"/>
+        <location filename="../../ui/shell/start_dialog.py" line="349"/>
         <source>Your &amp;user name:</source>
         <translation>用户名(&amp;U)：</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="320"/>
+        <location filename="../../ui/shell/start_dialog.py" line="350"/>
         <source>e.g. nurse.wang</source>
         <translation>例如 nurse.wang</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="321"/>
+        <location filename="../../ui/shell/start_dialog.py" line="351"/>
         <source>&amp;Create a new study database…</source>
         <translation>新建研究数据库(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="322"/>
+        <location filename="../../ui/shell/start_dialog.py" line="352"/>
         <source>&amp;Open an existing database…</source>
         <translation>打开已有数据库(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="323"/>
+        <location filename="../../ui/shell/start_dialog.py" line="353"/>
         <source>Open the &amp;demo study (26 subjects)</source>
         <translation>打开演示研究（26 名受试者）(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="324"/>
+        <location filename="../../ui/shell/start_dialog.py" line="354"/>
         <source>&amp;Recent databases:</source>
         <translation>最近使用的数据库(&amp;R)：</translation>
     </message>

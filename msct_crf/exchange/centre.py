@@ -195,6 +195,7 @@ class _Import:
         self.site = str(self.m["site"])
         self.conn: Connection = session.connection()
         self.ids: dict[tuple[str, int], int] = {}
+        self.loaded = False
 
     def refuse(self, reason: str) -> PackageRefused:
         return PackageRefused(f"{self.name}: {reason}")
@@ -343,7 +344,7 @@ class _Import:
         if site_id is None:
             return None
         key = (table_name, int(site_id))
-        if key not in self.ids:
+        if key not in self.ids and not self.loaded:
             t = _EXCHANGE
             found = self.conn.execute(
                 select(t.c.local_id).where(
@@ -355,7 +356,7 @@ class _Import:
             if found is None:
                 return None
             self.ids[key] = int(found)
-        return self.ids[key]
+        return self.ids.get(key)
 
     def _linked(self, table_name: str, site_id: Any, what: str) -> int | None:
         local = self._local(table_name, site_id)
@@ -387,13 +388,17 @@ class _Import:
             raise self.refuse(f"subject {subjid} is not of site {self.site}")
 
     def _apply(self, records: list[dict[str, Any]]) -> None:
+        """Rows as they are now, table by table (parents first, so a child's links resolve),
+        new ones in one executemany per table; then deletions, children first."""
         order = {name: i for i, name in enumerate(EXCHANGED_TABLES)}
         if any(r.get("table") not in order for r in records):
             raise self.refuse("the payload holds a table the centre does not take")
         records = sorted(records, key=lambda r: (order[r["table"]], int(r["id"])))
-        for record in records:
-            if record["row"] is not None:
-                self._upsert(record["table"], int(record["id"]), record["row"])
+        self._load_ids()
+        for name in EXCHANGED_TABLES:
+            rows = [r for r in records if r["table"] == name and r["row"] is not None]
+            if rows:
+                self._upsert_table(name, rows)
         for record in reversed(records):
             if record["row"] is None:
                 self._delete(record["table"], int(record["id"]))
@@ -402,31 +407,33 @@ class _Import:
         ]
         returns.link_site_queries(self.session, self.site, sent)
 
-    def _upsert(self, name: str, site_id: int, row: dict[str, Any]) -> None:
+    def _load_ids(self) -> None:
+        """Every record of this site the centre holds: (table, site id) -> pooled id."""
+        t = _EXCHANGE
+        stmt = select(t.c.table_name, t.c.site_record_id, t.c.local_id).where(
+            t.c.site_code == self.site
+        )
+        self.ids = {(str(n), int(s)): int(local) for n, s, local in self.conn.execute(stmt)}
+        self.loaded = True
+
+    def _upsert_table(self, name: str, rows: list[dict[str, Any]]) -> None:
         t = table(name)
-        values = self._values(name, site_id, row)
-        content = audit.canonical_json(row)
-        local = self._local(name, site_id)
-        if name == "subject":
-            clash = self.conn.execute(select(t.c.id).where(t.c.subjid == values["subjid"])).scalar()
-            if clash is not None and clash != local:
-                raise self.refuse(f"subject {values['subjid']} is held by the centre already")
-        stamp = {"content": content, "content_sha256": fmt.sha256(content.encode("utf-8"))}
-        if local is None:
-            result = self.conn.execute(insert(t).values(**values))
-            assert result.inserted_primary_key is not None
-            local = int(result.inserted_primary_key[0])
-            self.conn.execute(
-                insert(_EXCHANGE).values(
-                    site_code=self.site,
-                    table_name=name,
-                    site_record_id=site_id,
-                    local_id=local,
-                    **stamp,
-                )
-            )
-            self.ids[(name, site_id)] = local
-        else:
+        new: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
+        for record in rows:
+            site_id = int(record["id"])
+            values = self._values(name, site_id, record["row"])
+            content = audit.canonical_json(record["row"])
+            stamp = {"content": content, "content_sha256": fmt.sha256(content.encode("utf-8"))}
+            local = self._local(name, site_id)
+            if name == "subject":
+                clash = self.conn.execute(
+                    select(t.c.id).where(t.c.subjid == values["subjid"])
+                ).scalar()
+                if clash is not None and clash != local:
+                    raise self.refuse(f"subject {values['subjid']} is held by the centre already")
+            if local is None:
+                new.append((site_id, values, stamp))
+                continue
             self.conn.execute(update(t).where(t.c.id == local).values(**values))
             self.conn.execute(
                 update(_EXCHANGE)
@@ -437,6 +444,35 @@ class _Import:
                 )
                 .values(**stamp)
             )
+        if not new:
+            return
+        locals_ = self._insert(t, [values for _, values, _ in new])
+        mapping = []
+        for (site_id, _values, stamp), local in zip(new, locals_, strict=True):
+            self.ids[(name, site_id)] = local
+            mapping.append(
+                {
+                    "site_code": self.site,
+                    "table_name": name,
+                    "site_record_id": site_id,
+                    "local_id": local,
+                    **stamp,
+                }
+            )
+        self.conn.execute(insert(_EXCHANGE), mapping)
+
+    def _insert(self, t: Table, rows: list[dict[str, Any]]) -> list[int]:
+        """Insert rows in order; their new ids in the same order (one executemany where the
+        backend returns ids in parameter order: SQLite >= 3.35, PostgreSQL)."""
+        if len(rows) > 1 and self.conn.dialect.insert_executemany_returning_sort_by_parameter_order:
+            stmt = insert(t).returning(t.c.id, sort_by_parameter_order=True)
+            return [int(i) for i in self.conn.execute(stmt, rows).scalars()]
+        ids = []
+        for values in rows:
+            result = self.conn.execute(insert(t).values(**values))
+            assert result.inserted_primary_key is not None
+            ids.append(int(result.inserted_primary_key[0]))
+        return ids
 
     def _delete(self, name: str, site_id: int) -> None:
         local = self._local(name, site_id)

@@ -104,8 +104,11 @@ def decode(data: bytes, name: str, expected: str = FORMAT) -> Package:
             manifest, payload, signature = (archive.read(member) for member in _MEMBERS)
         package = Package(manifest, payload, signature.decode("ascii"))
         content = package.manifest
-    except (zipfile.BadZipFile, KeyError, ValueError, UnicodeDecodeError, OSError) as exc:
-        raise PackageRefused(f"{name}: not a readable MSC-CRF package ({exc})") from None
+    except PackageRefused:
+        raise
+    except Exception as exc:  # a damaged zip raises many kinds (EOFError, struct.error, ...)
+        reason = str(exc) or type(exc).__name__
+        raise PackageRefused(f"{name}: not a readable MSC-CRF package ({reason})") from None
     if package.encode() != data:
         raise PackageRefused(f"{name}: the file was altered (it is not as the site wrote it)")
     if content.get("format") != expected:

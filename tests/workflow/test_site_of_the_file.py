@@ -34,3 +34,15 @@ def test_a_file_without_a_site_takes_any(store):
             confirm_warnings=True,
         )
         assert saved.saved and saved.subject == f"{site}-001"
+
+
+def test_the_centre_takes_no_clinical_data(store):
+    with store.session() as session:
+        study_identity.write_setting(
+            session, study_identity.ROLE_KEY, study_identity.CENTRE, user="system"
+        )
+    refused = records.save_form(
+        store, user="mon", form="ENROL", values=enrolment("GZH", "AB"), confirm_warnings=True
+    )
+    assert refused.outcome is SaveOutcome.REFUSED
+    assert "entered at the site" in refused.message

@@ -25,9 +25,9 @@ def test_a_site_files_packages_are_anchors_verify_checks(tmp_path):
         "ok: 2 site packages, their heads in the chain"
     ]
     with sqlite3.connect(path) as connection:  # a head and a booking changed behind the app
-        connection.execute("UPDATE sent_package SET chain_head = 'f' || substr(chain_head, 2)")
+        connection.execute("UPDATE sent_package SET chain_head = 'x' || substr(chain_head, 2)")
         connection.execute(
-            "UPDATE sent_package SET sha256 = '0' || substr(sha256, 2) WHERE number = 2"
+            "UPDATE sent_package SET sha256 = 'x' || substr(sha256, 2) WHERE number = 2"
         )
     connection.close()
     failed = [c.detail for c in verify_database(path) if not c.ok]

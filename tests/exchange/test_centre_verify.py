@@ -84,3 +84,13 @@ def test_the_centre_flow_counts_are_the_sums_of_the_sites(exports):
     theirs = sum(p["Flow"].set_index(keys)["n"] for p in parts)
     pd.testing.assert_series_equal(mine, theirs, check_dtype=False)
     assert int(mine.iloc[0]) == 9  # enrolled: 2 + 3 + 4
+
+
+def test_the_flow_sheet_counts_each_site(exports):
+    pooled, parts = exports
+    flow = pooled["Flow"]
+    by_site = flow[flow.iloc[:, 0] == "Site"].set_index(flow.columns[1])["n"]
+    assert by_site.tolist() == [2, 3, 4]  # GZH, NJG, SHA
+    for part, n in zip(parts, (2, 3, 4), strict=True):
+        own = part["Flow"][part["Flow"].iloc[:, 0] == "Site"]["n"]
+        assert sorted(own.tolist()) == [0, 0, n]

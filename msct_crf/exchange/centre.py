@@ -14,7 +14,10 @@ from the last imported head, with a key the site's own trail recorded. Anything 
 refused with a one-line reason and nothing written; a package imported already changes
 nothing. A subject must carry its site's code, so two sites never write the same subject.
 
-Written with SQLAlchemy Core and the ORM only (no dialect's SQL), so it runs on PostgreSQL.
+Written with SQLAlchemy Core and the ORM only, so it runs on PostgreSQL; the one statement of
+a dialect's own is PostgreSQL's table lock that serialises imports (on SQLite every write
+transaction is ``BEGIN IMMEDIATE`` already). Two imports racing for one number end with one
+refused ("import it again"), never a traceback.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import Connection, Table, delete, func, insert, select, update
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
 from msct_crf import clock
@@ -182,8 +186,14 @@ def import_package(
         m.get("public_key"), package.signature, fmt.SIGNED_PREFIX + package.manifest_bytes
     ):
         raise PackageRefused(f"{name}: the signature does not match the manifest (altered)")
-    with store.session() as session:
-        return _Import(session, package, name, user).run()
+    try:
+        with store.session() as session:
+            return _Import(session, package, name, user).run()
+    except sa_exc.IntegrityError:  # another import took the same number at the same moment
+        raise PackageRefused(
+            f"{name}: another import of site {package.manifest.get('site')} ran at the same "
+            "moment; import it again"
+        ) from None
 
 
 class _Import:
@@ -202,6 +212,9 @@ class _Import:
 
     def run(self) -> ImportResult:
         m, session = self.m, self.session
+        if self.conn.dialect.name == "postgresql":
+            # one import at a time (SQLite's BEGIN IMMEDIATE does the same); reads go on
+            self.conn.exec_driver_sql(f"LOCK TABLE {IMPORTED_TABLE} IN EXCLUSIVE MODE")
         if not study_identity.is_centre(session):
             raise self.refuse("this database is not a coordinating centre's")
         study = study_identity.read_setting(session, study_identity.STUDY_ID_KEY)

@@ -40,7 +40,7 @@ from msct_crf.storage.db.models import (
     VitalSign,
 )
 from msct_crf.storage.store import Store
-from msct_crf.storage.study_identity import is_centre, site_code
+from msct_crf.storage.study_identity import site_code
 from msct_crf.study.derive import derive
 from msct_crf.study.dictionary import Field, FieldType, Form, MissingCode
 from msct_crf.study.dictionary import form as get_form
@@ -938,15 +938,8 @@ def _audit(session: Session, s: _Save) -> SaveResult | None:
 
 def _site_of_the_file(session: Session, s: _Save) -> SaveResult | None:
     """A site's file holds only its own subjects (issue 13): an enrolment naming another
-    site is refused, so a subject ID never carries a code that is not the file's. The
-    coordinating centre's pooled database takes no save at all: a site is the only writer
-    of its clinical data."""
-    if is_centre(session):
-        return SaveResult(
-            SaveOutcome.REFUSED,
-            subject=s.subject,
-            message="the coordinating centre's database: clinical data are entered at the site",
-        )
+    site is refused, so a subject ID never carries a code that is not the file's. (The
+    coordinating centre's pooled database takes no save at all: ``access.authorize``.)"""
     if s.form.code != "ENROL":
         return None
     own, site = site_code(session), s.merged.get("SITEID")

@@ -109,6 +109,39 @@ def raise_centre_query(
         return row.id
 
 
+def find_record(
+    store: Store, *, subject: str, form: str, visit: str | None = None, record: int | None = None
+) -> int:
+    """The pooled id of a subject's record as a monitor names it: the subject itself
+    (ENROL), its one record of a single form (DS), its visit by visit code (VIS ``--visit
+    M6``), or a pooled id given (``--record``) that must be the subject's."""
+    from msct_crf.exchange.site_package import table
+
+    form_def = FORMS.get(form)
+    if form_def is None:
+        raise UserError(f"--form {form!r}: not a form ({', '.join(FORMS)})")
+    with store.reading() as session:
+        subject_id = session.scalar(select(Subject.id).where(Subject.subjid == subject))
+        if subject_id is None:
+            raise UserError(f"--subject {subject!r}: the centre holds no such subject")
+        if form_def.table == "subject":
+            return int(subject_id)
+        t = table(form_def.table)
+        stmt = select(t.c.id).where(t.c.subject_id == subject_id).order_by(t.c.id)
+        if record is not None:
+            stmt = stmt.where(t.c.id == record)
+        elif visit is not None and "visit" in t.c:
+            stmt = stmt.where(t.c.visit == visit.upper())
+        found = [int(i) for i in session.scalars(stmt)]
+    if len(found) != 1:
+        what = f"record {record}" if record is not None else f"visit {visit}" if visit else ""
+        raise UserError(
+            f"{form_def.label.en} {what} of {subject}: {len(found)} records match; "
+            "name one with --visit or --record"
+        )
+    return found[0]
+
+
 def _subjid(session: Session, table_name: str, record_id: int) -> str:
     from msct_crf.exchange.site_package import table
 

@@ -61,13 +61,17 @@ def _cmd_status(args: argparse.Namespace) -> int:
 
 def _cmd_raise_query(args: argparse.Namespace) -> int:
     from msct_crf.exchange.centre import open_centre
-    from msct_crf.exchange.returns import raise_centre_query
+    from msct_crf.exchange.returns import find_record, raise_centre_query
 
     with open_centre(database_url(args.url)) as store:
+        form = args.form.upper()
+        record = find_record(
+            store, subject=args.subject, form=form, visit=args.visit, record=args.record
+        )
         number = raise_centre_query(
             store,
-            form=args.form.upper(),
-            record_id=args.record,
+            form=form,
+            record_id=record,
             field=args.field.upper() if args.field else None,
             text=args.text,
             user=args.user,
@@ -115,7 +119,9 @@ def register(subparsers: Any) -> None:
     query = commands.add_parser("raise-query", help="raise a query on a pooled record")
     query.add_argument("--url", required=True, help="the centre's database URL")
     query.add_argument("--form", required=True, help="form code (ENROL, EX, VIS, ...)")
-    query.add_argument("--record", required=True, type=int, help="the record's id at the centre")
+    query.add_argument("--subject", required=True, help="the subject ID, e.g. GZH-001")
+    query.add_argument("--visit", help="the visit code of a VIS record, e.g. M6")
+    query.add_argument("--record", type=int, help="the record's id at the centre")
     query.add_argument("--field", help="field code (default: the whole record)")
     query.add_argument("--text", required=True, help="the question")
     query.add_argument("--user", default=cli_auth.default_user(), help="the monitor")

@@ -78,8 +78,14 @@ def test_queries_back_to_a_site_from_the_shell(tmp_path, url, capsys, monkeypatc
                 "SELECT visit.id FROM visit JOIN subject ON subject.id = visit.subject_id "
                 "WHERE subjid = 'SHA-003'"
             ).fetchone()
-        argv = ["central", "raise-query", "--url", url, "--form", "VIS", "--record", str(visit)]
-        assert main([*argv, "--field", "ALB", "--text", "Albumin unit?", "--user", "mon"]) == 0
+        argv = ["central", "raise-query", "--url", url, "--form", "VIS", "--subject", "SHA-003"]
+        assert main([*argv, "--visit", "M6", "--text", "?"]) == 1  # no such visit
+        assert "0 records match; name one with --visit or --record" in capsys.readouterr().err
+        argv += ["--visit", "BASELINE", "--field", "ALB", "--text", "Albumin unit?"]
+        assert main([*argv, "--user", "mon"]) == 0
+        assert capsys.readouterr().out.startswith("ok: centre query C1 raised")
+        argv = ["central", "raise-query", "--url", url, "--form", "VIS", "--subject", "SHA-003"]
+        assert main([*argv, "--record", str(visit), "--text", "Date?", "--user", "mon"]) == 0
         out = tmp_path / "back"
         out.mkdir()
         capsys.readouterr()
@@ -89,7 +95,7 @@ def test_queries_back_to_a_site_from_the_shell(tmp_path, url, capsys, monkeypatc
         assert main(argv) == 0
         assert capsys.readouterr().out == "ok: no new queries for site SHA\n"
         returned = str(out / "SHA-R0001.msctret")
-        for expected in ("imported, 1 queries", "already imported"):
+        for expected in ("imported, 2 queries", "already imported"):
             monkeypatch.setattr("sys.stdin", io.StringIO(PI_PW + "\n"))
             argv = ["import", "--db", str(sites.files["SHA"]), returned, "--user", "liwei"]
             assert main([*argv, "--password-stdin"]) == 0

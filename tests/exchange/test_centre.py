@@ -194,3 +194,64 @@ def test_the_site_chains_at_the_centre_are_append_only(sites, centre_url):
                 store.engine.begin() as conn,
             ):
                 conn.execute(statement)
+
+
+def _resigned(site_path, package_path, edit) -> bytes:
+    """The package with its payload edited and signed again with the site's own key (what a
+    site file changed behind the application's back could send)."""
+    from exchange_factory import ADMIN_PW
+
+    from msct_crf import access
+    from msct_crf.access import signing_keys
+    from msct_crf.exchange import package_format as fmt
+    from msct_crf.storage.signing import b64
+
+    package = fmt.decode(package_path.read_bytes(), package_path.name)
+    lines = [edit(line) for line in package.lines()]
+    payload = fmt.encode_lines(lines)
+    manifest = {**package.manifest, "payload_sha256": fmt.sha256(payload)}
+    manifest_bytes = fmt.manifest_bytes(manifest)
+    with Store.open_path(site_path) as store:
+        admin = access.login(store, "admin", ADMIN_PW)
+        with store.reading() as session:
+            key, private = signing_keys.held_signer(session, admin)
+            assert key.public_key == manifest["public_key"]  # the same key at every login
+        access.logout(store, admin)
+    signature = b64(private.sign(fmt.SIGNED_PREFIX + manifest_bytes))
+    return fmt.Package(manifest_bytes, payload, signature).encode()
+
+
+def test_two_sites_can_never_write_the_same_subject(sites, centre_url):
+    def as_gzh(line):
+        row = line.get("row")
+        if line.get("table") == "subject" and row:
+            return {**line, "row": {**row, "subjid": "GZH-001"}}
+        return line
+
+    forged = _resigned(sites.files["NJG"], sites.packages["NJG"][0], as_gzh)
+    with new_centre(centre_url) as store:
+        centre.import_files(store, sites.packages["GZH"])
+        before = _counts(store)
+        with pytest.raises(PackageRefused, match="subject GZH-001 is not of site NJG"):
+            centre.import_package(store, forged, "NJG-0001.msctpkg")
+        assert _counts(store) == before
+
+
+def test_a_package_signed_with_a_key_the_site_never_recorded_is_refused(sites, centre_url):
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from msct_crf.access.signing_keys import public_text
+    from msct_crf.exchange import package_format as fmt
+    from msct_crf.storage.signing import b64
+
+    path = sites.packages["SHA"][0]
+    package = fmt.decode(path.read_bytes(), path.name)
+    stranger = Ed25519PrivateKey.generate()
+    manifest = {**package.manifest, "public_key": public_text(stranger)}
+    manifest_bytes = fmt.manifest_bytes(manifest)
+    signature = b64(stranger.sign(fmt.SIGNED_PREFIX + manifest_bytes))
+    forged = fmt.Package(manifest_bytes, package.payload, signature).encode()
+    with new_centre(centre_url) as store:
+        with pytest.raises(PackageRefused, match="a key the site's audit trail does not record"):
+            centre.import_package(store, forged, path.name)
+        assert _counts(store)["imported_package"] == 0

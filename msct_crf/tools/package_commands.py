@@ -13,9 +13,22 @@ from msct_crf.tools import cli_auth
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
+    """A new file needs nobody; a study with accounts, an account that may change study
+    settings (its administrator), logged in for the change."""
+    from msct_crf.access import Permission
     from msct_crf.exchange.site_package import init_site
+    from msct_crf.storage.store import Store
+    from msct_crf.storage.study_identity import file_has_accounts
 
-    print(init_site(Path(args.db), args.site, args.study))
+    path = Path(args.db)
+    if not file_has_accounts(path):
+        print(init_site(path, args.site, args.study))
+        return 0
+    with (
+        Store.open_path(path, create=False) as store,
+        cli_auth.logged_in(store, args, Permission.SETTINGS),
+    ):
+        print(init_site(path, args.site, args.study))
     return 0
 
 
@@ -69,6 +82,7 @@ def register(subparsers: Any) -> None:
     init.add_argument("--db", required=True, help="the site's database file")
     init.add_argument("--site", required=True, help="the site code (2-6 capital letters/digits)")
     init.add_argument("--study", required=True, help="the study ID (protocol number)")
+    cli_auth.add_user_arguments(init, what="the audit trail (a study with accounts: its admin)")
     init.set_defaults(handler=_cmd_init)
 
     package = subparsers.add_parser(

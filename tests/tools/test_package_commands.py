@@ -93,3 +93,18 @@ def test_scale_makes_a_single_site_file(tmp_path, capsys):
     assert {site for _, site in subjects} == {"SHA"}
     assert [subjid for subjid, _ in subjects][:2] == ["SHA-001", "SHA-002"]
     assert main(["verify", "--db", str(path)]) == 0
+
+
+def test_init_of_a_study_with_accounts_needs_its_administrator(tmp_path, capsys, monkeypatch):
+    fast_hashing()
+    path = tmp_path / "old.db"
+    with Store.open_path(path, study_id=STUDY) as store:
+        access.create_admin(store, "admin", "Ada Admin", ADMIN_PW)
+    argv = ["init", "--db", str(path), "--site", "SHA", "--study", STUDY, "--password-stdin"]
+    monkeypatch.setattr("sys.stdin", io.StringIO("wrong-password\n"))
+    assert main([*argv, "--user", "admin"]) == 1
+    assert "Traceback" not in capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin", io.StringIO(ADMIN_PW + "\n"))
+    assert main([*argv, "--user", "admin"]) == 0
+    with Store.open_path(path) as store, store.reading() as session:
+        assert study_identity.site_code(session) == "SHA"

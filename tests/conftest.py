@@ -3,6 +3,7 @@ modal box that no test answers fails the test instead of waiting for a click for
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shutil
@@ -92,3 +93,98 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     summary = create_demo(path)
     assert summary.startswith(f"Demo study created at {path}: 26 subjects"), summary
     return path
+
+
+# --------------------------------------------------------------------------- PostgreSQL
+
+#: A server to test on instead of a throwaway cluster of our own (its admin database's URL).
+PG_URL_ENV = "MSCT_CRF_TEST_PG_URL"
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    """The URL of a PostgreSQL server's admin database: ``MSCT_CRF_TEST_PG_URL``, or a
+    throwaway cluster started for this run (``tests/pg_cluster.py``). In CI (``CI`` set, as
+    ``.ci/run`` does) a server that cannot start fails the tests; elsewhere they are skipped
+    with the reason."""
+    import pg_cluster
+
+    given = os.environ.get(PG_URL_ENV)
+    if given:
+        yield given
+        return
+    try:
+        cluster = pg_cluster.start()
+    except pg_cluster.ClusterUnavailable as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL tests must run in CI, but the cluster did not start: {exc}")
+        pytest.skip(f"no PostgreSQL to test on: {exc}")
+    try:
+        yield cluster.url()
+    finally:
+        cluster.stop()
+
+
+def _pg_admin(server: str, *statements: str) -> None:
+    from sqlalchemy import create_engine
+
+    engine = create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            for statement in statements:
+                connection.exec_driver_sql(statement)
+    finally:
+        engine.dispose()
+
+
+def _database_url(server: str, name: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(server).set(database=name).render_as_string(hide_password=False)
+
+
+@contextlib.contextmanager
+def pg_database(server: str, template: str | None = None) -> Iterator[str]:
+    """A new database on `server` (a copy of `template` when given), dropped afterwards."""
+    import pg_cluster
+
+    name = pg_cluster.fresh_database_name()
+    copy = f" TEMPLATE {template}" if template else ""
+    _pg_admin(server, f"CREATE DATABASE {name}{copy}")
+    try:
+        yield _database_url(server, name)
+    finally:
+        _pg_admin(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def pg_url(pg_server: str) -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL database, dropped after the test."""
+    with pg_database(pg_server) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server: str) -> Iterator[str]:
+    """A database migrated once per run (dated like ``migrated_template``), to copy."""
+    import pg_cluster
+
+    name = f"tmpl_{pg_cluster.fresh_database_name()}"
+    _pg_admin(pg_server, f"CREATE DATABASE {name}")
+    with use_clock(lambda: TEMPLATE_TIME):
+        Store.open(_database_url(pg_server, name)).close()
+    try:
+        yield name
+    finally:
+        _pg_admin(pg_server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def pg_store(pg_server: str, pg_template: str) -> Iterator[Store]:
+    """A migrated PostgreSQL study database of its own (a copy of the template)."""
+    with pg_database(pg_server, pg_template) as url:
+        opened = Store.open(url)
+        try:
+            yield opened
+        finally:
+            opened.close()

@@ -17,8 +17,12 @@ given screen directly: comma-separated ``key=value`` pairs, e.g.
 - ``scroll=bottom|middle`` scroll the tab's form down (e.g. to the vital signs);
 - ``work=0|wide``       hide the today's-work dock, or give it half the window;
 - ``size=WxH``          window size (default 1440x900);
+- ``open=queries``      open Review › Queries (of the subject, when one is open);
 - ``login=1``           offer the login / first-run dialog even with ``--user`` on a database
-  without accounts (a database with accounts always asks for the password).
+  without accounts (a database with accounts always asks for the password);
+- ``login=demo``        on a demo study made with ``msct-crf demo --with-accounts`` only, log
+  ``--user`` in with the published demo password (no dialog), so screens behind a login can
+  be photographed. Any other study still asks for the password.
 """
 
 from __future__ import annotations
@@ -31,9 +35,11 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QScrollArea
 
 from msct_crf.errors import MsctError
+from msct_crf.storage.db.engine import is_server_url
 from msct_crf.storage.store import Store
 from ui.common import i18n
 from ui.common import settings as opts
+from ui.common.session import UserSession
 from ui.shell.database_guard import claim_database
 from ui.shell.main_window import MainWindow
 
@@ -86,6 +92,8 @@ def apply_screen(window: MainWindow, screen: dict[str, str]) -> None:
         return
     subjid = screen.get("subject")
     if not subjid:
+        if screen.get("open") == "queries":
+            window.open_queries()
         return
     tab = screen.get("tab")
     if not window.open_subject(subjid, tab):
@@ -96,6 +104,8 @@ def apply_screen(window: MainWindow, screen: dict[str, str]) -> None:
         ids = page.record_ids() if hasattr(page, "record_ids") else []
         if ids:
             page.open_record(ids[0] if which == "first" else ids[-1])
+    if screen.get("open") == "queries":
+        window.open_queries(subject_only=True)
     if tab and screen.get("scroll") in ("bottom", "middle"):
         page = window.workspace.page(tab)
         for area in page.findChildren(QScrollArea):
@@ -114,7 +124,7 @@ def _run_start_dialog(error: str | None) -> tuple[Store, str] | None:
 
 def _open_direct(path: str) -> tuple[Store | None, str | None]:
     try:
-        return Store.open_path(path, create=False), None
+        return Store.open_location(path, create=False), None
     except MsctError as exc:
         return None, str(exc)
     except OSError as exc:
@@ -131,6 +141,8 @@ def main(database: str | None = None, user: str | None = None) -> int:
         i18n.set_language(i18n.DEFAULT_LANGUAGE)
 
     user = (user or "").strip() or settings.get(opts.LAST_USER).strip() or None
+    if database and is_server_url(database):
+        return _run_on_server(database, user, screen)
     path = database or settings.get(opts.LAST_DATABASE) or None
     store: Store | None = None
     error: str | None = None
@@ -149,14 +161,43 @@ def main(database: str | None = None, user: str | None = None) -> int:
         settings.set(opts.LAST_USER, user)
         if store.path is not None:
             settings.remember_database(str(store.path))
+    return _run_window(app, store, user, screen, settings, offer_first_run=interactive)
+
+
+def _run_on_server(url: str, user: str | None, screen: dict[str, str]) -> int:
+    """``--db URL``: a clinic's server. No start dialog (it chooses files) and no file lock
+    (the server takes many users); the URL, which may hold a password, is never remembered.
+    A server that cannot be opened is one line on stderr."""
+    app = _application()
+    store, error = _open_direct(url)
+    if store is None:
+        print(f"msct-crf: {error}", file=sys.stderr)
+        return 1
+    settings = opts.Settings()
+    if user:
+        settings.set(opts.LAST_USER, user)
+    return _run_window(app, store, user or "", screen, settings, offer_first_run=not user)
+
+
+def _run_window(
+    app: QApplication,
+    store: Store,
+    user: str,
+    screen: dict[str, str],
+    settings: opts.Settings,
+    *,
+    offer_first_run: bool,
+) -> int:
+    """Log in on ``store`` and show the main window until the app quits."""
     from ui.shell.login_dialog import session_for_store
 
     lock = claim_database(store, None)  # before login, which already writes to the audit
     if lock is None:
         store.close()
         return 1
-    session = session_for_store(
-        store, user, offer_first_run=interactive or screen.get("login") == "1"
+    session = _demo_session(store, user) if screen.get("login") == "demo" else None
+    session = session or session_for_store(
+        store, user, offer_first_run=offer_first_run or screen.get("login") == "1"
     )
     if session is None:
         lock.release()
@@ -172,6 +213,20 @@ def main(database: str | None = None, user: str | None = None) -> int:
     if screen:
         _after_load(window, lambda: apply_screen(window, screen))
     return app.exec()
+
+
+def _demo_session(store: Store, user: str) -> UserSession | None:
+    """``user`` logged in with the demo password, on a demo study only (else None)."""
+    from msct_crf import access
+    from msct_crf.access import study_settings
+    from msct_crf.tools.demo_lifecycle import DEMO_PASSWORD
+
+    if not study_settings.is_demo_study(store):
+        return None
+    try:
+        return UserSession(user, access.login(store, user, DEMO_PASSWORD))
+    except MsctError:
+        return None
 
 
 def _after_load(window: MainWindow, action: Callable[[], None]) -> None:

@@ -266,8 +266,7 @@ def held_signer(session: Session, actor: Actor) -> tuple[SigningKey, Ed25519Priv
 def _head(session: Session) -> tuple[str, int | None]:
     session.flush()
     connection = session.connection(bind_arguments={"mapper": AuditEntry})
-    if connection.dialect.name == "postgresql":
-        connection.exec_driver_sql(f"LOCK TABLE {AUDIT_TABLE} IN EXCLUSIVE MODE")
+    audit.lock_chain(connection)  # the head it signs stays the head until the row is in
     last = connection.execute(
         select(AuditEntry.hash, AuditEntry.id).order_by(AuditEntry.id.desc()).limit(1)
     ).first()

@@ -11,8 +11,16 @@ detect that.)
 
 :func:`append` must run inside the caller's transaction and never commits. With the
 engine from :func:`msct_crf.storage.db.engine.make_engine` every SQLite transaction begins with
-``BEGIN IMMEDIATE``, so reading the head hash and appending is race-free; on PostgreSQL
-the table is locked in EXCLUSIVE mode (plain reads still allowed) for the transaction.
+``BEGIN IMMEDIATE``, so reading the head hash and appending is race-free. On PostgreSQL (a
+clinic's server, several nurses at once) :func:`lock_chain` takes one transaction-level
+advisory lock before the head is read: appenders queue for it, readers never wait, and it
+is released at commit or rollback. Under READ COMMITTED (the engine's level) the head read
+after the lock is granted is the newest committed one, so two writers can never extend the
+same head, and ids (taken from the sequence while the lock is held) are in chain order.
+An advisory lock rather than ``LOCK TABLE audit_log IN EXCLUSIVE MODE``: a write session
+takes it first (:meth:`msct_crf.storage.store.Store.session`), before any row lock, so two
+saves cannot deadlock on row locks against the chain lock, and nothing else that touches
+the table (autovacuum, pg_dump, the monitors' reads) queues behind it.
 """
 
 from __future__ import annotations
@@ -55,6 +63,11 @@ HASHED_FIELDS: tuple[str, ...] = (
 VERIFY_CHUNK_ROWS = 5000
 
 _HEAD_SQL = text(f"SELECT hash FROM {AUDIT_TABLE} ORDER BY id DESC LIMIT 1")
+
+#: The advisory lock key of the chain head ("MSCT" in ASCII); advisory locks are per
+#: database, so two study databases on one server do not wait for each other.
+CHAIN_LOCK_KEY = 0x4D534354
+_CHAIN_LOCK_SQL = text("SELECT pg_advisory_xact_lock(:key)")
 
 SessionOrConnection = Session | Connection
 
@@ -156,6 +169,16 @@ def _connection_of(session_or_connection: SessionOrConnection) -> Connection:
     return session_or_connection
 
 
+def lock_chain(session_or_connection: SessionOrConnection) -> None:
+    """Serialise appends to the chain for the rest of the caller's transaction (PostgreSQL:
+    a transaction-level advisory lock, taken again at no cost by the same transaction;
+    SQLite: nothing to do, ``BEGIN IMMEDIATE`` already holds the write lock). Take it before
+    reading the head, and before reading the clock for a row's time, so times follow ids."""
+    conn = _connection_of(session_or_connection)
+    if conn.dialect.name == "postgresql":
+        conn.execute(_CHAIN_LOCK_SQL, {"key": CHAIN_LOCK_KEY})
+
+
 def head_hash(session_or_connection: SessionOrConnection) -> str:
     """The newest row's hash (:data:`GENESIS_HASH` when the trail is empty)."""
     if isinstance(session_or_connection, Session):
@@ -203,19 +226,17 @@ def append(
         (c.field, to_text(c.old), to_text(c.new)) for c in change_list
     ] or [(field, to_text(old_value), to_text(new_value))]
 
-    ts_utc = format_utc(clock.now())
-    if value_at is not None:
-        if change_list or new_value is not None:
-            raise ValueError("audit: pass either value_at or new_value/changes, not both")
-        rows = [(field, to_text(old_value), to_text(value_at(ts_utc)))]
-    record_text, subject_text = to_text(record_id), to_text(subject_id)
+    if value_at is not None and (change_list or new_value is not None):
+        raise ValueError("audit: pass either value_at or new_value/changes, not both")
     if isinstance(session_or_connection, Session):
         # Earlier pending rows must be in the table before we read the head.
         session_or_connection.flush()
     conn = _connection_of(session_or_connection)
-    if conn.dialect.name == "postgresql":
-        # Serialise appenders; plain SELECTs (ACCESS SHARE) still proceed.
-        conn.exec_driver_sql(f"LOCK TABLE {AUDIT_TABLE} IN EXCLUSIVE MODE")
+    lock_chain(conn)  # before the clock: a row queued behind another is not dated before it
+    ts_utc = format_utc(clock.now())
+    if value_at is not None:
+        rows = [(field, to_text(old_value), to_text(value_at(ts_utc)))]
+    record_text, subject_text = to_text(record_id), to_text(subject_id)
     prev = _head_hash_on(conn)
 
     params: list[dict[str, str | None]] = []
@@ -276,8 +297,7 @@ def append_many(
     :func:`to_text`); the chain continues from the current head. Runs in the caller's
     transaction (never commits) with one executemany per ``batch_rows``. Returns the count.
     """
-    if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql(f"LOCK TABLE {AUDIT_TABLE} IN EXCLUSIVE MODE")
+    lock_chain(conn)
     prev = _head_hash_on(conn)
     pending: list[dict[str, str | None]] = []
     written = 0

@@ -3,6 +3,13 @@
 `Store.open` is the one way in for the app, the CLI, tests and benchmarks. A file that is not
 an SQLite database, fails `PRAGMA quick_check`, or carries a newer schema is refused with a
 `DatabaseError` before anything is written to it.
+
+A PostgreSQL URL (a clinic's server, several nurses at once) opens the same way: migrated
+with the same Alembic revisions, a database holding another program's tables refused. The
+file checks (header, quick_check, ``-wal``/``-shm`` companions) do not apply to it, and a
+write session takes the audit chain's lock first (:func:`msct_crf.storage.audit.lock_chain`),
+so the server's write transactions are serialised the way SQLite's ``BEGIN IMMEDIATE``
+serialises a file's. The URL's password is never shown (:attr:`Store.url` masks it).
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, inspect
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -26,7 +33,9 @@ from msct_crf.storage.db.audit_table import install_audit_triggers, missing_audi
 from msct_crf.storage.db.engine import (
     default_database_url,
     explain_db_error,
+    is_server_url,
     make_engine,
+    masked_url,
     sqlite_path_from_url,
     sqlite_url,
 )
@@ -121,6 +130,17 @@ def _refuse_foreign_database(path: Path, *, immutable: bool = False) -> None:
         )
 
 
+def _refuse_foreign_server_database(engine: Engine) -> None:
+    """The server's counterpart of :func:`_refuse_foreign_database`: a database that holds
+    tables but no MSC-CRF schema version belongs to another program."""
+    tables = set(inspect(engine).get_table_names())
+    if tables and "alembic_version" not in tables:
+        raise DatabaseError(
+            f"The database {masked_url(engine.url)} holds another program's tables, not an "
+            "MSC-CRF study; ask the server's administrator for a database of its own"
+        )
+
+
 def _damaged(path: Path, message: str) -> DatabaseError:
     """A DatabaseError for a damaged file, naming (and carrying) the newest good backup."""
     from msct_crf.storage.backup_files import damaged_file_hint
@@ -138,6 +158,7 @@ def _restore_audit_triggers(engine: Engine) -> None:
         if not missing_audit_triggers(connection):
             return
     with engine.begin() as connection:
+        audit.lock_chain(connection)  # two clients opening the server at once: one repairs
         missing = missing_audit_triggers(connection)
         if missing:
             install_audit_triggers(connection)
@@ -167,6 +188,14 @@ class Store:
     def path(self) -> Path | None:
         return sqlite_path_from_url(self.engine.url)
 
+    @property
+    def location(self) -> Path | str | None:
+        """What opens this database again (the file, or the server's URL with its password,
+        for verify; never shown: :attr:`url` is what a person sees). None in memory."""
+        if self.is_server:
+            return self.engine.url.render_as_string(hide_password=False)
+        return self.path
+
     @classmethod
     def open(
         cls, url: str | None = None, *, create: bool = True, study_id: str | None = None
@@ -191,9 +220,12 @@ class Store:
                     raise DatabaseError(f"Cannot create folder {path.parent}: {exc}") from exc
         try:
             engine = make_engine(url)
-        except (sa_exc.ArgumentError, OSError) as exc:
-            raise DatabaseError(f"Cannot open the database at {path or url}: {exc}") from exc
+        except (sa_exc.ArgumentError, OSError, ImportError) as exc:
+            where = path or masked_url(url)
+            raise DatabaseError(f"Cannot open the database at {where}: {exc}") from exc
         try:
+            if path is None and engine.dialect.name == "postgresql":
+                _refuse_foreign_server_database(engine)
             migrate.upgrade(engine)
             _restore_audit_triggers(engine)
         except DatabaseError:
@@ -241,6 +273,18 @@ class Store:
         return cls(engine, read_only=True)
 
     @classmethod
+    def open_location(cls, location: str | Path, *, create: bool = True) -> Store:
+        """What a ``--db`` names: a server's URL (``postgresql+psycopg://…``) or a file."""
+        if is_server_url(location):
+            return cls.open(str(location), create=create)
+        return cls.open_path(location, create=create)
+
+    @property
+    def is_server(self) -> bool:
+        """On a database server (PostgreSQL), not a file: no instance lock, no file backups."""
+        return self.engine.dialect.name != "sqlite"
+
+    @classmethod
     def open_path(
         cls, path: str | Path, *, create: bool = True, study_id: str | None = None
     ) -> Store:
@@ -251,6 +295,8 @@ class Store:
         """A session whose transaction commits on success and rolls back on error.
         A busy, read-only, full or damaged database raises DatabaseError with a clear message."""
         with self._explained(), self.sessions() as session, session.begin():
+            if self.is_server and not self.read_only:
+                audit.lock_chain(session)  # before any row lock: see msct_crf.storage.audit
             yield session
 
     @contextmanager

@@ -33,7 +33,7 @@ ROLES = ("admin", "pi", "nurse", "monitor")
 def _open(args: argparse.Namespace) -> Store:
     from msct_crf.storage.store import Store
 
-    return Store.open_path(args.db, create=False)
+    return Store.open_location(args.db, create=False)
 
 
 def _no_accounts(store: Store) -> None:
@@ -211,7 +211,7 @@ def register(subparsers: Any) -> None:
     commands = user.add_subparsers(title="user commands", metavar="ACTION", required=True)
 
     def common(parser: Any, *, acting: bool = True, password: bool = True) -> None:
-        parser.add_argument("--db", required=True, help="study database file")
+        parser.add_argument("--db", required=True, help="study database file or server URL")
         if acting:
             parser.add_argument(
                 "--as", dest="acting", metavar="ADMIN", help="administrator doing this"

@@ -26,8 +26,9 @@ def _size(n: int) -> str:
 def _cmd_backup(args: argparse.Namespace) -> int:
     from msct_crf.access import Permission
     from msct_crf.storage.store import Store
-    from msct_crf.workflow.backup import backup_database, list_backups
+    from msct_crf.workflow.backup import backup_database, list_backups, refuse_server
 
+    refuse_server(args.db)
     with (
         Store.open_path(Path(args.db), create=False) as store,
         cli_auth.logged_in(store, args, Permission.BACKUP) as actor,
@@ -48,10 +49,9 @@ def _restore_actor(args: argparse.Namespace, target: Path, source: Path) -> Acto
     (audited in the file that is kept aside). A missing or damaged study whose backup has
     accounts: an account of the backup, checked without writing to the backup. Else None."""
     from msct_crf import access
-    from msct_crf.errors import PermissionDenied
-    from msct_crf.storage.db.engine import make_engine, sqlite_url
     from msct_crf.storage.store import Store
     from msct_crf.storage.study_identity import file_has_accounts
+    from msct_crf.workflow.backup import identify_in_backup
 
     passwords = cli_auth.Passwords(args.password_stdin)
     if file_has_accounts(target):
@@ -61,25 +61,14 @@ def _restore_actor(args: argparse.Namespace, target: Path, source: Path) -> Acto
                 access.logout(store, actor)
             return actor
     if source.is_file() and file_has_accounts(source):
-        backup = Store(make_engine(sqlite_url(source), read_only=True))
-        try:
-            actor = access.identify(
-                backup, args.user, passwords.existing(f"Password of {args.user}")
-            )
-        finally:
-            backup.close()
-        if not actor.can(access.Permission.BACKUP):
-            raise PermissionDenied(
-                f"{actor.username} ({actor.role_label}) may not "
-                f"{access.PERMISSION_TEXT[access.Permission.BACKUP]}"
-            )
-        return actor
+        return identify_in_backup(source, args.user, passwords.existing(f"Password of {args.user}"))
     return None
 
 
 def _cmd_restore(args: argparse.Namespace) -> int:
-    from msct_crf.workflow.backup import restore_backup
+    from msct_crf.workflow.backup import refuse_server, restore_backup
 
+    refuse_server(args.db)
     target, source = Path(args.db), Path(args.source)
     actor = _restore_actor(args, target, source)
     info = restore_backup(

@@ -21,6 +21,34 @@ def database_url(text: str) -> str:
     return text if "://" in text else sqlite_url(text)
 
 
+def is_centre_location(text: str) -> bool:
+    """Whether a ``--db`` names a coordinating centre's database, read without writing
+    (False for anything that cannot be read: the ordinary verify then says why)."""
+    from msct_crf.storage import study_identity
+
+    if "://" not in text:
+        return study_identity.is_centre_file(Path(text))
+    from sqlalchemy import create_engine
+    from sqlalchemy import exc as sa_exc
+    from sqlalchemy import text as sql
+
+    try:
+        engine = create_engine(text)
+    except (sa_exc.ArgumentError, ImportError):
+        return False
+    try:
+        with engine.connect() as connection:
+            value = connection.execute(
+                sql("SELECT value FROM study_setting WHERE key = :key"),
+                {"key": study_identity.ROLE_KEY},
+            ).scalar()
+    except sa_exc.DBAPIError:
+        return False
+    finally:
+        engine.dispose()
+    return value == study_identity.CENTRE
+
+
 def _cmd_init(args: argparse.Namespace) -> int:
     from msct_crf.exchange.centre import init_centre
 

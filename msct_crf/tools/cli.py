@@ -46,21 +46,23 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _verify_checks(args: argparse.Namespace) -> list[Any]:
-    """A coordinating centre's database (a URL, or a file marked so) gets the centre's
-    checks, one chain per site; a site file the file's."""
-    from msct_crf.storage import study_identity
-    from msct_crf.storage.integrity import verify_database
+    """A coordinating centre's database (its URL, or a file marked so) gets the centre's
+    checks, one chain per site; anything else what verify_location checks."""
+    from msct_crf.storage.server_verify import verify_location
+    from msct_crf.tools.central_commands import database_url, is_centre_location
 
-    if "://" in args.db or study_identity.is_centre_file(Path(args.db)):
+    if is_centre_location(args.db):
         from msct_crf.exchange.centre_verify import verify_centre_url
-        from msct_crf.tools.central_commands import database_url
 
         return verify_centre_url(database_url(args.db))
-    return verify_database(Path(args.db), backup_dirs=args.backups or ())
+    return verify_location(args.db, backup_dirs=args.backups or ())
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
+    from msct_crf.storage.db.engine import is_server_url, masked_url
+
     checks = _verify_checks(args)
+    where = masked_url(args.db) if "://" in args.db or is_server_url(args.db) else args.db
     failed = [c for c in checks if not c.ok]
     for check in checks if args.verbose else []:
         print(one_line(f"{check.name}: {'ok' if check.ok else 'FAILED'} - {check.detail}"))
@@ -69,7 +71,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     if not failed:
         names = ("audit_chain", "reconcile", "packages")
         summary = [c.detail for c in checks if c.name in names]
-        print(one_line(f"ok: {args.db} - " + "; ".join(summary)))
+        print(one_line(f"ok: {where} - " + "; ".join(summary)))
     for check in [] if args.verbose else [c for c in checks if c.warning or c.name == "backups"]:
         print(one_line(f"{'warning' if check.warning else check.name}: {check.detail}"))
     return EXIT_FAILED if failed else EXIT_OK
@@ -109,7 +111,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="MSC-CRF: electronic case report form for "
         "MSC transplantation in autoimmune-liver-disease cirrhosis.",
     )
-    parser.add_argument("--db", help="database file to open in the app (default: per-user file)")
+    parser.add_argument(
+        "--db",
+        help="database file, or a clinic server's URL (postgresql+psycopg://USER@HOST/DB), "
+        "to open in the app (default: per-user file)",
+    )
     parser.add_argument("--user", help="user name for the audit trail")
     parser.set_defaults(handler=None)
     commands: Any = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
@@ -129,7 +135,9 @@ def build_parser() -> argparse.ArgumentParser:
         "verify", help="check integrity, foreign keys, the audit chain and the data against it"
     )
     verify.add_argument(
-        "--db", required=True, help="database file to check (or the coordinating centre's URL)"
+        "--db",
+        required=True,
+        help="database file or server URL to check (or the coordinating centre's URL)",
     )
     verify.add_argument("-v", "--verbose", action="store_true", help="print every check")
     verify.add_argument(

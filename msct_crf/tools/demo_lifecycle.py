@@ -95,8 +95,22 @@ def unlock_some(store: Store, pi: Actor, refs: list[RecordRef], rng: random.Rand
     return UNLOCKED
 
 
+#: The value the monitor queries on each kind of record (one the demo cohort fills in).
+QUERIED_FIELD = {
+    "ENROL": "WEIGHT",
+    "MH": "MHSTDTC",
+    "EX": "EXDOSE",
+    "VS": "SYSBP",
+    "VIS": "ALB",
+    "AE": "AETOXGR",
+    "CM": "CMDOSE",
+    "DS": "DSSTDTC",
+}
+
+
 def raise_and_answer(store: Store, monitor: Actor, nurse: Actor, refs: list[RecordRef]) -> None:
-    """The monitor queries each record; the nurse answers the first ANSWERED_QUERIES."""
+    """The monitor queries a value of each record; the nurse answers the first
+    ANSWERED_QUERIES."""
     raised = [
         queries.raise_query(
             store,
@@ -104,7 +118,7 @@ def raise_and_answer(store: Store, monitor: Actor, nurse: Actor, refs: list[Reco
             subject=ref.subject,
             form=ref.form,
             record_id=ref.record_id,
-            field=None,
+            field=QUERIED_FIELD[ref.form],
             text=_QUERY_TEXT,
         )
         for ref in refs

@@ -1,4 +1,4 @@
-"""`msct-crf export`: the export workbook (and CSV files, REDCap dictionary) from the shell.
+"""`msct-crf export`: the workbook, the ODM file, CSV files, REDCap bundle from the shell.
 
 The module stays light: pandas, scipy and XlsxWriter are imported inside the handler, so
 registering the command costs nothing when the app starts through the same CLI.
@@ -34,17 +34,33 @@ def _flatten(values: list[list[str]] | None, upper: bool = True) -> tuple[str, .
     return tuple(out)
 
 
-def _cmd_export(args: argparse.Namespace) -> int:
-    from msct_crf.access import Permission
-    from msct_crf.errors import UserError
-    from msct_crf.reporting.export.api import export_workbook
-    from msct_crf.reporting.export.options import ExportOptions
-    from msct_crf.storage.db.engine import sqlite_url
-    from msct_crf.storage.store import Store
+#: The outputs `export` can write; it needs at least one.
+OUTPUT_OPTIONS = "--out FILE.xlsx, --odm FILE.xml, --redcap-dir DIR or --csv-dir DIR"
 
-    if not args.out.lower().endswith(".xlsx"):
+
+def _check_outputs_named(args: argparse.Namespace) -> None:
+    """At least one output, each of the right kind, before the database is opened."""
+    from msct_crf.errors import UserError
+    from msct_crf.reporting.odm import check_odm_target
+
+    if args.old_redcap is not None:
+        raise UserError(
+            "--redcap: replaced by --redcap-dir DIR, a folder for the REDCap import bundle"
+        )
+    if args.odm_history and args.odm is None:
+        raise UserError("--odm-history: give the ODM file with --odm FILE.xml")
+    if not any([args.out, args.odm, args.redcap_dir, args.csv_dir]):
+        raise UserError(f"export: name at least one output: {OUTPUT_OPTIONS}")
+    if args.out is not None and not args.out.lower().endswith(".xlsx"):
         raise UserError(f"--out: the workbook file must end in .xlsx, got {args.out!r}")
-    options = ExportOptions(
+    if args.odm is not None:
+        check_odm_target(Path(args.odm))
+
+
+def _options(args: argparse.Namespace) -> Any:
+    from msct_crf.reporting.export.options import ExportOptions
+
+    return ExportOptions(
         forms=_flatten(args.forms),
         sites=_flatten(args.sites),
         subjects=_flatten(args.subjects),
@@ -55,12 +71,42 @@ def _cmd_export(args: argparse.Namespace) -> int:
         include_identifying=args.identifying,
         include_audit=args.audit,
     )
-    # a file, or a database URL (the coordinating centre's pooled database)
-    url = args.db if "://" in args.db else sqlite_url(Path(args.db))
+
+
+def _check_odm_apart(store: Any, args: argparse.Namespace, options: Any) -> None:
+    """The ODM file is none of the other outputs' files (each export checks its own)."""
+    from msct_crf.reporting.export.csv import csv_names
+    from msct_crf.storage import outputs
+
+    if args.odm is None:
+        return
+    wanted = [outputs.Output("odm", Path(args.odm))]
+    if args.out is not None:
+        wanted.append(outputs.Output("out", Path(args.out)))
+    if args.csv_dir is not None:
+        names = csv_names(options.selected_forms)
+        wanted += outputs.files_in("csv-dir", Path(args.csv_dir), names)
+    if args.redcap_dir is not None:
+        from msct_crf.reporting.redcap import BUNDLE_FILES
+
+        wanted += outputs.files_in("redcap-dir", Path(args.redcap_dir), BUNDLE_FILES)
+    outputs.check_outputs(wanted, study=store.path, force=True)
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from msct_crf.access import Permission
+    from msct_crf.reporting.export.api import export_csv, export_workbook
+    from msct_crf.reporting.odm import export_odm
+    from msct_crf.storage.store import Store
+
+    _check_outputs_named(args)
+    options = _options(args)
+    texts: list[str] = []
     with (
-        Store.open(url, create=False) as store,
+        Store.open_location(args.db, create=False) as store,
         cli_auth.logged_in(store, args, Permission.EXPORT) as actor,
     ):
+        _check_odm_apart(store, args, options)
         quiet = args.quiet or not sys.stderr.isatty()
 
         def progress(percent: int, message: str) -> None:
@@ -68,21 +114,47 @@ def _cmd_export(args: argparse.Namespace) -> int:
                 print(f"\r{percent:3d}% {message:<45}", end="", file=sys.stderr, flush=True)
 
         try:
-            report = export_workbook(
-                store,
-                Path(args.out),
-                options,
-                user=args.user,
-                progress=progress,
-                csv_dir=args.csv_dir,
-                redcap_path=args.redcap,
-                actor=actor,
-                overwrite=args.force,
-            )
+            if args.out is not None:
+                report = export_workbook(
+                    store,
+                    Path(args.out),
+                    options,
+                    user=args.user,
+                    progress=progress,
+                    csv_dir=args.csv_dir,
+                    redcap_dir=args.redcap_dir,
+                    actor=actor,
+                    overwrite=args.force,
+                )
+                texts.append(report.text())
+            elif args.csv_dir is not None or args.redcap_dir is not None:
+                report = export_csv(
+                    store,
+                    Path(args.csv_dir) if args.csv_dir is not None else None,
+                    options,
+                    user=args.user,
+                    redcap_dir=args.redcap_dir,
+                    actor=actor,
+                    overwrite=args.force,
+                )
+                texts.append(report.text())
+            if args.odm is not None:
+                odm = export_odm(
+                    store,
+                    Path(args.odm),
+                    options,
+                    user=args.user,
+                    history=args.odm_history,
+                    progress=progress,
+                    actor=actor,
+                    overwrite=args.force,
+                )
+                texts.append(odm.text())
         finally:
             if not quiet:
                 print(file=sys.stderr)
-    print(f"ok: {report.text()}")
+    for text in texts:
+        print(f"ok: {text}")
     return 0
 
 
@@ -90,13 +162,22 @@ def register(subparsers: Any) -> None:
     export = subparsers.add_parser(
         "export",
         help="write the Excel workbook (summary, wide, long sheets, flow, AEs, deviations)",
-        description="Export the study to an Excel workbook a PI can send, optionally with one "
-        "CSV file per form and a REDCap-style data dictionary. The export is audited.",
+        description="Export the study to an Excel workbook a PI can send, a CDISC ODM 1.3.2 "
+        "file, one CSV file per form and a REDCap import bundle: any one or more of "
+        f"{OUTPUT_OPTIONS}. Every export is audited.",
+    )
+    export.add_argument("--db", required=True, help="study database file or server URL")
+    export.add_argument("--out", help="workbook to write (FILE.xlsx)")
+    export.add_argument(
+        "--odm",
+        metavar="FILE",
+        help="write a CDISC ODM 1.3.2 file (FILE.xml; a Snapshot unless --odm-history)",
     )
     export.add_argument(
-        "--db", required=True, help="study database file (or the coordinating centre's URL)"
+        "--odm-history",
+        action="store_true",
+        help="make the ODM file Transactional: every change of the audit trail, in order",
     )
-    export.add_argument("--out", required=True, help="workbook to write (FILE.xlsx)")
     export.add_argument(
         "--forms",
         nargs="+",
@@ -133,7 +214,14 @@ def register(subparsers: Any) -> None:
         "--units", choices=("si", "conventional"), default="si", help="units of lab values"
     )
     export.add_argument("--csv-dir", metavar="DIR", help="also write one CSV per form here")
-    export.add_argument("--redcap", metavar="FILE", help="also write a REDCap data dictionary")
+    export.add_argument(
+        "--redcap-dir",
+        metavar="DIR",
+        help="also write a REDCap import bundle here (dictionary, events, records, README)",
+    )
+    # the old dictionary-only option: refused by name (argparse would take it for an
+    # abbreviation of --redcap-dir and make a folder named like the old CSV file)
+    export.add_argument("--redcap", dest="old_redcap", help=argparse.SUPPRESS)
     export.add_argument("--audit", action="store_true", help="add the Audit trail sheet")
     export.add_argument(
         "--identifying", action="store_true", help="include identifying fields (hospital number)"

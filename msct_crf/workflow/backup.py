@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from msct_crf import clock
-from msct_crf.errors import DatabaseError, UserError
+from msct_crf.errors import DatabaseError, PermissionDenied, UserError
 from msct_crf.storage.backup_files import (
     DEFAULT_KEEP,
     STEP_PAGES,
@@ -61,7 +61,7 @@ from msct_crf.storage.backup_files import (
     verify_copy,
     write_sidecar,
 )
-from msct_crf.storage.db.engine import explain_db_error
+from msct_crf.storage.db.engine import explain_db_error, is_server_url
 from msct_crf.study.text import check_user_name
 
 if TYPE_CHECKING:
@@ -73,11 +73,14 @@ __all__ = [
     "BackupCheck",
     "BackupInfo",
     "RestoreInfo",
+    "identify_in_backup",
+    "restore_needs_login",
     "backup_database",
     "backup_if_due",
     "default_backup_dir",
     "list_backups",
     "newest_good_backup",
+    "refuse_server",
     "restore_backup",
     "verify_backup",
     "damaged_file_hint",
@@ -97,7 +100,25 @@ def _authorized(actor: Actor | None, user: str) -> str:
     return actor.username
 
 
+#: Why MSC-CRF makes no backup of a database on a server.
+SERVER_BACKUP_REFUSAL = (
+    "This study is on a database server: its administrator backs it up and restores it "
+    "with the server's own tools (pg_dump, pg_restore); MSC-CRF backs up SQLite files only"
+)
+
+
+def refuse_server(location: Store | str | os.PathLike[str]) -> None:
+    """Refuse a backup or restore of a study on a server (a URL), with the reason."""
+    if isinstance(location, str | os.PathLike):
+        server = is_server_url(location)
+    else:
+        server = location.is_server
+    if server:
+        raise UserError(SERVER_BACKUP_REFUSAL)
+
+
 def _source_path(store_or_path: Store | str | os.PathLike[str]) -> Path:
+    refuse_server(store_or_path)
     if isinstance(store_or_path, str | os.PathLike):
         return Path(os.path.abspath(os.fspath(store_or_path)))
     path = store_or_path.path
@@ -379,6 +400,7 @@ def restore_backup(
     process writing to the database makes this fail with a clear "busy" message. In the app
     pass the logged-in `actor`: only a role allowed to back up may restore.
     """
+    refuse_server(db_path)
     user = _authorized(actor, user)
     if not user or not user.strip():
         raise UserError("A user name is required to restore (it goes into the audit trail)")
@@ -387,6 +409,11 @@ def restore_backup(
     target = Path(os.path.abspath(os.fspath(db_path)))
     if not backup.is_file():
         raise UserError(f"Backup file not found: {backup}")
+    if actor is None and restore_needs_login(backup, target):
+        raise PermissionDenied(
+            "This study has user accounts: log in with an account that may back up "
+            "(administrator or PI) to restore it"
+        )
     if backup == target:
         raise UserError("A database cannot be restored from itself")
     check = verify_backup(backup)
@@ -422,6 +449,36 @@ def restore_backup(
         kept_aside=aside,
         detail=f"Restored {target.name} from {backup.name}{kept}.",
     )
+
+
+def restore_needs_login(
+    backup_path: str | os.PathLike[str], db_path: str | os.PathLike[str]
+) -> bool:
+    """Whether restoring needs an account: the study, or (for a missing or damaged study)
+    the backup, is in account mode. Read without writing."""
+    from msct_crf.storage.study_identity import file_has_accounts
+
+    return file_has_accounts(Path(db_path)) or file_has_accounts(Path(backup_path))
+
+
+def identify_in_backup(backup_path: str | os.PathLike[str], username: str, password: str) -> Actor:
+    """An account of the backup that may back up, its password checked without writing to
+    the backup: who restores a missing or damaged study (its own accounts cannot be read)."""
+    from msct_crf import access
+    from msct_crf.storage.db.engine import make_engine, sqlite_url
+    from msct_crf.storage.store import Store
+
+    backup = Store(make_engine(sqlite_url(Path(backup_path)), read_only=True))
+    try:
+        actor = access.identify(backup, username, password)
+    finally:
+        backup.close()
+    if not actor.can(access.Permission.BACKUP):
+        raise PermissionDenied(
+            f"{actor.username} ({actor.role_label}) may not "
+            f"{access.PERMISSION_TEXT[access.Permission.BACKUP]}"
+        )
+    return actor
 
 
 def _refuse_another_study(backup: Path, target: Path) -> None:

@@ -479,6 +479,12 @@ def signature_history(store: Store, form: str, record_id: int) -> list[Signature
         return _history(session, form_def, record_id)
 
 
+def signatures_in(session: Session, form: str, record_id: int) -> list[SignatureInfo]:
+    """:func:`signature_history` inside the caller's read, so a casebook's records, their
+    signatures and the audit head come from one snapshot (msct_crf.reporting.casebook)."""
+    return _history(session, get_form(form), record_id)
+
+
 def _history(session: Session, form_def: Form, record_id: int) -> list[SignatureInfo]:
     rows = session.scalars(
         select(Signature)

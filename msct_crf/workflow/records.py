@@ -9,6 +9,15 @@ validation (`msct_crf.study.validation.validate` with the same `subject_context`
 shows while typing what a save would refuse. Values are stored in SI units; a value typed in
 conventional units is converted and the audit keeps what was typed. An infusion and its
 vital signs save together or not at all (`save_infusion_with_vital_signs`).
+
+Several people may edit at once (two windows on one file, nurses on a clinic's server), so
+a save says which state of the record it was typed over (`SaveRequest.based_on`, the
+`Record.version` it was loaded with: the id of the record's newest audit row, since every
+change of a record, its status included, is audited). When the record changed since, the
+save is refused with an `EditConflict` naming who changed it and when, and nothing is
+written: the second person's typing never silently overwrites the first person's save.
+The check runs inside the write transaction (SQLite's BEGIN IMMEDIATE, the server's chain
+lock), so no other save can slip in between the check and the write.
 """
 
 from __future__ import annotations
@@ -138,9 +147,71 @@ class Record:
     updated_at: str = ""
     updated_by: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    #: The id of the record's newest audit row when it was read (0: none): what a save of
+    #: it passes as `SaveRequest.based_on` (see the module docstring).
+    version: int = 0
+
+
+class EditConflict(UserError):
+    """A save typed over a state of the record that someone else has changed since (or
+    deleted). Carries what the interface needs to word it: the form, the record, who
+    changed it and when (their audit row's time, ISO 8601 UTC); nothing was saved."""
+
+    def __init__(
+        self,
+        form: Form,
+        record_id: int,
+        subject: str | None,
+        changed_by: str,
+        changed_at: str,
+        *,
+        deleted: bool = False,
+    ) -> None:
+        self.form = form.code
+        self.record_id = record_id
+        self.subject = subject
+        self.changed_by = changed_by
+        self.changed_at = changed_at
+        self.deleted = deleted
+        what = f"{form.label.en} record {record_id}" + (f" of {subject}" if subject else "")
+        how = "deleted" if deleted else "changed"
+        super().__init__(
+            f"{what} was {how} by {changed_by} at {changed_at} since you opened it; "
+            "nothing was saved - reload to see their change (your typing is still on the form)"
+        )
 
 
 # --------------------------------------------------------------------------- reading
+
+
+def record_version(session: Session, table_name: str, record_id: int) -> int:
+    """The id of the newest audit row of one record (0 when it has none)."""
+    newest = session.scalar(
+        select(func.max(AuditEntry.id)).where(
+            AuditEntry.table_name == table_name, AuditEntry.record_id == str(record_id)
+        )
+    )
+    return int(newest or 0)
+
+
+def _versions(session: Session, table_name: str, ids: Sequence[int]) -> dict[int, int]:
+    """`record_version` of many records of one table in one query."""
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(AuditEntry.record_id, func.max(AuditEntry.id))
+        .where(
+            AuditEntry.table_name == table_name,
+            AuditEntry.record_id.in_([str(i) for i in ids]),
+        )
+        .group_by(AuditEntry.record_id)
+    )
+    return {int(str(record_id)): int(newest) for record_id, newest in rows}
+
+
+def _with_version(session: Session, form: Form, record: Record) -> Record:
+    record.version = record_version(session, form.table, record.id)
+    return record
 
 
 def record_from_row(form: Form, row: FormRecord, subjid: str) -> Record:
@@ -166,7 +237,10 @@ def _subject_row(session: Session, subjid: str) -> Subject | None:
 def get_subject(store: Store, subjid: str) -> Record | None:
     with store.reading() as session:
         row = _subject_row(session, subjid)
-        return record_from_row(get_form("ENROL"), row, subjid) if row else None
+        if row is None:
+            return None
+        form = get_form("ENROL")
+        return _with_version(session, form, record_from_row(form, row, subjid))
 
 
 def get_record(store: Store, form_code: str, record_id: int) -> Record | None:
@@ -179,7 +253,7 @@ def get_record(store: Store, form_code: str, record_id: int) -> Record | None:
         owner = row if isinstance(row, Subject) else session.get(Subject, row.subject_id)
         assert owner is not None
         subjid = owner.subjid
-        return record_from_row(form, row, subjid)
+        return _with_version(session, form, record_from_row(form, row, subjid))
 
 
 _ORDER = {
@@ -210,7 +284,11 @@ def list_records(
         if parent_id is not None:
             query = query.where(model.infusion_id == parent_id)
         query = query.order_by(_ORDER[form_code], model.id)
-        return [record_from_row(form, row, subjid) for row in session.scalars(query)]
+        found = [record_from_row(form, row, subjid) for row in session.scalars(query)]
+        versions = _versions(session, form.table, [r.id for r in found])
+        for record in found:
+            record.version = versions.get(record.id, 0)
+        return found
 
 
 def list_subjects(store: Store) -> list[str]:
@@ -429,7 +507,9 @@ class SaveRequest:
     missing-data codes ("" clears one). Without `record_id` a repeating form gets a new
     record and a non-repeating one opens the subject's record; `parent_id` ties vital signs
     or an adverse event to an infusion. `complete` False saves a draft. `confirm_warnings`
-    and `reason` are the person's answers to a save that asked for them."""
+    and `reason` are the person's answers to a save that asked for them. `based_on` is the
+    `Record.version` the values were typed over (0: a new record); a record changed since
+    is not saved (`EditConflict`). None skips the check (scripts, the demo, bulk loads)."""
 
     form: str
     values: Mapping[str, object]
@@ -443,6 +523,7 @@ class SaveRequest:
     complete: bool = True
     confirm_warnings: bool = False
     reason: str | None = None
+    based_on: int | None = None
 
 
 def save(store: Store, request: SaveRequest) -> SaveResult:
@@ -532,6 +613,7 @@ class VitalSignsRow:
     values: Mapping[str, object]
     missing: Mapping[str, str] = field(default_factory=dict)
     record_id: int | None = None  # the saved vital signs of this timepoint, if any
+    based_on: int | None = None  # its Record.version when loaded (SaveRequest.based_on)
 
 
 @dataclass(frozen=True)
@@ -566,6 +648,7 @@ def save_infusion_with_vital_signs(
                     parent_id=infusion.record_id,
                     units=UnitSystem.SI,
                     missing=row.missing,
+                    based_on=row.based_on,
                 ),
             )
             if not result.saved:
@@ -670,6 +753,8 @@ def _target(session: Session, s: _Save) -> SaveResult | None:
     elif request.record_id is not None:
         assert subject_row is not None
         row = session.get(model, request.record_id)
+        if row is None and request.based_on:
+            _refuse_stale(session, form, request.record_id, subject, request.based_on, deleted=True)
         if row is None or row.subject_id != subject_row.id:
             return SaveResult(
                 SaveOutcome.REFUSED,
@@ -680,6 +765,8 @@ def _target(session: Session, s: _Save) -> SaveResult | None:
         assert subject_row is not None
         row = session.scalars(select(model).where(model.subject_id == subject_row.id)).one_or_none()
     s.subject_row, s.row, s.parent_id = subject_row, row, request.parent_id
+    if request.based_on is not None and row is not None:
+        _refuse_stale(session, form, row.id, subject, request.based_on)
     refused = _infusion_of_the_subject(session, s)
     if refused is not None:
         return refused
@@ -692,6 +779,31 @@ def _target(session: Session, s: _Save) -> SaveResult | None:
             "it must be unlocked (with a reason) before it can change",
         )
     return None
+
+
+def _refuse_stale(
+    session: Session,
+    form: Form,
+    record_id: int,
+    subject: str | None,
+    based_on: int | None,
+    *,
+    deleted: bool = False,
+) -> None:
+    """Raise EditConflict when the record has audit rows newer than `based_on`."""
+    newest = session.execute(
+        select(AuditEntry.user, AuditEntry.ts_utc)
+        .where(
+            AuditEntry.table_name == form.table,
+            AuditEntry.record_id == str(record_id),
+            AuditEntry.id > (based_on or 0),
+        )
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    ).first()
+    if newest is not None:
+        user, when = newest
+        raise EditConflict(form, record_id, subject, user, when, deleted=deleted)
 
 
 def _infusion_of_the_subject(session: Session, s: _Save) -> SaveResult | None:
@@ -1039,8 +1151,11 @@ def delete_record(
     record_id: int,
     reason: str,
     actor: access.Actor | None = None,
+    based_on: int | None = None,
 ) -> SaveResult:
-    """Delete one record of a repeating form, with a reason; every value goes to the audit."""
+    """Delete one record of a repeating form, with a reason; every value goes to the audit.
+    With `based_on` (the `Record.version` the person saw), a record changed since is not
+    deleted: `EditConflict`, as for a save."""
     form_def = get_form(form)
     if not form_def.repeating:
         return SaveResult(
@@ -1067,6 +1182,8 @@ def delete_record(
                 message=f"This form is {row.status}; unlock it first",
             )
         subjid = session.get(Subject, row.subject_id).subjid  # type: ignore[union-attr]
+        if based_on is not None:
+            _refuse_stale(session, form_def, row.id, subjid, based_on)
         if form == "EX":
             children = session.scalars(select(VitalSign).where(VitalSign.infusion_id == row.id))
             for child in children:

@@ -298,12 +298,12 @@
 <context>
     <name>AuditViewerDialog</name>
     <message>
-        <location filename="../../ui/review/audit_viewer_dialog.py" line="25"/>
+        <location filename="../../ui/review/audit_viewer_dialog.py" line="26"/>
         <source>Audit trail of {subject}</source>
         <translation>{subject} 的稽查轨迹</translation>
     </message>
     <message>
-        <location filename="../../ui/review/audit_viewer_dialog.py" line="27"/>
+        <location filename="../../ui/review/audit_viewer_dialog.py" line="28"/>
         <source>Audit trail</source>
         <translation>稽查轨迹</translation>
     </message>
@@ -421,15 +421,136 @@ Everything entered after that time will no longer be in the study. The current f
     </message>
     <message>
         <location filename="../../ui/admin/backup_dialog.py" line="325"/>
-        <location filename="../../ui/shell/menus.py" line="176"/>
+        <location filename="../../ui/shell/menus.py" line="194"/>
         <source>Back &amp;up now</source>
         <translation>立即备份(&amp;U)</translation>
     </message>
     <message>
         <location filename="../../ui/admin/backup_dialog.py" line="328"/>
-        <location filename="../../ui/shell/menus.py" line="177"/>
+        <location filename="../../ui/shell/menus.py" line="195"/>
         <source>&amp;Backups…</source>
         <translation>备份(&amp;B)…</translation>
+    </message>
+</context>
+<context>
+    <name>CasebookActions</name>
+    <message>
+        <location filename="../../ui/shell/casebook_actions.py" line="91"/>
+        <source>Open a subject&apos;s saved form first: Print and Save as PDF work on the form shown.</source>
+        <translation>请先打开受试者已保存的表单：打印和另存为 PDF 针对当前显示的表单。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell/casebook_actions.py" line="93"/>
+        <source>No form shown</source>
+        <translation>未显示表单</translation>
+    </message>
+</context>
+<context>
+    <name>CasebookDialog</name>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="141"/>
+        <source>Casebook (PDF)</source>
+        <translation>病例报告（PDF）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="142"/>
+        <source>Casebook of {subject}: every form, signature and query</source>
+        <translation>{subject} 的病例报告：全部表单、签名和质疑</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="144"/>
+        <source>Save as PDF</source>
+        <translation>另存为 PDF</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="145"/>
+        <source>The current form of {subject} as a PDF</source>
+        <translation>将 {subject} 的当前表单存为 PDF</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="147"/>
+        <source>PDF file:</source>
+        <translation>PDF 文件：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="148"/>
+        <source>Language:</source>
+        <translation>语言：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="149"/>
+        <source>Units:</source>
+        <translation>单位：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="150"/>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="151"/>
+        <source>Write PDF</source>
+        <translation>生成 PDF</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="152"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="153"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="154"/>
+        <source>Include identifying fields (hospital number)</source>
+        <translation>包含身份识别字段（住院号）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="157"/>
+        <source>SI (as stored)</source>
+        <translation>国际单位（按存储值）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="158"/>
+        <source>Conventional</source>
+        <translation>常规单位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="220"/>
+        <source>Writing the PDF…</source>
+        <translation>正在生成 PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="232"/>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="238"/>
+        <source>Save the PDF as</source>
+        <translation>PDF 另存为</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="238"/>
+        <source>PDF (*.pdf)</source>
+        <translation>PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="258"/>
+        <source>Wrote {records} records on {pages} pages to {path}</source>
+        <translation>已将 {records} 条记录（共 {pages} 页）写入 {path}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="268"/>
+        <source>Cancelled; no file was written.</source>
+        <translation>已取消，未写入任何文件。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/casebook_dialog.py" line="274"/>
+        <source>The PDF could not be made: {error}</source>
+        <translation>无法生成 PDF：{error}</translation>
     </message>
 </context>
 <context>
@@ -497,37 +618,37 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>DatabaseVerifier</name>
     <message>
-        <location filename="../../ui/shell/verify_database.py" line="44"/>
+        <location filename="../../ui/shell/verify_database.py" line="46"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/verify_database.py" line="40"/>
+        <location filename="../../ui/shell/verify_database.py" line="42"/>
         <source>Only SQLite study files can be verified here.</source>
         <translation>此处只能校验 SQLite 研究文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/verify_database.py" line="63"/>
+        <location filename="../../ui/shell/verify_database.py" line="65"/>
         <source>The database FAILED verification:</source>
         <translation>数据库校验未通过：</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/verify_database.py" line="66"/>
+        <location filename="../../ui/shell/verify_database.py" line="68"/>
         <source>The database passed every check:</source>
         <translation>数据库通过了全部检查：</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/verify_database.py" line="72"/>
+        <location filename="../../ui/shell/verify_database.py" line="74"/>
         <source>Verification cancelled.</source>
         <translation>校验已取消。</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/verify_database.py" line="37"/>
+        <location filename="../../ui/shell/verify_database.py" line="39"/>
         <source>Verify database</source>
         <translation>校验数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/verify_database.py" line="44"/>
+        <location filename="../../ui/shell/verify_database.py" line="46"/>
         <source>Verifying the database…</source>
         <translation>正在校验数据库…</translation>
     </message>
@@ -558,165 +679,230 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="248"/>
+        <location filename="../../ui/admin/export_dialog.py" line="311"/>
         <source>Export to Excel</source>
         <translation>导出到 Excel</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="250"/>
+        <location filename="../../ui/admin/export_dialog.py" line="313"/>
         <source>Forms (long sheets):</source>
         <translation>表单（长格式工作表）：</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="251"/>
+        <location filename="../../ui/admin/export_dialog.py" line="314"/>
         <source>Sites:</source>
         <translation>研究中心：</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="252"/>
+        <location filename="../../ui/admin/export_dialog.py" line="315"/>
         <source>Subjects:</source>
         <translation>受试者：</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="253"/>
+        <location filename="../../ui/admin/export_dialog.py" line="316"/>
         <source>Records dated:</source>
         <translation>记录日期：</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="254"/>
+        <location filename="../../ui/admin/export_dialog.py" line="317"/>
         <source>Labels:</source>
         <translation>标签语言：</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="255"/>
+        <location filename="../../ui/admin/export_dialog.py" line="318"/>
         <source>Units:</source>
         <translation>单位：</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="256"/>
+        <location filename="../../ui/admin/export_dialog.py" line="319"/>
         <source>Audit trail:</source>
         <translation>稽查轨迹：</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="257"/>
+        <location filename="../../ui/admin/export_dialog.py" line="320"/>
         <source>Identifying fields:</source>
         <translation>身份识别字段：</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="258"/>
+        <location filename="../../ui/admin/export_dialog.py" line="321"/>
         <source>Save as:</source>
         <translation>保存为：</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="262"/>
+        <location filename="../../ui/admin/export_dialog.py" line="323"/>
+        <source>Interchange:</source>
+        <translation>数据交换：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/export_dialog.py" line="327"/>
         <source>All subjects, or IDs such as GZH-001, GZH-002</source>
         <translation>全部受试者，或输入编号，如 GZH-001, GZH-002</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="263"/>
-        <source>from</source>
-        <translation>从</translation>
+        <location filename="../../ui/admin/export_dialog.py" line="328"/>
+        <source>&amp;from</source>
+        <translation>从(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="264"/>
-        <source>to</source>
-        <translation>至</translation>
+        <location filename="../../ui/admin/export_dialog.py" line="329"/>
+        <source>&amp;to</source>
+        <translation>至(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="265"/>
+        <location filename="../../ui/admin/export_dialog.py" line="332"/>
+        <source>Include the &amp;audit trail sheet (for monitors)</source>
+        <translation>包含稽查轨迹工作表（供监查员使用）(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/export_dialog.py" line="333"/>
+        <source>Include &amp;identifying fields (hospital number)</source>
+        <translation>包含身份识别字段（住院号）(&amp;I)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/export_dialog.py" line="334"/>
+        <source>&amp;Browse…</source>
+        <translation>浏览(&amp;B)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/export_dialog.py" line="335"/>
+        <source>Also write a &amp;REDCap import bundle to the folder</source>
+        <translation>同时将 REDCap 导入包写入文件夹(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/export_dialog.py" line="336"/>
+        <source>Choose fol&amp;der…</source>
+        <translation>选择文件夹(&amp;D)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/export_dialog.py" line="337"/>
+        <source>CDISC OD&amp;M 1.3.2 (XML)</source>
+        <translation>CDISC ODM 1.3.2（XML）(&amp;M)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/export_dialog.py" line="338"/>
+        <source>Bro&amp;wse…</source>
+        <translation>浏览(&amp;W)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/export_dialog.py" line="339"/>
+        <source>With every c&amp;hange (Transactional file)</source>
+        <translation>包含每次修改（事务型文件）(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/export_dialog.py" line="340"/>
+        <source>&amp;Export</source>
+        <translation>导出(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/export_dialog.py" line="341"/>
+        <source>&amp;Cancel export</source>
+        <translation>取消导出(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/export_dialog.py" line="342"/>
+        <source>&amp;Open folder</source>
+        <translation>打开文件夹(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/export_dialog.py" line="343"/>
+        <source>C&amp;lose</source>
+        <translation>关闭(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/export_dialog.py" line="330"/>
         <source>SI (as stored)</source>
         <translation>国际单位（按存储）</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="266"/>
+        <location filename="../../ui/admin/export_dialog.py" line="331"/>
         <source>Conventional (mg/dL, g/dL)</source>
         <translation>常规单位（mg/dL、g/dL）</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="267"/>
-        <source>Include the audit trail sheet (for monitors)</source>
-        <translation>包含稽查轨迹工作表（供监查员使用）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/admin/export_dialog.py" line="268"/>
-        <source>Include identifying fields (hospital number)</source>
-        <translation>包含身份识别字段（住院号）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/admin/export_dialog.py" line="269"/>
-        <source>Browse…</source>
-        <translation>浏览…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/admin/export_dialog.py" line="270"/>
-        <source>Export</source>
-        <translation>导出</translation>
-    </message>
-    <message>
-        <location filename="../../ui/admin/export_dialog.py" line="271"/>
-        <source>Cancel export</source>
-        <translation>取消导出</translation>
-    </message>
-    <message>
-        <location filename="../../ui/admin/export_dialog.py" line="272"/>
-        <source>Open folder</source>
-        <translation>打开文件夹</translation>
-    </message>
-    <message>
-        <location filename="../../ui/admin/export_dialog.py" line="273"/>
-        <source>Close</source>
-        <translation>关闭</translation>
-    </message>
-    <message>
-        <location filename="../../ui/admin/export_dialog.py" line="307"/>
+        <location filename="../../ui/admin/export_dialog.py" line="388"/>
         <source>Choose at least one form to export.</source>
         <translation>请至少选择一个要导出的表单。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="310"/>
+        <location filename="../../ui/admin/export_dialog.py" line="391"/>
         <source>Choose at least one site to export.</source>
         <translation>请至少选择一个要导出的研究中心。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="334"/>
+        <location filename="../../ui/admin/export_dialog.py" line="415"/>
         <source>Save the export as</source>
         <translation>导出文件另存为</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="334"/>
+        <location filename="../../ui/admin/export_dialog.py" line="415"/>
         <source>Excel (*.xlsx)</source>
         <translation>Excel 文件 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="373"/>
+        <location filename="../../ui/admin/export_dialog.py" line="447"/>
+        <source>Save the ODM file as</source>
+        <translation>ODM 文件另存为</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/export_dialog.py" line="449"/>
+        <source>ODM XML (*.xml)</source>
+        <translation>ODM XML（*.xml）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/export_dialog.py" line="521"/>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="400"/>
+        <location filename="../../ui/admin/export_dialog.py" line="569"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="420"/>
+        <location filename="../../ui/admin/export_dialog.py" line="594"/>
         <source>Exported {subjects} subjects to {path}</source>
         <translation>已将 {subjects} 名受试者导出到 {path}</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="432"/>
+        <location filename="../../ui/admin/export_dialog.py" line="602"/>
+        <source>The ODM file was not written: {error}</source>
+        <translation>未写入 ODM 文件：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/export_dialog.py" line="604"/>
+        <source>CDISC ODM file: {path}</source>
+        <translation>CDISC ODM 文件：{path}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/export_dialog.py" line="614"/>
         <source>Export cancelled; no file was written.</source>
         <translation>导出已取消，未写入任何文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="438"/>
+        <location filename="../../ui/admin/export_dialog.py" line="620"/>
         <source>The export failed: {error}</source>
         <translation>导出失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="479"/>
-        <location filename="../../ui/shell/menus.py" line="175"/>
+        <location filename="../../ui/admin/export_dialog.py" line="665"/>
+        <location filename="../../ui/shell/menus.py" line="193"/>
         <source>Export to Excel…</source>
         <translation>导出到 Excel…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/export_dialog.py" line="322"/>
+        <source>REDCap:</source>
+        <translation>REDCap：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/export_dialog.py" line="426"/>
+        <source>Folder for the REDCap import bundle</source>
+        <translation>REDCap 导入包的文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/export_dialog.py" line="599"/>
+        <source>REDCap import bundle (upload steps in its README.txt): {folder}</source>
+        <translation>REDCap 导入包（上传步骤见其中的 README.txt）：{folder}</translation>
     </message>
 </context>
 <context>
@@ -776,7 +962,7 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>FormPage</name>
     <message>
-        <location filename="../../ui/forms/save_controller.py" line="55"/>
+        <location filename="../../ui/forms/save_controller.py" line="61"/>
         <source>No changes</source>
         <translation>无更改</translation>
     </message>
@@ -824,8 +1010,9 @@ Everything entered after that time will no longer be in the study. The current f
         <translation>临床状态</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="152"/>
+        <location filename="../../ui/forms/form_page.py" line="165"/>
         <source>Conventional units (mg/dL, g/dL)</source>
+        <extracomment>At most this much of the window is kept for the form beside the score panel.</extracomment>
         <translation>常规单位（mg/dL、g/dL）</translation>
     </message>
     <message>
@@ -835,138 +1022,168 @@ Everything entered after that time will no longer be in the study. The current f
         <translation>生命体征</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="153"/>
+        <location filename="../../ui/forms/form_page.py" line="166"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="154"/>
-        <location filename="../../ui/forms/form_page.py" line="432"/>
+        <location filename="../../ui/forms/form_page.py" line="167"/>
+        <location filename="../../ui/forms/form_page.py" line="449"/>
         <source>Save this form (Ctrl+S)</source>
         <translation>保存此表单（Ctrl+S）</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="238"/>
+        <location filename="../../ui/forms/form_page.py" line="255"/>
         <source>Cannot read the database: {error}</source>
         <translation>无法读取数据库：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="273"/>
+        <location filename="../../ui/forms/form_page.py" line="290"/>
         <source>Read only: this file was opened read-only.</source>
         <translation>只读：此文件以只读方式打开。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="276"/>
+        <location filename="../../ui/forms/form_page.py" line="293"/>
         <source>Read only: {user} ({role}) may not enter or change study data.</source>
         <translation>只读：{user}（{role}）无权录入或修改研究数据。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="342"/>
+        <location filename="../../ui/forms/form_page.py" line="359"/>
         <source>This form cannot be edited here.</source>
         <translation>此表单不能在此编辑。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="345"/>
+        <location filename="../../ui/forms/form_page.py" line="362"/>
         <source>Choose a subject first.</source>
         <translation>请先选择受试者。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="350"/>
+        <location filename="../../ui/forms/form_page.py" line="367"/>
         <source>Not saved: correct the {n} error(s) marked in red.</source>
         <translation>未保存：请更正红色标出的 {n} 处错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/save_controller.py" line="167"/>
+        <location filename="../../ui/forms/save_controller.py" line="190"/>
         <source>Not saved: warnings were not confirmed.</source>
         <translation>未保存：警告未确认。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/save_controller.py" line="175"/>
+        <location filename="../../ui/forms/save_controller.py" line="198"/>
         <source>Not saved: a reason for the change is required.</source>
         <translation>未保存：修改需要填写理由。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/save_controller.py" line="53"/>
+        <location filename="../../ui/forms/save_controller.py" line="59"/>
         <source>Saved.</source>
         <extracomment>How often one press of Save asks the core: a first try, then after each answer given.</extracomment>
         <translation>已保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/save_controller.py" line="86"/>
+        <location filename="../../ui/forms/save_controller.py" line="108"/>
         <source>Most values are empty</source>
         <extracomment>Fields that only say which visit this is: a visit with nothing else is still empty.</extracomment>
         <translation>大部分数值为空</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/save_controller.py" line="88"/>
+        <location filename="../../ui/forms/save_controller.py" line="110"/>
         <source>Most values of this visit are empty. Save it as a draft, to be completed later?</source>
         <translation>本次访视的大部分数值为空。是否保存为草稿，稍后补全？</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/save_controller.py" line="94"/>
+        <location filename="../../ui/forms/save_controller.py" line="116"/>
         <source>Save as &amp;draft</source>
         <translation>保存为草稿(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/save_controller.py" line="97"/>
+        <location filename="../../ui/forms/save_controller.py" line="119"/>
         <source>Save as &amp;complete</source>
         <translation>保存为已完成(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/save_controller.py" line="192"/>
+        <location filename="../../ui/forms/save_controller.py" line="218"/>
         <source>Not saved: {error}</source>
         <translation>未保存：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="434"/>
+        <location filename="../../ui/forms/form_page.py" line="451"/>
         <source>Correct the errors marked in red first</source>
         <translation>请先更正红色标出的错误</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="458"/>
+        <location filename="../../ui/forms/form_page.py" line="475"/>
         <source>{n} error(s) to correct before saving.</source>
         <translation>保存前需更正 {n} 处错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="465"/>
+        <location filename="../../ui/forms/form_page.py" line="482"/>
         <source>{n} unusual value(s): you will be asked to confirm at save.</source>
         <translation>{n} 个异常值：保存时将要求确认。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="361"/>
-        <location filename="../../ui/forms/form_page.py" line="483"/>
+        <location filename="../../ui/forms/form_page.py" line="378"/>
+        <location filename="../../ui/forms/form_page.py" line="500"/>
         <source>Not saved.</source>
         <translation>未保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="461"/>
+        <location filename="../../ui/forms/form_page.py" line="478"/>
         <source>{n} unusual value(s), marked in amber.</source>
         <translation>{n} 个异常值，已用琥珀色标出。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="549"/>
+        <location filename="../../ui/forms/form_page.py" line="566"/>
         <source>Not saved: {user} ({role}) may not enter or change study data.</source>
         <translation>未保存：{user}（{role}）无权录入或修改研究数据。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="588"/>
+        <location filename="../../ui/forms/form_page.py" line="605"/>
         <source>New subject (the ID is assigned when saved)</source>
         <translation>新受试者（保存时分配编号）</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="590"/>
+        <location filename="../../ui/forms/form_page.py" line="607"/>
         <source>No subject chosen</source>
         <translation>未选择受试者</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="591"/>
+        <location filename="../../ui/forms/form_page.py" line="608"/>
         <source>New record for {subject}</source>
         <translation>{subject} 的新记录</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="592"/>
+        <location filename="../../ui/forms/form_page.py" line="609"/>
         <source>{subject} · {status} · last saved {when} by {user}</source>
         <translation>{subject} · {status} · 最后由 {user} 于 {when} 保存</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/save_controller.py" line="69"/>
+        <source>Not saved: this record was deleted by {user} at {when} (UTC) since you opened it. What you typed is still on the form.</source>
+        <translation>未保存：自您打开后，此记录已于 {when}（UTC）被 {user} 删除。您输入的内容仍保留在表单上。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/save_controller.py" line="74"/>
+        <source>Not saved: this record was changed by {user} at {when} (UTC) since you opened it. Reload to see their change; what you typed is still on the form.</source>
+        <translation>未保存：自您打开后，此记录已于 {when}（UTC）被 {user} 修改。请重新加载以查看其修改；您输入的内容仍保留在表单上。</translation>
+    </message>
+</context>
+<context>
+    <name>FormPrinter</name>
+    <message>
+        <location filename="../../ui/admin/print_form.py" line="129"/>
+        <source>Preparing the pages…</source>
+        <extracomment>The most pixels per inch a page is rendered at: sharp on paper, and a page stays some 35 MB of image however fine the printer.</extracomment>
+        <translation>正在准备页面…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/print_form.py" line="129"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/print_form.py" line="131"/>
+        <location filename="../../ui/admin/print_form.py" line="169"/>
+        <source>Print</source>
+        <translation>打印</translation>
     </message>
 </context>
 <context>
@@ -1056,9 +1273,27 @@ Everything entered after that time will no longer be in the study. The current f
     </message>
     <message>
         <location filename="../../ui/admin/import_return_dialog.py" line="144"/>
-        <location filename="../../ui/shell/menus.py" line="179"/>
+        <location filename="../../ui/shell/menus.py" line="197"/>
         <source>Import from coordinating centre…</source>
         <translation>从协调中心导入…</translation>
+    </message>
+</context>
+<context>
+    <name>InstanceLock</name>
+    <message>
+        <location filename="../../ui/shell/instance_lock.py" line="96"/>
+        <source>The database {0} cannot be opened for writing: its folder is read-only, so MSC-CRF cannot make sure no other window is changing it.</source>
+        <translation>无法以写入方式打开数据库 {0}：其所在文件夹为只读，MSC-CRF 无法确认没有其他窗口正在修改它。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell/instance_lock.py" line="101"/>
+        <source>The database {0} is already open in another MSC-CRF window. Close it there first.</source>
+        <translation>数据库 {0} 已在另一个 MSC-CRF 窗口中打开。请先在那里关闭它。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell/instance_lock.py" line="105"/>
+        <source>The database {0} is already open in MSC-CRF (process {1} on computer {2}). Close it there first; if that computer crashed, delete the lock file {3} and open it again.</source>
+        <translation>数据库 {0} 已在 MSC-CRF 中打开（计算机 {2} 上的进程 {1}）。请先在那里关闭它；如果那台计算机已崩溃，请删除锁文件 {3} 后重新打开。</translation>
     </message>
 </context>
 <context>
@@ -1326,12 +1561,12 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>LinkedAeDialog</name>
     <message>
-        <location filename="../../ui/forms/linked_ae.py" line="43"/>
+        <location filename="../../ui/forms/linked_ae.py" line="44"/>
         <source>Adverse event for infusion reaction</source>
         <translation>输注反应的不良事件</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/linked_ae.py" line="49"/>
+        <location filename="../../ui/forms/linked_ae.py" line="50"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -1447,214 +1682,229 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>MainMenus</name>
     <message>
-        <location filename="../../ui/shell/menus.py" line="159"/>
+        <location filename="../../ui/shell/menus.py" line="174"/>
         <source>&amp;About MSC-CRF</source>
         <translation>关于 MSC-CRF(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="141"/>
+        <location filename="../../ui/shell/menus.py" line="156"/>
         <source>&amp;Account</source>
         <translation>账户(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="167"/>
+        <location filename="../../ui/shell/menus.py" line="182"/>
         <source>&amp;Audit trail…</source>
         <translation>稽查轨迹(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="160"/>
+        <location filename="../../ui/shell/menus.py" line="175"/>
         <source>&amp;Change password…</source>
         <translation>修改密码(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="138"/>
+        <location filename="../../ui/shell/menus.py" line="153"/>
         <source>&amp;File</source>
         <extracomment>key -&gt; (objectName, shortcut) of every action the window hands a command for. The actions of each menu, in order (&quot;-&quot;: a separator; &quot;export+backup&quot;: their actions).</extracomment>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="144"/>
+        <location filename="../../ui/shell/menus.py" line="159"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="151"/>
+        <location filename="../../ui/shell/menus.py" line="166"/>
         <source>Open read-onl&amp;y…</source>
         <translation>以只读方式打开(&amp;Y)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="162"/>
+        <location filename="../../ui/shell/menus.py" line="177"/>
         <source>&amp;Idle lock…</source>
         <translation>空闲锁定(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="143"/>
+        <location filename="../../ui/shell/menus.py" line="158"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="163"/>
+        <location filename="../../ui/shell/menus.py" line="178"/>
         <source>&amp;Lock the screen now</source>
         <translation>立即锁定屏幕(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="161"/>
+        <location filename="../../ui/shell/menus.py" line="176"/>
         <source>&amp;Manage users…</source>
         <translation>用户管理(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="149"/>
+        <location filename="../../ui/shell/menus.py" line="164"/>
         <source>&amp;New study database…</source>
         <translation>新建研究数据库(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="155"/>
+        <location filename="../../ui/shell/menus.py" line="170"/>
         <source>&amp;New subject</source>
         <translation>新建受试者(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="150"/>
+        <location filename="../../ui/shell/menus.py" line="165"/>
         <source>&amp;Open study database…</source>
         <translation>打开研究数据库(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="156"/>
+        <location filename="../../ui/shell/menus.py" line="171"/>
         <source>&amp;Patient list</source>
         <translation>患者列表(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="154"/>
+        <location filename="../../ui/shell/menus.py" line="169"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="158"/>
+        <location filename="../../ui/shell/menus.py" line="173"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="142"/>
+        <location filename="../../ui/shell/menus.py" line="157"/>
         <source>&amp;Review</source>
         <translation>审阅(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="139"/>
+        <location filename="../../ui/shell/menus.py" line="154"/>
         <source>&amp;Subject</source>
         <translation>受试者(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="157"/>
+        <location filename="../../ui/shell/menus.py" line="172"/>
         <source>&amp;Today&apos;s work</source>
         <translation>今日工作(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="153"/>
+        <location filename="../../ui/shell/menus.py" line="168"/>
         <source>&amp;Verify database</source>
         <translation>校验数据库(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="140"/>
+        <location filename="../../ui/shell/menus.py" line="155"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="168"/>
+        <location filename="../../ui/shell/menus.py" line="183"/>
         <source>Audit trail of this s&amp;ubject…</source>
         <translation>此受试者的稽查轨迹(&amp;U)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="165"/>
+        <location filename="../../ui/shell/menus.py" line="180"/>
         <source>Open &amp;queries (study)…</source>
         <translation>未关闭的质疑（全研究）(&amp;Q)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="166"/>
+        <location filename="../../ui/shell/menus.py" line="181"/>
         <source>Open queries of this &amp;subject…</source>
         <translation>此受试者未关闭的质疑(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="152"/>
+        <location filename="../../ui/shell/menus.py" line="167"/>
         <source>Open the &amp;demo study</source>
         <translation>打开演示研究(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="164"/>
+        <location filename="../../ui/shell/menus.py" line="179"/>
         <source>Log &amp;out</source>
         <translation>注销(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell/menus.py" line="184"/>
+        <source>&amp;Print…</source>
+        <translation>打印(&amp;P)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell/menus.py" line="185"/>
+        <source>Save &amp;as PDF…</source>
+        <translation>另存为 PDF(&amp;A)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell/menus.py" line="186"/>
+        <source>&amp;Casebook (PDF)…</source>
+        <translation>病例报告 PDF(&amp;C)…</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="131"/>
+        <location filename="../../ui/shell/main_window.py" line="135"/>
         <source>Loading the study…</source>
         <translation>正在加载研究数据…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="229"/>
+        <location filename="../../ui/shell/main_window.py" line="233"/>
         <source>MSC-CRF — {database} — {user}</source>
         <translation>MSC-CRF — {database} — {user}</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="236"/>
+        <location filename="../../ui/shell/main_window.py" line="240"/>
         <source>User: {user}</source>
         <translation>用户：{user}</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="238"/>
+        <location filename="../../ui/shell/main_window.py" line="242"/>
         <source>Database: {path}</source>
         <translation>数据库：{path}</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="240"/>
+        <location filename="../../ui/shell/main_window.py" line="244"/>
         <source>Today&apos;s work</source>
         <translation>今日工作</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="206"/>
+        <location filename="../../ui/shell/main_window.py" line="210"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="207"/>
+        <location filename="../../ui/shell/main_window.py" line="211"/>
         <source>The translation file for {language} is missing.</source>
         <translation>缺少 {language} 的翻译文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="231"/>
+        <location filename="../../ui/shell/main_window.py" line="235"/>
         <source>read-only</source>
         <translation>只读</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="233"/>
+        <location filename="../../ui/shell/main_window.py" line="237"/>
         <source>DEMO</source>
         <translation>演示</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/shell/main_window.py" line="348"/>
+        <location filename="../../ui/shell/main_window.py" line="355"/>
         <source>%n subject(s) loaded</source>
         <translation>
             <numerusform>已加载 %n 名受试者</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="354"/>
+        <location filename="../../ui/shell/main_window.py" line="361"/>
         <source>Could not read the study: {error}</source>
         <translation>无法读取研究数据：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="388"/>
-        <location filename="../../ui/shell/main_window.py" line="407"/>
+        <location filename="../../ui/shell/main_window.py" line="395"/>
+        <location filename="../../ui/shell/main_window.py" line="414"/>
         <source>Cannot open the database</source>
         <translation>无法打开数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="479"/>
+        <location filename="../../ui/shell/main_window.py" line="486"/>
         <source>About MSC-CRF</source>
         <translation>关于 MSC-CRF</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="481"/>
+        <location filename="../../ui/shell/main_window.py" line="488"/>
         <source>&lt;b&gt;MSC-CRF&lt;/b&gt; {version}&lt;br&gt;{code}: {title}&lt;br&gt;&lt;br&gt;Electronic case report form for mesenchymal stem cell transplantation in cirrhosis caused by autoimmune liver disease. Data stay on this computer; every change is kept in an audit trail.</source>
         <translation>&lt;b&gt;MSC-CRF&lt;/b&gt; {version}&lt;br&gt;{code}：{title}&lt;br&gt;&lt;br&gt;间充质干细胞移植治疗自身免疫性肝病所致肝硬化的电子病例报告表。数据保存在本机；每一次修改都记录在稽查轨迹中。</translation>
     </message>
@@ -1759,41 +2009,41 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>PatientListView</name>
     <message>
-        <location filename="../../ui/views/patient_list_view.py" line="142"/>
+        <location filename="../../ui/views/patient_list_view.py" line="145"/>
         <source>Patients</source>
         <translation>患者</translation>
     </message>
     <message>
-        <location filename="../../ui/views/patient_list_view.py" line="144"/>
+        <location filename="../../ui/views/patient_list_view.py" line="147"/>
         <source>Search subject ID, initials or diagnosis (Ctrl+F)</source>
         <translation>搜索受试者编号、姓名缩写或诊断（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../ui/views/patient_list_view.py" line="146"/>
+        <location filename="../../ui/views/patient_list_view.py" line="149"/>
         <source>&amp;New subject</source>
         <translation>新建受试者(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/patient_list_view.py" line="147"/>
+        <location filename="../../ui/views/patient_list_view.py" line="150"/>
         <source>Enrol a new subject (Ctrl+N)</source>
         <translation>入组新受试者（Ctrl+N）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/views/patient_list_view.py" line="219"/>
+        <location filename="../../ui/views/patient_list_view.py" line="243"/>
         <source>%n subject(s)</source>
         <translation>
             <numerusform>%n 名受试者</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/views/patient_list_view.py" line="221"/>
+        <location filename="../../ui/views/patient_list_view.py" line="245"/>
         <source>Showing %1 of %n subject(s)</source>
         <translation>
             <numerusform>显示 %1 / %n 名受试者</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/views/patient_list_view.py" line="223"/>
+        <location filename="../../ui/views/patient_list_view.py" line="247"/>
         <source>%n with overdue visits</source>
         <translation>
             <numerusform>%n 名有逾期访视</numerusform>
@@ -1803,7 +2053,7 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>QueriesDialog</name>
     <message>
-        <location filename="../../ui/review/queries_dialog.py" line="27"/>
+        <location filename="../../ui/review/queries_dialog.py" line="28"/>
         <source>Queries</source>
         <translation>质疑</translation>
     </message>
@@ -1981,52 +2231,52 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>RecordListPage</name>
     <message>
-        <location filename="../../ui/forms/record_list_page.py" line="51"/>
+        <location filename="../../ui/forms/record_list_page.py" line="52"/>
         <source>Delete record</source>
         <extracomment>The columns that identify a record in the list, per form.</extracomment>
         <translation>删除记录</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/record_list_page.py" line="52"/>
+        <location filename="../../ui/forms/record_list_page.py" line="53"/>
         <source>Why is {what} deleted? The reason and every value go to the audit.</source>
         <translation>为什么删除{what}？原因及所有数值都将记入稽查轨迹。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/record_list_page.py" line="93"/>
-        <location filename="../../ui/forms/record_list_page.py" line="235"/>
+        <location filename="../../ui/forms/record_list_page.py" line="94"/>
+        <location filename="../../ui/forms/record_list_page.py" line="248"/>
         <source>&amp;New record</source>
         <translation>新建记录(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/record_list_page.py" line="96"/>
-        <location filename="../../ui/forms/record_list_page.py" line="236"/>
+        <location filename="../../ui/forms/record_list_page.py" line="97"/>
+        <location filename="../../ui/forms/record_list_page.py" line="249"/>
         <source>Start a new record (Alt+N)</source>
         <translation>新建一条记录（Alt+N）</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/record_list_page.py" line="98"/>
-        <location filename="../../ui/forms/record_list_page.py" line="237"/>
+        <location filename="../../ui/forms/record_list_page.py" line="99"/>
+        <location filename="../../ui/forms/record_list_page.py" line="250"/>
         <source>Delete record…</source>
-        <translation>删除记录…</translation>
+        <translation>删除记录(&amp;X)…</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/record_list_page.py" line="102"/>
-        <location filename="../../ui/forms/record_list_page.py" line="239"/>
-        <source>Delete the selected record, with a reason (kept in the audit trail)</source>
-        <translation>删除所选记录，需填写原因（记入稽查轨迹）</translation>
+        <location filename="../../ui/forms/record_list_page.py" line="104"/>
+        <location filename="../../ui/forms/record_list_page.py" line="253"/>
+        <source>Delete the selected record, with a reason (kept in the audit trail); the Delete key in the list does the same</source>
+        <translation>删除所选记录，需填写原因（记入稽查轨迹）；在列表中按 Delete 键效果相同</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/record_list_page.py" line="194"/>
+        <location filename="../../ui/forms/record_list_page.py" line="206"/>
         <source>{form} #{id} of {subject}</source>
         <translation>{subject} 的{form} #{id}</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/record_list_page.py" line="213"/>
+        <location filename="../../ui/forms/record_list_page.py" line="226"/>
         <source>Not deleted.</source>
         <translation>未删除。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/record_list_page.py" line="248"/>
+        <location filename="../../ui/forms/record_list_page.py" line="264"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
@@ -2086,98 +2336,98 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>ScorePanel</name>
     <message>
-        <location filename="../../ui/forms/score_panel.py" line="149"/>
+        <location filename="../../ui/forms/score_panel.py" line="158"/>
         <source>Sex is not recorded: MELD 3.0 needs it.</source>
         <extracomment>(score key of compute_all, title, stored visit field holding the comparable number) compute_all input names -&gt; the dictionary field the user fills in</extracomment>
         <translation>未记录性别：MELD 3.0 需要性别。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/score_panel.py" line="152"/>
+        <location filename="../../ui/forms/score_panel.py" line="161"/>
         <source>Cholestatic disease: Child-Pugh uses bilirubin bands 4 / 10 mg/dL.</source>
         <translation>胆汁淤积性疾病：Child-Pugh 使用胆红素分级 4 / 10 mg/dL。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/score_panel.py" line="160"/>
+        <location filename="../../ui/forms/score_panel.py" line="169"/>
         <source>Scores (live)</source>
         <translation>评分（实时）</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/score_panel.py" line="168"/>
+        <location filename="../../ui/forms/score_panel.py" line="170"/>
+        <source>Δ vs baseline</source>
+        <translation>Δ 较基线</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/score_panel.py" line="171"/>
+        <source>Change from the subject&apos;s stored baseline visit</source>
+        <translation>与该受试者已保存的基线访视相比的变化</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/score_panel.py" line="179"/>
         <source>Missing: {inputs}</source>
         <translation>缺少：{inputs}</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/score_panel.py" line="217"/>
-        <source>baseline —</source>
-        <translation>基线 —</translation>
-    </message>
-    <message>
-        <location filename="../../ui/forms/score_panel.py" line="221"/>
-        <source>Δ {delta} vs baseline</source>
-        <translation>较基线 Δ {delta}</translation>
-    </message>
-    <message>
-        <location filename="../../ui/forms/score_panel.py" line="178"/>
+        <location filename="../../ui/forms/score_panel.py" line="189"/>
         <source>{score} (grade {grade})</source>
         <translation>{score}（{grade} 级）</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/score_panel.py" line="184"/>
+        <location filename="../../ui/forms/score_panel.py" line="195"/>
         <source>bilirubin</source>
         <translation>胆红素</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/score_panel.py" line="185"/>
+        <location filename="../../ui/forms/score_panel.py" line="196"/>
         <source>creatinine</source>
         <translation>肌酐</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/score_panel.py" line="186"/>
+        <location filename="../../ui/forms/score_panel.py" line="197"/>
         <source>INR</source>
         <translation>INR</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/score_panel.py" line="187"/>
+        <location filename="../../ui/forms/score_panel.py" line="198"/>
         <source>sodium</source>
         <translation>血钠</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/score_panel.py" line="188"/>
+        <location filename="../../ui/forms/score_panel.py" line="199"/>
         <source>albumin</source>
         <translation>白蛋白</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/score_panel.py" line="194"/>
+        <location filename="../../ui/forms/score_panel.py" line="205"/>
         <source>{what} floored to {value}</source>
         <translation>{what}按下限 {value} 计</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/score_panel.py" line="196"/>
+        <location filename="../../ui/forms/score_panel.py" line="207"/>
         <source>{what} capped at {value}</source>
         <translation>{what}按上限 {value} 计</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/score_panel.py" line="198"/>
+        <location filename="../../ui/forms/score_panel.py" line="209"/>
         <source>{what} bounded to {value}</source>
         <translation>{what}限定为 {value}</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/score_panel.py" line="200"/>
+        <location filename="../../ui/forms/score_panel.py" line="211"/>
         <source>dialysis: creatinine set to {value}</source>
         <translation>透析：肌酐按 {value} 计</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/score_panel.py" line="202"/>
+        <location filename="../../ui/forms/score_panel.py" line="213"/>
         <source>MELD(i) {value} ≤ 11: sodium correction not applied</source>
         <translation>MELD(i) {value} ≤ 11：未做血钠校正</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/score_panel.py" line="206"/>
+        <location filename="../../ui/forms/score_panel.py" line="217"/>
         <source>cholestatic disease: bilirubin bands {low} / {high} {unit}</source>
         <translation>胆汁淤积性疾病：胆红素分段 {low} / {high} {unit}</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/score_panel.py" line="172"/>
+        <location filename="../../ui/forms/score_panel.py" line="183"/>
         <source>; </source>
         <translation>；</translation>
     </message>
@@ -2236,7 +2486,7 @@ Everything entered after that time will no longer be in the study. The current f
     </message>
     <message>
         <location filename="../../ui/admin/send_package_dialog.py" line="156"/>
-        <location filename="../../ui/shell/menus.py" line="178"/>
+        <location filename="../../ui/shell/menus.py" line="196"/>
         <source>Send to coordinating centre…</source>
         <translation>发送至协调中心…</translation>
     </message>
@@ -2276,79 +2526,69 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>StartDialog</name>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="81"/>
+        <location filename="../../ui/shell/start_dialog.py" line="82"/>
         <source>Create a new study database</source>
         <extracomment>Environment variable that overrides where the demo study lives (tests, kiosks).</extracomment>
         <translation>新建研究数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="96"/>
+        <location filename="../../ui/shell/start_dialog.py" line="97"/>
         <source>Open a study database</source>
         <translation>打开研究数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="112"/>
+        <location filename="../../ui/shell/start_dialog.py" line="113"/>
         <source>{path} already exists. Choose “Open an existing database” to open it, or pick a new file name.</source>
         <extracomment>A new study&apos;s identity: (study ID, site code).</extracomment>
         <translation>{path} 已存在。请选择“打开已有数据库”来打开它，或换一个新文件名。</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="132"/>
+        <location filename="../../ui/shell/start_dialog.py" line="133"/>
         <source>Damaged database</source>
         <translation>数据库已损坏</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="146"/>
+        <location filename="../../ui/shell/start_dialog.py" line="184"/>
         <source>Unexpected error while opening the database: {error}</source>
         <translation>打开数据库时发生意外错误：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="164"/>
+        <location filename="../../ui/shell/start_dialog.py" line="202"/>
         <source>Creating the demo study (26 subjects)…</source>
         <translation>正在创建演示研究（26 名受试者）…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="166"/>
+        <location filename="../../ui/shell/start_dialog.py" line="204"/>
         <source>Opening {name}…</source>
         <translation>正在打开 {name}…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="355"/>
+        <location filename="../../ui/shell/start_dialog.py" line="400"/>
         <source>Study &amp;ID (new study):</source>
         <translation>研究编号(&amp;I)（新研究）：</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="356"/>
+        <location filename="../../ui/shell/start_dialog.py" line="401"/>
         <source>the protocol number, e.g. MSCT-2026-01</source>
         <translation>方案编号，例如 MSCT-2026-01</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="357"/>
+        <location filename="../../ui/shell/start_dialog.py" line="402"/>
         <source>&amp;Site (new study):</source>
         <translation>研究中心(&amp;S)（新研究）：</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="358"/>
+        <location filename="../../ui/shell/start_dialog.py" line="403"/>
         <source>the site this file belongs to</source>
         <translation>本文件所属的研究中心</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="383"/>
+        <location filename="../../ui/shell/start_dialog.py" line="428"/>
         <source>Type your user name first: it is recorded with every change.</source>
         <translation>请先输入用户名：每一次修改都会记录用户名。</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="395"/>
-        <source>The study ID must be the protocol number: letters and digits in groups joined by hyphens, at most 32 (e.g. MSCT-2026-01).</source>
-        <translation>研究编号须为方案编号：字母和数字，各组以连字符相连，最多 32 个字符（例如 MSCT-2026-01）。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/shell/start_dialog.py" line="403"/>
-        <source>Choose the site this study file belongs to.</source>
-        <translation>请选择本研究文件所属的研究中心。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/shell/start_dialog.py" line="325"/>
+        <location filename="../../ui/shell/start_dialog.py" line="363"/>
         <source>{message}
 
 Restore the newest good backup, {backup}? The damaged file is kept beside it, renamed, so nothing is deleted.</source>
@@ -2357,44 +2597,74 @@ Restore the newest good backup, {backup}? The damaged file is kept beside it, re
 是否从最新的完好备份 {backup} 恢复？损坏的文件会改名后保留在原处，不会删除任何内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="346"/>
+        <location filename="../../ui/shell/start_dialog.py" line="147"/>
+        <source>Log in to restore</source>
+        <translation>登录以恢复</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell/start_dialog.py" line="149"/>
+        <source>The backup {backup} has user accounts: log in with one that may back up (administrator or PI) to restore it.</source>
+        <translation>备份 {backup} 设有用户账户：请使用有备份权限的账户（管理员或主要研究者）登录后再恢复。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell/start_dialog.py" line="169"/>
+        <source>&amp;User name:</source>
+        <translation>用户名(&amp;U)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell/start_dialog.py" line="170"/>
+        <source>&amp;Password:</source>
+        <translation>密码(&amp;P)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell/start_dialog.py" line="391"/>
         <source>MSC-CRF — start</source>
         <translation>MSC-CRF — 开始</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="347"/>
+        <location filename="../../ui/shell/start_dialog.py" line="392"/>
         <source>MSC-CRF electronic case report form</source>
         <translation>MSC-CRF 电子病例报告表</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="349"/>
+        <location filename="../../ui/shell/start_dialog.py" line="394"/>
         <source>Your &amp;user name:</source>
         <translation>用户名(&amp;U)：</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="350"/>
+        <location filename="../../ui/shell/start_dialog.py" line="395"/>
         <source>e.g. nurse.wang</source>
         <translation>例如 nurse.wang</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="351"/>
+        <location filename="../../ui/shell/start_dialog.py" line="396"/>
         <source>&amp;Create a new study database…</source>
         <translation>新建研究数据库(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="352"/>
+        <location filename="../../ui/shell/start_dialog.py" line="397"/>
         <source>&amp;Open an existing database…</source>
         <translation>打开已有数据库(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="353"/>
+        <location filename="../../ui/shell/start_dialog.py" line="398"/>
         <source>Open the &amp;demo study (26 subjects)</source>
         <translation>打开演示研究（26 名受试者）(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="354"/>
+        <location filename="../../ui/shell/start_dialog.py" line="399"/>
         <source>&amp;Recent databases:</source>
         <translation>最近使用的数据库(&amp;R)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell/start_dialog.py" line="440"/>
+        <source>The study ID must be the protocol number: letters and digits in groups joined by hyphens, at most 32 (e.g. MSCT-2026-01).</source>
+        <translation>研究编号须为方案编号：字母和数字，各组以连字符相连，最多 32 个字符（例如 MSCT-2026-01）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell/start_dialog.py" line="448"/>
+        <source>Choose the site this study file belongs to.</source>
+        <translation>请选择本研究文件所属的研究中心。</translation>
     </message>
 </context>
 <context>
@@ -2616,133 +2886,133 @@ Restore the newest good backup, {backup}? The damaged file is kept beside it, re
 <context>
     <name>UserManagementDialog</name>
     <message>
-        <location filename="../../ui/admin/user_management_dialog.py" line="43"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="44"/>
         <source>Manage users</source>
         <translation>用户管理</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/user_management_dialog.py" line="59"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="60"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/user_management_dialog.py" line="60"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="61"/>
         <source>Full name</source>
         <translation>全名</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/user_management_dialog.py" line="61"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="62"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/user_management_dialog.py" line="62"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="63"/>
         <source>Active</source>
         <translation>启用</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/user_management_dialog.py" line="63"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="64"/>
         <source>Locked</source>
         <translation>已锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/user_management_dialog.py" line="64"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="65"/>
         <source>Failed logins</source>
         <translation>登录失败次数</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/user_management_dialog.py" line="65"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="66"/>
         <source>Created (UTC)</source>
         <translation>创建时间（UTC）</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/user_management_dialog.py" line="70"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="71"/>
         <source>&amp;Add user…</source>
         <translation>添加用户(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/user_management_dialog.py" line="71"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="72"/>
         <source>Change &amp;role…</source>
         <translation>修改角色(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/user_management_dialog.py" line="72"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="73"/>
         <source>&amp;Lock</source>
         <translation>锁定(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/user_management_dialog.py" line="73"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="74"/>
         <source>&amp;Unlock</source>
         <translation>解锁(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/user_management_dialog.py" line="74"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="75"/>
         <source>Reset &amp;password…</source>
         <translation>重置密码(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/user_management_dialog.py" line="75"/>
-        <location filename="../../ui/admin/user_management_dialog.py" line="148"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="76"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="149"/>
         <source>&amp;Disable</source>
         <translation>停用(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/user_management_dialog.py" line="102"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="103"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/user_management_dialog.py" line="102"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="103"/>
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/user_management_dialog.py" line="148"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="149"/>
         <source>&amp;Enable</source>
         <translation>启用(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/user_management_dialog.py" line="158"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="159"/>
         <source>Log in as an administrator to manage users.</source>
         <translation>请以管理员身份登录以管理用户。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/user_management_dialog.py" line="175"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="176"/>
         <source>Added {user}.</source>
         <translation>已添加 {user}。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/user_management_dialog.py" line="185"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="186"/>
         <source>{user} is now {role}.</source>
         <translation>{user} 的角色已改为 {role}。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/user_management_dialog.py" line="188"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="189"/>
         <source>Lock {user}</source>
         <translation>锁定 {user}</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/user_management_dialog.py" line="193"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="194"/>
         <source>{user} is locked.</source>
         <translation>{user} 已锁定。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/user_management_dialog.py" line="196"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="197"/>
         <source>{user} is unlocked.</source>
         <translation>{user} 已解锁。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/user_management_dialog.py" line="202"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="203"/>
         <source>The password of {user} was reset.</source>
         <translation>{user} 的密码已重置。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/user_management_dialog.py" line="206"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="207"/>
         <source>{user} is disabled.</source>
         <translation>{user} 已停用。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/user_management_dialog.py" line="208"/>
+        <location filename="../../ui/admin/user_management_dialog.py" line="209"/>
         <source>{user} is enabled.</source>
         <translation>{user} 已启用。</translation>
     </message>

@@ -2,7 +2,9 @@
 an existing file is replaced only with --force, and two outputs may not be the same file.
 
 `msct-crf export --redcap study.db` replaced the study database with a 13 KB CSV and printed
-"ok"; now it is one line on stderr and the study is untouched.
+"ok"; now it is one line on stderr and the study is untouched. (Issue 12 replaced
+`--redcap FILE` with `--redcap-dir DIR`, a folder for the REDCap import bundle; the same
+checks hold for every file of the bundle.)
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from msct_crf.reporting.export import ExportOptions, export_workbook
+from msct_crf.reporting.redcap import BUNDLE_FILES
 from msct_crf.storage.outputs import Output, OutputError, check_outputs
 from msct_crf.storage.store import Store
 from msct_crf.study.dictionary import STUDY_CODE
@@ -50,10 +53,10 @@ def test_no_output_may_be_the_study(
     before = study.read_bytes()
     out = str(tmp_path / "x.xlsx")
     for option, value in (
-        ("--redcap", str(study)),
-        ("--redcap", f"{study}-wal"),
-        ("--redcap", f"{study}-shm"),
-        ("--redcap", str(study.parent / "sub" / ".." / study.name)),
+        ("--redcap-dir", str(study)),
+        ("--redcap-dir", f"{study}-wal"),
+        ("--redcap-dir", f"{study}-shm"),
+        ("--redcap-dir", str(study.parent / "sub" / ".." / study.name)),
         ("--csv-dir", str(study)),
     ):
         (study.parent / "sub").mkdir(exist_ok=True)
@@ -68,10 +71,10 @@ def test_no_output_may_be_the_study(
 def test_a_link_to_the_study_is_the_study(
     study: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    link = tmp_path / "link.csv"
+    link = tmp_path / "link"
     os.symlink(study, link)
     _refused(
-        _export(capsys, study, "--out", str(tmp_path / "x.xlsx"), "--redcap", str(link),
+        _export(capsys, study, "--out", str(tmp_path / "x.xlsx"), "--redcap-dir", str(link),
                 "--force"),
         "is the study database itself",
     )  # fmt: skip
@@ -84,12 +87,13 @@ def test_no_output_may_be_any_sqlite_file(
     shutil.copy(study, other)
     before = other.read_bytes()
     _refused(_export(capsys, study, "--out", str(other), "--force"), "is an SQLite database")
-    backup_like = tmp_path / "backup.csv"
-    shutil.copy(study, backup_like)
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    shutil.copy(study, bundle / BUNDLE_FILES[0])  # a database where the dictionary goes
     _refused(
-        _export(capsys, study, "--out", str(tmp_path / "y.xlsx"), "--redcap", str(backup_like),
+        _export(capsys, study, "--out", str(tmp_path / "y.xlsx"), "--redcap-dir", str(bundle),
                 "--force"),
-        "redcap: ", "is an SQLite database",
+        f"redcap-dir ({BUNDLE_FILES[0]}): ", "is an SQLite database",
     )  # fmt: skip
     assert other.read_bytes() == before
 
@@ -97,14 +101,16 @@ def test_no_output_may_be_any_sqlite_file(
 def test_an_existing_file_is_replaced_only_with_force(
     study: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    out, redcap = tmp_path / "x.xlsx", tmp_path / "dictionary.csv"
+    out, bundle = tmp_path / "x.xlsx", tmp_path / "bundle"
+    bundle.mkdir()
+    redcap = bundle / BUNDLE_FILES[0]
     out.write_text("an older export")
     _refused(_export(capsys, study, "--out", str(out)), "already exists", "--force")
     assert out.read_text() == "an older export"
     redcap.write_text("keep me")
     _refused(
-        _export(capsys, study, "--out", str(tmp_path / "z.xlsx"), "--redcap", str(redcap)),
-        "redcap", "already exists",
+        _export(capsys, study, "--out", str(tmp_path / "z.xlsx"), "--redcap-dir", str(bundle)),
+        f"redcap-dir ({BUNDLE_FILES[0]})", "already exists",
     )  # fmt: skip
     csv_dir = tmp_path / "csv"
     csv_dir.mkdir()
@@ -115,7 +121,7 @@ def test_an_existing_file_is_replaced_only_with_force(
     )  # fmt: skip
     assert not (tmp_path / "z.xlsx").exists() and not (tmp_path / "w.xlsx").exists()
     code, stdout, err = _export(
-        capsys, study, "--out", str(out), "--redcap", str(redcap), "--csv-dir", str(csv_dir),
+        capsys, study, "--out", str(out), "--redcap-dir", str(bundle), "--csv-dir", str(csv_dir),
         "--force",
     )  # fmt: skip
     assert code == 0 and stdout.startswith("ok: "), err
@@ -126,15 +132,13 @@ def test_two_outputs_may_not_be_the_same_file(
     study: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "same.xlsx"
-    _refused(
-        _export(capsys, study, "--out", str(out), "--redcap", str(out)),
-        "is also the out file",
-    )
+    with pytest.raises(OutputError, match="is also the out file"):
+        check_outputs([Output("out", out), Output("redcap-dir (README.txt)", out)], study=study)
     csv_dir = tmp_path / "csv"
     _refused(
-        _export(capsys, study, "--out", str(tmp_path / "a.xlsx"), "--csv-dir", str(csv_dir),
-                "--redcap", str(csv_dir / f"{STUDY_CODE}_AE.csv")),
-        f"is also the csv-dir ({STUDY_CODE}_AE.csv) file",
+        _export(capsys, study, "--out", str(out), "--csv-dir", str(csv_dir),
+                "--redcap-dir", str(out)),
+        "redcap-dir: ", "is also the out file",
     )  # fmt: skip
     assert not out.exists() and not csv_dir.exists()
 
@@ -142,9 +146,9 @@ def test_two_outputs_may_not_be_the_same_file(
 def test_the_core_refuses_too(small: Store, tmp_path: Path) -> None:
     """The app's export goes through the same checks (the dialog asks before overwrite)."""
     assert small.path is not None
-    with pytest.raises(OutputError, match="redcap: .* is the study database itself"):
+    with pytest.raises(OutputError, match="redcap-dir: .* is the study database itself"):
         export_workbook(
-            small, tmp_path / "a.xlsx", ExportOptions(), user="pi", redcap_path=small.path
+            small, tmp_path / "a.xlsx", ExportOptions(), user="pi", redcap_dir=small.path
         )
     out = tmp_path / "b.xlsx"
     out.write_bytes(b"old")
@@ -182,13 +186,13 @@ def test_the_refusal_in_a_real_process(study: Path, tmp_path: Path) -> None:
     before = study.read_bytes()
     done = subprocess.run(
         [sys.executable, "-m", "msct_crf.tools.cli", "export", "--db", str(study), "--out",
-         str(tmp_path / "x.xlsx"), "--redcap", str(study), "-q"],
+         str(tmp_path / "x.xlsx"), "--redcap-dir", str(study), "-q"],
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
     )  # fmt: skip
     assert done.returncode == 1 and done.stdout == ""
-    assert done.stderr.startswith("msct-crf: redcap: ") and done.stderr.count("\n") == 1
+    assert done.stderr.startswith("msct-crf: redcap-dir: ") and done.stderr.count("\n") == 1
     assert "is the study database itself" in done.stderr and "Traceback" not in done.stderr
     assert study.read_bytes() == before

@@ -64,3 +64,31 @@ def test_every_translated_string_of_the_gui_has_its_chinese_translation() -> Non
     assert len(calls) > 400  # the walk found the GUI's strings
     missing = [f"{where}: [{c}] {s!r}" for c, s, where in calls if (c, s) not in translated]
     assert missing == []
+
+
+class _NonLiteral(ast.NodeVisitor):
+    """tr()/translate() calls whose text is not a literal: lupdate cannot see them, so
+    their strings never reach the .ts file and stay English."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.found: list[str] = []
+
+    def visit_Call(self, node: ast.Call) -> None:  # noqa: N802
+        func, args = node.func, node.args
+        if isinstance(func, ast.Attribute) and func.attr in ("tr", "translate") and args:
+            texts = args[:1] if func.attr == "tr" else args[:2]
+            if func.attr == "translate" and len(args) < 2:
+                texts = [ast.Constant(None)]  # translate(text): no context at all
+            if not all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in texts):
+                self.found.append(f"{self.path.relative_to(ROOT)}:{node.lineno}")
+        self.generic_visit(node)
+
+
+def test_every_translated_string_of_the_gui_is_a_literal_lupdate_can_read() -> None:
+    found: list[str] = []
+    for path in sorted((ROOT / "ui").rglob("*.py")):
+        visitor = _NonLiteral(path)
+        visitor.visit(ast.parse(path.read_text(encoding="utf-8")))
+        found += visitor.found
+    assert found == []

@@ -1,5 +1,11 @@
 """File > Export to Excel…: choose what to export, run it off the GUI thread, cancel.
 
+Besides the workbook it can write the REDCap import bundle (issue 12) into a folder, in the
+same export on the same worker thread, audited with it; and a CDISC ODM 1.3.2 file
+(``odmCheck``; with ``odmHistoryCheck`` a Transactional one), by
+`msct_crf.reporting.odm.export_odm` in the same background task after the workbook. The ODM
+file carries the audit trail, so only people who may view that are offered it.
+
 The dialog only gathers options and shows progress; `msct_crf.reporting.export.export_workbook` does
 the work on the thread pool (ui.common.background). Cancelling stops the export at its next check
 and the core removes its temporary file, so nothing is left behind. On success the dialog
@@ -42,6 +48,7 @@ from PySide6.QtWidgets import (
 from msct_crf.access import Actor, Permission
 from msct_crf.errors import UserError
 from msct_crf.reporting.export import FORM_ORDER, ExportCancelled, ExportOptions
+from msct_crf.reporting.redcap import BUNDLE_FILES
 from msct_crf.storage.outputs import is_sqlite_file
 from msct_crf.storage.store import Store
 from msct_crf.study.dictionary import FORMS
@@ -56,6 +63,13 @@ def default_output_path(store: Store, today: dt.date | None = None) -> Path:
     today = today or dt.date.today()
     base = store.path if store.path is not None else Path.home() / "msct-crf.db"
     return base.with_name(f"{base.stem}_export_{today.isoformat()}.xlsx")
+
+
+def default_redcap_dir(store: Store, today: dt.date | None = None) -> Path:
+    """The REDCap bundle's folder beside the database: <database>_redcap_<date>."""
+    today = today or dt.date.today()
+    base = store.path if store.path is not None else Path.home() / "msct-crf.db"
+    return base.with_name(f"{base.stem}_redcap_{today.isoformat()}")
 
 
 class ExportDialog(QDialog):
@@ -85,6 +99,7 @@ class ExportDialog(QDialog):
         self._report: Any = None
         self._build_choices(dictionary_language(), allow_identifying)
         self._build_output_and_progress(store)
+        self._build_odm(actor)
         self._build_buttons()
         self._lay_out(allow_identifying)
         self.retranslate()
@@ -158,6 +173,17 @@ class ExportDialog(QDialog):
         self._browse = QPushButton()
         self._browse.setObjectName("browseButton")
         self._browse.clicked.connect(self._choose_output)
+        # the REDCap import bundle (issue 12): off unless asked for, into its own folder
+        self._redcap = QCheckBox()
+        self._redcap.setObjectName("redcapCheck")
+        self._redcap_dir = QLineEdit(str(default_redcap_dir(store)))
+        self._redcap_dir.setObjectName("redcapDirEdit")
+        self._redcap_browse = QPushButton()
+        self._redcap_browse.setObjectName("redcapBrowseButton")
+        self._redcap_browse.clicked.connect(self._choose_redcap_dir)
+        for widget in (self._redcap_dir, self._redcap_browse):
+            widget.setEnabled(False)
+            self._redcap.toggled.connect(widget.setEnabled)
 
         self._progress = QProgressBar()
         self._progress.setObjectName("progressBar")
@@ -167,6 +193,25 @@ class ExportDialog(QDialog):
         self._status.setObjectName("exportStatus")
         self._status.setWordWrap(True)
         self._status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+    def _build_odm(self, actor: Actor | None) -> None:
+        """The CDISC ODM 1.3.2 choice: a checkbox, its file (beside the workbook) and the
+        Transactional option, enabled together."""
+        self._odm_allowed = actor is None or actor.can(Permission.VIEW_AUDIT)
+        self._odm = QCheckBox()
+        self._odm.setObjectName("odmCheck")
+        self._odm_output = QLineEdit(str(self.output_path().with_suffix(".xml")))
+        self._odm_output.setObjectName("odmEdit")
+        self._odm_browse = QPushButton()
+        self._odm_browse.setObjectName("odmBrowseButton")
+        self._odm_browse.clicked.connect(self._choose_odm_output)
+        self._odm_history = QCheckBox()
+        self._odm_history.setObjectName("odmHistoryCheck")
+        self._odm_confirmed: Path | None = None
+        self._odm_report: Any = None
+        for widget in (self._odm_output, self._odm_browse, self._odm_history):
+            widget.setEnabled(False)
+            self._odm.toggled.connect(widget.setEnabled)
 
     def _build_buttons(self) -> None:
         self._export = QPushButton()
@@ -200,6 +245,17 @@ class ExportDialog(QDialog):
         output = QHBoxLayout()
         output.addWidget(self._output, 1)
         output.addWidget(self._browse)
+        redcap = QHBoxLayout()
+        redcap.addWidget(self._redcap)
+        redcap.addWidget(self._redcap_dir, 1)
+        redcap.addWidget(self._redcap_browse)
+        odm_file = QHBoxLayout()
+        odm_file.addWidget(self._odm)
+        odm_file.addWidget(self._odm_output, 1)
+        odm_file.addWidget(self._odm_browse)
+        odm = QVBoxLayout()
+        odm.addLayout(odm_file)
+        odm.addWidget(self._odm_history)
         rows: list[tuple[str, Any]] = [
             ("forms", self._forms),
             ("sites", self._sites),
@@ -210,6 +266,8 @@ class ExportDialog(QDialog):
             ("audit", self._audit),
             ("identifying", self._identifying),
             ("output", output),
+            ("redcap", redcap),
+            ("odm", odm),
         ]
         for key, widget in rows:
             label = QLabel()
@@ -217,6 +275,9 @@ class ExportDialog(QDialog):
             self._form.addRow(label, widget)
             if key == "identifying" and not allow_identifying:
                 label.setVisible(False)
+        for widget in (self._labels["odm"], self._odm, self._odm_output, self._odm_browse):
+            widget.setVisible(self._odm_allowed)
+        self._odm_history.setVisible(self._odm_allowed)
         buttons = QHBoxLayout()
         buttons.addWidget(self._open_folder)
         buttons.addStretch(1)
@@ -240,6 +301,8 @@ class ExportDialog(QDialog):
             self._identifying,
             self._output,
             self._browse,
+            self._redcap,
+            self._odm,
         ]
 
     # ------------------------------------------------------------------ text
@@ -256,21 +319,28 @@ class ExportDialog(QDialog):
             "audit": self.tr("Audit trail:"),
             "identifying": self.tr("Identifying fields:"),
             "output": self.tr("Save as:"),
+            "redcap": self.tr("REDCap:"),
+            "odm": self.tr("Interchange:"),
         }
         for key, text in texts.items():
             self._labels[key].setText(text)
         self._subjects.setPlaceholderText(self.tr("All subjects, or IDs such as GZH-001, GZH-002"))
-        self._from_check.setText(self.tr("from"))
-        self._to_check.setText(self.tr("to"))
+        self._from_check.setText(self.tr("&from"))
+        self._to_check.setText(self.tr("&to"))
         self._units.setItemText(0, self.tr("SI (as stored)"))
         self._units.setItemText(1, self.tr("Conventional (mg/dL, g/dL)"))
-        self._audit.setText(self.tr("Include the audit trail sheet (for monitors)"))
-        self._identifying.setText(self.tr("Include identifying fields (hospital number)"))
-        self._browse.setText(self.tr("Browse…"))
-        self._export.setText(self.tr("Export"))
-        self._cancel.setText(self.tr("Cancel export"))
-        self._open_folder.setText(self.tr("Open folder"))
-        self._close.setText(self.tr("Close"))
+        self._audit.setText(self.tr("Include the &audit trail sheet (for monitors)"))
+        self._identifying.setText(self.tr("Include &identifying fields (hospital number)"))
+        self._browse.setText(self.tr("&Browse…"))
+        self._redcap.setText(self.tr("Also write a &REDCap import bundle to the folder"))
+        self._redcap_browse.setText(self.tr("Choose fol&der…"))
+        self._odm.setText(self.tr("CDISC OD&M 1.3.2 (XML)"))
+        self._odm_browse.setText(self.tr("Bro&wse…"))
+        self._odm_history.setText(self.tr("With every c&hange (Transactional file)"))
+        self._export.setText(self.tr("&Export"))
+        self._cancel.setText(self.tr("&Cancel export"))
+        self._open_folder.setText(self.tr("&Open folder"))
+        self._close.setText(self.tr("C&lose"))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -299,6 +369,17 @@ class ExportDialog(QDialog):
 
     def output_path(self) -> Path:
         return Path(self._output.text().strip()).expanduser()
+
+    def set_redcap_dir(self, path: str | Path | None) -> None:
+        """Write the REDCap import bundle into `path` (None: no bundle)."""
+        self._redcap.setChecked(path is not None)
+        if path is not None:
+            self._redcap_dir.setText(str(path))
+
+    def redcap_dir(self) -> Path | None:
+        """The REDCap bundle's folder, or None when no bundle is asked for."""
+        text = self._redcap_dir.text().strip()
+        return Path(text).expanduser() if self._redcap.isChecked() and text else None
 
     def options(self) -> ExportOptions:
         """The options as chosen; raises a UserError naming what is wrong."""
@@ -340,15 +421,71 @@ class ExportDialog(QDialog):
                 self._confirmed = Path(path).resolve()
             self._output.setText(path)
 
-    def _may_replace(self, target: Path) -> bool | None:
+    def _choose_redcap_dir(self) -> None:
+        path = QFileDialog.getExistingDirectory(
+            self, self.tr("Folder for the REDCap import bundle"), self._redcap_dir.text()
+        )
+        if path:
+            self._redcap_dir.setText(path)
+
+    def odm_path(self) -> Path | None:
+        """The ODM file to write, or None when the ODM file is not chosen."""
+        if not (self._odm_allowed and self._odm.isChecked()):
+            return None
+        return Path(self._odm_output.text().strip()).expanduser()
+
+    def set_odm(self, path: str | Path | None, *, history: bool = False) -> None:
+        """Choose the ODM file (None: none), and whether it is Transactional."""
+        self._odm.setChecked(path is not None)
+        if path is not None:
+            self._odm_output.setText(str(path))
+        self._odm_history.setChecked(history)
+
+    def _choose_odm_output(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Save the ODM file as"),
+            self._odm_output.text(),
+            self.tr("ODM XML (*.xml)"),
+        )
+        if path:
+            if not path.lower().endswith(".xml"):
+                path += ".xml"
+            else:  # the file dialog itself asked before choosing an existing file
+                self._odm_confirmed = Path(path).resolve()
+            self._odm_output.setText(path)
+
+    def _may_replace(self, target: Path, confirmed: Path | None = None) -> bool | None:
         """Whether the export may replace `target`: False for a new file, True when the
         person said so (in the file dialog, or asked now), None when they said no. The core
         refuses the study and any database whatever the answer, so those are not asked."""
         if not target.is_file() or is_sqlite_file(target):
             return False
-        if target.resolve() == self._confirmed:
+        if target.resolve() in (self._confirmed, confirmed):
             return True
         return True if prompts.confirm_replace(self, str(target)) else None
+
+    def _may_replace_bundle(self, folder: Path) -> bool | None:
+        """Like _may_replace, for a folder already holding files of a REDCap bundle."""
+        if not any((folder / name).is_file() for name in BUNDLE_FILES):
+            return False
+        return True if prompts.confirm_replace(self, str(folder)) else None
+
+    def _odm_choice(self) -> tuple[Path | None, bool] | None:
+        """(the ODM file or None, whether it may be replaced); None when the name is wrong
+        (shown) or the person would not replace the file."""
+        odm_target = self.odm_path()
+        if odm_target is None:
+            return None, False
+        from msct_crf.reporting.odm import check_odm_target
+
+        try:
+            check_odm_target(odm_target)
+        except UserError as exc:
+            self._show_error(str(exc))
+            return None
+        answer = self._may_replace(odm_target, self._odm_confirmed)
+        return None if answer is None else (odm_target, answer)
 
     # ------------------------------------------------------------------ running
 
@@ -368,23 +505,55 @@ class ExportDialog(QDialog):
         if overwrite is None:
             return
         store, user, actor = self._store, self._user, self._actor
+        redcap_dir = self.redcap_dir()
+        if redcap_dir is not None and not overwrite:
+            replace = self._may_replace_bundle(redcap_dir)
+            if replace is None:
+                return
+            overwrite = replace  # the workbook is new (else it was asked about above)
+        odm = self._odm_choice()
+        if odm is None:
+            return
+        odm_target, odm_overwrite = odm
+        history = self._odm_history.isChecked()
         self._set_running(True)
         self._status.setStyleSheet("")
         self._status.setText(self.tr("Exporting…"))
 
+        share = 50 if odm_target is not None else 100  # of the progress bar, the workbook's
+
         def work(task: background.Task) -> Any:
             from msct_crf.reporting.export import export_workbook
 
-            return export_workbook(
+            report = export_workbook(
                 store,
                 target,
                 options,
                 user=user,
-                progress=lambda percent, _message: task.report(percent),
+                progress=lambda percent, _message: task.report(percent * share // 100),
                 cancelled=lambda: task.cancelled,
+                redcap_dir=redcap_dir,
                 actor=actor,
                 overwrite=overwrite,
             )
+            if odm_target is None:
+                return report, None
+            from msct_crf.reporting.odm import export_odm
+
+            try:  # the workbook is written and audited: an ODM problem is reported beside it
+                return report, export_odm(
+                    store,
+                    odm_target,
+                    options,
+                    user=user,
+                    history=history,
+                    progress=lambda percent, _message: task.report(50 + percent // 2),
+                    cancelled=lambda: task.cancelled,
+                    actor=actor,
+                    overwrite=odm_overwrite,
+                )
+            except UserError as exc:
+                return report, exc
 
         self._task = background.run_task(
             work,
@@ -403,6 +572,10 @@ class ExportDialog(QDialog):
         for widget in self._option_widgets:
             widget.setEnabled(not running)
         self._from.setEnabled(not running and self._from_check.isChecked())
+        for widget in (self._redcap_dir, self._redcap_browse):
+            widget.setEnabled(not running and self._redcap.isChecked())
+        for widget in (self._odm_output, self._odm_browse, self._odm_history):
+            widget.setEnabled(not running and self._odm.isChecked())
         self._to.setEnabled(not running and self._to_check.isChecked())
         self._export.setEnabled(not running)
         self._cancel.setEnabled(running)
@@ -412,15 +585,24 @@ class ExportDialog(QDialog):
             self._progress.setValue(0)
             self._open_folder.setVisible(False)
 
-    def _on_done(self, report: Any) -> None:
+    def _on_done(self, result: Any) -> None:
+        report, odm = result
         self._task = None
         self._report = report
+        self._odm_report = None if isinstance(odm, BaseException) else odm
         self._set_running(False)
-        self._status.setText(
-            self.tr("Exported {subjects} subjects to {path}").format(
-                subjects=report.subjects, path=str(report.path)
-            )
+        text = self.tr("Exported {subjects} subjects to {path}").format(
+            subjects=report.subjects, path=str(report.path)
         )
+        if report.redcap_dir is not None:
+            text += "\n" + self.tr(
+                "REDCap import bundle (upload steps in its README.txt): {folder}"
+            ).format(folder=str(report.redcap_dir))
+        if isinstance(odm, BaseException):
+            text += "\n" + self.tr("The ODM file was not written: {error}").format(error=str(odm))
+        elif odm is not None:
+            text += "\n" + self.tr("CDISC ODM file: {path}").format(path=str(odm.path))
+        self._status.setText(text)
         self._open_folder.setVisible(True)
         self._open_folder.setFocus()
         self.exportFinished.emit(report)
@@ -445,6 +627,10 @@ class ExportDialog(QDialog):
 
     def last_report(self) -> Any:
         return self._report
+
+    def last_odm_report(self) -> Any:
+        """The OdmReport of the last export, or None (no ODM file chosen, or not written)."""
+        return self._odm_report
 
     def open_folder(self) -> bool:
         if self._report is None or self._report.path is None:

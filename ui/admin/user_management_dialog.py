@@ -29,6 +29,7 @@ from msct_crf.errors import MsctError
 from msct_crf.storage.store import Store
 from ui.admin import account_prompts
 from ui.admin.account_fields import ERROR_STYLE, OK_STYLE
+from ui.common.screen_fit import resize_within_screen
 from ui.common.session import UserSession, role_name
 
 
@@ -93,7 +94,7 @@ class UserManagementDialog(QDialog):
         layout.addLayout(row)
         layout.addWidget(self.message)
         layout.addWidget(close)
-        self.resize(900, 420)
+        resize_within_screen(self, 900, 420)
         self.refresh()
 
     def refresh(self, select: str | None = None) -> None:

@@ -47,6 +47,9 @@ from .save_controller import EmptyVisitChoice, SaveController, mostly_empty, out
 from .score_panel import ScorePanel
 from .vital_signs_grid import VitalSignsGrid
 
+#: At most this much of the window is kept for the form beside the score panel.
+FORM_MIN_WIDTH_CAP = 720
+
 
 class FormPage(QWidget):
     """Editor for one record of one form.
@@ -118,6 +121,16 @@ class FormPage(QWidget):
         scroll.setObjectName("formScroll")
         scroll.setWidgetResizable(True)
         scroll.setWidget(self._body)
+        # the body's width, so the score panel beside it gives way before the form scrolls
+        # sideways (a few pixels at 1280x800 once the change from baseline shows)
+        scroll.setMinimumWidth(
+            min(
+                FORM_MIN_WIDTH_CAP,
+                self._body.minimumSizeHint().width()
+                + scroll.verticalScrollBar().sizeHint().width()
+                + 2 * scroll.frameWidth(),
+            )
+        )
         middle = QHBoxLayout()
         middle.addWidget(scroll, 1)
         if self.score_panel is not None:
@@ -195,6 +208,10 @@ class FormPage(QWidget):
 
     def record_id(self) -> int | None:
         return self._record.id if self._record else None
+
+    def record_version(self) -> int | None:
+        """The shown record's version as loaded (what a save or deletion is based on)."""
+        return self._record.version if self._record else None
 
     def focus_first_field(self) -> bool:
         """Put the cursor in the first field that takes input (False: none does, e.g. a

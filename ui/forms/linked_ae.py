@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QVBoxLayout, QW
 
 from msct_crf.storage.store import Store
 from msct_crf.workflow import records
+from ui.common.screen_fit import resize_within_screen
 from ui.common.session import UserSession
 
 from .form_page import FormPage
@@ -56,7 +57,7 @@ class LinkedAeDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.page, 1)
         layout.addLayout(buttons)
-        self.resize(760, 640)
+        resize_within_screen(self, 760, 640)
 
     def reject(self) -> None:
         if self.page.maybe_leave():

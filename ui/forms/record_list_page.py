@@ -4,6 +4,7 @@ listed above an embedded `FormPage` that edits the selected one."""
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QEvent, QItemSelectionModel, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -99,10 +100,17 @@ class RecordListPage(QWidget):
         self._delete_button.setObjectName("deleteRecordButton")
         self._delete_button.setAutoDefault(False)
         self._delete_button.setToolTip(
-            self.tr("Delete the selected record, with a reason (kept in the audit trail)")
+            self.tr(
+                "Delete the selected record, with a reason (kept in the audit trail); "
+                "the Delete key in the list does the same"
+            )
         )
         self._delete_button.clicked.connect(self.delete_record)
         self._delete_button.setEnabled(False)
+        # the keyboard way in: every Alt letter of "Delete record" is taken in this window
+        delete_key = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self._table)
+        delete_key.setContext(Qt.ShortcutContext.WidgetShortcut)
+        delete_key.activated.connect(self._delete_from_keyboard)
         self.editor = FormPage(store, user, form_code, self)
         self.editor.saved.connect(self._saved)
         self.editor.lifecycleChanged.connect(self._lifecycle_changed)
@@ -184,6 +192,10 @@ class RecordListPage(QWidget):
         self.editor.focus_first_field()
         return True
 
+    def _delete_from_keyboard(self) -> None:
+        if self._delete_button.isEnabled():
+            self.delete_record()
+
     def delete_record(self) -> bool:
         """Delete the record being edited, after asking why; the core checks the role and
         refuses a signed or locked record, and audits every value it removes."""
@@ -205,6 +217,7 @@ class RecordListPage(QWidget):
                 record_id=record_id,
                 reason=reason,
                 actor=session.actor,
+                based_on=self.editor.record_version(),
             )
         except MsctError as exc:
             show_refusal(self, exc)
@@ -236,7 +249,10 @@ class RecordListPage(QWidget):
             self._new_button.setToolTip(self.tr("Start a new record (Alt+N)"))
             self._delete_button.setText(self.tr("Delete record…"))
             self._delete_button.setToolTip(
-                self.tr("Delete the selected record, with a reason (kept in the audit trail)")
+                self.tr(
+                    "Delete the selected record, with a reason (kept in the audit trail); "
+                    "the Delete key in the list does the same"
+                )
             )
             self._set_headers()
         super().changeEvent(event)

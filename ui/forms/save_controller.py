@@ -5,6 +5,11 @@ The controller collects what is typed into a `SaveRequest`, makes one core call 
 signs, which commit together or not at all), and asks the person to confirm warnings or give
 a reason when the core's outcome says one is needed. It opens no transaction and checks
 nothing itself; `outcome_text` words what came of a save.
+
+Each request says which state of the record it was typed over (`based_on`, the version the
+page loaded), so a save over a record someone else changed meanwhile (another window, a
+colleague on the clinic's server) is refused by the core; `conflict_text` words that
+refusal, and the page keeps what was typed.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from msct_crf.storage.store import Store
 from msct_crf.study.dictionary import Form
 from msct_crf.workflow import records
 from msct_crf.workflow.records import (
+    EditConflict,
     Record,
     SaveOutcome,
     SaveRequest,
@@ -54,6 +60,22 @@ def outcome_text(result: SaveResult) -> str:
     if result.outcome is SaveOutcome.UNCHANGED:
         return QCoreApplication.translate("FormPage", "No changes")
     return result.message
+
+
+def conflict_text(conflict: EditConflict) -> str:
+    """Why a save over a changed record was refused, in the UI language."""
+    when = conflict.changed_at[:19].replace("T", " ")
+    if conflict.deleted:
+        return QCoreApplication.translate(
+            "FormPage",
+            "Not saved: this record was deleted by {user} at {when} (UTC) since you opened it. "
+            "What you typed is still on the form.",
+        ).format(user=conflict.changed_by, when=when)
+    return QCoreApplication.translate(
+        "FormPage",
+        "Not saved: this record was changed by {user} at {when} (UTC) since you opened it. "
+        "Reload to see their change; what you typed is still on the form.",
+    ).format(user=conflict.changed_by, when=when)
 
 
 #: Fields that only say which visit this is: a visit with nothing else is still empty.
@@ -140,6 +162,7 @@ class SaveController:
             parent_id=parent_id if record is None else None,
             units={code: e.raw_units() for code, e in editors.items()},
             missing=missing,
+            based_on=record.version if record else 0,
         )
 
     def save(
@@ -188,6 +211,9 @@ class SaveController:
                 return SaveAttempt(records.save(self._store, request))
             both = records.save_infusion_with_vital_signs(self._store, request, vital_signs)
             return SaveAttempt(both.result, both.timepoint)
+        except EditConflict as conflict:
+            message = conflict_text(conflict)
+            return SaveAttempt(SaveResult(SaveOutcome.REFUSED, message=message))
         except UserError as exc:
             message = QCoreApplication.translate("FormPage", "Not saved: {error}").format(error=exc)
             return SaveAttempt(SaveResult(SaveOutcome.REFUSED, message=message))

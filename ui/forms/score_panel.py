@@ -72,7 +72,14 @@ class ScorePanel(QWidget):
         bold = QFont(self._title.font())
         bold.setBold(True)
         self._title.setFont(bold)
-        grid.addWidget(self._title, 0, 0, 1, 3)
+        grid.addWidget(self._title, 0, 0, 1, 2)
+        # one column title instead of "vs baseline" on every row: the panel stays narrow
+        # enough for the form beside it at 1280x800
+        self._change_title = QLabel(frame)
+        self._change_title.setObjectName("score_change_title")
+        self._change_title.setStyleSheet("color: #555;")
+        self._change_title.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom)
+        grid.addWidget(self._change_title, 0, 2)
         big = QFont(bold)
         big.setPointSizeF(bold.pointSizeF() * 1.3)
         row = 1
@@ -87,6 +94,7 @@ class ScorePanel(QWidget):
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             change = QLabel(frame)
             change.setObjectName(f"score_{key}_change")
+            change.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             notes = QLabel(frame)
             notes.setObjectName(f"score_{key}_notes")
             notes.setWordWrap(True)
@@ -145,6 +153,7 @@ class ScorePanel(QWidget):
             self._note_labels[key].setText(self._notes_text(result))
             self._note_labels[key].setVisible(bool(self._note_labels[key].text()))
             self._change_labels[key].setText(self._change_text(key, result, stored))
+        self._change_title.setVisible(self._baseline is not None)
         if self._female is None:
             self._subject_note.setText(self.tr("Sex is not recorded: MELD 3.0 needs it."))
         elif self._cholestatic:
@@ -158,6 +167,8 @@ class ScorePanel(QWidget):
 
     def _retranslate(self) -> None:
         self._title.setText(self.tr("Scores (live)"))
+        self._change_title.setText(self.tr("Δ vs baseline"))
+        self._change_title.setToolTip(self.tr("Change from the subject's stored baseline visit"))
 
     def _notes_text(self, result: ScoreResult) -> str:
         if result.missing:
@@ -214,8 +225,8 @@ class ScorePanel(QWidget):
         before = comparable(key, self._baseline.get(stored))
         now = comparable(key, result.value)
         if before is None or now is None:
-            return self.tr("baseline —") if before is None else ""
+            return "—" if before is None else ""
         delta = now - before
         text = f"{delta:+.2f}" if key == "ALBI" else f"{delta:+.0f}"
         text = text.replace("-", "−")
-        return self.tr("Δ {delta} vs baseline").format(delta=text)
+        return text

@@ -47,6 +47,7 @@ class VitalSignsGrid(QWidget):
         self._language = "en"
         self._cells: dict[tuple[str, str], QLineEdit] = {}
         self._record_ids: dict[str, int] = {}
+        self._versions: dict[str, int] = {}  # each saved row's Record.version
         self._snapshot: dict[tuple[str, str], str] = {}
         self._findings: dict[str, list[Finding]] = {}
         grid = QGridLayout()
@@ -106,6 +107,7 @@ class VitalSignsGrid(QWidget):
     def load(self, records: list[Record]) -> None:
         """Show the saved vital signs of an infusion (an empty list clears the grid)."""
         self._record_ids = {}
+        self._versions = {}
         for cell in self._cells.values():
             cell.clear()
         for record in records:
@@ -113,6 +115,7 @@ class VitalSignsGrid(QWidget):
             if tpt not in TIMEPOINTS:
                 continue
             self._record_ids[tpt] = record.id
+            self._versions[tpt] = record.version
             for code in MEASURES:
                 f = VITAL_SIGNS.field(code)
                 value = record.values.get(code)
@@ -143,7 +146,9 @@ class VitalSignsGrid(QWidget):
                 continue
             if record_id is None and not any(values.values()) and not missing:
                 continue
-            out.append(VitalSignsRow(tpt, {"VSTPT": tpt, **values}, missing, record_id))
+            based_on = self._versions.get(tpt, 0)
+            row = VitalSignsRow(tpt, {"VSTPT": tpt, **values}, missing, record_id, based_on)
+            out.append(row)
         return out
 
     def findings(self) -> dict[str, list[Finding]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
 from msct_crf.storage.store import Store
+from ui.common.screen_fit import resize_within_screen
 from ui.common.session import UserSession
 from ui.review.audit_viewer import AuditViewer
 
@@ -32,4 +33,4 @@ class AuditViewerDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.viewer, 1)
         layout.addWidget(buttons)
-        self.resize(1360, 680)
+        resize_within_screen(self, 1360, 680)

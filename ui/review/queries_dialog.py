@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
 from msct_crf.storage.store import Store
+from ui.common.screen_fit import resize_within_screen
 from ui.common.session import UserSession
 from ui.review.queries_panel import QueriesPanel
 
@@ -33,4 +34,4 @@ class QueriesDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.panel, 1)
         layout.addWidget(buttons)
-        self.resize(1300, 520)
+        resize_within_screen(self, 1300, 520)

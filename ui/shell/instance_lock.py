@@ -54,10 +54,6 @@ class InstanceLock:
         self.release()
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("InstanceLock", text)
-
-
 def _new_lock(db_path: str | os.PathLike[str]) -> tuple[QLockFile, Path]:
     path = lock_path_for(db_path)
     lock = QLockFile(str(path))
@@ -97,14 +93,17 @@ def other_instance_message(db_path: str | os.PathLike[str]) -> str:
         lock, _path = _new_lock(db_path)
         lock.tryLock(0)
         if lock.error() == QLockFile.LockError.PermissionError:
-            return _tr(
+            return QCoreApplication.translate(
+                "InstanceLock",
                 "The database {0} cannot be opened for writing: its folder is read-only, so "
-                "MSC-CRF cannot make sure no other window is changing it."
+                "MSC-CRF cannot make sure no other window is changing it.",
             ).format(name)
-        return _tr(
-            "The database {0} is already open in another MSC-CRF window. Close it there first."
+        return QCoreApplication.translate(
+            "InstanceLock",
+            "The database {0} is already open in another MSC-CRF window. Close it there first.",
         ).format(name)
-    return _tr(
+    return QCoreApplication.translate(
+        "InstanceLock",
         "The database {0} is already open in MSC-CRF (process {1} on computer {2}). Close it "
-        "there first; if that computer crashed, delete the lock file {3} and open it again."
+        "there first; if that computer crashed, delete the lock file {3} and open it again.",
     ).format(name, holder.pid, holder.hostname or "?", lock_path_for(db_path))

@@ -40,6 +40,7 @@ from ui.common.session import UserSession
 from ui.review.audit_viewer_dialog import AuditViewerDialog
 from ui.review.queries_dialog import QueriesDialog
 from ui.shell import start_dialog
+from ui.shell.casebook_actions import CasebookActions
 from ui.shell.database_guard import NoLock
 from ui.shell.idle_lock import IdleLockGuard
 from ui.shell.instance_lock import InstanceLock
@@ -88,6 +89,9 @@ class MainWindow(QMainWindow):
         self._reload_again = False
         self._closing = False
         self._verifier = DatabaseVerifier(self)
+        self.casebooks = CasebookActions(
+            self, self.sessions, lambda: self.workspace if self.showing_workspace() else None
+        )
         self._build_pages()
         self.menus = self._build_menus()
         self.sessions.start()
@@ -306,7 +310,7 @@ class MainWindow(QMainWindow):
             "open_db": self._open_database,
             "open_read_only": self._open_read_only,
             "demo": self._open_demo,
-            "verify": lambda: self._verifier.run(self.store.path),
+            "verify": lambda: self._verifier.run(self.store.location),
             "quit": self.close,
             "new_subject": self.new_subject,
             "list": self.show_patient_list,
@@ -317,10 +321,13 @@ class MainWindow(QMainWindow):
             "idle": sessions.idle_lock_settings,
             "lock_now": sessions.lock_now,
             "logout": self._log_out,
-            "queries": self._open_queries,
-            "subject_queries": lambda: self._open_queries(subject_only=True),
+            "queries": self.open_queries,
+            "subject_queries": lambda: self.open_queries(subject_only=True),
             "audit": self._open_audit,
             "subject_audit": lambda: self._open_audit(subject_only=True),
+            "print_form": self.casebooks.print_form,
+            "save_pdf": self.casebooks.save_pdf,
+            "casebook": self.casebooks.casebook,
         }
         menus = MainMenus(
             self,
@@ -439,7 +446,7 @@ class MainWindow(QMainWindow):
     def _current_subject(self) -> str | None:
         return self.workspace.current_subject() if self.showing_workspace() else None
 
-    def _open_queries(self, subject_only: bool = False) -> None:
+    def open_queries(self, subject_only: bool = False) -> None:
         subject = self._current_subject() if subject_only else None
         dialog = QueriesDialog(self.store, self.session, subject=subject, parent=self)
         dialog.panel.openRecord.connect(self._open_record)

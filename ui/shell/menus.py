@@ -49,6 +49,9 @@ ACTIONS: dict[str, tuple[str, Any]] = {
     "subject_queries": ("actSubjectQueries", None),
     "audit": ("actAuditTrail", None),
     "subject_audit": ("actSubjectAudit", None),
+    "print_form": ("actPrintForm", _Key.Print),
+    "save_pdf": ("actSaveFormPdf", None),
+    "casebook": ("actCasebook", None),
 }
 #: The actions of each menu, in order ("-": a separator; "export+backup": their actions).
 LAYOUT: dict[str, tuple[str, ...]] = {
@@ -62,9 +65,12 @@ LAYOUT: dict[str, tuple[str, ...]] = {
         "-",
         "export+backup",
         "-",
+        "print_form",
+        "save_pdf",
+        "-",
         "quit",
     ),
-    "subject": ("new_subject", "list"),
+    "subject": ("new_subject", "list", "-", "casebook"),
     "view": ("work", "refresh"),
     "account": ("password", "users", "idle", "lock_now", "-", "logout"),
     "review": ("queries", "subject_queries", "audit", "subject_audit"),
@@ -113,6 +119,8 @@ class MainMenus(QObject):
                     menu.addAction(self.actions[item])
             self.menus[key] = menu
         self.menus["review"].aboutToShow.connect(self.update_enabled)
+        self.menus["file"].aboutToShow.connect(self.update_enabled)
+        self.menus["subject"].aboutToShow.connect(self.update_enabled)
         self.language_actions = self._add_languages(window, self.menus["language"])
 
     # ------------------------------------------------------------------ public
@@ -132,6 +140,13 @@ class MainMenus(QObject):
         audit_ok = session.can(Permission.VIEW_AUDIT)
         self.actions["audit"].setEnabled(audit_ok)
         self.actions["subject_audit"].setEnabled(audit_ok and has_subject)
+        # Print (Ctrl+P) and Save as PDF stay enabled with the permission, so the shortcut
+        # works whatever was opened since a menu last showed; with no saved form shown
+        # they say so (ui.shell.casebook_actions)
+        export_ok = session.can(Permission.EXPORT)
+        self.actions["casebook"].setEnabled(export_ok and has_subject)
+        self.actions["print_form"].setEnabled(export_ok)
+        self.actions["save_pdf"].setEnabled(export_ok)
 
     def retranslate(self) -> None:
         titles = {
@@ -166,6 +181,9 @@ class MainMenus(QObject):
             "subject_queries": self.tr("Open queries of this &subject…"),
             "audit": self.tr("&Audit trail…"),
             "subject_audit": self.tr("Audit trail of this s&ubject…"),
+            "print_form": self.tr("&Print…"),
+            "save_pdf": self.tr("Save &as PDF…"),
+            "casebook": self.tr("&Casebook (PDF)…"),
         }
         for key, text in texts.items():
             self.actions[key].setText(text)

@@ -23,6 +23,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
+    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QLabel,
@@ -135,6 +136,43 @@ def ask_restore(parent: QWidget, question: str) -> bool:
         QMessageBox.StandardButton.No,
     )
     return answer == QMessageBox.StandardButton.Yes
+
+
+def ask_restore_login(parent: QWidget, backup_name: str, user: str) -> tuple[str, str] | None:
+    """User name and password of an account of the backup that may restore it (the damaged
+    study's own accounts cannot be read), or None when cancelled. A function so tests can
+    answer it."""
+    dialog = QDialog(parent)
+    dialog.setObjectName("restoreLoginDialog")
+    dialog.setWindowTitle(QCoreApplication.translate("StartDialog", "Log in to restore"))
+    intro = QLabel(
+        QCoreApplication.translate(
+            "StartDialog",
+            "The backup {backup} has user accounts: log in with one that may back up "
+            "(administrator or PI) to restore it.",
+        ).format(backup=backup_name),
+        dialog,
+    )
+    intro.setWordWrap(True)
+    name = QLineEdit(user, dialog)
+    name.setObjectName("restoreUserName")
+    password = QLineEdit(dialog)
+    password.setObjectName("restorePassword")
+    password.setEchoMode(QLineEdit.EchoMode.Password)
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog
+    )
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    form = QFormLayout(dialog)
+    form.addRow(intro)
+    form.addRow(QCoreApplication.translate("StartDialog", "&User name:"), name)
+    form.addRow(QCoreApplication.translate("StartDialog", "&Password:"), password)
+    form.addRow(buttons)
+    (password if name.text() else name).setFocus()
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return name.text().strip(), password.text()
 
 
 def describe_error(exc: BaseException) -> str:
@@ -329,6 +367,17 @@ class StartDialog(QDialog):
             self._failed(message)
             return
 
+        credentials: tuple[str, str] | None = None
+        if backup.restore_needs_login(good, path):
+            credentials = ask_restore_login(self, good.name, user)
+            if credentials is None:
+                self._failed(message)
+                return
+
+        def restore(_task: object) -> backup.RestoreInfo:
+            actor = backup.identify_in_backup(good, *credentials) if credentials else None
+            return backup.restore_backup(good, path, user=user, force=True, actor=actor)
+
         def done(_info: object) -> None:
             self._set_busy(False)
             self.open_path(path, create=False)
@@ -336,11 +385,7 @@ class StartDialog(QDialog):
         def failed(exc: BaseException) -> None:
             self._failed(describe_error(exc))
 
-        background.run_task(
-            lambda _task: backup.restore_backup(good, path, user=user, force=True),
-            on_done=done,
-            on_error=failed,
-        )
+        background.run_task(restore, on_done=done, on_error=failed)
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("MSC-CRF — start"))

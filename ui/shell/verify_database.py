@@ -1,5 +1,6 @@
 """File > Verify database: `msct_crf.storage.integrity.verify_database` off the GUI thread,
-behind a progress dialog with Cancel, and every check's result in one message box."""
+behind a progress dialog with Cancel, and every check's result in one message box. A study
+on a clinic's server is verified the same way (`msct_crf.storage.server_verify`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QProgressDialog
 
-from msct_crf.storage.integrity import verify_database
+from msct_crf.storage.server_verify import verify_location
 from ui.common import background
 
 
@@ -31,8 +32,9 @@ class DatabaseVerifier(QObject):
         super().__init__(window)
         self._window = window
 
-    def run(self, path: Path | None) -> None:
-        """Verify ``path`` (None: the database is not an SQLite file, which is said)."""
+    def run(self, path: Path | str | None) -> None:
+        """Verify ``path``, a file or a server's URL (None: a database in memory, which
+        cannot be verified here, as is said)."""
         window = self._window
         title = self.tr("Verify database")
         if path is None:
@@ -53,7 +55,7 @@ class DatabaseVerifier(QObject):
                     raise _Cancelled
                 task.report(percent)
 
-            return verify_database(path, progress=report)
+            return verify_location(path, progress=report)
 
         def done(checks: Any) -> None:
             progress.close()

@@ -81,6 +81,9 @@ class PatientListView(QWidget):
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.activated.connect(self._on_activated)
+        self._wanted_widths: dict[int, int] = {}
+        self._least_widths: dict[int, int] = {}
+        self.table.viewport().installEventFilter(self)
 
         top = QHBoxLayout()
         top.addWidget(self._title)
@@ -157,6 +160,8 @@ class PatientListView(QWidget):
         super().changeEvent(event)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_widths()
         if watched is self._search and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
             key = event.key()
@@ -209,7 +214,26 @@ class PatientListView(QWidget):
                 metrics.horizontalAdvance(sample) + 16,
                 header_metrics.horizontalAdvance(title) + 28,
             )
-            self.table.setColumnWidth(column, width)
+            self._wanted_widths[column] = width
+            self._least_widths[column] = header_metrics.horizontalAdvance(title) + 28
+        self._fit_widths()
+
+    def _fit_widths(self) -> None:
+        """The wanted widths, or, when the table is narrower than their sum (1280x800 with
+        Today's work beside it), Diagnosis and Next due visit narrowed (their text elides)
+        so every column, Status included, stays in view without scrolling sideways."""
+        if not self._wanted_widths:
+            return
+        elastic = (Column.DIAGNOSIS, Column.NEXT_VISIT)
+        widths = dict(self._wanted_widths)
+        shortage = sum(widths.values()) - self.table.viewport().width()
+        room = sum(widths[c] - self._least_widths[c] for c in elastic)
+        if shortage > 0 and room > 0:
+            share = min(1.0, shortage / room)
+            for column in elastic:
+                widths[column] -= int((widths[column] - self._least_widths[column]) * share + 0.5)
+        for index, width in widths.items():
+            self.table.setColumnWidth(index, width)
 
     def _update_count(self, *_args: object) -> None:
         total = self.model.rowCount()

@@ -1,4 +1,4 @@
-"""Exports a PI can send: the Excel workbook, per-form CSV files and a REDCap dictionary.
+"""Exports a PI can send: the Excel workbook, per-form CSV files and a REDCap import bundle.
 
 Qt-free. Importing this package is cheap (the CLI registers its sub-command through it);
 pandas, scipy and XlsxWriter load only when an export actually runs, through the lazy
@@ -21,7 +21,6 @@ from .options import (
 
 if TYPE_CHECKING:
     from .api import ExportReport, expected_sheets, export_csv, export_workbook
-    from .codebook import REDCAP_COLUMNS
     from .variables import SHEET_NAMES
 
 _LAZY = {
@@ -29,14 +28,12 @@ _LAZY = {
     "export_csv": "api",
     "export_workbook": "api",
     "expected_sheets": "api",
-    "REDCAP_COLUMNS": "codebook",
     "SHEET_NAMES": "variables",
 }
 
 __all__ = [
     "FORM_ORDER",
     "LANGUAGES",
-    "REDCAP_COLUMNS",
     "SHEET_NAMES",
     "SUMMARY_VISITS",
     "ExportCancelled",

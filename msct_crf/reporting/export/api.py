@@ -1,4 +1,4 @@
-"""Running an export: read, compute, write the workbook (and CSV files), audit.
+"""Running an export: read, compute, write the workbook (CSV files, REDCap bundle), audit.
 
 Qt-free. The desktop runs :func:`export_workbook` on a worker thread and the CLI calls it
 directly; both pass ``progress`` (percent, message) and ``cancelled`` callbacks. The
@@ -26,7 +26,6 @@ from msct_crf.storage.store import Store
 if TYPE_CHECKING:
     from msct_crf.access import Actor
 
-from .codebook import REDCAP_COLUMNS, write_redcap_dictionary
 from .csv import csv_names, write_csv_files
 from .data import StudyData, load_study
 from .deviations import Deviation
@@ -38,9 +37,11 @@ from .options import (
     ExportError,
     ExportOptions,
 )
+from .page_setup import PrintHeading
 from .sheets import (
     Meta,
     audit_table,
+    mark_after_end,
     write_ae_summary,
     write_codebook,
     write_deviations,
@@ -55,7 +56,6 @@ from .workbook import AUDIT_SHEET, WorkbookWriter, count_cells
 
 __all__ = [
     "FORM_ORDER",
-    "REDCAP_COLUMNS",
     "SHEET_NAMES",
     "SUMMARY_VISITS",
     "ExportCancelled",
@@ -82,13 +82,15 @@ class ExportReport:
     seconds: float
     head_hash: str
     csv_files: list[Path] = field(default_factory=list)
-    redcap: Path | None = None
+    #: The REDCap import bundle's folder and its files (msct_crf.reporting.redcap).
+    redcap_dir: Path | None = None
+    redcap_files: list[Path] = field(default_factory=list)
 
     def text(self) -> str:
         written = [str(p) for p in ([self.path] if self.path else [])]
         written += [str(p) for p in self.csv_files]
-        if self.redcap:
-            written.append(str(self.redcap))
+        if self.redcap_dir:
+            written.append(f"REDCap bundle in {self.redcap_dir}")
         return f"exported {self.subjects} subjects in {self.seconds:.1f} s: " + ", ".join(written)
 
 
@@ -112,10 +114,17 @@ _SHEET_TEXT = {
         "Efficacy table: n, mean ± SD, median [IQR], change from baseline, Wilcoxon p; charts",
         "疗效汇总表及图表",
     ),
-    "Wide": ("One row per subject; variable x timepoint columns (e.g. TBIL_M6)", "每位受试者一行"),
+    "Wide": (
+        "One row per subject; variable x timepoint columns (e.g. TBIL_M6); AFTEREND_<VISIT> "
+        "flags a visit after death or transplant",
+        "每位受试者一行；AFTEREND_<访视> 标记死亡或肝移植后的访视",
+    ),
     "Flow": ("Enrolled, MSC source and disposition counts with subject IDs", "受试者流程"),
     "AE summary": ("Adverse-event counts by grade, seriousness, relationship", "不良事件汇总"),
-    "Deviations": ("Visits out of window and visits missed", "访视超窗和缺失"),
+    "Deviations": (
+        "Visits out of window, missed, and overdue (subjects in follow-up)",
+        "访视超窗、缺失和逾期（仍在随访的受试者）",
+    ),
     AUDIT_SHEET: ("Every audit row (who, what, when, old and new value, why)", "稽查轨迹"),
 }
 
@@ -166,7 +175,7 @@ def _check_outputs(
     target: Path | None,
     options: ExportOptions,
     csv_dir: Path | str | None,
-    redcap_path: Path | str | None,
+    redcap_dir: Path | str | None,
     overwrite: bool,
 ) -> None:
     """Every file the export will write, before anything is read or written: never the
@@ -178,8 +187,15 @@ def _check_outputs(
     if csv_dir is not None:
         folder = outputs.check_output_folder("csv-dir", Path(csv_dir), study=store.path)
         wanted += outputs.files_in("csv-dir", folder, csv_names(options.selected_forms))
-    if redcap_path is not None:
-        wanted.append(outputs.Output("redcap", Path(redcap_path)))
+    if redcap_dir is not None:
+        from msct_crf.reporting.redcap import BUNDLE_FILES
+
+        bundle = outputs.check_output_folder("redcap-dir", Path(redcap_dir), study=store.path)
+        if target is not None and bundle == target.resolve():
+            raise outputs.OutputError(
+                f"redcap-dir: {redcap_dir} is also the out file; give the bundle its own folder"
+            )
+        wanted += outputs.files_in("redcap-dir", bundle, BUNDLE_FILES)
     outputs.check_outputs(wanted, study=store.path, force=overwrite)
 
 
@@ -289,12 +305,14 @@ def _write_workbook(
     def on_cells(cells: int) -> None:
         steps.report(12 + 85 * min(cells, total_cells) // total_cells, "Writing the workbook")
 
-    writer = WorkbookWriter(str(path), options, on_cells)
+    heading = PrintHeading(meta.exported_utc, meta.head_hash, options.language)
+    writer = WorkbookWriter(str(path), options, on_cells, heading)
     sheets = expected_sheets(options)
     write_readme(writer, data, meta, [(s, _describe_sheet(s, options.language)) for s in sheets])
     write_codebook(writer, contents.data_tables, options)
     write_summary(writer, contents.summary, options, sum(r.excluded for r in contents.summary))
     writer.data_table(contents.wide)
+    mark_after_end(writer, contents.wide)
     for table in contents.long_tables:
         writer.data_table(table)
     write_flow(writer, contents.flow, len(data.subjects))
@@ -313,20 +331,36 @@ def _write_workbook(
 def _write_companions(
     data: StudyData,
     csv_dir: Path | str | None,
-    redcap_path: Path | str | None,
+    redcap_dir: Path | str | None,
     written: list[Path],
-) -> tuple[list[Path], Path | None]:
-    """The CSV files and REDCap dictionary, if asked for; each file is added to `written`
-    as soon as it exists, so a later failure can take it back."""
+    moment: dt.datetime,
+    check: Callable[[], None] = lambda: None,
+) -> tuple[list[Path], list[Path]]:
+    """The CSV files and the REDCap import bundle, if asked for; each file is added to
+    `written` as soon as it exists, so a later failure can take it back."""
     csv_files: list[Path] = []
-    redcap: Path | None = None
+    redcap_files: list[Path] = []
     if csv_dir is not None:
         csv_files = write_csv_files(data, Path(csv_dir))
         written += csv_files
-    if redcap_path is not None:
-        redcap = write_redcap_dictionary(Path(redcap_path), data.options)
-        written.append(redcap)
-    return csv_files, redcap
+    if redcap_dir is not None:
+        from msct_crf.reporting.redcap.bundle import write_bundle
+
+        utc = moment.astimezone(dt.UTC)
+        redcap_files = write_bundle(data, Path(redcap_dir), utc, written, check)
+    return csv_files, redcap_files
+
+
+def _what(
+    first: str, csv_files: list[Path], csv_dir: Path | str | None, redcap_dir: Path | str | None
+) -> str:
+    """The audit row's description of what was written."""
+    parts = [first] if first else []
+    if csv_dir is not None:
+        parts.append(f"{len(csv_files)} CSV files in {Path(csv_dir).name}")
+    if redcap_dir is not None:
+        parts.append(f"REDCap bundle in {Path(redcap_dir).name}")
+    return " + ".join(parts)
 
 
 def _publish_audited(
@@ -369,11 +403,12 @@ def export_workbook(
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
     csv_dir: Path | str | None = None,
-    redcap_path: Path | str | None = None,
+    redcap_dir: Path | str | None = None,
     actor: Actor | None = None,
     overwrite: bool = False,
 ) -> ExportReport:
-    """Write the export workbook (and optionally the CSV files and REDCap dictionary).
+    """Write the export workbook (and optionally the CSV files and the REDCap import
+    bundle, :mod:`msct_crf.reporting.redcap`, into the folder ``redcap_dir``).
 
     No output may be the study file or any SQLite database, nor two outputs the same file;
     an existing file is replaced only with ``overwrite`` (the person confirmed it).
@@ -389,7 +424,7 @@ def export_workbook(
     """
     user = _authorize(store, actor, user, options)
     target = _check_target(Path(out_path))
-    _check_outputs(store, target, options, csv_dir, redcap_path, overwrite)
+    _check_outputs(store, target, options, csv_dir, redcap_dir, overwrite)
     started = time.perf_counter()
     steps = _Steps(progress, cancelled)
     moment = clock.now()
@@ -415,13 +450,13 @@ def export_workbook(
     try:
         writer = _write_workbook(part, target, data, contents, meta, steps)
         steps.check()
-        csv_files, redcap = _write_companions(data, csv_dir, redcap_path, written)
+        if redcap_dir is not None:
+            steps.report(98, "Writing the REDCap import bundle")
+        csv_files, redcap_files = _write_companions(
+            data, csv_dir, redcap_dir, written, moment, steps.check
+        )
         steps.report(99, "Recording the export in the audit trail")
-        what = target.name
-        if csv_files:
-            what += f" + {len(csv_files)} CSV files in {Path(csv_dir or '.').name}"
-        if redcap:
-            what += f" + {redcap.name}"
+        what = _what(target.name, csv_files, csv_dir, redcap_dir)
         _publish_audited(store, user, what, options, part, target, head=data.head_hash, actor=actor)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -439,32 +474,39 @@ def export_workbook(
         seconds=time.perf_counter() - started,
         head_hash=data.head_hash,
         csv_files=csv_files,
-        redcap=redcap,
+        redcap_dir=Path(redcap_dir) if redcap_dir is not None else None,
+        redcap_files=redcap_files,
     )
 
 
 def export_csv(
     store: Store,
-    directory: Path | str,
+    directory: Path | str | None,
     options: ExportOptions,
     *,
     user: str,
-    redcap_path: Path | str | None = None,
+    redcap_dir: Path | str | None = None,
     actor: Actor | None = None,
     overwrite: bool = False,
 ) -> ExportReport:
-    """CSV files (and the REDCap dictionary) without a workbook; audited like any export.
-    The outputs are checked like :func:`export_workbook`'s."""
+    """CSV files (and the REDCap import bundle; or the bundle alone, ``directory`` None)
+    without a workbook; audited like any export. The outputs are checked like
+    :func:`export_workbook`'s; a failure takes back every file already written."""
     user = _authorize(store, actor, user, options)
-    _check_outputs(store, None, options, directory, redcap_path, overwrite)
+    _check_outputs(store, None, options, directory, redcap_dir, overwrite)
     started = time.perf_counter()
-    data: StudyData = load_study(store, options, today=clock.now().astimezone().date())
-    files = write_csv_files(data, Path(directory))
-    redcap = write_redcap_dictionary(Path(redcap_path), options) if redcap_path else None
-    what = f"{len(files)} CSV files in {Path(directory).name}" + (
-        f" + {redcap.name}" if redcap else ""
-    )
-    _audit_export(store, user, what, options, head=data.head_hash, actor=actor)
+    moment = clock.now()
+    data: StudyData = load_study(store, options, today=moment.astimezone().date())
+    written: list[Path] = []
+    try:
+        files, redcap_files = _write_companions(data, directory, redcap_dir, written, moment)
+        what = _what("", files, directory, redcap_dir)
+        _audit_export(store, user, what, options, head=data.head_hash, actor=actor)
+    except BaseException:
+        for path in written:
+            with contextlib.suppress(OSError):
+                path.unlink()
+        raise
     return ExportReport(
         path=None,
         sheets=[],
@@ -473,7 +515,8 @@ def export_csv(
         seconds=time.perf_counter() - started,
         head_hash=data.head_hash,
         csv_files=files,
-        redcap=redcap,
+        redcap_dir=Path(redcap_dir) if redcap_dir is not None else None,
+        redcap_files=redcap_files,
     )
 
 

@@ -1,7 +1,12 @@
-"""The Deviations sheet: out-of-window and missed visits of every kept subject.
+"""The Deviations sheet: out-of-window, missed and overdue visits of every kept subject.
 
 The schedule rules are msct_crf.study.schedule's; this only feeds them each subject's day 0,
-visits and disposition and lists what they flag.
+visits and disposition and lists what they flag. Besides the schedule's deviations (a visit
+out of window; a window that closed before follow-up ended, missed) the sheet lists the
+visits overdue on the export day: a subject still in follow-up whose window closed without
+a visit. The schedule leaves those out of its deviations because they may still be entered
+late, but a PI reading the export needs every visit that is not where the protocol wants
+it, also of subjects without a disposition.
 """
 
 from __future__ import annotations
@@ -16,7 +21,12 @@ from msct_crf.study import schedule as sched
 from .data import StudyData
 from .variables import SCHEDULED_VISITS
 
-__all__ = ["Deviation", "deviations"]
+__all__ = ["LISTED_STATES", "Deviation", "deviations"]
+
+#: The visit states the sheet lists.
+LISTED_STATES = frozenset(
+    {sched.VisitState.DONE_OUT_OF_WINDOW, sched.VisitState.MISSED, sched.VisitState.OVERDUE}
+)
 
 
 @dataclass(frozen=True)
@@ -54,7 +64,7 @@ def _scheduled_visits(visits: pd.DataFrame) -> dict[str, list[tuple[str, dt.date
 
 
 def deviations(data: StudyData) -> list[Deviation]:
-    """Out-of-window and missed visits of every kept subject (msct_crf.study.schedule)."""
+    """Out-of-window, missed and overdue visits of every kept subject, in schedule order."""
     by_subject = _scheduled_visits(data.visits_si)
     out: list[Deviation] = []
     s = data.subjects
@@ -75,7 +85,7 @@ def deviations(data: StudyData) -> list[Deviation]:
             end_date=end,
             today=data.today,
         )
-        for sv in sched.deviations(plan):
+        for sv in (sv for sv in plan if sv.state in LISTED_STATES):
             out.append(
                 Deviation(
                     subjid,

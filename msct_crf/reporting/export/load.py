@@ -49,13 +49,18 @@ def snapshot(store: Store) -> Iterator[Any]:
     """A DB-API cursor in one read transaction: every query sees the same data.
 
     On SQLite a plain deferred BEGIN (WAL readers never block the nurse's saves, unlike the
-    app's BEGIN IMMEDIATE write transactions); elsewhere the driver's own transaction.
+    app's BEGIN IMMEDIATE write transactions); on PostgreSQL a REPEATABLE READ, READ ONLY
+    transaction (the engine's READ COMMITTED would let each query see newer saves).
     """
     raw = store.engine.raw_connection()
     try:
+        if store.engine.dialect.name == "postgresql":
+            raw.rollback()  # SET TRANSACTION must come first in its transaction
         cursor = raw.cursor()
         if store.engine.dialect.name == "sqlite":
             cursor.execute("BEGIN")
+        elif store.engine.dialect.name == "postgresql":
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         try:
             yield cursor
         finally:

@@ -13,18 +13,28 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_col_to_name, xl_range
 from xlsxwriter.worksheet import Worksheet
 
 from msct_crf.study.dictionary import MISSING_LABELS, STUDY_CODE, STUDY_TITLE, Label
-from msct_crf.study.dictionary.codelists import VISIT
+from msct_crf.study.dictionary.codelists import VISIT, YN
 
 from .codebook import CODEBOOK_HEADERS, codebook_rows
+from .csv import APOSTROPHE_NOTE
 from .data import StudyData
 from .deviations import Deviation
+from .display import decimal_format, fixed
 from .options import ExportOptions
-from .summary import CHART_VARIABLES, EXCLUSION_RULE, CountRow, FlowRow, SummaryRow
-from .variables import AUDIT_COLUMNS, Table
-from .workbook import AUDIT_SHEET, EXCEL_MAX_CELL, WorkbookWriter
+from .summary import CHART_VARIABLES, EXCLUSION_RULE, CountRow, FlowRow, PMethod, SummaryRow
+from .variables import AUDIT_COLUMNS, SCHEDULED_VISITS, Table
+from .workbook import AUDIT_SHEET, EXCEL_MAX_CELL, WorkbookWriter, text_width
+
+#: Size of each Summary chart, in pixels.
+CHART_WIDTH, CHART_HEIGHT = 480, 288
+#: Widest Summary columns (text, then the long headers, which wrap), to print on one page.
+SUMMARY_WIDTHS = {9: 22, 10: 26, 11: 10, 12: 12, 13: 10, 14: 12, 15: 20, 16: 12, 17: 14}
+#: About how many characters of a Summary note fit on one line across the table.
+NOTE_CHARS_PER_LINE = 150
 
 
 def _t(en: str, zh: str) -> Label:
@@ -134,6 +144,7 @@ def write_readme(
             ),
         ]
     )
+    rows.append([tr(_t("CSV files", "CSV 文件")), tr(APOSTROPHE_NOTE)])
     for sheet, description in sheets:
         rows.append([tr(_t("Sheet: ", "工作表：")) + sheet, description])
     headers = [tr(_t("Item", "项目")), tr(_t("Value", "内容"))]
@@ -167,23 +178,35 @@ def _summary_headers(tr: Callable[[Label], str]) -> list[str]:
         tr(_t("Mean change from baseline", "较基线平均变化")),
         tr(_t("SD of change", "变化标准差")),
         tr(_t("p (Wilcoxon signed-rank)", "p 值（Wilcoxon 符号秩检验）")),
+        tr(_t("p method", "p 值计算方法")),
+        tr(_t("Zero differences (dropped)", "差值为 0 的配对数（剔除）")),
         tr(_t("Values excluded (after death or transplant)", "排除数（死亡或肝移植后）")),
     ]
 
 
+_P_METHOD = {
+    PMethod.EXACT: _t("exact", "精确分布"),
+    PMethod.NORMAL: _t("normal, ties corrected", "正态近似（结校正）"),
+}
+
+
 def _summary_cells(row: SummaryRow, lang: str) -> list[Any]:
-    """One row of the Summary table, with the paper's "mean ± SD" and "median [IQR]" text."""
+    """One row of the Summary table, with the paper's "mean ± SD" and "median [IQR]" text
+    rounded as the number cells beside it are shown (display.fixed)."""
     d = row.decimals
     mean_sd = (
         None
         if row.mean is None
-        else f"{row.mean:.{d}f} ± {row.sd:.{d}f}"
+        else f"{fixed(row.mean, d)} ± {fixed(row.sd, d)}"
         if row.sd is not None
-        else f"{row.mean:.{d}f}"
+        else fixed(row.mean, d)
     )
     median_iqr = (
-        None if row.median is None else f"{row.median:.{d}f} [{row.q1:.{d}f}, {row.q3:.{d}f}]"
+        None
+        if row.median is None or row.q1 is None or row.q3 is None
+        else f"{fixed(row.median, d)} [{fixed(row.q1, d)}, {fixed(row.q3, d)}]"
     )
+    baseline = row.visit == "BASELINE"
     return [
         row.label.get(lang),
         row.unit,
@@ -196,36 +219,78 @@ def _summary_cells(row: SummaryRow, lang: str) -> list[Any]:
         row.q3,
         mean_sd,
         median_iqr,
-        row.n_paired if row.visit != "BASELINE" else None,
+        None if baseline else row.n_paired,
         row.mean_change,
         row.sd_change,
         row.p_value,
+        _P_METHOD[row.p_method].get(lang) if row.p_method else None,
+        None if baseline or not row.n_paired else row.zeros,
         row.excluded,
     ]
 
 
-def _write_summary_notes(w: WorkbookWriter, ws: Worksheet, row: int, excluded_total: int) -> int:
-    """The exclusion rule and the statistics used, below the table; returns the next row."""
+def _summary_formats(w: WorkbookWriter, row: SummaryRow) -> list[Format | None]:
+    """Counts as whole numbers, statistics with the row's decimals, p in journal style."""
+    fmt = w.decimals(row.decimals)
+    counts, stats = [None, None, None, w.int], [fmt] * 5
+    return [*counts, *stats, None, None, w.int, fmt, fmt, w.p, None, w.int, w.int]
+
+
+_SUMMARY_NOTES = (
+    _t(
+        "n: subjects with a value at the visit (a subject's first visit of each timepoint). "
+        "SD: sample standard deviation. IQR: 25th-75th percentile (linear interpolation). "
+        "Change from baseline: subjects with a value at baseline and at the visit. Means, "
+        "SDs, medians and changes are shown with one decimal more than the field is "
+        "recorded with (two more in converted units).",
+        "n：该访视有数值的受试者数（每位受试者每个时间点取第一次访视）。标准差为样本标准差。"
+        "四分位距为第 25-75 百分位数（线性插值）。较基线变化仅纳入基线和该访视均有数值的"
+        "受试者。均值、标准差、中位数和变化值比该字段的记录精度多显示一位小数"
+        "（换算单位多两位）。",
+    ),
+    _t(
+        "p: two-sided Wilcoxon signed-rank test of the paired differences (Wilcoxon F, "
+        "Biometrics Bulletin 1945;1:80-83; Hollander M, Wolfe DA, Chicken E, Nonparametric "
+        "Statistical Methods, 3rd ed., 2014, section 3.1), computed with "
+        "scipy.stats.wilcoxon. The differences are taken between the stored SI values "
+        "rounded to the field's recorded decimals, whatever units the export shows, so "
+        "equal differences are exact ties and the SI and conventional-unit exports give the "
+        "same p. Zero differences are dropped (zero_method='wilcox') and counted in "
+        "'Zero differences'. With at most 50 non-zero differences and no ties the p-value "
+        "is exact (method='exact'); otherwise it is the normal approximation with the "
+        "tie-corrected variance and no continuity correction (method='asymptotic', "
+        "correction=False); the 'p method' column says which. p is shown as 0.xx, "
+        "as 0.xxx below 0.01 and as <0.001 below 0.001.",
+        "p 值：配对差值的双侧 Wilcoxon 符号秩检验（Wilcoxon F, Biometrics Bulletin "
+        "1945;1:80-83；Hollander M, Wolfe DA, Chicken E, Nonparametric Statistical "
+        "Methods, 第 3 版, 2014, 3.1 节），用 scipy.stats.wilcoxon 计算。差值取自按该字段"
+        "记录精度取整的国际单位存储值，与导出所用单位无关，因此相等的差值是精确的结，"
+        "国际单位和常用单位导出的 p 值相同。差值为 0 的配对被剔除（zero_method='wilcox'），"
+        "其数目见“差值为 0 的配对数”。非零差值不超过 50 个且无结时为精确 p 值"
+        "（method='exact'），否则为结校正方差的正态近似、不作连续性校正"
+        "（method='asymptotic', correction=False），见“p 值计算方法”列。p 值显示为 0.xx，"
+        "小于 0.01 时为 0.xxx，小于 0.001 时为 <0.001。",
+    ),
+)
+
+
+def _write_summary_notes(
+    w: WorkbookWriter, ws: Worksheet, row: int, excluded_total: int, columns: int
+) -> int:
+    """The exclusion rule and the statistics used, below the table, each wrapped across the
+    table's width so that nothing spills beside it; returns the next free row."""
     tr = w.tr
     notes = [
         tr(EXCLUSION_RULE)
         + " "
         + tr(_t("Values excluded in all: ", "共排除数值："))
         + str(excluded_total),
-        tr(
-            _t(
-                "n: subjects with a value at the visit. SD: sample standard deviation. "
-                "IQR: 25th-75th percentile (linear interpolation). Change from baseline and "
-                "the Wilcoxon signed-rank test (two-sided, scipy.stats.wilcoxon, zero "
-                "differences dropped) use subjects with both values.",
-                "n：该访视有数值的受试者数。标准差为样本标准差。四分位距为第 25-75 百分位数"
-                "（线性插值）。较基线变化和 Wilcoxon 符号秩检验（双侧，scipy.stats.wilcoxon，"
-                "差值为 0 者剔除）仅纳入两个时间点均有数值的受试者。",
-            )
-        ),
+        *(tr(note) for note in _SUMMARY_NOTES),
     ]
     for note in notes:
-        ws.write_string(row, 0, note)
+        lines = 1 + text_width(note) // NOTE_CHARS_PER_LINE
+        ws.set_row(row, 15 * lines)
+        ws.merge_range(row, 0, row, columns - 1, note, w.wrap)
         row += 1
     return row
 
@@ -240,13 +305,16 @@ def _chart_title(
     return label, unit
 
 
+def _chart_decimals(by_key: dict[tuple[str, str], SummaryRow], code: str) -> int:
+    return next((r.decimals for (c, _), r in by_key.items() if c == code), 1)
+
+
 def _write_chart_data(
     w: WorkbookWriter,
     ws: Worksheet,
     row: int,
     by_key: dict[tuple[str, str], SummaryRow],
     options: ExportOptions,
-    fmt: Format | None,
 ) -> tuple[int, int]:
     """The mean per visit of each charted variable; returns its header row and last row."""
     tr, lang = w.tr, w.language
@@ -263,7 +331,7 @@ def _write_chart_data(
         for c, code in enumerate(CHART_VARIABLES, start=1):
             item = by_key.get((code, visit))
             if item is not None and item.mean is not None:
-                ws.write_number(row, c, item.mean, fmt)
+                ws.write_number(row, c, item.mean, w.decimals(item.decimals))
     return header_row, row
 
 
@@ -273,9 +341,9 @@ def _insert_summary_charts(
     data_rows: tuple[int, int],
     by_key: dict[tuple[str, str], SummaryRow],
     options: ExportOptions,
-    column: int,
 ) -> None:
-    """A native line chart of each charted variable's mean by visit, right of the table."""
+    """A native line chart of each charted variable's mean by visit, side by side below
+    the chart data (below every cell written, so no chart covers one)."""
     tr, lang = w.tr, w.language
     header_row, last = data_rows
     for i, code in enumerate(CHART_VARIABLES, start=1):
@@ -287,34 +355,45 @@ def _insert_summary_charts(
                 "categories": ["Summary", header_row + 1, 0, last, 0],
                 "values": ["Summary", header_row + 1, i, last, i],
                 "marker": {"type": "circle"},
-                "data_labels": {"value": True, "num_format": "0.0"},
+                "data_labels": {
+                    "value": True,
+                    "num_format": decimal_format(_chart_decimals(by_key, code)),
+                },
             }
         )
         chart.set_title({"name": tr(_t("Mean ", "平均 ")) + label})
         chart.set_x_axis({"name": tr(_t("Visit", "访视"))})
         chart.set_y_axis({"name": unit or label, "major_gridlines": {"visible": True}})
         chart.set_legend({"none": True})
-        chart.set_size({"width": 480, "height": 288})
-        ws.insert_chart(1 + (i - 1) * 15, column, chart)
+        chart.set_size({"width": CHART_WIDTH, "height": CHART_HEIGHT})
+        ws.insert_chart(last + 2, 0, chart, {"x_offset": (i - 1) * (CHART_WIDTH + 16)})
 
 
 def write_summary(
     w: WorkbookWriter, rows: Sequence[SummaryRow], options: ExportOptions, excluded_total: int
 ) -> None:
-    """The paper-style efficacy table, its notes, the chart data and the charts."""
+    """The paper-style efficacy table, its notes, the chart data and the charts; printed on
+    at most two pages."""
     headers = _summary_headers(w.tr)
     table = [_summary_cells(row, w.language) for row in rows]
-    fmt = w.decimals(2)
-    formats: list[Format | None] = [None, None, None, w.int]
-    formats += [fmt] * 6 + [None, None, w.int, fmt, fmt, w.p, w.int]
+    cell_formats = [_summary_formats(w, row) for row in rows]
     by_key = {(r.variable, r.visit): r for r in rows}
 
     def after(ws: Worksheet, first: int) -> None:
-        row = _write_summary_notes(w, ws, first, excluded_total) + 1
-        data_rows = _write_chart_data(w, ws, row, by_key, options, fmt)
-        _insert_summary_charts(w, ws, data_rows, by_key, options, len(headers) + 1)
+        row = _write_summary_notes(w, ws, first, excluded_total, len(headers)) + 1
+        data_rows = _write_chart_data(w, ws, row, by_key, options)
+        _insert_summary_charts(w, ws, data_rows, by_key, options)
 
-    w.small_table("Summary", headers, table, formats=formats, freeze_cols=3, after=after)
+    ws = w.small_table(
+        "Summary",
+        headers,
+        table,
+        cell_formats=cell_formats,
+        freeze_cols=3,
+        after=after,
+        max_width=SUMMARY_WIDTHS,
+    )
+    w.fit_pages(ws, tall=2)
 
 
 def write_flow(w: WorkbookWriter, rows: Sequence[FlowRow], enrolled: int) -> None:
@@ -381,6 +460,7 @@ def write_ae_summary(w: WorkbookWriter, rows: Sequence[CountRow], subjects: int)
 _DEVIATION_KIND = {
     "out of window": _t("Visit out of window", "访视超窗"),
     "missed": _t("Visit missed", "访视缺失"),
+    "overdue": _t("Visit overdue (subject in follow-up)", "访视逾期（受试者仍在随访）"),
 }
 
 
@@ -418,6 +498,40 @@ def write_deviations(w: WorkbookWriter, rows: Sequence[Deviation]) -> None:
         formats=[None, None, None, None, w.date, w.date, w.date, w.date, w.int],
         freeze_cols=1,
     )
+
+
+def mark_after_end(w: WorkbookWriter, table: Table) -> None:
+    """Shade, on the Wide sheet, the values of a visit flagged ``AFTEREND_<VISIT>`` = Yes
+    (dated after death or transplantation): a conditional format per visit, so the cells
+    keep their values and the flag column stays the data."""
+    ws = w.book.get_worksheet_by_name(table.name)
+    if ws is None or table.rows == 0:
+        return
+    names = [v.name for v in table.vars]
+    yes = w.tr(YN.items[YN.codes.index("Y")].label)
+    shade = w.book.add_format({"bg_color": "#FCE4D6", "italic": True})
+    last = table.rows
+    for visit in SCHEDULED_VISITS:
+        flag = f"AFTEREND_{visit}"
+        if flag not in names:
+            continue
+        columns = [i for i, n in enumerate(names) if n.endswith(f"_{visit}") and n != flag]
+        if not columns:
+            continue
+        ranges = " ".join(xl_range(1, c, last, c) for c in columns)
+        first = columns[0]
+        ws.conditional_format(
+            1,
+            first,
+            last,
+            first,
+            {
+                "type": "formula",
+                "criteria": f'=${xl_col_to_name(names.index(flag))}2="{yes}"',
+                "format": shade,
+                "multi_range": ranges,
+            },
+        )
 
 
 def audit_table(data: StudyData) -> Table:

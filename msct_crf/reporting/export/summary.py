@@ -3,10 +3,22 @@
 Efficacy summary (DESIGN.md "Exports", Liang et al. 2017 Table 2 layout): for each
 variable and timepoint, n, mean ± SD (sample SD), median [IQR] (25th-75th percentile,
 linear interpolation), the mean change from baseline over subjects with both values and
-the two-sided Wilcoxon signed-rank p-value on those pairs (``scipy.stats.wilcoxon``,
-zero differences dropped, exact distribution for small samples). Values measured after
-death or after liver transplantation are excluded (a transplanted liver is no longer the
-liver under study) and the number excluded is reported per row.
+the two-sided Wilcoxon signed-rank p-value on those pairs. Values measured after death or
+after liver transplantation are excluded (a transplanted liver is no longer the liver
+under study) and the number excluded is reported per row.
+
+The Wilcoxon signed-rank test (Wilcoxon F. Individual comparisons by ranking methods.
+Biometrics Bulletin 1945;1:80-83; Hollander M, Wolfe DA, Chicken E. Nonparametric
+Statistical Methods, 3rd ed. Wiley 2014, section 3.1) ranks the absolute paired
+differences. Which differences are equal must not depend on floating point: the SI and the
+conventional-units export of one database must give the same p. So the differences are
+taken between the stored SI values rounded to the field's decimals (the dictionary's
+precision), as whole multiples of that precision, whatever units the export shows: equal
+differences are exact ties and zero is exactly zero. Zero differences are dropped
+(Wilcoxon's convention, ``zero_method="wilcox"``); the p-value is the exact null
+distribution when at most :data:`EXACT_MAX` differences remain and none are tied, else
+the normal approximation with the tie-corrected variance and no continuity correction
+(``scipy.stats.wilcoxon(method="asymptotic", correction=False)``).
 """
 
 from __future__ import annotations
@@ -19,7 +31,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from msct_crf.study.dictionary import FORMS, Label
+from msct_crf.study.dictionary import FORMS, Field, Label
 from msct_crf.study.dictionary.codelists import (
     AE_GRADE,
     AE_RELATION,
@@ -31,7 +43,9 @@ from msct_crf.study.dictionary.codelists import (
 from msct_crf.study.units import converts, from_si, unit_of
 
 from .data import StudyData
+from .display import round_half_up
 from .frames import lookup
+from .options import ExportOptions
 
 #: Variables of the summary table, in row order (visit-form field codes).
 SUMMARY_VARIABLES: tuple[str, ...] = (
@@ -49,11 +63,21 @@ SUMMARY_VARIABLES: tuple[str, ...] = (
 #: Variables drawn as native Excel line charts on the Summary sheet.
 CHART_VARIABLES: tuple[str, ...] = ("MELD", "TBIL", "ALB")
 
+#: Up to this many non-zero differences without ties, the exact p (scipy's own limit).
+EXACT_MAX = 50
+
 EXCLUSION_RULE = Label(
     "Values measured after death or after liver transplantation (visit date later than the "
     "date of death or of transplantation) are excluded from the summary.",
     "死亡或肝移植后（访视日期晚于死亡或肝移植日期）测得的数值不纳入汇总。",
 )
+
+
+class PMethod:
+    """How a row's p-value was computed (the codes the Summary sheet translates)."""
+
+    EXACT = "exact"
+    NORMAL = "normal"
 
 
 @dataclass(frozen=True)
@@ -74,6 +98,17 @@ class SummaryRow:
     p_value: float | None
     excluded: int
     decimals: int
+    #: Pairs whose difference is zero at the stored precision (dropped from the test).
+    zeros: int = 0
+    #: PMethod.EXACT or PMethod.NORMAL; None when there is no p-value.
+    p_method: str | None = None
+
+
+@dataclass(frozen=True)
+class WilcoxonResult:
+    p_value: float | None
+    zeros: int
+    method: str | None
 
 
 def _f(value: float) -> float | None:
@@ -91,83 +126,128 @@ def efficacy_cutoffs(data: StudyData) -> pd.Series:
     return pd.Series(cutoff.to_numpy(), index=s["SUBJID"].to_numpy())
 
 
-def _wilcoxon(diff: np.ndarray) -> float | None:
-    if diff.size == 0 or not np.any(diff != 0):
-        return None
+def after_end(visits: pd.DataFrame, data: StudyData) -> np.ndarray:
+    """Per visit row, whether it is dated after the subject's death or transplantation."""
+    cutoff = lookup(visits["SUBJID"], efficacy_cutoffs(data))
+    return (visits["VISDTC"] > cutoff).fillna(False).to_numpy(dtype=bool)
+
+
+def wilcoxon_signed_rank(steps: np.ndarray) -> WilcoxonResult:
+    """The two-sided Wilcoxon signed-rank test of paired differences given as whole
+    multiples of the stored precision (so ties and zeros are exact); see the module."""
+    steps = np.asarray(steps, dtype="float64")
+    nonzero = steps[steps != 0]
+    zeros = int(steps.size - nonzero.size)
+    if nonzero.size == 0:
+        return WilcoxonResult(None, zeros, None)
+    tied = np.unique(np.abs(nonzero)).size < nonzero.size
+    method = PMethod.EXACT if nonzero.size <= EXACT_MAX and not tied else PMethod.NORMAL
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            result = stats.wilcoxon(diff)
-        except ValueError:
-            return None
-    return _f(float(result.pvalue))
+        warnings.simplefilter("ignore")  # scipy warns that n is small for the approximation
+        result = stats.wilcoxon(
+            nonzero,
+            zero_method="wilcox",
+            correction=False,
+            method="exact" if method == PMethod.EXACT else "asymptotic",
+        )
+    return WilcoxonResult(_f(float(result.pvalue)), zeros, method)
+
+
+def _summary_visits(data: StudyData) -> pd.DataFrame:
+    """The first visit of each subject and summary timepoint, with ``_after`` (dated after
+    death or transplantation)."""
+    visits = data.visits_si
+    visits = visits[visits["VISIT"].isin(data.options.summary_visits)]
+    visits = visits.sort_values(["SUBJID", "VISDTC", "id"], kind="stable").drop_duplicates(
+        ["SUBJID", "VISIT"]
+    )
+    return visits.assign(_after=after_end(visits, data))
 
 
 def efficacy_summary(data: StudyData) -> list[SummaryRow]:
     """The summary rows (variable-major, timepoint-minor)."""
-    options = data.options
+    visits = _summary_visits(data)
     form = FORMS["VIS"]
-    visits = data.visits_si
-    visits = visits[visits["VISIT"].isin(options.summary_visits)]
-    visits = visits.sort_values(["SUBJID", "VISDTC", "id"], kind="stable").drop_duplicates(
-        ["SUBJID", "VISIT"]
-    )
-    cutoff = lookup(visits["SUBJID"], efficacy_cutoffs(data))
-    after = (visits["VISDTC"] > cutoff).fillna(False).to_numpy(dtype=bool)
     rows: list[SummaryRow] = []
     for code in SUMMARY_VARIABLES:
-        f = form.field(code)
-        values = from_si(f, visits[code].astype("float64"), options.units)
-        frame = pd.DataFrame(
-            {
-                "SUBJID": visits["SUBJID"].to_numpy(),
-                "VISIT": visits["VISIT"].to_numpy(),
-                "value": values.to_numpy(),
-                "after": after,
-            }
-        )
-        excluded = frame[frame["after"] & frame["value"].notna()].groupby("VISIT").size()
-        kept = frame[~frame["after"] & frame["value"].notna()]
-        by_visit = {v: g.set_index("SUBJID")["value"] for v, g in kept.groupby("VISIT")}
-        baseline = by_visit.get("BASELINE", pd.Series(dtype="float64"))
-        decimals = (f.decimals or 0) + 1
-        if converts(f, options.units):
-            decimals += 1
-        for visit in options.summary_visits:
-            series = by_visit.get(visit, pd.Series(dtype="float64"))
-            arr = series.to_numpy(dtype="float64")
-            n = int(arr.size)
-            mean_change = sd_change = p = None
-            n_paired = 0
-            if visit != "BASELINE":
-                paired = pd.concat([baseline, series], axis=1, join="inner").dropna()
-                n_paired = len(paired)
-                if n_paired:
-                    diff = (paired.iloc[:, 1] - paired.iloc[:, 0]).to_numpy(dtype="float64")
-                    mean_change = float(diff.mean())
-                    sd_change = float(diff.std(ddof=1)) if n_paired > 1 else None
-                    p = _wilcoxon(diff)
-            rows.append(
-                SummaryRow(
-                    variable=code,
-                    label=f.label,
-                    unit=unit_of(f, options.units) if f.unit else None,
-                    visit=visit,
-                    n=n,
-                    mean=float(arr.mean()) if n else None,
-                    sd=float(arr.std(ddof=1)) if n > 1 else None,
-                    median=float(np.median(arr)) if n else None,
-                    q1=float(np.percentile(arr, 25)) if n else None,
-                    q3=float(np.percentile(arr, 75)) if n else None,
-                    n_paired=n_paired,
-                    mean_change=mean_change,
-                    sd_change=sd_change,
-                    p_value=p,
-                    excluded=int(excluded.get(visit, 0)),
-                    decimals=decimals,
-                )
-            )
+        rows += _variable_rows(form.field(code), visits, data.options)
     return rows
+
+
+def _variable_rows(f: Field, visits: pd.DataFrame, options: ExportOptions) -> list[SummaryRow]:
+    """One variable's rows: descriptive statistics in the export's units, the test on the
+    stored SI values in whole steps of the field's precision."""
+    si = visits[f.code].astype("float64").to_numpy()
+    places = f.decimals or 0
+    frame = pd.DataFrame(
+        {
+            "SUBJID": visits["SUBJID"].to_numpy(),
+            "VISIT": visits["VISIT"].to_numpy(),
+            "value": from_si(f, si, options.units),
+            "steps": round_half_up(si, places) * 10.0**places,
+            "after": visits["_after"].to_numpy(),
+        }
+    )
+    frame["steps"] = np.round(frame["steps"])  # whole numbers, exactly
+    excluded = frame[frame["after"] & frame["value"].notna()].groupby("VISIT").size()
+    kept = frame[~frame["after"] & frame["value"].notna()]
+    by_visit = {v: g.set_index("SUBJID")[["value", "steps"]] for v, g in kept.groupby("VISIT")}
+    empty = pd.DataFrame({"value": [], "steps": []}, dtype="float64")
+    baseline = by_visit.get("BASELINE", empty)
+    decimals = places + 1 + (1 if converts(f, options.units) else 0)
+    unit = unit_of(f, options.units) if f.unit else None
+    rows = []
+    for visit in options.summary_visits:
+        current = by_visit.get(visit, empty)
+        arr = current["value"].to_numpy(dtype="float64")
+        n = int(arr.size)
+        paired = _paired(baseline, current) if visit != "BASELINE" else _Paired()
+        rows.append(
+            SummaryRow(
+                variable=f.code,
+                label=f.label,
+                unit=unit,
+                visit=visit,
+                n=n,
+                mean=float(arr.mean()) if n else None,
+                sd=float(arr.std(ddof=1)) if n > 1 else None,
+                median=float(np.median(arr)) if n else None,
+                q1=float(np.percentile(arr, 25)) if n else None,
+                q3=float(np.percentile(arr, 75)) if n else None,
+                n_paired=paired.n,
+                mean_change=paired.mean,
+                sd_change=paired.sd,
+                p_value=paired.test.p_value,
+                excluded=int(excluded.get(visit, 0)),
+                decimals=decimals,
+                zeros=paired.test.zeros,
+                p_method=paired.test.method,
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class _Paired:
+    n: int = 0
+    mean: float | None = None
+    sd: float | None = None
+    test: WilcoxonResult = WilcoxonResult(None, 0, None)
+
+
+def _paired(baseline: pd.DataFrame, current: pd.DataFrame) -> _Paired:
+    """Change from baseline over the subjects with both values."""
+    both = baseline.add_suffix("_0").join(current.add_suffix("_1"), how="inner")
+    if both.empty:
+        return _Paired()
+    change = (both["value_1"] - both["value_0"]).to_numpy(dtype="float64")
+    steps = (both["steps_1"] - both["steps_0"]).to_numpy(dtype="float64")
+    return _Paired(
+        n=len(both),
+        mean=float(change.mean()),
+        sd=float(change.std(ddof=1)) if len(both) > 1 else None,
+        test=wilcoxon_signed_rank(steps),
+    )
 
 
 # --------------------------------------------------------------------------- flow

@@ -4,6 +4,11 @@ The columns a statistician asks for first: the baseline characteristics from enr
 the subject's facts (day 0, MSC source, number of infusions, disposition), then one column
 per visit-form variable and scheduled visit (``TBIL_M6``), taken from the subject's first
 visit of that code. The header of every column is its variable name.
+
+A visit dated after the subject's death or liver transplantation keeps its values here
+(the Wide sheet is the data as recorded) and is flagged in ``AFTEREND_<VISIT>`` right after
+the visit dates: Yes when it is, No for a visit that is not; the Summary leaves those
+values out (msct_crf.reporting.export.summary).
 """
 
 from __future__ import annotations
@@ -15,11 +20,12 @@ import numpy as np
 import pandas as pd
 
 from msct_crf.study.dictionary import FORMS, Field, FieldType, Label
-from msct_crf.study.dictionary.codelists import DS_STATUS, MSC_SOURCE, VISIT
+from msct_crf.study.dictionary.codelists import DS_STATUS, MSC_SOURCE, VISIT, YN
 
 from .data import StudyData
 from .long_sheets import in_units
 from .options import ExportOptions
+from .summary import after_end
 from .variables import (
     DATE_KINDS,
     SCHEDULED_VISITS,
@@ -112,6 +118,34 @@ def _add_timepoint_columns(vars_: list[Var], columns: dict[str, Any], data: Stud
         for j, visit in enumerate(SCHEDULED_VISITS):
             vars_.append(_timepoint_var(f, base, visit))
             columns[f"{code}_{visit}"] = grid[:, j]
+        if code == "VISDTC":
+            _add_after_end_flags(vars_, columns, visits, data, (rows, cols))
+
+
+def _add_after_end_flags(
+    vars_: list[Var],
+    columns: dict[str, Any],
+    visits: pd.DataFrame,
+    data: StudyData,
+    cells: tuple[np.ndarray, np.ndarray],
+) -> None:
+    """``AFTEREND_<VISIT>``: Y when the visit is dated after death or transplantation, N
+    for another visit, blank where there is no visit."""
+    grid = np.full((len(data.subjects), len(SCHEDULED_VISITS)), None, dtype=object)
+    grid[cells] = np.where(after_end(visits, data), "Y", "N")
+    for j, visit in enumerate(SCHEDULED_VISITS):
+        visit_label = VISIT.items[VISIT.codes.index(visit)].label
+        vars_.append(
+            extra_var(
+                f"AFTEREND_{visit}",
+                f"{visit_label.en}: dated after death or liver transplantation "
+                "(values kept here, excluded from the Summary)",
+                f"{visit_label.zh}：日期晚于死亡或肝移植（此处保留数值，汇总表不纳入）",
+                FieldType.CODE,
+                codelist=YN,
+            )
+        )
+        columns[f"AFTEREND_{visit}"] = grid[:, j]
 
 
 def _grid(f: Field, subjects: int) -> np.ndarray:

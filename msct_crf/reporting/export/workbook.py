@@ -30,7 +30,9 @@ from xlsxwriter.worksheet import Worksheet
 
 from msct_crf.study.dictionary import STUDY_CODE, STUDY_TITLE, FieldType, Label
 
+from .display import P_FORMAT
 from .options import ExportOptions
+from .page_setup import PrintHeading, set_up_page
 from .variables import Table, Var
 
 EXCEL_MAX_ROWS = 1_048_576
@@ -66,8 +68,15 @@ class WorkbookWriter:
     """Writes one workbook; ``check(cells)`` is called every few thousand rows with the
     number of cells written so far (it reports progress and raises to cancel)."""
 
-    def __init__(self, path: str, options: ExportOptions, check: Check) -> None:
+    def __init__(
+        self,
+        path: str,
+        options: ExportOptions,
+        check: Check,
+        heading: PrintHeading | None = None,
+    ) -> None:
         self.options = options
+        self.heading = heading
         self.language = options.language
         self.check = check
         self.cells = 0
@@ -101,7 +110,7 @@ class WorkbookWriter:
         self.datetime = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
         self.int = book.add_format({"num_format": "0"})
         self.pct = book.add_format({"num_format": "0.0%"})
-        self.p = book.add_format({"num_format": "0.000"})
+        self.p = book.add_format({"num_format": P_FORMAT})
         self._decimals: dict[int, Format] = {}
 
     def tr(self, label: Label) -> str:
@@ -127,7 +136,12 @@ class WorkbookWriter:
         if cols:
             ws.freeze_panes(1, freeze_cols)
             ws.autofilter(0, 0, max(rows, 1), cols - 1)
+        set_up_page(ws, self.heading, cols)
         self.sheet_rows[name] = rows
+
+    def fit_pages(self, ws: Worksheet, tall: int) -> None:
+        """Print `ws` on at most `tall` pages (one page wide)."""
+        ws.fit_to_pages(1, tall)
 
     def _string(
         self, ws: Worksheet, row: int, col: int, text: str, fmt: Format | None = None
@@ -168,8 +182,10 @@ class WorkbookWriter:
         after: Callable[[Worksheet, int], None] | None = None,
         wrap_cols: Sequence[int] = (),
         max_width: dict[int, int] | None = None,
+        cell_formats: Sequence[Sequence[Format | None]] | None = None,
     ) -> Worksheet:
-        """A sheet holding one modest table (README, Summary, Flow, ...)."""
+        """A sheet holding one modest table (README, Summary, Flow, ...); `formats` are per
+        column, `cell_formats` (when given) per row and column."""
         ws = self._sheet(name)
         formats = formats or [None] * len(headers)
         widths = [text_width(h) for h in headers]
@@ -195,8 +211,9 @@ class WorkbookWriter:
         for col, text in enumerate(headers):
             ws.write_string(0, col, text, self.header)
         for r, row in enumerate(rows, start=1):
+            row_formats = formats if cell_formats is None else cell_formats[r - 1]
             for c, value in enumerate(row):
-                self._cell(ws, r, c, value, formats[c])
+                self._cell(ws, r, c, value, row_formats[c])
         self.cells += len(rows) * len(headers)
         self.check(self.cells)
         self._finish(ws, name, len(rows), len(headers), freeze_cols)

@@ -88,10 +88,10 @@ AUDIT_TRIGGERS_DDL: tuple[str, ...] = (
     f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY_MESSAGE}'); END",
 )
 
-# PostgreSQL (coordinating centre). Not exercised by the SQLite test suite.
-# One plpgsql function raises; row triggers cover UPDATE/DELETE, a statement trigger
-# covers TRUNCATE (which row triggers do not see). DROP ... IF EXISTS + CREATE keeps
-# it idempotent on PostgreSQL < 14 (no CREATE OR REPLACE TRIGGER).
+# PostgreSQL (a clinic's server, the coordinating centre); tests/storage/test_postgres_*.py
+# run them on a throwaway cluster. One plpgsql function raises; row triggers cover
+# UPDATE/DELETE, a statement trigger covers TRUNCATE (which row triggers do not see).
+# DROP ... IF EXISTS + CREATE keeps it idempotent on PostgreSQL < 14 (no CREATE OR REPLACE TRIGGER).
 POSTGRESQL_AUDIT_TRIGGERS_DDL: tuple[str, ...] = (
     "CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger "
     "LANGUAGE plpgsql AS $$ BEGIN "
@@ -104,6 +104,8 @@ POSTGRESQL_AUDIT_TRIGGERS_DDL: tuple[str, ...] = (
     "CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log "
     "FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()",
 )
+
+POSTGRESQL_AUDIT_TRIGGER_NAMES: tuple[str, ...] = ("audit_log_no_update", "audit_log_no_truncate")
 
 POSTGRESQL_DROP_AUDIT_TRIGGERS_DDL: tuple[str, ...] = (
     "DROP TRIGGER IF EXISTS audit_log_no_update ON audit_log",
@@ -127,7 +129,16 @@ def install_audit_triggers(connection: Connection) -> None:
 
 
 def missing_audit_triggers(connection: Connection) -> list[str]:
-    """The append-only triggers an SQLite database lacks (dropped behind the app's back)."""
+    """The append-only triggers a database lacks (dropped behind the app's back)."""
+    if connection.dialect.name == "postgresql":
+        enabled = set(
+            connection.exec_driver_sql(
+                "SELECT tgname FROM pg_trigger WHERE tgrelid = to_regclass(%(table)s) "
+                "AND NOT tgisinternal AND tgenabled <> 'D'",
+                {"table": AUDIT_TABLE},
+            ).scalars()
+        )
+        return [name for name in POSTGRESQL_AUDIT_TRIGGER_NAMES if name not in enabled]
     if connection.dialect.name != "sqlite":
         return []
     present = set(

@@ -49,7 +49,9 @@ __all__ = [
     "default_database_path",
     "default_database_url",
     "explain_db_error",
+    "is_server_url",
     "make_engine",
+    "masked_url",
     "sqlite_path_from_url",
     "sqlite_url",
 ]
@@ -72,6 +74,28 @@ def sqlite_url(path: str | os.PathLike[str]) -> str:
 
 def default_database_url() -> str:
     return sqlite_url(default_database_path())
+
+
+def is_server_url(location: str | os.PathLike[str]) -> bool:
+    """True for a database server's URL (``postgresql+psycopg://user@host/db``): what every
+    command's ``--db`` and the app accept besides a file path. A file path, or a
+    ``sqlite:///`` URL, is not one."""
+    text = os.fspath(location)
+    if "://" not in text:
+        return False
+    try:
+        return make_url(text).get_backend_name() != "sqlite"
+    except sa_exc.ArgumentError:
+        return False
+
+
+def masked_url(url: str | URL) -> str:
+    """The URL with its password replaced by ``***``: the only form of a server URL that
+    is ever printed, shown or written to the audit trail."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except sa_exc.ArgumentError:
+        return "(a database URL that cannot be read)"
 
 
 def _is_memory(database: str | None, query: Any) -> bool:
@@ -154,13 +178,18 @@ def make_engine(
     SQLite: pragmas on every connection and ``BEGIN IMMEDIATE`` transactions (see the
     module docstring); ``read_only`` opens the file with ``mode=ro`` and plain ``BEGIN``, and
     ``immutable`` adds SQLite's ``immutable=1`` (for a file nobody writes: nothing is created).
-    Any other URL (PostgreSQL) is passed to :func:`sqlalchemy.create_engine` unchanged.
+    PostgreSQL (a clinic's server): READ COMMITTED, so each statement sees what was committed
+    before it, which :func:`msct_crf.storage.audit.lock_chain` relies on (the head is read
+    after the chain lock is granted); ``read_only`` makes every transaction READ ONLY.
     """
     if url is None:
         url = default_database_url()
     u = make_url(url)
     if u.get_backend_name() != "sqlite":
-        return create_engine(u, pool_pre_ping=True)
+        engine = create_engine(u, pool_pre_ping=True, isolation_level="READ COMMITTED")
+        if read_only:
+            engine = engine.execution_options(postgresql_readonly=True)
+        return engine
 
     path = sqlite_path_from_url(u)
     if path is not None:
@@ -192,6 +221,9 @@ def explain_db_error(exc: BaseException, path: str | os.PathLike[str] | None = N
     code = str(getattr(orig, "sqlite_errorname", "") or "")
     where = f" ({os.fspath(path)})" if path is not None else ""
 
+    server = _server_problem(orig, low)
+    if server is not None:
+        return server
     if code.startswith("SQLITE_BUSY") or "database is locked" in low or "is locked" in low:
         return "The database is busy: another program is writing to it. Try again in a moment."
     if code.startswith("SQLITE_FULL") or "database or disk is full" in low or "disk is full" in low:
@@ -233,6 +265,27 @@ def explain_db_error(exc: BaseException, path: str | os.PathLike[str] | None = N
             "Check the drive and try again."
         )
     return f"Database error: {message}" if message else f"Database error: {type(orig).__name__}"
+
+
+def _server_problem(orig: BaseException, low: str) -> str | None:
+    """What a PostgreSQL driver error means (None for a driver error of another kind)."""
+    if not type(orig).__module__.startswith("psycopg"):
+        return None
+    if "does not exist" in low and "database" in low:
+        return (
+            "The database does not exist on the server: the server's administrator creates it "
+            "(createdb); MSC-CRF makes its tables when it first opens it."
+        )
+    if "password authentication failed" in low or "no password supplied" in low:
+        return "The database server refused the user name or password in the URL."
+    if "connection" in low and ("refused" in low or "failed" in low or "timeout" in low):
+        return (
+            "Cannot reach the database server: check that it is running and that the host "
+            "and port in the URL are right."
+        )
+    if "deadlock detected" in low or "could not serialize" in low:
+        return "Another user's change got in the way; nothing was saved. Try again."
+    return None
 
 
 def as_database_error(

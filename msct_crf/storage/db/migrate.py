@@ -8,11 +8,13 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from msct_crf.errors import DatabaseError
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+#: The advisory lock key that serialises migrations on PostgreSQL ("MIGR" in ASCII).
+MIGRATE_LOCK = 0x4D494752
 
 
 def alembic_config() -> Config:
@@ -43,6 +45,10 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         )
     config = alembic_config()
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # several clients opening a new server database at once: one migrates, the
+            # others wait and find it done (Alembic reads the version after the lock)
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATE_LOCK})
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 

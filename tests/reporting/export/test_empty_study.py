@@ -101,7 +101,7 @@ def test_an_early_study_exports_a_valid_workbook(tmp_path: Path, stage: str, aud
     options = ExportOptions(include_audit=audit, units="conventional" if audit else "si")
     with Store.open_path(db, create=False) as store:
         report = export_workbook(
-            store, out, options, user="pi", csv_dir=tmp_path / "csv", redcap_path=tmp_path / "r.csv"
+            store, out, options, user="pi", csv_dir=tmp_path / "csv", redcap_dir=tmp_path / "rc"
         )
     assert report.subjects == (0 if stage == "empty" else 1)
     book = openpyxl.load_workbook(out, read_only=True)

@@ -3,10 +3,12 @@ on the small study and against the database on the small and the demo study."""
 
 from __future__ import annotations
 
+import math
 import sqlite3
 import statistics
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from export_readback import Exported, _check_summary_against_db, sheet_frame
@@ -131,3 +133,41 @@ def test_demo_ae_and_wide(demo_export: tuple[Path, Path]) -> None:
     pd.testing.assert_series_equal(
         wide.loc[tbil.index, "TBIL_M6"], tbil, check_names=False, check_dtype=False
     )
+
+
+# --------------------------------------------------------------------------- Wilcoxon
+
+
+def test_wilcoxon_published_example_exact() -> None:
+    """Hollander, Wolfe & Chicken, Nonparametric Statistical Methods (3rd ed., 2014),
+    Example 3.1 (Hamilton depression scale before and after tranquilizer, n = 9), also the
+    example of R's wilcox.test: T+ = 40, one-sided exact p = 10/512 = 0.01953, so the
+    two-sided exact p is 20/512. The differences are in steps of 0.001."""
+    from msct_crf.reporting.export.summary import PMethod, wilcoxon_signed_rank
+
+    first = [1.83, 0.50, 1.62, 2.48, 1.68, 1.88, 1.55, 3.06, 1.30]
+    second = [0.878, 0.647, 0.598, 2.05, 1.06, 1.29, 1.06, 3.14, 1.29]
+    steps = [round((a - b) * 1000) for a, b in zip(first, second, strict=True)]
+    assert steps == [952, -147, 1022, 430, 620, 590, 490, -80, 10]
+    result = wilcoxon_signed_rank(np.array(steps))
+    assert result.method == PMethod.EXACT
+    assert result.zeros == 0
+    assert result.p_value == pytest.approx(20 / 512, rel=1e-12)
+
+
+def test_wilcoxon_ties_and_zeros_normal_approximation() -> None:
+    """Zeros dropped (Wilcoxon 1945); ties get mid-ranks and the variance
+    n(n+1)(2n+1)/24 - sum(t^3 - t)/48 (Hollander, Wolfe & Chicken 2014, eq. 3.13), no
+    continuity correction, worked out by hand here."""
+    from msct_crf.reporting.export.summary import PMethod, wilcoxon_signed_rank
+
+    steps = np.array([1, 1, 2, -3, 4, 4, 4, 5, 0, 0])
+    # |d| ranks: 1, 1 -> 1.5 each; 2 -> 3; 3 -> 4; 4, 4, 4 -> 6 each; 5 -> 8
+    t_plus, n = 1.5 + 1.5 + 3 + 6 + 6 + 6 + 8, 8
+    variance = n * (n + 1) * (2 * n + 1) / 24 - ((2**3 - 2) + (3**3 - 3)) / 48
+    z = (t_plus - n * (n + 1) / 4) / math.sqrt(variance)
+    result = wilcoxon_signed_rank(steps)
+    assert result.method == PMethod.NORMAL
+    assert result.zeros == 2
+    assert result.p_value == pytest.approx(math.erfc(z / math.sqrt(2)), rel=1e-12)
+    assert wilcoxon_signed_rank(np.array([0, 0])).p_value is None

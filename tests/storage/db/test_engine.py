@@ -246,11 +246,16 @@ def test_sqlite_path_from_url_other_forms(tmp_path: Path) -> None:
     assert sqlite_path_from_url("sqlite:///file:mem1?mode=memory&cache=shared&uri=true") is None
 
 
-def test_non_sqlite_url_gets_no_sqlite_listeners() -> None:
-    pytest.importorskip("psycopg2")
-    engine = make_engine("postgresql://user@localhost/crf")
-    assert engine.dialect.name == "postgresql"
-    engine.dispose()
+def test_postgresql_url_gets_psycopg_and_no_sqlite_listeners(pg_url: str) -> None:
+    engine = make_engine(pg_url)
+    try:
+        assert (engine.dialect.name, engine.dialect.driver) == ("postgresql", "psycopg")
+        with engine.connect() as connection:
+            # no PRAGMA was sent (PostgreSQL would refuse it); READ COMMITTED, read each time
+            level = connection.exec_driver_sql("SHOW transaction_isolation").scalar()
+            assert level == "read committed"
+    finally:
+        engine.dispose()
 
 
 @pytest.mark.parametrize(

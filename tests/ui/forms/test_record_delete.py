@@ -7,7 +7,8 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton, QTableWidget
 from pytestqt.qtbot import QtBot
 from trust_fixtures import accounts, fast_hasher, visit  # noqa: F401
 
@@ -65,3 +66,38 @@ def test_the_button_follows_the_role_and_the_lock(
         assert row is not None
         row.status = "locked"
     assert not delete_button(list_for(qtbot, store, visit, "nurse")).isEnabled()
+
+
+def test_the_delete_key_in_the_list_deletes_with_a_reason(
+    qtbot: QtBot, store: Store, visit: SimpleNamespace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every Alt letter of "Delete record" is taken beside an open form: the Delete key on
+    the selected row is the keyboard way (asking for the reason like the button)."""
+    page = list_for(qtbot, store, visit, "nurse")
+    asked: list[str] = []
+    monkeypatch.setattr(
+        record_list_page, "ask_delete_reason", lambda _p, what: asked.append(what) or "typo"
+    )
+    table = page.findChild(QTableWidget, "recordTable")
+    assert table is not None
+    table.setFocus()
+    qtbot.waitUntil(table.hasFocus)
+    with qtbot.waitSignal(page.changed):
+        qtbot.keyClick(table, Qt.Key.Key_Delete)
+    assert len(asked) == 1 and page.record_ids() == []
+
+
+def test_the_delete_key_does_nothing_where_the_role_may_not_delete(
+    qtbot: QtBot, store: Store, visit: SimpleNamespace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = list_for(qtbot, store, visit, "monitor")
+    asked: list[str] = []
+    monkeypatch.setattr(
+        record_list_page, "ask_delete_reason", lambda _p, what: asked.append(what) or "x"
+    )
+    table = page.findChild(QTableWidget, "recordTable")
+    assert table is not None
+    table.setFocus()
+    qtbot.waitUntil(table.hasFocus)
+    qtbot.keyClick(table, Qt.Key.Key_Delete)
+    assert asked == [] and page.record_ids() == [visit.id]

@@ -12,8 +12,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QMenu, QTabBar, QWidget
 from pytestqt.qtbot import QtBot
 from shell_fixtures import isolated_settings, small_study, window  # noqa: F401
+from trust_fixtures import accounts, fast_hasher  # noqa: F401
 
+from msct_crf.access import Actor
+from msct_crf.storage.store import Store
 from ui.common import i18n, prompts
+from ui.common.session import UserSession
 from ui.shell.main_window import MainWindow
 from ui.shell.start_dialog import StartDialog
 from ui.views.subject_workspace import TAB_KEYS
@@ -124,3 +128,37 @@ def test_the_unsaved_box_answers_its_alt_keys(qtbot: QtBot, window: MainWindow) 
         qtbot.keyClick(QApplication.focusWidget() or box, key, Qt.KeyboardModifier.AltModifier)
         qtbot.waitUntil(lambda b=box: b.clickedButton() is not None)
         assert box.clickedButton() is buttons[choice]
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_no_alt_key_clash_in_the_account_and_export_dialogs(
+    qtbot: QtBot, store: Store, accounts: dict, language: str
+) -> None:
+    assert i18n.set_language(language)
+    try:
+        _check_account_and_export_dialogs(qtbot, store, accounts["admin"])
+    finally:
+        i18n.set_language("en")
+
+
+def _check_account_and_export_dialogs(qtbot: QtBot, store: Store, admin: Actor) -> None:
+    from ui.admin.export_dialog import ExportDialog
+    from ui.admin.user_management_dialog import UserManagementDialog
+    from ui.shell.login_dialog import LoginDialog
+
+    dialogs = (
+        ExportDialog(store, admin.username, actor=admin),
+        UserManagementDialog(store, UserSession("", admin)),
+        LoginDialog(store, "nurse1"),
+    )
+    for dialog in dialogs:
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        keys = [
+            mnemonic(b.text())
+            for b in dialog.findChildren(QAbstractButton)
+            if b.isVisible() and mnemonic(b.text())
+        ]
+        assert clashes(dialog) == {}, dialog.objectName()
+        assert keys, f"{dialog.objectName()}: no button answers an Alt key"

@@ -113,3 +113,38 @@ def test_visit_date_message_wraps(qtbot: QtBot, demo_window: MainWindow) -> None
     assert message is not None and message.isVisible() and message.text()
     assert clipped_labels(editor) == []
     editor.load_record("GZH-003", None)  # leave nothing unsaved behind
+
+
+@pytest.mark.parametrize("demo_window", ["en", "zh_CN"], indirect=True)
+def test_patient_list_shows_every_column_at_1280x800(qtbot: QtBot, demo_window: MainWindow) -> None:
+    """With Today's work beside it, the list narrows Diagnosis and Next due visit (their
+    text elides) so Status stays in view, with no sideways scrolling."""
+    table = demo_window.patients.table
+    QApplication.processEvents()
+    qtbot.wait(20)
+    header = table.horizontalHeader()
+    last = table.model().columnCount() - 1
+    assert header.sectionViewportPosition(last) + 40 <= table.viewport().width()
+    assert table.horizontalScrollBar().maximum() == 0
+
+
+@pytest.mark.parametrize("demo_window", ["en", "zh_CN"], indirect=True)
+@pytest.mark.parametrize("tab", ["VIS", "ENROL", "EX"])
+def test_forms_do_not_scroll_sideways_at_1280x800(
+    qtbot: QtBot, demo_window: MainWindow, tab: str
+) -> None:
+    window = demo_window
+    assert window.open_subject("GZH-003", tab)
+    page = window.workspace.page(tab)
+    ids = page.record_ids() if hasattr(page, "record_ids") else []
+    if ids:
+        assert page.open_record(ids[-1])
+    QApplication.processEvents()
+    qtbot.wait(20)
+    form = page.editor if ids else page
+    sideways = {
+        area.objectName() or "?": area.horizontalScrollBar().maximum()
+        for area in form.findChildren(QScrollArea)
+        if area.isVisibleTo(form) and area.horizontalScrollBar().maximum() > 0
+    }
+    assert sideways == {}

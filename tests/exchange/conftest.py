@@ -1,8 +1,7 @@
 """Fixtures of the exchange tests.
 
-``centre_url`` is the coordinating centre's database URL. Today it is an SQLite file; the
-PostgreSQL test cluster (branch i13-postgres) is to parametrize it with a
-``postgresql+psycopg`` URL, so every test that takes it runs on both.
+``centre_url`` is the coordinating centre's database URL: every test that takes it runs on
+an SQLite file and on PostgreSQL (the test cluster's ``pg_url``).
 """
 
 from __future__ import annotations
@@ -23,9 +22,14 @@ from msct_crf.storage.db.engine import sqlite_url
 AFTER_BUILD = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
 
 
-@pytest.fixture
-def centre_url(tmp_path: Path) -> str:
-    return sqlite_url(tmp_path / "centre.db")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def centre_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The centre on an SQLite file, and on a fresh database of the test PostgreSQL cluster
+    (``pg_url`` of tests/conftest.py: skipped with the reason where PostgreSQL is missing,
+    failing in CI)."""
+    if request.param == "sqlite":
+        return sqlite_url(tmp_path / "centre.db")
+    return str(request.getfixturevalue("pg_url"))
 
 
 @pytest.fixture(scope="module")

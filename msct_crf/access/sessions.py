@@ -49,7 +49,7 @@ from msct_crf.errors import PermissionDenied, UserError
 from msct_crf.storage import audit
 from msct_crf.storage.db.models import AppUser
 from msct_crf.storage.store import Store
-from msct_crf.storage.study_identity import is_demo
+from msct_crf.storage.study_identity import is_centre, is_demo
 from msct_crf.study.text import as_typed, check_user_name
 
 MAX_FAILED_LOGINS = 5
@@ -122,6 +122,22 @@ def current_account(session: Session, actor: Actor) -> AppUser:
     return row
 
 
+#: What only a site does to its own clinical data: never in the centre's pooled database.
+_CLINICAL_WRITES = frozenset(
+    {
+        Permission.ENTER_DATA,
+        Permission.DELETE_DATA,
+        Permission.VERIFY,
+        Permission.SIGN,
+        Permission.LOCK,
+        Permission.UNLOCK,
+        Permission.RAISE_QUERY,
+        Permission.ANSWER_QUERY,
+        Permission.CLOSE_ANY_QUERY,
+    }
+)
+
+
 def authorize(
     session: Session, actor: Actor | None, permission: Permission, *, user: str | None = None
 ) -> str:
@@ -130,8 +146,14 @@ def authorize(
     Single-user mode (no administrator yet): ``actor`` may be None and ``user`` is used.
     Account mode: ``actor`` is required, its account must be live and its *current* role
     (from the database) must have ``permission``; ``user``, when given, must be the
-    actor's own name.
+    actor's own name. In the coordinating centre's pooled database no clinical write is
+    allowed to anyone: a site is the only writer of its data (issue 13).
     """
+    if permission in _CLINICAL_WRITES and is_centre(session):
+        raise UserError(
+            "This is the coordinating centre's pooled database: the sites enter and review "
+            "their own data (raise a centre query with msct-crf central raise-query)"
+        )
     if actor is None:
         if accounts_enabled(session):
             raise PermissionDenied(

@@ -251,6 +251,18 @@ def _held_key(session: Session, actor: Actor) -> tuple[int, Ed25519PrivateKey] |
     return held
 
 
+def held_signer(session: Session, actor: Actor) -> tuple[SigningKey, Ed25519PrivateKey]:
+    """The actor's key held for this login and its private half, for signing what leaves
+    the file (a site package); PermissionDenied when none is unlocked."""
+    held = _held_key(session, actor)
+    key = session.get(SigningKey, held[0]) if held is not None else None
+    if held is None or key is None:
+        raise PermissionDenied(
+            f"{actor.username}: your signing key is not unlocked in this session; log in again"
+        )
+    return key, held[1]
+
+
 def _head(session: Session) -> tuple[str, int | None]:
     session.flush()
     connection = session.connection(bind_arguments={"mapper": AuditEntry})

@@ -41,6 +41,7 @@ from msct_crf.storage.backup_files import (
 )
 from msct_crf.storage.db.audit_table import AuditEntry
 from msct_crf.storage.db.models import AppUser, SigningKey
+from msct_crf.storage.package_anchors import package_findings
 from msct_crf.storage.signature_checks import Finding, signature_findings
 
 KEY_TABLE = "signing_key"
@@ -375,4 +376,5 @@ def trust_checks(
     out = [*signature_findings(session)]
     if not single_user:
         out += checkpoint_findings(session) + event_findings(session) + key_findings(session)
+    out += package_findings(session)
     return out + backup_findings(session, db_path, backup_dirs) + export_findings(session) + mode

@@ -45,19 +45,32 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _verify_checks(args: argparse.Namespace) -> list[Any]:
+    """A coordinating centre's database (its URL, or a file marked so) gets the centre's
+    checks, one chain per site; anything else what verify_location checks."""
+    from msct_crf.storage.server_verify import verify_location
+    from msct_crf.tools.central_commands import database_url, is_centre_location
+
+    if is_centre_location(args.db):
+        from msct_crf.exchange.centre_verify import verify_centre_url
+
+        return verify_centre_url(database_url(args.db))
+    return verify_location(args.db, backup_dirs=args.backups or ())
+
+
 def _cmd_verify(args: argparse.Namespace) -> int:
     from msct_crf.storage.db.engine import is_server_url, masked_url
-    from msct_crf.storage.server_verify import verify_location
 
-    checks = verify_location(args.db, backup_dirs=args.backups or ())
-    where = masked_url(args.db) if is_server_url(args.db) else args.db
+    checks = _verify_checks(args)
+    where = masked_url(args.db) if "://" in args.db or is_server_url(args.db) else args.db
     failed = [c for c in checks if not c.ok]
     for check in checks if args.verbose else []:
         print(one_line(f"{check.name}: {'ok' if check.ok else 'FAILED'} - {check.detail}"))
     for check in failed:  # one line per finding
         print(one_line(f"msct-crf verify: {check.name} failed: {check.detail}"), file=sys.stderr)
     if not failed:
-        summary = [c.detail for c in checks if c.name in ("audit_chain", "reconcile")]
+        names = ("audit_chain", "reconcile", "packages")
+        summary = [c.detail for c in checks if c.name in names]
         print(one_line(f"ok: {where} - " + "; ".join(summary)))
     for check in [] if args.verbose else [c for c in checks if c.warning or c.name == "backups"]:
         print(one_line(f"{'warning' if check.warning else check.name}: {check.detail}"))
@@ -68,7 +81,12 @@ def _cmd_scale(args: argparse.Namespace) -> int:
     from msct_crf.tools.scale import create_scale_study
 
     summary = create_scale_study(
-        Path(args.db), subjects=args.subjects, seed=args.seed, overwrite=args.force
+        Path(args.db),
+        subjects=args.subjects,
+        seed=args.seed,
+        overwrite=args.force,
+        site=args.site,
+        study_id=args.study,
     )
     print(summary)
     return EXIT_OK
@@ -116,7 +134,11 @@ def build_parser() -> argparse.ArgumentParser:
     verify = commands.add_parser(
         "verify", help="check integrity, foreign keys, the audit chain and the data against it"
     )
-    verify.add_argument("--db", required=True, help="database file or server URL to check")
+    verify.add_argument(
+        "--db",
+        required=True,
+        help="database file or server URL to check (or the coordinating centre's URL)",
+    )
     verify.add_argument("-v", "--verbose", action="store_true", help="print every check")
     verify.add_argument(
         "--backups",
@@ -131,6 +153,8 @@ def build_parser() -> argparse.ArgumentParser:
     scale.add_argument("--subjects", type=positive_int, default=10_000)
     scale.add_argument("--seed", type=int, default=20170101)
     scale.add_argument("--force", action="store_true", help="replace an existing file")
+    scale.add_argument("--site", help="one site for every subject (a site file): its code")
+    scale.add_argument("--study", help="the study ID (protocol number, e.g. MSCT-2026-01)")
     scale.set_defaults(handler=_cmd_scale)
 
     for register in _EXTRA_COMMANDS:

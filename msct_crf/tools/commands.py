@@ -21,6 +21,11 @@ from msct_crf.tools.export_commands import register as _register_export  # noqa:
 
 REGISTRARS.append(_register_export)
 
+from msct_crf.tools import central_commands, package_commands  # noqa: E402
+
+REGISTRARS.append(package_commands.register)
+REGISTRARS.append(central_commands.register)
+
 from msct_crf.tools.casebook_commands import register as _register_casebook  # noqa: E402
 
 REGISTRARS.append(_register_casebook)

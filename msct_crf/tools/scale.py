@@ -46,7 +46,13 @@ from msct_crf.errors import UserError
 from msct_crf.storage import audit
 from msct_crf.storage.db.models import FORM_MODELS, SiteSequence, Subject
 from msct_crf.storage.store import Store
-from msct_crf.storage.study_identity import SCALE, mark_study_kind
+from msct_crf.storage.study_identity import (
+    SCALE,
+    check_site_code,
+    check_study_id,
+    mark_study_kind,
+    set_site_code,
+)
 from msct_crf.study.derive import derive
 from msct_crf.study.dictionary import VISITS
 from msct_crf.study.dictionary import form as get_form
@@ -108,6 +114,15 @@ class _SubjectData:
 
 def _pick(rng: random.Random, weighted: Sequence[tuple[str, float]]) -> str:
     return rng.choices([k for k, _ in weighted], [w for _, w in weighted])[0]
+
+
+def check_scale_site(site: str) -> str:
+    """A site for a single-site scale file: one of the dictionary's, which enrolment accepts."""
+    site = check_site_code(site)
+    if site not in {code for code, _ in _SITES}:
+        allowed = ", ".join(code for code, _ in _SITES)
+        raise UserError(f"--site {site}: not a site of the data dictionary ({allowed})")
+    return site
 
 
 def _check(rec: _Rec, facts: Mapping[str, Any], context: SubjectContext) -> _Rec:
@@ -207,7 +222,7 @@ class _Person:
         return SubjectContext(consent_date=self.consent, enrolment_date=self.enrolment, **dates)
 
 
-def _subject(index: int, subjects: int, seed: int) -> _SubjectData:
+def _subject(index: int, subjects: int, seed: int, site: str | None = None) -> _SubjectData:
     """Every record of one subject, in the order the app would save them.
 
     The steps draw from the subject's own generator in a fixed order, so a seed and a size
@@ -215,7 +230,7 @@ def _subject(index: int, subjects: int, seed: int) -> _SubjectData:
     """
     person = _Person.draw(index, subjects, seed)
     facts: dict[str, Any] = {"SEX": person.sex, "DXCAT": person.diagnosis}
-    enrol = _enrolment(person)
+    enrol = _enrolment(person, site)
     out = [enrol, *_medical_history(person, facts)]
     infusions, windows = _infusions(person, facts)
     out += infusions
@@ -234,10 +249,11 @@ def _subject(index: int, subjects: int, seed: int) -> _SubjectData:
     return _SubjectData(site=str(enrol.values["SITEID"]), records=out)
 
 
-def _enrolment(person: _Person) -> _Rec:
+def _enrolment(person: _Person, site: str | None = None) -> _Rec:
     rng, consent = person.rng, person.consent
+    drawn = _pick(rng, _SITES)  # drawn even for a single-site file: the same draws follow
     enrol = {
-        "SITEID": _pick(rng, _SITES),
+        "SITEID": site or drawn,
         "INITIALS": "".join(rng.choice("BCDFGHJLMQSTWXYZ") for _ in range(rng.choice((2, 3)))),
         "SEX": person.sex,
         "BRTHDTC": date(consent.year - person.age, rng.randint(1, 12), rng.randint(1, 28)),
@@ -543,11 +559,11 @@ class _ReadySubject:
     rows: list[_Row]
 
 
-def _subjects_chunk(args: tuple[int, int, int, int]) -> list[_ReadySubject]:
-    first, last, subjects, seed = args
+def _subjects_chunk(args: tuple[int, int, int, int, str | None]) -> list[_ReadySubject]:
+    first, last, subjects, seed, site = args
     out = []
     for i in range(first, last):
-        data = _subject(i, subjects, seed)
+        data = _subject(i, subjects, seed, site)
         out.append(_ReadySubject(data.site, [_to_row(rec) for rec in data.records]))
     return out
 
@@ -562,10 +578,10 @@ class _SubjectSource:
 
     CHUNK = 200
 
-    def __init__(self, subjects: int, seed: int) -> None:
+    def __init__(self, subjects: int, seed: int, site: str | None = None) -> None:
         self.subjects, self.seed = subjects, seed
         self.chunks = [
-            (i, min(i + self.CHUNK, subjects), subjects, seed)
+            (i, min(i + self.CHUNK, subjects), subjects, seed, site)
             for i in range(0, subjects, self.CHUNK)
         ]
         workers = os.cpu_count() or 1
@@ -686,20 +702,30 @@ def create_scale_study(
     seed: int = DEFAULT_SEED,
     overwrite: bool = False,
     user: str = SCALE_USER,
+    site: str | None = None,
+    study_id: str | None = None,
 ) -> str:
-    """Create the synthetic study at `path` and return a one-line summary of it."""
+    """Create the synthetic study at `path` and return a one-line summary of it. With
+    `site`, every subject is of that one site (a site file for the exchange tests and
+    benchmarks); `study_id` is the file's study ID."""
     if subjects < 1:
         raise UserError(f"--subjects must be at least 1 (got {subjects})")
+    if site is not None:
+        site = check_scale_site(site)
+    if study_id is not None:
+        study_id = check_study_id(study_id)
     path = Path(path)
     prepare_new_database(path, overwrite, command="scale")
     started = time.perf_counter()
     try:
         with (
-            _SubjectSource(subjects, seed) as source,
-            Store.open_path(path) as store,
+            _SubjectSource(subjects, seed, site) as source,
+            Store.open_path(path, study_id=study_id) as store,
         ):
             with store.session() as session:
                 mark_study_kind(session, SCALE)
+                if site is not None:
+                    set_site_code(session, site)
             with store.engine.begin() as conn:
                 writer = _Writer(conn, user)
                 sequence: dict[str, int] = {}

@@ -49,6 +49,7 @@ from msct_crf.storage.db.models import (
     VitalSign,
 )
 from msct_crf.storage.store import Store
+from msct_crf.storage.study_identity import site_code
 from msct_crf.study.derive import derive
 from msct_crf.study.dictionary import Field, FieldType, Form, MissingCode
 from msct_crf.study.dictionary import form as get_form
@@ -1047,9 +1048,26 @@ def _audit(session: Session, s: _Save) -> SaveResult | None:
     return None
 
 
+def _site_of_the_file(session: Session, s: _Save) -> SaveResult | None:
+    """A site's file holds only its own subjects (issue 13): an enrolment naming another
+    site is refused, so a subject ID never carries a code that is not the file's. (The
+    coordinating centre's pooled database takes no save at all: ``access.authorize``.)"""
+    if s.form.code != "ENROL":
+        return None
+    own, site = site_code(session), s.merged.get("SITEID")
+    if own is None or site is None or site == own:
+        return None
+    return SaveResult(
+        SaveOutcome.REFUSED,
+        subject=s.subject,
+        message=f"Site (SITEID): this study file belongs to site {own}, not {site}",
+    )
+
+
 _STEPS: tuple[Callable[[Session, _Save], SaveResult | None], ...] = (
     _target,
     _merge,
+    _site_of_the_file,
     _derive,
     _rules,
     _changes,

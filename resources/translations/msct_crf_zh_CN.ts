@@ -421,13 +421,13 @@ Everything entered after that time will no longer be in the study. The current f
     </message>
     <message>
         <location filename="../../ui/admin/backup_dialog.py" line="325"/>
-        <location filename="../../ui/shell/menus.py" line="192"/>
+        <location filename="../../ui/shell/menus.py" line="194"/>
         <source>Back &amp;up now</source>
         <translation>立即备份(&amp;U)</translation>
     </message>
     <message>
         <location filename="../../ui/admin/backup_dialog.py" line="328"/>
-        <location filename="../../ui/shell/menus.py" line="193"/>
+        <location filename="../../ui/shell/menus.py" line="195"/>
         <source>&amp;Backups…</source>
         <translation>备份(&amp;B)…</translation>
     </message>
@@ -885,7 +885,7 @@ Everything entered after that time will no longer be in the study. The current f
     </message>
     <message>
         <location filename="../../ui/admin/export_dialog.py" line="665"/>
-        <location filename="../../ui/shell/menus.py" line="191"/>
+        <location filename="../../ui/shell/menus.py" line="193"/>
         <source>Export to Excel…</source>
         <translation>导出到 Excel…</translation>
     </message>
@@ -1217,6 +1217,65 @@ Everything entered after that time will no longer be in the study. The current f
         <location filename="../../ui/admin/idle_lock_dialog.py" line="53"/>
         <source>Only an administrator can change the idle lock time.</source>
         <translation>只有管理员可以修改空闲锁定时间。</translation>
+    </message>
+</context>
+<context>
+    <name>ImportReturnDialog</name>
+    <message>
+        <location filename="../../ui/admin/import_return_dialog.py" line="45"/>
+        <source>Import from coordinating centre</source>
+        <translation>从协调中心导入</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/import_return_dialog.py" line="50"/>
+        <source>Return package (.msctret)</source>
+        <translation>返回数据包（.msctret）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/import_return_dialog.py" line="52"/>
+        <source>&amp;Choose…</source>
+        <translation>选择(&amp;C)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/import_return_dialog.py" line="55"/>
+        <source>&amp;Import</source>
+        <translation>导入(&amp;I)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/import_return_dialog.py" line="73"/>
+        <source>Importing the centre&apos;s queries needs an account that may raise queries.</source>
+        <translation>导入协调中心的质疑需要有权提出质疑的账户。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/import_return_dialog.py" line="93"/>
+        <source>Return package</source>
+        <translation>返回数据包</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/import_return_dialog.py" line="93"/>
+        <source>Return packages (*.msctret)</source>
+        <translation>返回数据包 (*.msctret)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/import_return_dialog.py" line="110"/>
+        <source>{name}: already imported.</source>
+        <translation>{name}：已导入。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/import_return_dialog.py" line="113"/>
+        <source>{name}: {n} queries from the coordinating centre.</source>
+        <translation>{name}：来自协调中心的 {n} 条质疑。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/import_return_dialog.py" line="125"/>
+        <source>Importing…</source>
+        <translation>正在导入…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/import_return_dialog.py" line="144"/>
+        <location filename="../../ui/shell/menus.py" line="197"/>
+        <source>Import from coordinating centre…</source>
+        <translation>从协调中心导入…</translation>
     </message>
 </context>
 <context>
@@ -1623,153 +1682,153 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>MainMenus</name>
     <message>
-        <location filename="../../ui/shell/menus.py" line="172"/>
+        <location filename="../../ui/shell/menus.py" line="174"/>
         <source>&amp;About MSC-CRF</source>
         <translation>关于 MSC-CRF(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="154"/>
+        <location filename="../../ui/shell/menus.py" line="156"/>
         <source>&amp;Account</source>
         <translation>账户(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="180"/>
+        <location filename="../../ui/shell/menus.py" line="182"/>
         <source>&amp;Audit trail…</source>
         <translation>稽查轨迹(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="173"/>
+        <location filename="../../ui/shell/menus.py" line="175"/>
         <source>&amp;Change password…</source>
         <translation>修改密码(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="151"/>
+        <location filename="../../ui/shell/menus.py" line="153"/>
         <source>&amp;File</source>
         <extracomment>key -&gt; (objectName, shortcut) of every action the window hands a command for. The actions of each menu, in order (&quot;-&quot;: a separator; &quot;export+backup&quot;: their actions).</extracomment>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="157"/>
+        <location filename="../../ui/shell/menus.py" line="159"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="164"/>
+        <location filename="../../ui/shell/menus.py" line="166"/>
         <source>Open read-onl&amp;y…</source>
         <translation>以只读方式打开(&amp;Y)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="175"/>
+        <location filename="../../ui/shell/menus.py" line="177"/>
         <source>&amp;Idle lock…</source>
         <translation>空闲锁定(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="156"/>
+        <location filename="../../ui/shell/menus.py" line="158"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="176"/>
+        <location filename="../../ui/shell/menus.py" line="178"/>
         <source>&amp;Lock the screen now</source>
         <translation>立即锁定屏幕(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="174"/>
+        <location filename="../../ui/shell/menus.py" line="176"/>
         <source>&amp;Manage users…</source>
         <translation>用户管理(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="162"/>
+        <location filename="../../ui/shell/menus.py" line="164"/>
         <source>&amp;New study database…</source>
         <translation>新建研究数据库(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="168"/>
+        <location filename="../../ui/shell/menus.py" line="170"/>
         <source>&amp;New subject</source>
         <translation>新建受试者(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="163"/>
+        <location filename="../../ui/shell/menus.py" line="165"/>
         <source>&amp;Open study database…</source>
         <translation>打开研究数据库(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="169"/>
+        <location filename="../../ui/shell/menus.py" line="171"/>
         <source>&amp;Patient list</source>
         <translation>患者列表(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="167"/>
+        <location filename="../../ui/shell/menus.py" line="169"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="171"/>
+        <location filename="../../ui/shell/menus.py" line="173"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="155"/>
+        <location filename="../../ui/shell/menus.py" line="157"/>
         <source>&amp;Review</source>
         <translation>审阅(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="152"/>
+        <location filename="../../ui/shell/menus.py" line="154"/>
         <source>&amp;Subject</source>
         <translation>受试者(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="170"/>
+        <location filename="../../ui/shell/menus.py" line="172"/>
         <source>&amp;Today&apos;s work</source>
         <translation>今日工作(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="166"/>
+        <location filename="../../ui/shell/menus.py" line="168"/>
         <source>&amp;Verify database</source>
         <translation>校验数据库(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="153"/>
+        <location filename="../../ui/shell/menus.py" line="155"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="181"/>
+        <location filename="../../ui/shell/menus.py" line="183"/>
         <source>Audit trail of this s&amp;ubject…</source>
         <translation>此受试者的稽查轨迹(&amp;U)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="178"/>
+        <location filename="../../ui/shell/menus.py" line="180"/>
         <source>Open &amp;queries (study)…</source>
         <translation>未关闭的质疑（全研究）(&amp;Q)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="179"/>
+        <location filename="../../ui/shell/menus.py" line="181"/>
         <source>Open queries of this &amp;subject…</source>
         <translation>此受试者未关闭的质疑(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="165"/>
+        <location filename="../../ui/shell/menus.py" line="167"/>
         <source>Open the &amp;demo study</source>
         <translation>打开演示研究(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="177"/>
+        <location filename="../../ui/shell/menus.py" line="179"/>
         <source>Log &amp;out</source>
         <translation>注销(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="182"/>
+        <location filename="../../ui/shell/menus.py" line="184"/>
         <source>&amp;Print…</source>
         <translation>打印(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="183"/>
+        <location filename="../../ui/shell/menus.py" line="185"/>
         <source>Save &amp;as PDF…</source>
         <translation>另存为 PDF(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/menus.py" line="184"/>
+        <location filename="../../ui/shell/menus.py" line="186"/>
         <source>&amp;Casebook (PDF)…</source>
         <translation>病例报告 PDF(&amp;C)…</translation>
     </message>
@@ -2374,6 +2433,65 @@ Everything entered after that time will no longer be in the study. The current f
     </message>
 </context>
 <context>
+    <name>SendPackageDialog</name>
+    <message>
+        <location filename="../../ui/admin/send_package_dialog.py" line="48"/>
+        <source>Send to coordinating centre</source>
+        <translation>发送至协调中心</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/send_package_dialog.py" line="56"/>
+        <source>Folder or USB stick</source>
+        <translation>文件夹或 U 盘</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/send_package_dialog.py" line="58"/>
+        <source>&amp;Choose…</source>
+        <translation>选择(&amp;C)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/send_package_dialog.py" line="61"/>
+        <source>&amp;Write package</source>
+        <translation>生成数据包(&amp;W)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/send_package_dialog.py" line="91"/>
+        <source>No package has been sent to the coordinating centre yet.</source>
+        <translation>尚未向协调中心发送过数据包。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/send_package_dialog.py" line="95"/>
+        <source>Last package: {name}, made {time} (UTC).</source>
+        <translation>上一个数据包：{name}，生成于 {time}（UTC）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/send_package_dialog.py" line="101"/>
+        <source>Packages are signed with your account&apos;s key: log in to an account.</source>
+        <translation>数据包以您账户的密钥签名：请登录账户。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/send_package_dialog.py" line="110"/>
+        <source>Write the package to</source>
+        <translation>数据包保存至</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/send_package_dialog.py" line="125"/>
+        <source>Written {path}: {rows} audit rows, {records} records.</source>
+        <translation>已生成 {path}：{rows} 条稽查记录，{records} 条记录。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/send_package_dialog.py" line="137"/>
+        <source>Writing the package…</source>
+        <translation>正在生成数据包…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/send_package_dialog.py" line="156"/>
+        <location filename="../../ui/shell/menus.py" line="196"/>
+        <source>Send to coordinating centre…</source>
+        <translation>发送至协调中心…</translation>
+    </message>
+</context>
+<context>
     <name>SessionController</name>
     <message>
         <location filename="../../ui/shell/session_controller.py" line="151"/>
@@ -2408,48 +2526,69 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>StartDialog</name>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="78"/>
+        <location filename="../../ui/shell/start_dialog.py" line="82"/>
         <source>Create a new study database</source>
         <extracomment>Environment variable that overrides where the demo study lives (tests, kiosks).</extracomment>
         <translation>新建研究数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="93"/>
+        <location filename="../../ui/shell/start_dialog.py" line="97"/>
         <source>Open a study database</source>
         <translation>打开研究数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="104"/>
+        <location filename="../../ui/shell/start_dialog.py" line="113"/>
         <source>{path} already exists. Choose “Open an existing database” to open it, or pick a new file name.</source>
+        <extracomment>A new study&apos;s identity: (study ID, site code).</extracomment>
         <translation>{path} 已存在。请选择“打开已有数据库”来打开它，或换一个新文件名。</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="122"/>
+        <location filename="../../ui/shell/start_dialog.py" line="133"/>
         <source>Damaged database</source>
         <translation>数据库已损坏</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="173"/>
+        <location filename="../../ui/shell/start_dialog.py" line="184"/>
         <source>Unexpected error while opening the database: {error}</source>
         <translation>打开数据库时发生意外错误：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="190"/>
+        <location filename="../../ui/shell/start_dialog.py" line="202"/>
         <source>Creating the demo study (26 subjects)…</source>
         <translation>正在创建演示研究（26 名受试者）…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="192"/>
+        <location filename="../../ui/shell/start_dialog.py" line="204"/>
         <source>Opening {name}…</source>
         <translation>正在打开 {name}…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="394"/>
+        <location filename="../../ui/shell/start_dialog.py" line="400"/>
+        <source>Study &amp;ID (new study):</source>
+        <translation>研究编号(&amp;I)（新研究）：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell/start_dialog.py" line="401"/>
+        <source>the protocol number, e.g. MSCT-2026-01</source>
+        <translation>方案编号，例如 MSCT-2026-01</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell/start_dialog.py" line="402"/>
+        <source>&amp;Site (new study):</source>
+        <translation>研究中心(&amp;S)（新研究）：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell/start_dialog.py" line="403"/>
+        <source>the site this file belongs to</source>
+        <translation>本文件所属的研究中心</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell/start_dialog.py" line="428"/>
         <source>Type your user name first: it is recorded with every change.</source>
         <translation>请先输入用户名：每一次修改都会记录用户名。</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="333"/>
+        <location filename="../../ui/shell/start_dialog.py" line="363"/>
         <source>{message}
 
 Restore the newest good backup, {backup}? The damaged file is kept beside it, renamed, so nothing is deleted.</source>
@@ -2458,64 +2597,74 @@ Restore the newest good backup, {backup}? The damaged file is kept beside it, re
 是否从最新的完好备份 {backup} 恢复？损坏的文件会改名后保留在原处，不会删除任何内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="136"/>
+        <location filename="../../ui/shell/start_dialog.py" line="147"/>
         <source>Log in to restore</source>
         <translation>登录以恢复</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="138"/>
+        <location filename="../../ui/shell/start_dialog.py" line="149"/>
         <source>The backup {backup} has user accounts: log in with one that may back up (administrator or PI) to restore it.</source>
         <translation>备份 {backup} 设有用户账户：请使用有备份权限的账户（管理员或主要研究者）登录后再恢复。</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="158"/>
+        <location filename="../../ui/shell/start_dialog.py" line="169"/>
         <source>&amp;User name:</source>
         <translation>用户名(&amp;U)：</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="159"/>
+        <location filename="../../ui/shell/start_dialog.py" line="170"/>
         <source>&amp;Password:</source>
         <translation>密码(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="361"/>
+        <location filename="../../ui/shell/start_dialog.py" line="391"/>
         <source>MSC-CRF — start</source>
         <translation>MSC-CRF — 开始</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="362"/>
+        <location filename="../../ui/shell/start_dialog.py" line="392"/>
         <source>MSC-CRF electronic case report form</source>
         <translation>MSC-CRF 电子病例报告表</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="364"/>
+        <location filename="../../ui/shell/start_dialog.py" line="394"/>
         <source>Your &amp;user name:</source>
         <translation>用户名(&amp;U)：</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="365"/>
+        <location filename="../../ui/shell/start_dialog.py" line="395"/>
         <source>e.g. nurse.wang</source>
         <translation>例如 nurse.wang</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="366"/>
+        <location filename="../../ui/shell/start_dialog.py" line="396"/>
         <source>&amp;Create a new study database…</source>
         <translation>新建研究数据库(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="367"/>
+        <location filename="../../ui/shell/start_dialog.py" line="397"/>
         <source>&amp;Open an existing database…</source>
         <translation>打开已有数据库(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="368"/>
+        <location filename="../../ui/shell/start_dialog.py" line="398"/>
         <source>Open the &amp;demo study (26 subjects)</source>
         <translation>打开演示研究（26 名受试者）(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="369"/>
+        <location filename="../../ui/shell/start_dialog.py" line="399"/>
         <source>&amp;Recent databases:</source>
         <translation>最近使用的数据库(&amp;R)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell/start_dialog.py" line="440"/>
+        <source>The study ID must be the protocol number: letters and digits in groups joined by hyphens, at most 32 (e.g. MSCT-2026-01).</source>
+        <translation>研究编号须为方案编号：字母和数字，各组以连字符相连，最多 32 个字符（例如 MSCT-2026-01）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell/start_dialog.py" line="448"/>
+        <source>Choose the site this study file belongs to.</source>
+        <translation>请选择本研究文件所属的研究中心。</translation>
     </message>
 </context>
 <context>

@@ -108,14 +108,36 @@ def test_start_dialog_creates_a_new_database(
     target = tmp_path / "new-study.db"
     monkeypatch.setattr(start_dialog, "choose_new_database", lambda _parent: target)
     dialog = _dialog(qtbot)
+    dialog.findChild(object, "newStudyId").setText("MSCT-2026-01")
+    site = dialog.findChild(object, "newSiteCode")
+    site.setCurrentIndex(site.findData("NJG"))
     with qtbot.waitSignal(dialog.accepted, timeout=20_000):
         dialog.findChild(object, "createDatabaseButton").click()
     assert dialog.store is not None and dialog.user == "nurse.wang"
     assert target.exists()
+    from msct_crf.storage import study_identity
+
+    with dialog.store.reading() as session:  # the new study's ID and site, asked for both
+        assert study_identity.site_code(session) == "NJG"
+        assert study_identity.read_setting(session, study_identity.STUDY_ID_KEY) == "MSCT-2026-01"
     settings = opts.Settings()
     assert settings.get(opts.LAST_DATABASE) == str(target)
     assert settings.get(opts.LAST_USER) == "nurse.wang"
     dialog.store.close()
+
+
+def test_start_dialog_asks_a_new_study_for_its_id_and_site(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chosen: list[object] = []
+    monkeypatch.setattr(start_dialog, "choose_new_database", lambda _parent: chosen.append(1))
+    dialog = _dialog(qtbot)
+    dialog.findChild(object, "createDatabaseButton").click()
+    assert "protocol number" in dialog.error_text()
+    dialog.findChild(object, "newStudyId").setText("MSCT-2026-01")
+    dialog.findChild(object, "createDatabaseButton").click()
+    assert "Choose the site" in dialog.error_text()
+    assert chosen == []  # asked before the file dialog
 
 
 def test_start_dialog_opens_an_existing_database(
@@ -134,6 +156,8 @@ def test_create_refuses_to_overwrite(
 ) -> None:
     monkeypatch.setattr(start_dialog, "choose_new_database", lambda _parent: store.path)
     dialog = _dialog(qtbot)
+    dialog.findChild(object, "newStudyId").setText("MSCT-2026-01")
+    dialog.findChild(object, "newSiteCode").setCurrentIndex(0)
     dialog.findChild(object, "createDatabaseButton").click()
     qtbot.waitUntil(lambda: "already exists" in dialog.error_text(), timeout=20_000)
     assert dialog.result() == 0 and dialog.store is None

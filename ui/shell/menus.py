@@ -22,6 +22,8 @@ from PySide6.QtWidgets import QMainWindow, QMenu
 from msct_crf.access import Permission
 from ui.admin.backup_dialog import add_backup_actions
 from ui.admin.export_dialog import add_export_action
+from ui.admin.import_return_dialog import add_import_return_action
+from ui.admin.send_package_dialog import add_send_package_action
 from ui.common import i18n
 from ui.shell.session_controller import SessionController
 
@@ -191,6 +193,10 @@ class MainMenus(QObject):
             "actExport": translate("ExportDialog", "Export to Excel…"),
             "actionBackUpNow": translate("BackupDialog", "Back &up now"),
             "actionBackups": translate("BackupDialog", "&Backups…"),
+            "actSendToCentre": translate("SendPackageDialog", "Send to coordinating centre…"),
+            "actImportFromCentre": translate(
+                "ImportReturnDialog", "Import from coordinating centre…"
+            ),
         }
         for action in self._file_actions:
             action.setText(own.get(action.objectName(), action.text()))
@@ -230,7 +236,13 @@ class MainMenus(QObject):
             actor_getter=lambda: sessions.session.actor,
             on_restored=on_restored,
         )
-        self._file_actions = [export, *backups]
+        send = add_send_package_action(
+            menu, window, lambda: sessions.store, lambda: sessions.session.actor
+        )
+        receive = add_import_return_action(
+            menu, window, lambda: sessions.store, lambda: sessions.session.actor
+        )
+        self._file_actions = [export, *backups, send, receive]
 
     def _add_languages(self, window: QMainWindow, menu: QMenu) -> dict[str, QAction]:
         group = QActionGroup(window)

@@ -21,6 +21,7 @@ from pathlib import Path
 import platformdirs
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -36,10 +37,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from msct_crf.errors import DatabaseError, MsctError
+from msct_crf.errors import DatabaseError, MsctError, UserError
+from msct_crf.exchange.site_package import init_site
 from msct_crf.storage.db.engine import default_database_path
 from msct_crf.storage.store import Store
+from msct_crf.storage.study_identity import check_study_id
 from msct_crf.study.dictionary import STUDY_TITLE
+from msct_crf.study.dictionary.codelists import SITES
 from msct_crf.workflow import backup
 from ui.common import background
 from ui.common import settings as opts
@@ -97,8 +101,13 @@ def choose_existing_database(parent: QWidget | None) -> Path | None:
     return Path(name) if name else None
 
 
-def _open_store(path: Path, create: bool, demo: bool) -> Store:
-    """Runs on a worker thread: create the demo if asked and missing, then open."""
+#: A new study's identity: (study ID, site code).
+Identity = tuple[str, str]
+
+
+def _open_store(path: Path, create: bool, demo: bool, identity: Identity | None = None) -> Store:
+    """Runs on a worker thread: create the demo if asked and missing (or give a new file its
+    study ID and site), then open."""
     if create and not demo and path.exists() and path.stat().st_size > 0:
         raise MsctError(
             QCoreApplication.translate(
@@ -112,6 +121,8 @@ def _open_store(path: Path, create: bool, demo: bool) -> Store:
 
         path.parent.mkdir(parents=True, exist_ok=True)  # a fresh install has no data folder
         create_demo(path)
+    if create and identity is not None:
+        init_site(path, identity[1], identity[0])
     return Store.open_path(path, create=create)
 
 
@@ -184,6 +195,7 @@ def open_store_with_progress(
     on_opened: Callable[[Store], object],
     on_error: Callable[[str], object],
     on_damaged: Callable[[Path, str, Path], object] | None = None,
+    identity: Identity | None = None,
 ) -> background.Task:
     """Open (or create) ``path`` off the GUI thread behind a busy progress dialog."""
     text = (
@@ -213,7 +225,7 @@ def open_store_with_progress(
         on_error(describe_error(exc))
 
     return background.run_task(
-        lambda _task: _open_store(path, create, demo), on_done=done, on_error=failed
+        lambda _task: _open_store(path, create, demo, identity), on_done=done, on_error=failed
     )
 
 
@@ -245,6 +257,21 @@ class StartDialog(QDialog):
         self._user_label.setBuddy(self._user)
         form = QFormLayout()
         form.addRow(self._user_label, self._user)
+        # a new study's identity: the protocol number and this file's one site
+        self._study_id = QLineEdit()
+        self._study_id.setObjectName("newStudyId")
+        self._study_id.setMaxLength(32)
+        self._study_id_label = QLabel()
+        self._study_id_label.setBuddy(self._study_id)
+        self._site = QComboBox()
+        self._site.setObjectName("newSiteCode")
+        for site in SITES.items:
+            self._site.addItem(f"{site.code} — {site.label.get(dictionary_language())}", site.code)
+        self._site.setCurrentIndex(-1)
+        self._site_label = QLabel()
+        self._site_label.setBuddy(self._site)
+        form.addRow(self._study_id_label, self._study_id)
+        form.addRow(self._site_label, self._site)
 
         self._create = QPushButton()
         self._create.setObjectName("createDatabaseButton")
@@ -308,7 +335,9 @@ class StartDialog(QDialog):
     def is_busy(self) -> bool:
         return self._busy
 
-    def open_path(self, path: Path, *, create: bool, demo: bool = False) -> None:
+    def open_path(
+        self, path: Path, *, create: bool, demo: bool = False, identity: Identity | None = None
+    ) -> None:
         """Open ``path`` for the typed user; accepts the dialog when it opened."""
         user = self._user_or_ask()
         if not user:
@@ -325,6 +354,7 @@ class StartDialog(QDialog):
             on_damaged=lambda damaged, message, good: self._offer_restore(
                 damaged, message, good, user
             ),
+            identity=identity,
         )
 
     def _offer_restore(self, path: Path, message: str, good: Path, user: str) -> None:
@@ -367,6 +397,10 @@ class StartDialog(QDialog):
         self._open.setText(self.tr("&Open an existing database…"))
         self._demo.setText(self.tr("Open the &demo study (26 subjects)"))
         self._recent_label.setText(self.tr("&Recent databases:"))
+        self._study_id_label.setText(self.tr("Study &ID (new study):"))
+        self._study_id.setPlaceholderText(self.tr("the protocol number, e.g. MSCT-2026-01"))
+        self._site_label.setText(self.tr("&Site (new study):"))
+        self._site.setPlaceholderText(self.tr("the site this file belongs to"))
 
     # ------------------------------------------------------------------ events
 
@@ -395,12 +429,36 @@ class StartDialog(QDialog):
             self._user.setFocus()
         return user
 
+    def _identity_or_ask(self) -> Identity | None:
+        """The new study's ID and site, or None after saying what is missing (asked before
+        the file dialog, like the user name)."""
+        try:
+            study = check_study_id(self._study_id.text())
+        except UserError:
+            self.show_error(
+                self.tr(
+                    "The study ID must be the protocol number: letters and digits in groups "
+                    "joined by hyphens, at most 32 (e.g. MSCT-2026-01)."
+                )
+            )
+            self._study_id.setFocus()
+            return None
+        site = self._site.currentData()
+        if not site:
+            self.show_error(self.tr("Choose the site this study file belongs to."))
+            self._site.setFocus()
+            return None
+        return study, str(site)
+
     def _on_create(self) -> None:
         if not self._user_or_ask():
             return
+        identity = self._identity_or_ask()
+        if identity is None:
+            return
         path = choose_new_database(self)
         if path is not None:
-            self.open_path(path, create=True)
+            self.open_path(path, create=True, identity=identity)
 
     def _on_open(self) -> None:
         if not self._user_or_ask():

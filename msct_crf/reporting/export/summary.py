@@ -37,6 +37,7 @@ from msct_crf.study.dictionary.codelists import (
     AE_RELATION,
     DS_STATUS,
     MSC_SOURCE,
+    SITES,
     YN,
 )
 from msct_crf.study.units import converts, from_si, unit_of
@@ -263,11 +264,25 @@ _NO_INFUSION = Label("No infusion recorded", "未记录输注")
 _ONGOING = Label("In follow-up (no disposition yet)", "随访中（尚无结局）")
 
 
+def _site_rows(s: pd.DataFrame) -> list[FlowRow]:
+    """Enrolled per site: the dictionary's sites, then any other a pooled centre holds (so
+    the coordinating centre's counts are the sum of the sites')."""
+    group = Label("Site", "研究中心")
+    present = [str(code) for code in s["SITEID"].dropna().unique()]
+    items = [(item.code, item.label) for item in SITES.items]
+    items += [(code, Label(code, code)) for code in sorted(present) if code not in SITES.codes]
+    return [
+        FlowRow(group, label, s.loc[s["SITEID"] == code, "SUBJID"].tolist())
+        for code, label in items
+    ]
+
+
 def flow(data: StudyData) -> list[FlowRow]:
     """CONSORT-like counts: enrolled, by MSC source (of the first infusion), dispositions."""
     s = data.subjects
     ids = s["SUBJID"].tolist()
     rows = [FlowRow(Label("Enrolment", "入组"), Label("Enrolled", "入组"), ids)]
+    rows += _site_rows(s)
     source_group = Label("MSC source (first infusion)", "干细胞来源（首次输注）")
     for item in MSC_SOURCE.items:
         rows.append(

@@ -27,6 +27,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .audit_table import AuditEntry
 from .base import Base
+from .exchange_models import (
+    CentreQuery,
+    ExchangeRecord,
+    ImportedPackage,
+    ReturnPackage,
+    SentPackage,
+    Site,
+    SiteAuditEntry,
+)
 from .security_models import Query, Signature, SigningKey, StudySetting
 
 __all__ = [
@@ -34,14 +43,21 @@ __all__ = [
     "AppUser",
     "AuditEntry",
     "Base",
+    "CentreQuery",
     "Conmed",
     "Disposition",
+    "ExchangeRecord",
+    "ImportedPackage",
     "FormRecord",
     "Infusion",
     "MedicalHistory",
     "Query",
+    "ReturnPackage",
+    "SentPackage",
     "Signature",
     "SigningKey",
+    "Site",
+    "SiteAuditEntry",
     "SiteSequence",
     "Subject",
     "StudySetting",

@@ -89,9 +89,10 @@ def test_upgrade_from_0001_with_data(db_path: Path) -> None:
         assert set(after) >= NEW_TABLES
         kept = {t: n for t, n in after.items() if t in before and t != "audit_log"}
         assert kept == {t: n for t, n in before.items() if t != "audit_log"}  # nothing lost
-        # opened for writing, the file gets its study ID (one setting, one audit row)
-        assert after["audit_log"] == before["audit_log"] + 1
-        assert after["study_setting"] == 1
+        # opened for writing, the file gets its study ID (one setting, one audit row) and,
+        # its subjects being all of one site, that site as its code (0004: one more)
+        assert after["audit_log"] == before["audit_log"] + 2
+        assert after["study_setting"] == 2  # study_id, site_code
         assert all(after[t] == 0 for t in NEW_TABLES - {"study_setting"})
         with store.engine.connect() as connection:
             diffs = compare_metadata(MigrationContext.configure(connection), Base.metadata)

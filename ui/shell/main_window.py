@@ -37,8 +37,6 @@ from msct_crf.study.dictionary import STUDY_CODE, STUDY_TITLE
 from ui.common import background, i18n
 from ui.common import settings as opts
 from ui.common.session import UserSession
-from ui.review.audit_viewer_dialog import AuditViewerDialog
-from ui.review.queries_dialog import QueriesDialog
 from ui.shell import start_dialog
 from ui.shell.database_guard import NoLock
 from ui.shell.idle_lock import IdleLockGuard
@@ -441,6 +439,8 @@ class MainWindow(QMainWindow):
 
     def _open_queries(self, subject_only: bool = False) -> None:
         subject = self._current_subject() if subject_only else None
+        from ui.review.queries_dialog import QueriesDialog  # loaded on first use (issue 14)
+
         dialog = QueriesDialog(self.store, self.session, subject=subject, parent=self)
         dialog.panel.openRecord.connect(self._open_record)
         dialog.panel.changed.connect(self._reload_workspace)
@@ -449,6 +449,8 @@ class MainWindow(QMainWindow):
 
     def _open_audit(self, subject_only: bool = False) -> None:
         subject = self._current_subject() if subject_only else None
+        from ui.review.audit_viewer_dialog import AuditViewerDialog  # loaded on first use
+
         self._show_window(AuditViewerDialog(self.store, self.session, subject, self))
 
     def _open_record(self, subjid: str, form: str, record_id: int) -> None:

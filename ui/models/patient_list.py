@@ -319,9 +319,11 @@ class PatientFilterProxy(QSortFilterProxyModel):
         needle = text.strip().casefold()
         if needle == self._needle:
             return
+        # rows only (Qt 6.10's filter change): the order is the source's, nothing to re-sort
+        self.beginFilterChange()
         self._needle = needle
         self._accept = None
-        self.invalidate()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def search(self) -> str:
         return self._needle

@@ -298,6 +298,17 @@ def load_overview(store: Store, today: dt.date) -> Overview:
         return _build(session, today, None)
 
 
+def load_first_screen(store: Store, today: dt.date, limit: int) -> tuple[Overview, bool]:
+    """The overview of the first ``limit`` subjects by subject ID (the list's first screen
+    in its default order), and whether that is every subject: then it is exactly
+    :func:`load_overview`'s, today's work included. A large study's list paints its first
+    screen from this while the rest loads (issue 14)."""
+    with store.reading() as session, _collector_paused():
+        ids = list(session.scalars(select(Subject.id).order_by(Subject.subjid).limit(limit + 1)))
+        complete = len(ids) <= limit
+        return _build(session, today, None if complete else ids[:limit]), complete
+
+
 def _subject_id(session: Session, subjid: str) -> int | None:
     return session.scalar(select(Subject.id).where(Subject.subjid == subjid))
 

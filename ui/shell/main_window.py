@@ -2,7 +2,9 @@
 
 A QStackedWidget switches between the patient list and the subject workspace; today's work
 sits in a dock. The study overview (list rows and today's work) is read off the GUI thread
-with `msct_crf.reporting.overview.load_overview` and handed to both views. The menus are
+with `msct_crf.reporting.overview.load_overview` and handed to both views (on the first
+load of a large study, its first screen of subjects comes first, `load_first_screen`, so
+the list paints before the rest is read). The menus are
 `ui.shell.menus.MainMenus`; who works on which database (login, logout, idle lock, switching
 database, the Account menu) is `ui.shell.session_controller.SessionController`. The title
 and status bar show the database file and the user.
@@ -49,6 +51,10 @@ from ui.views.subject_workspace import TAB_KEYS, SubjectWorkspace
 from ui.views.todays_work import TodaysWorkView
 
 VERSION = "0.1.0"
+
+
+#: Subjects read for the patient list's first screen before the whole study (issue 14).
+FIRST_SCREEN_ROWS = 60
 
 
 class MainWindow(QMainWindow):
@@ -127,6 +133,18 @@ class MainWindow(QMainWindow):
             return
         store, today = self.store, self._today()
         self.statusBar().showMessage(self.tr("Loading the study…"))
+        if self.patients.model.rowCount() == 0:
+            # an empty list (the first load): its first screen first, then the rest
+            self._loading = background.run_task(
+                lambda _task: overview.load_first_screen(store, today, FIRST_SCREEN_ROWS),
+                on_done=self._on_first_screen,
+                on_error=self._on_overview_error,
+            )
+            return
+        self._load_all()
+
+    def _load_all(self) -> None:
+        store, today = self.store, self._today()
         self._loading = background.run_task(
             lambda _task: overview.load_overview(store, today),
             on_done=self._on_overview,
@@ -345,6 +363,17 @@ class MainWindow(QMainWindow):
         self.todays_work.set_work(loaded.work, {r.subjid: r for r in loaded.rows}, loaded.today)
         self.statusBar().showMessage(self.tr("%n subject(s) loaded", "", len(loaded.rows)), 4000)
         self.overviewLoaded.emit()
+
+    def _on_first_screen(self, loaded: tuple[overview.Overview, bool]) -> None:
+        first, complete = loaded
+        if complete or self._closing:
+            self._on_overview(first)  # a small study: that was all of it
+            return
+        self._loading = None
+        if self.patients.model.rowCount() == 0:
+            self.patients.set_rows(first.rows)
+        self._reload_again = False  # the full load starts now and sees the newest data
+        self._load_all()
 
     def _on_overview_error(self, exc: BaseException) -> None:
         self._loading = None

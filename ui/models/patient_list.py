@@ -319,11 +319,12 @@ class PatientFilterProxy(QSortFilterProxyModel):
         needle = text.strip().casefold()
         if needle == self._needle:
             return
-        # rows only (Qt 6.10's filter change): the order is the source's, nothing to re-sort
-        self.beginFilterChange()
         self._needle = needle
         self._accept = None
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        # invalidate(), not a rows-only filter change: that one announces a
+        # rowsRemoved/rowsInserted pair per range of rows, 5x slower at the p90 with
+        # 100,000 subjects (352 ms against 70 ms; issue 14)
+        self.invalidate()
 
     def search(self) -> str:
         return self._needle

@@ -111,6 +111,8 @@ class PatientListModel(RowTableModel[SubjectRow]):
         self._texts: list[tuple[str, ...] | None] = []  # display texts, filled when painted
         self._texts_generation = i18n.generation()  # the language the texts are in
         self._overdue = 0
+        #: The (column, order) the rows are sorted by; None once rows changed since.
+        self._sorted_by: tuple[int, Qt.SortOrder] | None = None
         right = {_ALIGNMENT: lambda _row: _RIGHT}
         display: dict[Column, tuple[Callable[[], str], Callable[[SubjectRow], str]]] = {
             Column.SUBJID: (lambda: self.tr("Subject ID"), lambda r: r.subjid),
@@ -164,6 +166,7 @@ class PatientListModel(RowTableModel[SubjectRow]):
     def set_rows(self, rows: Sequence[SubjectRow]) -> None:
         """Show ``rows``; exact ``dataChanged`` when the same subjects, in the same order."""
         rows = list(rows)
+        self._sorted_by = None
         same_subjects = [r.subjid for r in rows] == [r.subjid for r in self._rows]
         if not same_subjects:
             self.beginResetModel()
@@ -185,6 +188,7 @@ class PatientListModel(RowTableModel[SubjectRow]):
 
     def update_row(self, row: SubjectRow) -> None:
         """Replace one subject's row (after a save) with an exact ``dataChanged``."""
+        self._sorted_by = None
         i = self._row_of.get(row.subjid)
         if i is None:
             self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows))
@@ -265,6 +269,8 @@ class PatientListModel(RowTableModel[SubjectRow]):
         """Sort on precomputed keys, keeping persistent indexes (selection) on their rows."""
         if not self._rows or not 0 <= column < len(Column):
             return
+        if self._sorted_by == (column, order):
+            return  # already in that order (a header click asks twice: view and header)
         key = _SORT_KEYS[Column(column)]
         self.layoutAboutToBeChanged.emit()
         before = self.persistentIndexList()
@@ -284,6 +290,7 @@ class PatientListModel(RowTableModel[SubjectRow]):
             for s, i in zip(old_subjects, before, strict=True)
         ]
         self.changePersistentIndexList(before, after)
+        self._sorted_by = (column, order)
         self.layoutChanged.emit()
 
 

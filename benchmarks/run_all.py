@@ -17,6 +17,7 @@ Asserts nothing.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import subprocess
 import sys
@@ -155,8 +156,12 @@ def _run(bench: Bench, study: Path, logs: Path) -> tuple[str, float]:
     command = [sys.executable, str(HERE / bench.script)]
     if bench.uses_study:
         command += ["--db", str(study)]
+    # Byte-code caching as on a user's machine (a shell may set PYTHONDONTWRITEBYTECODE,
+    # which recompiles SQLAlchemy and Alembic in every process), cached in the logs folder.
+    env = dict(os.environ, PYTHONPYCACHEPREFIX=str(logs / "pycache"))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, cwd=HERE.parent)
+    done = subprocess.run(command, capture_output=True, text=True, cwd=HERE.parent, env=env)
     seconds = time.perf_counter() - started
     (logs / f"{Path(bench.script).stem}.log").write_text(
         done.stdout + "\n--- stderr ---\n" + done.stderr, encoding="utf-8"

@@ -133,7 +133,7 @@ class MainWindow(QMainWindow):
             return
         store, today = self.store, self._today()
         self.statusBar().showMessage(self.tr("Loading the study…"))
-        if self.patients.model.rowCount() == 0:
+        if self.patients.model.total_count() == 0:
             # an empty list (the first load): its first screen first, then the rest
             self._loading = background.run_task(
                 lambda _task: overview.load_first_screen(store, today, FIRST_SCREEN_ROWS),
@@ -370,7 +370,7 @@ class MainWindow(QMainWindow):
             self._on_overview(first)  # a small study: that was all of it
             return
         self._loading = None
-        if self.patients.model.rowCount() == 0:
+        if self.patients.model.total_count() == 0:
             self.patients.set_rows(first.rows)
         self._reload_again = False  # the full load starts now and sees the newest data
         self._load_all()

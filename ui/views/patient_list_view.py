@@ -234,7 +234,7 @@ class PatientListView(QWidget):
             self.table.setColumnWidth(column, width)
 
     def _update_count(self, *_args: object) -> None:
-        total = self.model.rowCount()
+        total = self.model.total_count()
         shown = self.proxy.rowCount()
         overdue = self.model.overdue_count()
         if shown == total:

@@ -2,10 +2,12 @@
 
 The app path is `msct_crf.workflow.records.save_form`: parse, derive the scores, validate, write the
 row, write its audit rows (hash chain), commit, in one BEGIN IMMEDIATE transaction. The floor
-is raw sqlite3 inserting the very row the app stored (same columns and values) into a copy of
+is raw sqlite3 inserting the very row the app stored (same columns and values) and the very
+audit rows the save wrote (hashes precomputed: read back from the app's file) into a copy of
 the same database, with the same pragmas (WAL, synchronous=FULL, foreign_keys=ON,
-busy_timeout), and committing. The two are interleaved op by op so both see the same machine
-load. Prints the median and 90th-percentile time per save and the ratio; no assertions.
+busy_timeout), and committing; a second floor is the bare row insert + commit alone (the
+figure of earlier versions). The three are interleaved op by op so all see the same machine
+load. Prints the median and 90th-percentile time per save and the ratios; no assertions.
 
     uv run python benchmarks/bench_save_visit.py [--n 200]
 """
@@ -100,8 +102,10 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as folder:
         app_path, floor_path = Path(folder) / "app.db", Path(folder) / "floor.db"
+        bare_path = Path(folder) / "bare.db"
         subject = _setup(app_path)
         shutil.copyfile(app_path, floor_path)  # closed, so the WAL is checkpointed
+        shutil.copyfile(app_path, bare_path)
 
         store = Store.open_path(app_path)
         reader = sqlite3.connect(app_path)
@@ -110,8 +114,16 @@ def main() -> None:
         insert = (
             f"INSERT INTO visit ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
         )
+        audit_columns = [r[1] for r in reader.execute("PRAGMA table_info(audit_log)")]
+        audit_insert = (
+            f"INSERT INTO audit_log ({', '.join(audit_columns)}) "
+            f"VALUES ({', '.join('?' * len(audit_columns))})"
+        )
+        last_audit = reader.execute("SELECT max(id) FROM audit_log").fetchone()[0]
         app_times: list[float] = []
         floor_times: list[float] = []
+        bare_times: list[float] = []
+        bare = _raw_connection(bare_path)
         first = date(2020, 1, 20)
         for i in range(args.n):
             values = {"VISIT": "UNSCHED", "VISDTC": (first + timedelta(days=i)).isoformat()}
@@ -123,14 +135,26 @@ def main() -> None:
             row = reader.execute(
                 f"SELECT {', '.join(columns)} FROM visit WHERE id = ?", (result.record_id,)
             ).fetchone()
+            trail = reader.execute(
+                f"SELECT {', '.join(audit_columns)} FROM audit_log WHERE id > ? ORDER BY id",
+                (last_audit,),
+            ).fetchall()
+            last_audit = trail[-1][0]
             started = time.perf_counter()
             floor.execute("BEGIN IMMEDIATE")
             floor.execute(insert, row)
+            floor.executemany(audit_insert, trail)
             floor.execute("COMMIT")
             floor_times.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            bare.execute("BEGIN IMMEDIATE")
+            bare.execute(insert, row)
+            bare.execute("COMMIT")
+            bare_times.append(time.perf_counter() - started)
         audit_rows = reader.execute("SELECT count(*) FROM audit_log").fetchone()[0]
         reader.close()
         floor.close()
+        bare.close()
         store.close()
 
     def p90(values: list[float]) -> float:
@@ -138,16 +162,22 @@ def main() -> None:
 
     app_median = statistics.median(app_times) * 1000
     floor_median = statistics.median(floor_times) * 1000
+    bare_median = statistics.median(bare_times) * 1000
     print(f"save one visit, n={args.n} (interleaved)")
     print(
         f"  app   records.save_form (parse, derive, validate, write, audit, commit): "
         f"median {app_median:.2f} ms, p90 {p90(app_times):.2f} ms"
     )
     print(
-        f"  floor raw sqlite3 INSERT of the same row + COMMIT (WAL, synchronous=FULL): "
-        f"median {floor_median:.2f} ms, p90 {p90(floor_times):.2f} ms"
+        f"  floor raw sqlite3 INSERT of the same row and its audit rows (hashes precomputed)"
+        f" + COMMIT: median {floor_median:.2f} ms, p90 {p90(floor_times):.2f} ms"
+    )
+    print(
+        f"  floor 2: the bare row INSERT + COMMIT (WAL, synchronous=FULL): "
+        f"median {bare_median:.2f} ms, p90 {p90(bare_times):.2f} ms"
     )
     print(f"  ratio app/floor (median): {app_median / floor_median:.1f}x")
+    print(f"  ratio app/floor 2 (median): {app_median / bare_median:.1f}x")
     print(f"  audit rows written: {audit_rows} (about {audit_rows // (args.n + 2)} per save)")
 
 

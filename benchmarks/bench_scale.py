@@ -21,7 +21,6 @@ import time
 from pathlib import Path
 
 from msct_crf.storage.integrity import verify_database
-from msct_crf.storage.store import Store
 from msct_crf.tools.scale import create_scale_study
 
 TABLES = (
@@ -61,8 +60,16 @@ def main() -> None:
         summary = create_scale_study(app_path, subjects=args.subjects)
         app_seconds = time.perf_counter() - started
 
-        Store.open_path(floor_path).close()  # the same schema (migrations), empty
         source = _raw_connection(app_path, read_only=True)
+        # The same schema, empty: the app's own CREATE statements (a store opened on a new
+        # file would already hold its study-ID audit row, whose id the copied rows reuse).
+        empty = _raw_connection(floor_path)
+        for (create,) in source.execute(
+            "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL "
+            "AND name NOT LIKE 'sqlite_%' ORDER BY type = 'trigger', rowid"
+        ):
+            empty.execute(create)
+        empty.close()
         rows: dict[str, tuple[str, list[tuple[object, ...]]]] = {}
         for table in TABLES:
             columns = [r[1] for r in source.execute(f"PRAGMA table_info({table})")]

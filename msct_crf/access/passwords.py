@@ -14,11 +14,13 @@ from __future__ import annotations
 import secrets
 import unicodedata
 from collections.abc import Callable, Sequence
-
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from typing import TYPE_CHECKING
 
 from msct_crf.errors import UserError
+
+if TYPE_CHECKING:
+    # argon2 loads with the first hash, not when the app starts (issue 14)
+    from argon2 import PasswordHasher
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 1024
@@ -39,8 +41,16 @@ class PasswordPolicyError(UserError):
     """A new password does not meet the policy."""
 
 
-HasherFactory = Callable[[], PasswordHasher]
-_hasher_factory: HasherFactory = PasswordHasher
+HasherFactory = Callable[[], "PasswordHasher"]
+
+
+def _default_hasher() -> PasswordHasher:
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
+
+
+_hasher_factory: HasherFactory = _default_hasher
 _hasher: PasswordHasher | None = None
 
 
@@ -67,6 +77,8 @@ def hash_password(password: str) -> str:
 def check_password(stored_hash: str | None, password: str) -> bool:
     if not stored_hash:
         return False
+    from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
     try:
         return hasher().verify(stored_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):

@@ -26,12 +26,8 @@ from __future__ import annotations
 
 import os
 import threading
+from typing import TYPE_CHECKING
 
-from argon2.low_level import Type, hash_secret_raw
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -43,13 +39,17 @@ from msct_crf.storage import audit, signing
 from msct_crf.storage.db.audit_table import AUDIT_TABLE, AuditEntry
 from msct_crf.storage.db.models import AppUser, SigningKey
 
+if TYPE_CHECKING:
+    # argon2's KDF and cryptography load on first use, not when the app starts (issue 14)
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 KEY_TABLE = "signing_key"
 CHECKPOINT = "checkpoint"
 _KDF = "argon2id"
 _AAD = b"msct-crf signing key 1|"
 _MAX_MEMORY_KIB = 4 * 1024 * 1024  # 4 GiB, far above any cost this app writes
 #: A key row and its unwrapped private key.
-UnlockedKey = tuple[SigningKey, Ed25519PrivateKey]
+UnlockedKey = tuple[SigningKey, "Ed25519PrivateKey"]
 _HELD: dict[str, tuple[int, Ed25519PrivateKey]] = {}  # actor token -> (key id, private key)
 _HELD_LOCK = threading.Lock()
 
@@ -58,6 +58,8 @@ _HELD_LOCK = threading.Lock()
 
 
 def _derive(password: str, salt: bytes, *, m: int, t: int, p: int) -> bytes:
+    from argon2.low_level import Type, hash_secret_raw
+
     return hash_secret_raw(
         password.encode("utf-8"),
         salt,
@@ -71,11 +73,15 @@ def _derive(password: str, salt: bytes, *, m: int, t: int, p: int) -> bytes:
 
 def public_text(private: Ed25519PrivateKey) -> str:
     """The raw public key, base64 (what is stored and audited)."""
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
     return signing.b64(private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw))
 
 
 def wrap(private: Ed25519PrivateKey, password: str) -> str:
     """The private key encrypted under ``password`` (see the module docstring)."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     current = hasher()
     m, t, p = current.memory_cost, current.time_cost, current.parallelism
     salt, nonce = os.urandom(16), os.urandom(12)
@@ -90,6 +96,10 @@ def wrap(private: Ed25519PrivateKey, password: str) -> str:
 def unwrap(wrapped: str, public_key: str, password: str) -> Ed25519PrivateKey | None:
     """The private key, or None when ``password`` does not open it, the stored text is
     damaged, or it is not the private half of ``public_key``."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     try:
         kdf, _version, params, salt_text, nonce_text, sealed_text = wrapped.split("$")
         settings = dict(item.split("=", 1) for item in params.split(","))
@@ -167,6 +177,8 @@ def issue_key(
     ):
         old.retired_at = stamp
         _audit_key(session, by, old, [audit.Change("retired_at", None, stamp)], reason)
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     private = Ed25519PrivateKey.generate()
     key = SigningKey(
         user_id=row.id,

@@ -30,9 +30,6 @@ import binascii
 import hashlib
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
 from msct_crf.storage import audit
 from msct_crf.study.dictionary import Form
 
@@ -132,7 +129,11 @@ def checkpoint_message(
 
 def verify(public_key: str | None, signature: str | None, message: bytes) -> bool:
     """Whether ``signature`` (base64) is a valid Ed25519 signature of ``message`` by
-    ``public_key`` (base64 of the raw 32 bytes). Anything malformed is simply invalid."""
+    ``public_key`` (base64 of the raw 32 bytes). Anything malformed is simply invalid.
+    (cryptography is imported here, on first use, not when the app starts.)"""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     raw_key, raw_signature = unb64(public_key), unb64(signature)
     if raw_key is None or raw_signature is None or len(raw_key) != 32:
         return False

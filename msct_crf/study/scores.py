@@ -76,6 +76,25 @@ _SODIUM_HIGH: Final = Decimal(137)
 # decimal settings from changing our results.
 _CONTEXT: Final = Context(prec=34)
 
+
+@functools.lru_cache(maxsize=4096)
+def _ln(value: Decimal) -> Decimal:
+    """ln(value) in `_CONTEXT`, remembered.
+
+    MELD, MELD-Na and MELD 3.0 take the logarithms of the same floored labs, so a visit
+    asked for nine where three or four differ, and a 34-digit ln is the slowest step of
+    deriving a visit's scores (about 50 µs each; issue 14). The result depends only on the
+    number and the context (correctly rounded), so a remembered one is the same Decimal.
+    """
+    return value.ln(_CONTEXT.copy())
+
+
+@functools.lru_cache(maxsize=4096)
+def _log10(value: Decimal) -> Decimal:
+    """log10(value) in `_CONTEXT`, remembered (see `_ln`)."""
+    return value.log10(_CONTEXT.copy())
+
+
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
@@ -295,9 +314,9 @@ def _meld_i(
         bilirubin_umol_l, creatinine_umol_l, inr, dialysis, Decimal(4), notes
     )
     raw = (
-        Decimal("0.957") * creatinine.ln()
-        + Decimal("0.378") * bilirubin.ln()
-        + Decimal("1.120") * international_ratio.ln()
+        Decimal("0.957") * _ln(creatinine)
+        + Decimal("0.378") * _ln(bilirubin)
+        + Decimal("1.120") * _ln(international_ratio)
         + Decimal("0.643")
     )
     return int(_round_half_up(raw, 1) * 10)
@@ -395,10 +414,10 @@ def _meld_3(
     albumin_gap = Decimal("3.5") - albumin
     raw = (
         (Decimal("1.33") if female else Decimal(0))
-        + (Decimal("4.56") - Decimal("0.24") * sodium_gap) * bilirubin.ln()
+        + (Decimal("4.56") - Decimal("0.24") * sodium_gap) * _ln(bilirubin)
         + Decimal("0.82") * sodium_gap
-        + Decimal("9.09") * international_ratio.ln()
-        + (Decimal("11.14") - Decimal("1.83") * albumin_gap) * creatinine.ln()
+        + Decimal("9.09") * _ln(international_ratio)
+        + (Decimal("11.14") - Decimal("1.83") * albumin_gap) * _ln(creatinine)
         + Decimal("1.85") * albumin_gap
         + Decimal(6)
     )
@@ -464,7 +483,7 @@ def _albi(bilirubin_umol_l: Decimal, albumin_g_l: Decimal) -> ScoreDetail[tuple[
     ALBI = 0.66 log10(bilirubin µmol/L) - 0.085 albumin g/L; grade 1 <= -2.60 < grade 2
     <= -1.39 < grade 3, graded on the unrounded score.
     """
-    score = Decimal("0.66") * bilirubin_umol_l.log10() - Decimal("0.085") * albumin_g_l
+    score = Decimal("0.66") * _log10(bilirubin_umol_l) - Decimal("0.085") * albumin_g_l
     grade = _albi_grade(score)
     value = float(score)
     return ScoreDetail("ALBI", (value, grade), f"{value:.2f} (grade {grade})")

@@ -60,12 +60,12 @@ def field_findings(f: Field, value: Any, units: UnitSystem = UnitSystem.SI) -> l
                 f"须为有限数值，允许 {describe_allowed(f, units)}",
             )
         ]
-    shown = _fmt_value(f, value, units)
     if f.hard is not None and (
         not f.hard.contains(value)
         or (f.exclusive_low and f.hard.low is not None and value <= f.hard.low)
     ):
         bound = describe_allowed(f, units)
+        shown = _fmt_value(f, value, units)
         return [
             field_error(
                 f,
@@ -76,6 +76,7 @@ def field_findings(f: Field, value: Any, units: UnitSystem = UnitSystem.SI) -> l
         ]
     if f.soft is not None and not f.soft.contains(value):
         expected = describe_range(f, f.soft, units)
+        shown = _fmt_value(f, value, units)  # only for a finding (most values have none)
         return [
             field_error(
                 f,

@@ -10,6 +10,7 @@ import sqlite3
 from pathlib import Path
 from types import SimpleNamespace
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from trust_factory import (  # noqa: F401  (fixtures)
     ENROL,
     PI_PW,
@@ -93,7 +94,7 @@ def test_removed_trailing_checkpoints_are_found(store: Store, visit: SimpleNames
 def test_a_swapped_public_key_is_found(store: Store, accounts: dict) -> None:
     access.logout(store, accounts["nurse"])
     assert store.path is not None
-    other = signing_keys.public_text(signing_keys.Ed25519PrivateKey.generate())
+    other = signing_keys.public_text(Ed25519PrivateKey.generate())
     db = sqlite3.connect(store.path)
     db.execute("UPDATE signing_key SET public_key = ? WHERE id = 3", (other,))
     db.commit()

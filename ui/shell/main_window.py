@@ -2,7 +2,9 @@
 
 A QStackedWidget switches between the patient list and the subject workspace; today's work
 sits in a dock. The study overview (list rows and today's work) is read off the GUI thread
-with `msct_crf.reporting.overview.load_overview` and handed to both views. The menus are
+with `msct_crf.reporting.overview.load_overview` and handed to both views (on the first
+load of a large study, its first screen of subjects comes first, `load_first_screen`, so
+the list paints before the rest is read). The menus are
 `ui.shell.menus.MainMenus`; who works on which database (login, logout, idle lock, switching
 database, the Account menu) is `ui.shell.session_controller.SessionController`. The title
 and status bar show the database file and the user.
@@ -37,8 +39,6 @@ from msct_crf.study.dictionary import STUDY_CODE, STUDY_TITLE
 from ui.common import background, i18n
 from ui.common import settings as opts
 from ui.common.session import UserSession
-from ui.review.audit_viewer_dialog import AuditViewerDialog
-from ui.review.queries_dialog import QueriesDialog
 from ui.shell import start_dialog
 from ui.shell.casebook_actions import CasebookActions
 from ui.shell.database_guard import NoLock
@@ -52,6 +52,10 @@ from ui.views.subject_workspace import TAB_KEYS, SubjectWorkspace
 from ui.views.todays_work import TodaysWorkView
 
 VERSION = "0.1.0"
+
+
+#: Subjects read for the patient list's first screen before the whole study (issue 14).
+FIRST_SCREEN_ROWS = 60
 
 
 class MainWindow(QMainWindow):
@@ -133,6 +137,18 @@ class MainWindow(QMainWindow):
             return
         store, today = self.store, self._today()
         self.statusBar().showMessage(self.tr("Loading the study…"))
+        if self.patients.model.total_count() == 0:
+            # an empty list (the first load): its first screen first, then the rest
+            self._loading = background.run_task(
+                lambda _task: overview.load_first_screen(store, today, FIRST_SCREEN_ROWS),
+                on_done=self._on_first_screen,
+                on_error=self._on_overview_error,
+            )
+            return
+        self._load_all()
+
+    def _load_all(self) -> None:
+        store, today = self.store, self._today()
         self._loading = background.run_task(
             lambda _task: overview.load_overview(store, today),
             on_done=self._on_overview,
@@ -355,6 +371,17 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("%n subject(s) loaded", "", len(loaded.rows)), 4000)
         self.overviewLoaded.emit()
 
+    def _on_first_screen(self, loaded: tuple[overview.Overview, bool]) -> None:
+        first, complete = loaded
+        if complete or self._closing:
+            self._on_overview(first)  # a small study: that was all of it
+            return
+        self._loading = None
+        if self.patients.model.total_count() == 0:
+            self.patients.set_rows(first.rows)
+        self._reload_again = False  # the full load starts now and sees the newest data
+        self._load_all()
+
     def _on_overview_error(self, exc: BaseException) -> None:
         self._loading = None
         self._reload_again = False
@@ -448,6 +475,8 @@ class MainWindow(QMainWindow):
 
     def open_queries(self, subject_only: bool = False) -> None:
         subject = self._current_subject() if subject_only else None
+        from ui.review.queries_dialog import QueriesDialog  # loaded on first use (issue 14)
+
         dialog = QueriesDialog(self.store, self.session, subject=subject, parent=self)
         dialog.panel.openRecord.connect(self._open_record)
         dialog.panel.changed.connect(self._reload_workspace)
@@ -456,6 +485,8 @@ class MainWindow(QMainWindow):
 
     def _open_audit(self, subject_only: bool = False) -> None:
         subject = self._current_subject() if subject_only else None
+        from ui.review.audit_viewer_dialog import AuditViewerDialog  # loaded on first use
+
         self._show_window(AuditViewerDialog(self.store, self.session, subject, self))
 
     def _open_record(self, subjid: str, form: str, record_id: int) -> None:

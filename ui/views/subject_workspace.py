@@ -36,7 +36,6 @@ from ui.common.i18n import dictionary_language
 from ui.common.session import UserSession
 from ui.views.schedule_view import ScheduleView
 from ui.views.subject_header import SubjectHeader
-from ui.views.trajectory_chart import TrajectoryChart
 
 
 @dataclass(frozen=True)
@@ -299,6 +298,9 @@ class SubjectWorkspace(QWidget):
         elif tab.kind == "schedule":
             page = ScheduleView()
         else:
+            # QtCharts loads with the first chart opened, not when the app starts (issue 14)
+            from ui.views.trajectory_chart import TrajectoryChart
+
             page = TrajectoryChart()
         if hasattr(page, "set_language"):
             page.set_language(dictionary_language())

@@ -97,8 +97,12 @@ def load_study(
     subjid_of = dict(zip(subjects["id"].tolist(), subjects["SUBJID"].tolist(), strict=True))
     subjects = pd.concat([subjects, _subject_facts(subjects, raw.forms)], axis=1)
     records = _kept_records(raw.forms, subjects, subjid_of, options)
+    infusions = raw.forms["EX"]
+    # The records hold what is kept (copies): the frames as read are not needed again, and
+    # letting them go before the sheets' tables are built lowers the peak (issue 14).
+    raw.forms.clear()
     tables = {
-        code: long_table(code, records[code], raw.forms["EX"], subjects, options)
+        code: long_table(code, records[code], infusions, subjects, options)
         for code in options.selected_forms
     }
     audit = None

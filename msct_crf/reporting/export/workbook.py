@@ -40,6 +40,8 @@ EXCEL_MAX_CELL = 32_767
 WIDTH_SAMPLE_ROWS = 500
 MIN_WIDTH, MAX_WIDTH = 6, 60
 PROGRESS_ROWS = 2_000
+#: Rows of a data sheet made ready (as Python values) at a time; at least WIDTH_SAMPLE_ROWS.
+BLOCK_ROWS = 10_000
 
 #: The fixed sheets, in order; the long form sheets go between Wide and Flow.
 FIXED_BEFORE = ("README", "Codebook", "Summary", "Wide")
@@ -254,13 +256,23 @@ class WorkbookWriter:
             width = max(width, max(text_width(v) for v in shown))
         return _Column(texts, False, None, width)
 
+    def _block(self, table: Table, start: int, stop: int) -> list[_Column]:
+        """Rows ``start:stop`` of every column, ready to write (cell values as Python lists)."""
+        frame = table.frame.iloc[start:stop]
+        return [self._prepare(var, frame[var.name]) for var in table.vars]
+
     def data_table(self, table: Table, *, freeze_cols: int = 1) -> None:
-        """A long sheet: one row per record, every column typed."""
-        columns = [self._prepare(var, table.frame[var.name]) for var in table.vars]
+        """A long sheet: one row per record, every column typed.
+
+        Streamed a block of :data:`BLOCK_ROWS` rows at a time: the cells of a whole
+        100,000-visit table as Python objects took hundreds of MB, a block a few MB (issue
+        14). Column widths come from the first :data:`WIDTH_SAMPLE_ROWS` rows, which the
+        first block holds."""
         headers = [var.header(self.language) for var in table.vars]
-        widths = [c.width for c in columns]
-        header_width = [min(text_width(h), 30) for h in headers]
         n = table.rows
+        first = self._block(table, 0, min(n, BLOCK_ROWS))
+        widths = [c.width for c in first]
+        header_width = [min(text_width(h), 30) for h in headers]
         per_sheet = EXCEL_MAX_ROWS - 1
         parts = max(1, math.ceil(n / per_sheet))
         for part in range(parts):
@@ -271,10 +283,14 @@ class WorkbookWriter:
             for col, text in enumerate(headers):
                 ws.write_string(0, col, text, self.header)
             start, stop = part * per_sheet, min(n, (part + 1) * per_sheet)
-            self._rows(ws, columns, start, stop)
+            for block in range(start, stop, BLOCK_ROWS):
+                end = min(stop, block + BLOCK_ROWS)
+                columns = first if block == 0 else self._block(table, block, end)
+                self._rows(ws, columns, block - start + 1, end - block)
             self._finish(ws, name, stop - start, len(headers), freeze_cols)
 
-    def _rows(self, ws: Worksheet, columns: list[_Column], start: int, stop: int) -> None:
+    def _rows(self, ws: Worksheet, columns: list[_Column], first_row: int, count: int) -> None:
+        """The first ``count`` values of ``columns`` into sheet rows from ``first_row`` on."""
         # The row-and-column forms of XlsxWriter's writers, without the decorator that
         # parses "A1" strings: the loop below is the whole cost of a large export.
         write_number = getattr(ws, "_write_number", ws.write_number)
@@ -284,10 +300,10 @@ class WorkbookWriter:
             for c, col in enumerate(columns)
         ]
         ncols = len(columns)
-        for block in range(start, stop, PROGRESS_ROWS):
-            end = min(stop, block + PROGRESS_ROWS)
+        for block in range(0, count, PROGRESS_ROWS):
+            end = min(count, block + PROGRESS_ROWS)
             for i in range(block, end):
-                r = i - start + 1
+                r = first_row + i
                 for c, values, write, fmt in plan:
                     v = values[i]
                     if v is not None:

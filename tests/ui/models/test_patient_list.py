@@ -101,8 +101,24 @@ def test_typing_in_the_search_box(qtbot: QtBot, store: Store, small_study: Small
     qtbot.keyClicks(search, "GZH-00")
     assert len(view.visible_subjects()) == 6
     qtbot.keyClicks(search, "4")
-    assert view.visible_subjects() == [small_study.transplanted]
+    qtbot.waitUntil(lambda: view.visible_subjects() == [small_study.transplanted])
     assert "Showing 1 of 6" in view.findChild(object, "patientCount").text()
+
+
+def test_a_burst_of_typing_filters_once(
+    qtbot: QtBot, store: Store, small_study: SmallStudy, monkeypatch
+) -> None:
+    view = _view(qtbot, store)
+    searches: list[str] = []
+    original = view.proxy.set_search
+    monkeypatch.setattr(view.proxy, "set_search", lambda t: (searches.append(t), original(t)))
+    search = view.findChild(object, "patientSearch")
+    qtbot.keyClicks(search, small_study.transplanted)
+    assert search.text() == small_study.transplanted  # the box took every key at once
+    assert view.search_pending() and searches == []
+    qtbot.waitUntil(lambda: not view.search_pending())
+    assert searches == [small_study.transplanted]
+    assert view.visible_subjects() == [small_study.transplanted]
 
 
 def test_enter_in_search_opens_the_single_match(

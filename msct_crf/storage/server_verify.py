@@ -23,7 +23,6 @@ import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, Table, insert, select
 from sqlalchemy import exc as sa_exc
 
@@ -95,6 +94,8 @@ def _server_checks(checks: list[Check], triggers: list[Check]) -> list[Check]:
 def _copy(url: str, target: Path) -> list[Check]:
     """The server's rows into a new SQLite file at ``target`` in one snapshot; the checks of
     the server's append-only triggers. A server without MSC-CRF's schema copies nothing."""
+    from alembic.runtime.migration import MigrationContext  # only when a server is verified
+
     source = make_engine(url, read_only=True)
     try:
         with source.connect() as server:

@@ -35,8 +35,8 @@ from sqlalchemy.orm import Session
 
 from msct_crf import clock
 from msct_crf.errors import UserError
+from msct_crf.exchange import centre_key, returns
 from msct_crf.exchange import package_format as fmt
-from msct_crf.exchange import returns
 from msct_crf.exchange.package_format import PackageRefused
 from msct_crf.exchange.rows import from_json
 from msct_crf.exchange.site_package import EXCHANGED_TABLES, GENESIS, table
@@ -85,7 +85,11 @@ def init_centre(url: str, study_id: str) -> str:
                 session, study_identity.ROLE_KEY, study_identity.CENTRE, user=SYSTEM_USER
             )
         sites = session.scalar(select(func.count()).select_from(Site))
-        return f"ok: coordinating centre of study {study_id} at {store.url} ({sites} sites)"
+        public, _made = centre_key.ensure_centre_key(session, user=SYSTEM_USER)
+        return (
+            f"ok: coordinating centre of study {study_id} at {store.url} ({sites} sites); "
+            f"centre key {centre_key.fingerprint(public)}"
+        )
 
 
 def open_centre(url: str) -> Store:

@@ -75,15 +75,22 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
+    from msct_crf.exchange import centre_key
     from msct_crf.exchange.centre import open_centre, status
 
     with open_centre(database_url(args.url)) as store:
         rows = status(store)
+        with store.reading() as session:
+            public = centre_key.centre_public_key(session)
     print(f"{'site':<6} {'package':>7} {'subjects':>8} {'queries':>7}  last sent")
     for row in rows:
         number = f"{row.last_package:04d}" if row.last_package is not None else "-"
         sent = row.last_sent or "never"
         print(f"{row.code:<6} {number:>7} {row.subjects:>8} {row.open_queries:>7}  {sent}")
+    if public is None:
+        print("centre key: none yet (run msct-crf central init to make it)")
+    else:  # what each site admin compares with what their first import printed
+        print(f"centre key: {centre_key.fingerprint(public)}")
     return 0
 
 

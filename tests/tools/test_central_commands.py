@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from exchange_factory import STUDY, SteppingClock, build_sites
 from trust_factory import fast_hasher  # noqa: F401  (autouse fixture)
@@ -34,11 +36,12 @@ def test_a_coordinating_centre_in_a_few_commands(tmp_path, url, capsys):
         lines = capsys.readouterr().out.splitlines()
         assert lines[0].split() == ["site", "package", "subjects", "queries", "last", "sent"]
         assert lines[1].split()[:4] == ["BJ01", "-", "0", "0"]
-        assert [line.split()[:3] for line in lines[2:]] == [
+        assert [line.split()[:3] for line in lines[2:-1]] == [
             ["GZH", "0002", "2"],
             ["NJG", "0002", "3"],
             ["SHA", "0002", "4"],
         ]
+        assert re.fullmatch(r"centre key: SHA256:[0-9a-f]{4}( [0-9a-f]{4}){7}", lines[-1])
         assert main(["verify", "--db", url]) == 0
         assert main(["verify", "--db", str(tmp_path / "centre.db")]) == 0  # the file itself
         out = tmp_path / "centre.xlsx"
@@ -102,4 +105,4 @@ def test_queries_back_to_a_site_from_the_shell(tmp_path, url, capsys, monkeypatc
             assert main([*argv, "--password-stdin"]) == 0
             assert expected in capsys.readouterr().out
         assert main(["central", "status", "--url", url]) == 0
-        assert capsys.readouterr().out.splitlines()[-1].split()[:4] == ["SHA", "0002", "4", "0"]
+        assert capsys.readouterr().out.splitlines()[-2].split()[:4] == ["SHA", "0002", "4", "0"]

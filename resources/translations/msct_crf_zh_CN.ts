@@ -1285,17 +1285,22 @@ Everything entered after that time will no longer be in the study. The current f
         <translation>{name}：已导入。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/import_return_dialog.py" line="113"/>
+        <location filename="../../ui/admin/import_return_dialog.py" line="112"/>
         <source>{name}: {n} queries from the coordinating centre.</source>
         <translation>{name}：来自协调中心的 {n} 条质疑。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/import_return_dialog.py" line="125"/>
+        <location filename="../../ui/admin/import_return_dialog.py" line="117"/>
+        <source>This site now accepts return packages signed with the centre&apos;s key {fingerprint} only. Check with the centre that msct-crf central status shows the same fingerprint before answering.</source>
+        <translation>本中心今后只接受由协调中心密钥 {fingerprint} 签名的返回包。回复质疑前，请与协调中心核对 msct-crf central status 显示的指纹是否相同。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/import_return_dialog.py" line="130"/>
         <source>Importing…</source>
         <translation>正在导入…</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/import_return_dialog.py" line="144"/>
+        <location filename="../../ui/admin/import_return_dialog.py" line="149"/>
         <location filename="../../ui/shell/menus.py" line="197"/>
         <source>Import from coordinating centre…</source>
         <translation>从协调中心导入…</translation>

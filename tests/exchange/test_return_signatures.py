@@ -18,6 +18,7 @@ from msct_crf.exchange import package_format as fmt
 from msct_crf.exchange.package_format import PackageRefused
 from msct_crf.storage import signing, study_identity
 from msct_crf.storage.db.models import AuditEntry, Query, Subject, Visit
+from msct_crf.storage.integrity import verify_database
 from msct_crf.storage.store import Store
 
 
@@ -100,6 +101,8 @@ def test_the_first_import_pins_the_centre_key_and_says_its_fingerprint(
     assert _site_state(site)[2] == public
     later = _import(site, second.read_bytes(), second.name)
     assert later.raised == 1 and later.pinned is None and "central status" not in later.text()
+    checks = verify_database(site)  # the pin is an audited setting: the site file verifies
+    assert all(c.ok for c in checks), [c.detail for c in checks if not c.ok]
 
 
 def test_an_unsigned_return_package_is_refused(sites, centre_url, tmp_path) -> None:

@@ -52,6 +52,9 @@ def test_imports_the_centres_queries_once(qtbot: QtBot, tmp_path: Path) -> None:
                     button.click()
                 assert background.wait_for_tasks()
                 assert got.args == [expected]
+                if expected:  # the first import names the centre key the site now trusts
+                    assert "centre's key SHA256:" in status.text()
+                    assert "central status" in status.text()
             assert "already imported" in status.text()
         finally:
             access.logout(store, actor)

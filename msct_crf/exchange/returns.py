@@ -156,8 +156,17 @@ def _subjid(session: Session, table_name: str, record_id: int) -> str:
     return str(session.execute(select(Subject.subjid).where(Subject.id == subject_id)).scalar_one())
 
 
-def write_return(store: Store, site: str, out_dir: Path, *, user: str) -> Path | None:
-    """The site's next return package with every query not sent yet (None: nothing new)."""
+def write_return(
+    store: Store,
+    site: str,
+    out_dir: Path,
+    *,
+    user: str,
+    passphrase: centre_key.Passphrase | None = None,
+) -> Path | None:
+    """The site's next return package with every query not sent yet (None: nothing new),
+    signed with the centre's key (`passphrase()` opens it; asked only when there is one to
+    write)."""
     out_dir = Path(out_dir)
     if not out_dir.is_dir():
         raise UserError(f"--out {out_dir}: no such folder")
@@ -196,7 +205,7 @@ def write_return(store: Store, site: str, out_dir: Path, *, user: str) -> Path |
         }
         manifest["public_key"] = centre_key.centre_public_key(session)
         signed = fmt.manifest_bytes(manifest)
-        package = fmt.Package(signed, payload, centre_key.sign_return(session, signed))
+        package = fmt.Package(signed, payload, centre_key.sign_return(session, signed, passphrase))
         for query in pending:
             query.return_number = number
         session.add(

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-from exchange_factory import PI_PW, STUDY, new_centre
+from exchange_factory import PI_PW, STUDY, centre_passphrase, new_centre
 from sqlalchemy import func, select
 
 from msct_crf import access
@@ -17,7 +17,8 @@ from msct_crf.exchange import centre, centre_key, returns
 from msct_crf.exchange import package_format as fmt
 from msct_crf.exchange.package_format import PackageRefused
 from msct_crf.storage import signing, study_identity
-from msct_crf.storage.db.models import AuditEntry, Query, Subject, Visit
+from msct_crf.storage.db.engine import sqlite_url
+from msct_crf.storage.db.models import AuditEntry, CentreQuery, Query, Subject, Visit
 from msct_crf.storage.integrity import verify_database
 from msct_crf.storage.store import Store
 
@@ -37,7 +38,9 @@ def _returns(centre_url: str, sites, folder: Path, count: int = 2) -> tuple[list
             returns.raise_centre_query(
                 store, form="VIS", record_id=visit, field=None, text=f"Q{n}?", user="mon.chen"
             )
-            path = returns.write_return(store, "GZH", folder, user="mon.chen")
+            path = returns.write_return(
+                store, "GZH", folder, user="mon.chen", passphrase=centre_passphrase
+            )
             assert path is not None
             written.append(path)
     assert public is not None
@@ -161,11 +164,51 @@ def test_a_centre_without_a_key_refuses_to_write_a_return_package(
             store, form="VIS", record_id=visit, field=None, text="?", user="mon.chen"
         )
         with pytest.raises(returns.UserError, match="central init"):
-            returns.write_return(store, "GZH", tmp_path, user="mon.chen")
+            returns.write_return(
+                store, "GZH", tmp_path, user="mon.chen", passphrase=centre_passphrase
+            )
         assert list(tmp_path.glob("*.msctret")) == []
         with store.reading() as session:
             actions = set(session.scalars(select(AuditEntry.action)))
         assert "return_package" not in actions
-    assert "centre key SHA256:" in centre.init_centre(centre_url, STUDY)  # makes a new one
+    assert "centre key SHA256:" in centre.init_centre(
+        centre_url, STUDY, centre_passphrase
+    )  # makes a new one
     with centre.open_centre(centre_url) as store:
-        assert returns.write_return(store, "GZH", tmp_path, user="mon.chen") is not None
+        assert (
+            returns.write_return(
+                store, "GZH", tmp_path, user="mon.chen", passphrase=centre_passphrase
+            )
+            is not None
+        )
+
+
+def test_the_centre_key_is_kept_wrapped_under_its_passphrase(sites, centre_url, tmp_path) -> None:
+    with new_centre(centre_url) as store:
+        centre.import_files(store, sites.all_packages())
+        with store.reading() as session:
+            stored = session.get(centre_key.StudySetting, centre_key.PRIVATE_KEY)
+            assert stored is not None and stored.value.startswith("argon2id$")
+            wrapped = stored.value
+            visit = session.scalars(select(Visit.id)).first()
+            logged = [r.new_value or "" for r in session.scalars(select(AuditEntry))]
+        assert not any(wrapped in text for text in logged)  # never in the audit trail
+        returns.raise_centre_query(
+            store, form="VIS", record_id=visit, field=None, text="?", user="mon.chen"
+        )
+        with pytest.raises(returns.UserError, match="passphrase is wrong"):
+            returns.write_return(
+                store, "GZH", tmp_path, user="mon.chen", passphrase=lambda: "guess"
+            )
+        assert list(tmp_path.glob("*.msctret")) == []
+        with store.reading() as session:  # the query is still to be sent
+            assert session.scalars(select(CentreQuery.return_number)).all() == [None]
+
+
+def test_a_weak_passphrase_makes_no_key(tmp_path) -> None:
+    url = sqlite_url(tmp_path / "centre.db")
+    with pytest.raises(returns.UserError, match="passphrase"):
+        centre.init_centre(url, STUDY, lambda: "password")
+    summary = centre.init_centre(url, STUDY)  # a centre, still without a key
+    assert summary.endswith("centre key none yet")
+    assert "centre key SHA256:" in centre.init_centre(url, STUDY, centre_passphrase)

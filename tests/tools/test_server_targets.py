@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, select
+from trust_factory import fast_hasher  # noqa: F401  (autouse fixture)
 
 from msct_crf.errors import UserError
 from msct_crf.storage.db.models import Subject, Visit
@@ -49,6 +50,13 @@ def test_demo_fills_a_server_database(pg_url: str, capsys: pytest.CaptureFixture
         assert session.scalar(select(func.count()).select_from(Subject)) == 26
         assert session.scalar(select(func.count()).select_from(Visit)) > 100
     assert all(c.ok for c in verify_location(pg_url))
+
+
+def test_demo_with_accounts_on_a_server(pg_url: str) -> None:
+    summary = create_demo(pg_url, with_accounts=True)
+    assert "forms verified, signed and locked" in summary
+    checks = verify_location(pg_url)  # the signatures and checkpoints verify on the server too
+    assert all(c.ok for c in checks), [c.detail for c in checks if not c.ok]
 
 
 @pytest.mark.parametrize("command", ["demo", "scale"])

@@ -27,6 +27,8 @@ SITES = ("GZH", "NJG", "SHA")
 ADMIN_PW = "admin-pass-1"
 NURSE_PW = "nurse-pass-1"
 PI_PW = "pi-pass-123"
+#: The passphrase of the test centres' signing key (new_centre makes the key with it).
+CENTRE_PASSPHRASE = "violet harbour lantern kettle 2026"
 START = dt.datetime(2026, 1, 5, 8, 0, tzinfo=dt.UTC)
 
 
@@ -188,7 +190,12 @@ def copy_sites(built: SiteFiles, folder: Path) -> SiteFiles:
     return copied
 
 
+def centre_passphrase() -> str:
+    """What the centre's data manager types to make or open the centre key."""
+    return CENTRE_PASSPHRASE
+
+
 def new_centre(url: str) -> Store:
-    summary = centre.init_centre(url, STUDY)
+    summary = centre.init_centre(url, STUDY, centre_passphrase)
     assert summary.startswith("ok: coordinating centre of study"), summary
     return centre.open_centre(url)

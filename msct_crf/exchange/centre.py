@@ -35,8 +35,8 @@ from sqlalchemy.orm import Session
 
 from msct_crf import clock
 from msct_crf.errors import UserError
+from msct_crf.exchange import centre_key, returns
 from msct_crf.exchange import package_format as fmt
-from msct_crf.exchange import returns
 from msct_crf.exchange.package_format import PackageRefused
 from msct_crf.exchange.rows import from_json
 from msct_crf.exchange.site_package import EXCHANGED_TABLES, GENESIS, table
@@ -67,8 +67,10 @@ class ImportOutcome(StrEnum):
 # --------------------------------------------------------------------------- set-up
 
 
-def init_centre(url: str, study_id: str) -> str:
-    """Create (or migrate) the centre database at `url` for `study_id`; a one-line summary."""
+def init_centre(url: str, study_id: str, passphrase: centre_key.Passphrase | None = None) -> str:
+    """Create (or migrate) the centre database at `url` for `study_id`; a one-line summary.
+    A centre without its signing key gets one, wrapped under `passphrase()` (asked only
+    then); without `passphrase` it stays without one (and cannot write return packages)."""
     study_id = study_identity.check_study_id(study_id)
     with Store.open(url, study_id=study_id) as store, store.session() as session:
         current = study_identity.read_setting(session, study_identity.STUDY_ID_KEY)
@@ -85,7 +87,14 @@ def init_centre(url: str, study_id: str) -> str:
                 session, study_identity.ROLE_KEY, study_identity.CENTRE, user=SYSTEM_USER
             )
         sites = session.scalar(select(func.count()).select_from(Site))
-        return f"ok: coordinating centre of study {study_id} at {store.url} ({sites} sites)"
+        public, _made = centre_key.ensure_centre_key(
+            session, user=SYSTEM_USER, passphrase=passphrase
+        )
+        key = centre_key.fingerprint(public) if public is not None else "none yet"
+        return (
+            f"ok: coordinating centre of study {study_id} at {store.url} ({sites} sites); "
+            f"centre key {key}"
+        )
 
 
 def open_centre(url: str) -> Store:

@@ -28,7 +28,7 @@ from msct_crf.storage import audit
 
 FORMAT = "msct-crf package 1"
 SUFFIX = ".msctpkg"
-RETURN_FORMAT = "msct-crf return 1"  # the centre's queries back to a site (unsigned)
+RETURN_FORMAT = "msct-crf return 1"  # the centre's queries back to a site (see returns)
 RETURN_SUFFIX = ".msctret"
 SIGNED_PREFIX = b"msct-crf package 1|"
 MANIFEST, PAYLOAD, SIGNATURE = "manifest.json", "payload.jsonl", "signature"

@@ -5,8 +5,10 @@ package and are linked to the centre's query. The site stays the only writer of 
 
 A return package is the package file's format (``manifest.json``, ``payload.jsonl``) with
 format :data:`~msct_crf.exchange.package_format.RETURN_FORMAT`, numbered per site and linked
-to the previous one by its hash. It carries no data, only questions, and is not signed (the
-centre has no key yet): the site checks study, site, number and link.
+to the previous one by its hash. It carries no data, only questions, and is signed with the
+centre's key (:mod:`msct_crf.exchange.centre_key`): the site checks the signature, with
+the centre key it pinned on its first import (a package signed by another key, or not
+signed, is refused before anything is written), then study, site, number and link.
 
 At the site a centre query is raised by the person importing it (their role must allow
 raising queries), its text headed by ``[centre query C<id>, <monitor>]``: that header is how
@@ -27,10 +29,11 @@ from sqlalchemy.orm import Session
 from msct_crf import clock
 from msct_crf.access.roles import Actor
 from msct_crf.errors import UserError
+from msct_crf.exchange import centre_key
 from msct_crf.exchange import package_format as fmt
 from msct_crf.exchange.package_format import PackageRefused
 from msct_crf.exchange.site_package import GENESIS
-from msct_crf.storage import audit, study_identity
+from msct_crf.storage import audit, signing, study_identity
 from msct_crf.storage.db.models import (
     CentreQuery,
     ExchangeRecord,
@@ -153,8 +156,17 @@ def _subjid(session: Session, table_name: str, record_id: int) -> str:
     return str(session.execute(select(Subject.subjid).where(Subject.id == subject_id)).scalar_one())
 
 
-def write_return(store: Store, site: str, out_dir: Path, *, user: str) -> Path | None:
-    """The site's next return package with every query not sent yet (None: nothing new)."""
+def write_return(
+    store: Store,
+    site: str,
+    out_dir: Path,
+    *,
+    user: str,
+    passphrase: centre_key.Passphrase | None = None,
+) -> Path | None:
+    """The site's next return package with every query not sent yet (None: nothing new),
+    signed with the centre's key (`passphrase()` opens it; asked only when there is one to
+    write)."""
     out_dir = Path(out_dir)
     if not out_dir.is_dir():
         raise UserError(f"--out {out_dir}: no such folder")
@@ -191,7 +203,9 @@ def write_return(store: Store, site: str, out_dir: Path, *, user: str) -> Path |
             "created_by": user,
             "payload_sha256": fmt.sha256(payload),
         }
-        package = fmt.Package(fmt.manifest_bytes(manifest), payload, "")
+        manifest["public_key"] = centre_key.centre_public_key(session)
+        signed = fmt.manifest_bytes(manifest)
+        package = fmt.Package(signed, payload, centre_key.sign_return(session, signed, passphrase))
         for query in pending:
             query.return_number = number
         session.add(
@@ -255,11 +269,36 @@ class ReturnImport:
     number: int
     raised: int
     already: bool
+    #: The centre key's fingerprint when this import pinned it (the site's first), else None.
+    pinned: str | None = None
 
     def text(self) -> str:
         if self.already:
             return f"{self.name}: already imported"
-        return f"{self.name}: imported, {self.raised} queries from the coordinating centre"
+        text = f"{self.name}: imported, {self.raised} queries from the coordinating centre"
+        if self.pinned is not None:
+            text += (
+                f"; the centre's key {self.pinned} is now this site's (first import): check "
+                "it is the fingerprint `msct-crf central status` prints at the centre"
+            )
+        return text
+
+
+def _check_signature(package: fmt.Package, name: str, pinned: str | None) -> str:
+    """The package's centre key, once its signature holds and it is the pinned one."""
+    public = package.manifest.get("public_key")
+    if not package.signature or not isinstance(public, str):
+        raise PackageRefused(f"{name}: the return package is not signed by the centre")
+    if not signing.verify(
+        public, package.signature, centre_key.SIGNED_PREFIX + package.manifest_bytes
+    ):
+        raise PackageRefused(f"{name}: the signature does not match the package (altered)")
+    if pinned is not None and public != pinned:
+        raise PackageRefused(
+            f"{name}: signed with centre key {centre_key.fingerprint(public)}, not the key "
+            f"{centre_key.fingerprint(pinned)} this site accepted on its first import"
+        )
+    return public
 
 
 def import_return(store: Store, actor: Actor, data: bytes, name: str) -> ReturnImport:
@@ -271,11 +310,13 @@ def import_return(store: Store, actor: Actor, data: bytes, name: str) -> ReturnI
         study = study_identity.read_setting(session, study_identity.STUDY_ID_KEY)
         site = study_identity.site_code(session)
         last = study_identity.read_setting(session, RETURN_KEY)
+        pinned = centre_key.centre_public_key(session)
         present = {
             int(found.group(1))
             for text in session.scalars(select(Query.text))
             if (found := _MARKER.match(text)) is not None
         }
+    public = _check_signature(package, name, pinned)
     if m["study_id"] != study or m["site"] != site:
         raise PackageRefused(
             f"{name}: a return package for site {m['site']} of study {m['study_id']}; "
@@ -308,4 +349,9 @@ def import_return(store: Store, actor: Actor, data: bytes, name: str) -> ReturnI
         study_identity.write_setting(
             session, RETURN_KEY, f"{number}:{package.sha256}", user=actor.username
         )
-    return ReturnImport(name, number, raised, False)
+        if pinned is None:
+            study_identity.write_setting(
+                session, centre_key.PUBLIC_KEY, public, user=actor.username
+            )
+    first = centre_key.fingerprint(public) if pinned is None else None
+    return ReturnImport(name, number, raised, False, first)

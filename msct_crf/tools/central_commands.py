@@ -52,7 +52,14 @@ def is_centre_location(text: str) -> bool:
 def _cmd_init(args: argparse.Namespace) -> int:
     from msct_crf.exchange.centre import init_centre
 
-    print(init_centre(database_url(args.url), args.study))
+    passwords = cli_auth.Passwords(args.password_stdin)
+    print(
+        init_centre(
+            database_url(args.url),
+            args.study,
+            lambda: passwords.new("Passphrase of the new centre key"),
+        )
+    )
     return 0
 
 
@@ -75,15 +82,22 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
+    from msct_crf.exchange import centre_key
     from msct_crf.exchange.centre import open_centre, status
 
     with open_centre(database_url(args.url)) as store:
         rows = status(store)
+        with store.reading() as session:
+            public = centre_key.centre_public_key(session)
     print(f"{'site':<6} {'package':>7} {'subjects':>8} {'queries':>7}  last sent")
     for row in rows:
         number = f"{row.last_package:04d}" if row.last_package is not None else "-"
         sent = row.last_sent or "never"
         print(f"{row.code:<6} {number:>7} {row.subjects:>8} {row.open_queries:>7}  {sent}")
+    if public is None:
+        print("centre key: none yet (run msct-crf central init to make it)")
+    else:  # what each site admin compares with what their first import printed
+        print(f"centre key: {centre_key.fingerprint(public)}")
     return 0
 
 
@@ -113,7 +127,14 @@ def _cmd_queries(args: argparse.Namespace) -> int:
     from msct_crf.exchange.returns import write_return
 
     with open_centre(database_url(args.url)) as store:
-        path = write_return(store, args.site, Path(args.out), user=args.user)
+        passwords = cli_auth.Passwords(args.password_stdin)
+        path = write_return(
+            store,
+            args.site,
+            Path(args.out),
+            user=args.user,
+            passphrase=lambda: passwords.existing("Passphrase of the centre key"),
+        )
     print(f"ok: {path} written" if path else f"ok: no new queries for site {args.site}")
     return 0
 
@@ -128,6 +149,12 @@ def register(subparsers: Any) -> None:
     init = commands.add_parser("init", help="create or migrate the centre's database")
     init.add_argument("--url", required=True, help="database URL (postgresql+psycopg://...)")
     init.add_argument("--study", required=True, help="the study ID (protocol number)")
+    init.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the new centre key's passphrase from standard input (asked for only when "
+        "the centre has no key yet)",
+    )
     init.set_defaults(handler=_cmd_init)
 
     add = commands.add_parser("add-site", help="register a site (or rename one)")
@@ -160,6 +187,11 @@ def register(subparsers: Any) -> None:
     back.add_argument("--site", required=True, help="the site code")
     back.add_argument("--out", required=True, help="folder to write SITE-RNNNN.msctret to")
     back.add_argument("--user", default=cli_auth.default_user(), help="who sends it")
+    back.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the centre key's passphrase from standard input (it signs the package)",
+    )
     back.set_defaults(handler=_cmd_queries)
 
     stat = commands.add_parser("status", help="sites, last package, subjects, open queries")

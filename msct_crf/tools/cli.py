@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 from msct_crf.errors import UserError
@@ -39,7 +38,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from msct_crf.tools.demo import create_demo
 
     summary = create_demo(
-        Path(args.db), user=args.user, overwrite=args.force, with_accounts=args.with_accounts
+        args.db, user=args.user, overwrite=args.force, with_accounts=args.with_accounts
     )
     print(summary)
     return EXIT_OK
@@ -81,7 +80,7 @@ def _cmd_scale(args: argparse.Namespace) -> int:
     from msct_crf.tools.scale import create_scale_study
 
     summary = create_scale_study(
-        Path(args.db),
+        args.db,
         subjects=args.subjects,
         seed=args.seed,
         overwrite=args.force,
@@ -121,7 +120,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands: Any = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
 
     demo = commands.add_parser("demo", help="create the 26-subject demo study")
-    demo.add_argument("--db", required=True, help="database file to create")
+    demo.add_argument(
+        "--db", required=True, help="database file to create, or a new empty server database's URL"
+    )
     demo.add_argument("--user", default="demo", help="user recorded in the audit trail")
     demo.add_argument("--force", action="store_true", help="replace an existing file")
     demo.add_argument(
@@ -149,7 +150,9 @@ def build_parser() -> argparse.ArgumentParser:
     verify.set_defaults(handler=_cmd_verify)
 
     scale = commands.add_parser("scale", help="create a large synthetic study for benchmarks")
-    scale.add_argument("--db", required=True, help="database file to create")
+    scale.add_argument(
+        "--db", required=True, help="database file to create, or a new empty server database's URL"
+    )
     scale.add_argument("--subjects", type=positive_int, default=10_000)
     scale.add_argument("--seed", type=int, default=20170101)
     scale.add_argument("--force", action="store_true", help="replace an existing file")

@@ -655,6 +655,35 @@ def prepare_new_database(path: Path, overwrite: bool, *, command: str = "demo") 
         raise UserError(f"Cannot replace {path}: {exc.strerror or exc}") from exc
 
 
+def prepare_new_server_database(url: str, *, command: str = "demo") -> None:
+    """Refuse a server database (a clinic server's, a centre's test database) that already
+    holds tables: `--force` never drops anything on a server, where one database may be a
+    real study; the administrator makes a new, empty database for it (``createdb``)."""
+    from sqlalchemy import exc as sa_exc
+    from sqlalchemy import inspect
+
+    from msct_crf.storage.db.engine import make_engine, masked_url
+
+    where = masked_url(url)
+    try:
+        engine = make_engine(url)
+    except (sa_exc.ArgumentError, ImportError) as exc:
+        raise UserError(f"--db {where}: not a database URL that can be opened ({exc})") from exc
+    try:
+        with engine.connect() as connection:
+            tables = inspect(connection).get_table_names()
+    except sa_exc.DBAPIError as exc:
+        raise UserError(f"--db {where}: cannot connect ({str(exc.orig).strip()})") from exc
+    finally:
+        engine.dispose()
+    if tables:
+        raise UserError(
+            f"--db {where}: the database is not empty ({len(tables)} tables); `{command}` "
+            "fills only a new, empty database on a server (--force never drops one): "
+            "create one (createdb) and give its URL"
+        )
+
+
 def refuse_replacing_a_study(path: Path, command: str) -> None:
     """UserError when `path` is an MSC-CRF study that `command --force` must not replace."""
     from msct_crf.storage import study_identity
@@ -701,17 +730,24 @@ def create_demo(
     overwrite: bool = False,
     with_accounts: bool = False,
 ) -> str:
-    """Create the demo study at `path` and return a one-paragraph summary of it.
+    """Create the demo study at `path` (a file, or a new empty database on a server: its
+    URL) and return a one-paragraph summary of it.
 
     ``with_accounts`` adds the four demo accounts and takes a third of the forms through the
     lifecycle (:mod:`msct_crf.tools.demo_lifecycle`); the cohort itself is the same."""
-    path = Path(path)
+    from msct_crf.storage.db.engine import is_server_url, masked_url
+
     if not user or not user.strip():
         raise UserError("A user name is required (it goes into the audit trail)")
-    prepare_new_database(path, overwrite)
+    if is_server_url(path):
+        prepare_new_server_database(str(path))
+        where: Path | str = masked_url(str(path))
+    else:
+        path = where = Path(path)
+        prepare_new_database(path, overwrite)
     rng = random.Random(SEED)
     plans = _plans(rng)
-    with Store.open_path(path) as store:
+    with Store.open_location(path) as store:
         with store.session() as session:
             mark_study_kind(session, DEMO)
         for plan in plans:
@@ -727,7 +763,7 @@ def create_demo(
     sources = Counter(p.source for p in plans)
     outcomes = Counter(p.outcome for p in plans)
     return (
-        f"Demo study created at {path}: {len(plans)} subjects "
+        f"Demo study created at {where}: {len(plans)} subjects "
         f"({sources['UC-MSC']} UC-MSC, {sources['CB-MSC']} CB-MSC, {sources['BM-MSC']} BM-MSC), "
         f"{outcomes['DIED']} died, {outcomes['LTX']} liver transplantation, "
         f"{outcomes['LOST']} lost to follow-up, {outcomes['COMPLETED']} completed 24 months; "

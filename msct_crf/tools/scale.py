@@ -44,6 +44,7 @@ from sqlalchemy.dialects import sqlite as sqlite_dialect
 from msct_crf import clock
 from msct_crf.errors import UserError
 from msct_crf.storage import audit
+from msct_crf.storage.db.engine import is_server_url, masked_url, sqlite_url
 from msct_crf.storage.db.models import FORM_MODELS, SiteSequence, Subject
 from msct_crf.storage.store import Store
 from msct_crf.storage.study_identity import (
@@ -57,7 +58,11 @@ from msct_crf.study.derive import derive
 from msct_crf.study.dictionary import VISITS
 from msct_crf.study.dictionary import form as get_form
 from msct_crf.study.validation import SubjectContext, validate
-from msct_crf.tools.demo import prepare_new_database, remove_database
+from msct_crf.tools.demo import (
+    prepare_new_database,
+    prepare_new_server_database,
+    remove_database,
+)
 
 DEFAULT_SEED = 20170101
 SCALE_USER = "scale"
@@ -687,12 +692,25 @@ class _Writer:
         for code in _INSERT_ORDER:
             rows = self.pending[code]
             if rows:
-                self.conn.exec_driver_sql(_layout(code)[0], rows)
+                sql = _layout(code)[0]
+                if self.conn.dialect.paramstyle != "qmark":  # psycopg on a server: %s
+                    sql = sql.replace("?", "%s")
+                self.conn.exec_driver_sql(sql, rows)
                 self.counts[code] += len(rows)
                 self.pending[code] = []
         self.audit_count += audit.append_many(self.conn, self.audit_rows)
         self.audit_rows = []
         self.buffered = 0
+
+
+def _advance_sequences(conn: Connection) -> None:
+    """On PostgreSQL the rows were inserted with their ids, which leaves each table's id
+    sequence behind: move it past the highest id so the app's next record gets a new one."""
+    for table in {FORM_MODELS[code].__table__.name for code in FORM_MODELS}:  # type: ignore[attr-defined]
+        conn.exec_driver_sql(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+            f"coalesce(max(id), 0) + 1, false) FROM {table}"
+        )
 
 
 def create_scale_study(
@@ -705,22 +723,30 @@ def create_scale_study(
     site: str | None = None,
     study_id: str | None = None,
 ) -> str:
-    """Create the synthetic study at `path` and return a one-line summary of it. With
-    `site`, every subject is of that one site (a site file for the exchange tests and
-    benchmarks); `study_id` is the file's study ID."""
+    """Create the synthetic study at `path` (a file, or a new empty database on a server:
+    its URL) and return a one-line summary of it. With `site`, every subject is of that
+    one site (a site file for the exchange tests and benchmarks); `study_id` is the file's
+    study ID."""
     if subjects < 1:
         raise UserError(f"--subjects must be at least 1 (got {subjects})")
     if site is not None:
         site = check_scale_site(site)
     if study_id is not None:
         study_id = check_study_id(study_id)
-    path = Path(path)
-    prepare_new_database(path, overwrite, command="scale")
+    server = is_server_url(path)
+    if server:
+        prepare_new_server_database(str(path), command="scale")
+        where: Path | str = masked_url(str(path))
+        url = str(path)
+    else:
+        path = where = Path(path)
+        prepare_new_database(path, overwrite, command="scale")
+        url = sqlite_url(path)
     started = time.perf_counter()
     try:
         with (
             _SubjectSource(subjects, seed, site) as source,
-            Store.open_path(path, study_id=study_id) as store,
+            Store.open(url, study_id=study_id) as store,
         ):
             with store.session() as session:
                 mark_study_kind(session, SCALE)
@@ -737,15 +763,18 @@ def create_scale_study(
                     insert(SiteSequence.__table__),  # type: ignore[arg-type]
                     [{"siteid": s, "last_number": n} for s, n in sorted(sequence.items())],
                 )
+                if server:
+                    _advance_sequences(conn)
     except BaseException:
-        with contextlib.suppress(OSError):
-            remove_database(path)  # a half-made study is no use to anyone
+        if not server:  # on a server the rows went in one transaction: none are left
+            with contextlib.suppress(OSError):
+                remove_database(Path(path))  # a half-made study is no use to anyone
         raise
     counts = writer.counts
     rows = sum(counts.values())
     seconds = time.perf_counter() - started
     return (
-        f"Scale study created at {path}: {counts['ENROL']} subjects, {counts['EX']} infusions "
+        f"Scale study created at {where}: {counts['ENROL']} subjects, {counts['EX']} infusions "
         f"with {counts['VS']} vital-sign rows, {counts['VIS']} visits, {counts['AE']} adverse "
         f"events, {counts['CM']} conmeds, {counts['MH']} medical-history rows, "
         f"{counts['DS']} dispositions; {rows} rows and {writer.audit_count} audit rows "

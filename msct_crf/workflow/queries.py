@@ -209,13 +209,17 @@ def answer_query(
     missing: Mapping[str, str] | None = None,
     units: Mapping[str, UnitSystem] | UnitSystem = UnitSystem.SI,
     confirm_warnings: bool = False,
+    based_on: int | None = None,
 ) -> AnswerResult:
     """The site (nurse or PI) answers an open query, optionally correcting values of the
     queried record first (``correction`` = {CODE: raw value}, ``missing`` = {CODE: 'ND'}).
 
     The correction is validated and audited by `records` with the reason "Query N: answer";
     if it is refused (errors, unconfirmed warnings, a signed record) nothing is written and
-    the result carries the SaveResult with its findings.
+    the result carries the SaveResult with its findings. `based_on` is the record's
+    version the person answered over (:func:`correction_base` when the answer was begun):
+    a record changed since raises :class:`~msct_crf.workflow.records.EditConflict`, like a
+    form's save over a changed record, and nothing (not the answer either) is written.
     """
     access.require(actor, Permission.ANSWER_QUERY)
     reply = _clean(answer, "answer")
@@ -242,6 +246,7 @@ def answer_query(
                 missing=missing,
                 confirm_warnings=confirm_warnings,
                 reason=f"Query {row.id}: {reply}"[:TEXT_MAX],
+                based_on=based_on,
             )
             if not save.saved:
                 unanswered = _info(session, row, subjid)
@@ -262,6 +267,14 @@ def answer_query(
             ],
         )
         return AnswerResult(True, _info(session, row, subjid), save)
+
+
+def correction_base(store: Store, query_id: int) -> int:
+    """The queried record's version now (its `Record.version`): what an answer begun now
+    passes as `based_on`, so that a correction over a change made meanwhile is refused."""
+    with store.reading() as session:
+        row = _query_row(session, query_id)
+        return records.record_version(session, row.form_table, row.record_id)
 
 
 def close_query(

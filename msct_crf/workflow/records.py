@@ -173,6 +173,8 @@ class EditConflict(UserError):
         self.changed_by = changed_by
         self.changed_at = changed_at
         self.deleted = deleted
+        #: "changed" or "deleted": which refusal the interface words.
+        self.kind = "deleted" if deleted else "changed"
         what = f"{form.label.en} record {record_id}" + (f" of {subject}" if subject else "")
         how = "deleted" if deleted else "changed"
         super().__init__(
@@ -585,9 +587,11 @@ def save_in_session(
     confirm_warnings: bool = False,
     reason: str | None = None,
     actor: access.Actor | None = None,
+    based_on: int | None = None,
 ) -> SaveResult:
     """`save_form` inside a caller's transaction (used by the demo, bulk loads and query
-    answers); the caller rolls back when the result is not saved."""
+    answers); the caller rolls back when the result is not saved. `based_on` as in
+    `SaveRequest` (a query's correction passes the version the person answered over)."""
     request = SaveRequest(
         form=form,
         values=values,
@@ -601,6 +605,7 @@ def save_in_session(
         complete=complete,
         confirm_warnings=confirm_warnings,
         reason=reason,
+        based_on=based_on,
     )
     return run_save(session, request)
 
@@ -1172,6 +1177,8 @@ def delete_record(
         user = access.authorize(session, actor, access.Permission.DELETE_DATA, user=user)
         row = session.get(model, record_id)
         if row is None:
+            if based_on:  # someone deleted it since it was opened: say who and when
+                _refuse_stale(session, form_def, record_id, None, based_on, deleted=True)
             return SaveResult(
                 SaveOutcome.REFUSED, message=f"{form_def.label.en} record {record_id} not found"
             )

@@ -677,6 +677,29 @@ Everything entered after that time will no longer be in the study. The current f
     </message>
 </context>
 <context>
+    <name>EditConflict</name>
+    <message>
+        <location filename="../../ui/common/edit_conflicts.py" line="40"/>
+        <source>Not answered: record #{id} of {subject} was deleted by {user} at {when} (UTC) since you began the answer. Your answer is still here.</source>
+        <translation>未回复：自您开始回复后，{subject} 的记录 #{id} 已于 {when}（UTC）被 {user} 删除。您的回复内容仍保留在此。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/common/edit_conflicts.py" line="50"/>
+        <source>Not answered: record #{id} of {subject} was changed by {user} at {when} (UTC) since you began the answer, so the correction could be out of date. Nothing was saved; your answer is still here: look at the record, then answer again.</source>
+        <translation>未回复：自您开始回复后，{subject} 的记录 #{id} 已于 {when}（UTC）被 {user} 修改，您的更正可能已过时。未保存任何内容；您的回复内容仍保留在此：请先查看该记录，再重新回复。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/common/edit_conflicts.py" line="64"/>
+        <source>Not deleted: record #{id} was already deleted by {user} at {when} (UTC).</source>
+        <translation>未删除：记录 #{id} 已于 {when}（UTC）被 {user} 删除。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/common/edit_conflicts.py" line="68"/>
+        <source>Not deleted: record #{id} was changed by {user} at {when} (UTC) since you opened it. Look at their change first; nothing was deleted.</source>
+        <translation>未删除：自您打开后，记录 #{id} 已于 {when}（UTC）被 {user} 修改。请先查看其修改；未删除任何内容。</translation>
+    </message>
+</context>
+<context>
     <name>ExportDialog</name>
     <message>
         <location filename="../../ui/admin/export_dialog.py" line="311"/>
@@ -962,7 +985,7 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>FormPage</name>
     <message>
-        <location filename="../../ui/forms/save_controller.py" line="61"/>
+        <location filename="../../ui/forms/save_controller.py" line="62"/>
         <source>No changes</source>
         <translation>无更改</translation>
     </message>
@@ -1063,44 +1086,44 @@ Everything entered after that time will no longer be in the study. The current f
         <translation>未保存：请更正红色标出的 {n} 处错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/save_controller.py" line="190"/>
+        <location filename="../../ui/forms/save_controller.py" line="180"/>
         <source>Not saved: warnings were not confirmed.</source>
         <translation>未保存：警告未确认。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/save_controller.py" line="198"/>
+        <location filename="../../ui/forms/save_controller.py" line="188"/>
         <source>Not saved: a reason for the change is required.</source>
         <translation>未保存：修改需要填写理由。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/save_controller.py" line="59"/>
+        <location filename="../../ui/forms/save_controller.py" line="60"/>
         <source>Saved.</source>
         <extracomment>How often one press of Save asks the core: a first try, then after each answer given.</extracomment>
         <translation>已保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/save_controller.py" line="108"/>
+        <location filename="../../ui/forms/save_controller.py" line="98"/>
         <source>Most values are empty</source>
         <extracomment>Fields that only say which visit this is: a visit with nothing else is still empty.</extracomment>
         <translation>大部分数值为空</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/save_controller.py" line="110"/>
+        <location filename="../../ui/forms/save_controller.py" line="100"/>
         <source>Most values of this visit are empty. Save it as a draft, to be completed later?</source>
         <translation>本次访视的大部分数值为空。是否保存为草稿，稍后补全？</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/save_controller.py" line="116"/>
+        <location filename="../../ui/forms/save_controller.py" line="106"/>
         <source>Save as &amp;draft</source>
         <translation>保存为草稿(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/save_controller.py" line="119"/>
+        <location filename="../../ui/forms/save_controller.py" line="109"/>
         <source>Save as &amp;complete</source>
         <translation>保存为已完成(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/save_controller.py" line="218"/>
+        <location filename="../../ui/forms/save_controller.py" line="208"/>
         <source>Not saved: {error}</source>
         <translation>未保存：{error}</translation>
     </message>
@@ -1156,12 +1179,12 @@ Everything entered after that time will no longer be in the study. The current f
         <translation>{subject} · {status} · 最后由 {user} 于 {when} 保存</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/save_controller.py" line="69"/>
+        <location filename="../../ui/common/edit_conflicts.py" line="24"/>
         <source>Not saved: this record was deleted by {user} at {when} (UTC) since you opened it. What you typed is still on the form.</source>
         <translation>未保存：自您打开后，此记录已于 {when}（UTC）被 {user} 删除。您输入的内容仍保留在表单上。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/save_controller.py" line="74"/>
+        <location filename="../../ui/common/edit_conflicts.py" line="29"/>
         <source>Not saved: this record was changed by {user} at {when} (UTC) since you opened it. Reload to see their change; what you typed is still on the form.</source>
         <translation>未保存：自您打开后，此记录已于 {when}（UTC）被 {user} 修改。请重新加载以查看其修改；您输入的内容仍保留在表单上。</translation>
     </message>
@@ -1262,17 +1285,22 @@ Everything entered after that time will no longer be in the study. The current f
         <translation>{name}：已导入。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/import_return_dialog.py" line="113"/>
+        <location filename="../../ui/admin/import_return_dialog.py" line="112"/>
         <source>{name}: {n} queries from the coordinating centre.</source>
         <translation>{name}：来自协调中心的 {n} 条质疑。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/import_return_dialog.py" line="125"/>
+        <location filename="../../ui/admin/import_return_dialog.py" line="117"/>
+        <source>This site now accepts return packages signed with the centre&apos;s key {fingerprint} only. Check with the centre that msct-crf central status shows the same fingerprint before answering.</source>
+        <translation>本中心今后只接受由协调中心密钥 {fingerprint} 签名的返回包。回复质疑前，请与协调中心核对 msct-crf central status 显示的指纹是否相同。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/import_return_dialog.py" line="130"/>
         <source>Importing…</source>
         <translation>正在导入…</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/import_return_dialog.py" line="144"/>
+        <location filename="../../ui/admin/import_return_dialog.py" line="149"/>
         <location filename="../../ui/shell/menus.py" line="197"/>
         <source>Import from coordinating centre…</source>
         <translation>从协调中心导入…</translation>
@@ -2092,67 +2120,67 @@ Everything entered after that time will no longer be in the study. The current f
         <translation>{who} 的回复：{text}</translation>
     </message>
     <message>
-        <location filename="../../ui/review/queries_panel.py" line="121"/>
+        <location filename="../../ui/review/queries_panel.py" line="124"/>
         <source>Close query #{id}</source>
         <translation>关闭质疑 #{id}</translation>
     </message>
     <message>
-        <location filename="../../ui/review/queries_panel.py" line="122"/>
+        <location filename="../../ui/review/queries_panel.py" line="125"/>
         <source>Closing note (optional):</source>
         <translation>关闭说明（可选）：</translation>
     </message>
     <message>
-        <location filename="../../ui/review/queries_panel.py" line="251"/>
+        <location filename="../../ui/review/queries_panel.py" line="254"/>
         <source>Queries on {form} #{id} of {subject}</source>
         <translation>{subject} 的{form} #{id} 上的质疑</translation>
     </message>
     <message>
-        <location filename="../../ui/review/queries_panel.py" line="255"/>
+        <location filename="../../ui/review/queries_panel.py" line="258"/>
         <source>Queries of {subject}</source>
         <translation>{subject} 的质疑</translation>
     </message>
     <message>
-        <location filename="../../ui/review/queries_panel.py" line="257"/>
+        <location filename="../../ui/review/queries_panel.py" line="260"/>
         <source>Queries of the whole study</source>
         <translation>全研究的质疑</translation>
     </message>
     <message>
-        <location filename="../../ui/review/queries_panel.py" line="259"/>
+        <location filename="../../ui/review/queries_panel.py" line="262"/>
         <source>Unresolved only</source>
         <translation>仅未解决</translation>
     </message>
     <message>
-        <location filename="../../ui/review/queries_panel.py" line="260"/>
+        <location filename="../../ui/review/queries_panel.py" line="263"/>
         <source>Filter…</source>
         <translation>筛选…</translation>
     </message>
     <message>
-        <location filename="../../ui/review/queries_panel.py" line="262"/>
+        <location filename="../../ui/review/queries_panel.py" line="265"/>
         <source>&amp;Raise query…</source>
         <translation>提出质疑(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../ui/review/queries_panel.py" line="263"/>
+        <location filename="../../ui/review/queries_panel.py" line="266"/>
         <source>&amp;Answer…</source>
         <translation>回复(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../ui/review/queries_panel.py" line="264"/>
+        <location filename="../../ui/review/queries_panel.py" line="267"/>
         <source>&amp;Close query…</source>
         <translation>关闭质疑(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../ui/review/queries_panel.py" line="265"/>
+        <location filename="../../ui/review/queries_panel.py" line="268"/>
         <source>Re&amp;fresh</source>
         <translation>刷新(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/review/queries_panel.py" line="302"/>
+        <location filename="../../ui/review/queries_panel.py" line="305"/>
         <source>Log in with a user account to work on queries.</source>
         <translation>请使用用户账户登录以处理质疑。</translation>
     </message>
     <message>
-        <location filename="../../ui/review/queries_panel.py" line="362"/>
+        <location filename="../../ui/review/queries_panel.py" line="370"/>
         <source>The warnings were not confirmed; nothing was saved.</source>
         <translation>警告未确认；未保存任何内容。</translation>
     </message>
@@ -2231,52 +2259,52 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>RecordListPage</name>
     <message>
-        <location filename="../../ui/forms/record_list_page.py" line="52"/>
+        <location filename="../../ui/forms/record_list_page.py" line="53"/>
         <source>Delete record</source>
         <extracomment>The columns that identify a record in the list, per form.</extracomment>
         <translation>删除记录</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/record_list_page.py" line="53"/>
+        <location filename="../../ui/forms/record_list_page.py" line="54"/>
         <source>Why is {what} deleted? The reason and every value go to the audit.</source>
         <translation>为什么删除{what}？原因及所有数值都将记入稽查轨迹。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/record_list_page.py" line="94"/>
-        <location filename="../../ui/forms/record_list_page.py" line="248"/>
+        <location filename="../../ui/forms/record_list_page.py" line="95"/>
+        <location filename="../../ui/forms/record_list_page.py" line="253"/>
         <source>&amp;New record</source>
         <translation>新建记录(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/record_list_page.py" line="97"/>
-        <location filename="../../ui/forms/record_list_page.py" line="249"/>
+        <location filename="../../ui/forms/record_list_page.py" line="98"/>
+        <location filename="../../ui/forms/record_list_page.py" line="254"/>
         <source>Start a new record (Alt+N)</source>
         <translation>新建一条记录（Alt+N）</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/record_list_page.py" line="99"/>
-        <location filename="../../ui/forms/record_list_page.py" line="250"/>
+        <location filename="../../ui/forms/record_list_page.py" line="100"/>
+        <location filename="../../ui/forms/record_list_page.py" line="255"/>
         <source>Delete record…</source>
         <translation>删除记录(&amp;X)…</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/record_list_page.py" line="104"/>
-        <location filename="../../ui/forms/record_list_page.py" line="253"/>
+        <location filename="../../ui/forms/record_list_page.py" line="105"/>
+        <location filename="../../ui/forms/record_list_page.py" line="258"/>
         <source>Delete the selected record, with a reason (kept in the audit trail); the Delete key in the list does the same</source>
         <translation>删除所选记录，需填写原因（记入稽查轨迹）；在列表中按 Delete 键效果相同</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/record_list_page.py" line="206"/>
+        <location filename="../../ui/forms/record_list_page.py" line="207"/>
         <source>{form} #{id} of {subject}</source>
         <translation>{subject} 的{form} #{id}</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/record_list_page.py" line="226"/>
+        <location filename="../../ui/forms/record_list_page.py" line="231"/>
         <source>Not deleted.</source>
         <translation>未删除。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/record_list_page.py" line="264"/>
+        <location filename="../../ui/forms/record_list_page.py" line="269"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>

@@ -5,7 +5,7 @@ answer and the corrected value reach the centre in the site's next package."""
 from __future__ import annotations
 
 import pytest
-from exchange_factory import NURSE_PW, PI_PW, new_centre, package
+from exchange_factory import NURSE_PW, PI_PW, centre_passphrase, new_centre, package
 from sqlalchemy import select
 
 from msct_crf import access
@@ -52,9 +52,14 @@ def test_a_centre_query_goes_to_the_site_and_its_answer_comes_back(sites, centre
             text="Please check TBIL.",
             user="mon.chen",
         )
-        path = returns.write_return(store, "NJG", out, user="mon.chen")
+        path = returns.write_return(
+            store, "NJG", out, user="mon.chen", passphrase=centre_passphrase
+        )
         assert path is not None and path.name == "NJG-R0001.msctret"
-        assert returns.write_return(store, "NJG", out, user="mon.chen") is None  # nothing new
+        assert (
+            returns.write_return(store, "NJG", out, user="mon.chen", passphrase=centre_passphrase)
+            is None
+        )  # nothing new
     site = sites.files["NJG"]
 
     def take(store, actor):
@@ -112,7 +117,9 @@ def test_a_return_package_for_another_site_or_altered_is_refused(sites, centre_u
             text="Visit date?",
             user="mon.chen",
         )
-        path = returns.write_return(store, "GZH", tmp_path, user="mon.chen")
+        path = returns.write_return(
+            store, "GZH", tmp_path, user="mon.chen", passphrase=centre_passphrase
+        )
         assert path is not None
     data = path.read_bytes()
 

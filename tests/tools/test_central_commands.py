@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from exchange_factory import STUDY, SteppingClock, build_sites
+from exchange_factory import CENTRE_PASSPHRASE, STUDY, SteppingClock, build_sites
 from trust_factory import fast_hasher  # noqa: F401  (autouse fixture)
 
 from msct_crf.clock import use_clock
@@ -16,10 +18,18 @@ def url(tmp_path):
     return sqlite_url(tmp_path / "centre.db")
 
 
+@pytest.fixture(autouse=True)
+def passphrase_on_stdin(monkeypatch):
+    """The centre key's passphrase on standard input, for `--password-stdin`."""
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(CENTRE_PASSPHRASE + "\n"))
+
+
 def test_a_coordinating_centre_in_a_few_commands(tmp_path, url, capsys):
     with use_clock(SteppingClock()):
         sites = build_sites(tmp_path / "sites")
-        assert main(["central", "init", "--url", url, "--study", STUDY]) == 0
+        assert main(["central", "init", "--url", url, "--study", STUDY, "--password-stdin"]) == 0
         assert "coordinating centre of study MSCT-2026-01" in capsys.readouterr().out
         argv = ["central", "add-site", "--url", url, "--site", "BJ01", "--name", "Beijing"]
         assert main([*argv, "--name-zh", "北京"]) == 0
@@ -34,11 +44,12 @@ def test_a_coordinating_centre_in_a_few_commands(tmp_path, url, capsys):
         lines = capsys.readouterr().out.splitlines()
         assert lines[0].split() == ["site", "package", "subjects", "queries", "last", "sent"]
         assert lines[1].split()[:4] == ["BJ01", "-", "0", "0"]
-        assert [line.split()[:3] for line in lines[2:]] == [
+        assert [line.split()[:3] for line in lines[2:-1]] == [
             ["GZH", "0002", "2"],
             ["NJG", "0002", "3"],
             ["SHA", "0002", "4"],
         ]
+        assert re.fullmatch(r"centre key: SHA256:[0-9a-f]{4}( [0-9a-f]{4}){7}", lines[-1])
         assert main(["verify", "--db", url]) == 0
         assert main(["verify", "--db", str(tmp_path / "centre.db")]) == 0  # the file itself
         out = tmp_path / "centre.xlsx"
@@ -50,7 +61,7 @@ def test_a_coordinating_centre_in_a_few_commands(tmp_path, url, capsys):
 def test_refusals_are_one_line(tmp_path, url, capsys):
     with use_clock(SteppingClock()):
         sites = build_sites(tmp_path / "sites")
-        assert main(["central", "init", "--url", url, "--study", STUDY]) == 0
+        assert main(["central", "init", "--url", url, "--study", STUDY, "--password-stdin"]) == 0
         capsys.readouterr()
         second = str(sites.packages["GZH"][1])
         assert main(["central", "import", "--url", url, second]) == 1
@@ -72,7 +83,7 @@ def test_queries_back_to_a_site_from_the_shell(tmp_path, url, capsys, monkeypatc
 
     with use_clock(SteppingClock()):
         sites = build_sites(tmp_path / "sites")
-        assert main(["central", "init", "--url", url, "--study", STUDY]) == 0
+        assert main(["central", "init", "--url", url, "--study", STUDY, "--password-stdin"]) == 0
         assert main(["central", "import", "--url", url, *map(str, sites.all_packages())]) == 0
         with sqlite3.connect(tmp_path / "centre.db") as connection:
             (visit,) = connection.execute(
@@ -91,6 +102,12 @@ def test_queries_back_to_a_site_from_the_shell(tmp_path, url, capsys, monkeypatc
         out.mkdir()
         capsys.readouterr()
         argv = ["central", "queries", "--url", url, "--site", "SHA", "--out", str(out)]
+        argv.append("--password-stdin")
+        monkeypatch.setattr("sys.stdin", io.StringIO("not the passphrase\n"))
+        assert main(argv) == 1
+        assert "passphrase is wrong" in capsys.readouterr().err
+        assert list(out.iterdir()) == []  # nothing written
+        monkeypatch.setattr("sys.stdin", io.StringIO(CENTRE_PASSPHRASE + "\n"))
         assert main(argv) == 0
         assert capsys.readouterr().out == f"ok: {out / 'SHA-R0001.msctret'} written\n"
         assert main(argv) == 0
@@ -102,4 +119,4 @@ def test_queries_back_to_a_site_from_the_shell(tmp_path, url, capsys, monkeypatc
             assert main([*argv, "--password-stdin"]) == 0
             assert expected in capsys.readouterr().out
         assert main(["central", "status", "--url", url]) == 0
-        assert capsys.readouterr().out.splitlines()[-1].split()[:4] == ["SHA", "0002", "4", "0"]
+        assert capsys.readouterr().out.splitlines()[-2].split()[:4] == ["SHA", "0002", "4", "0"]

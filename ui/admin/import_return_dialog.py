@@ -109,11 +109,16 @@ class ImportReturnDialog(QDialog):
             if result.already:
                 self._status.setText(self.tr("{name}: already imported.").format(name=result.name))
             else:
-                self._status.setText(
-                    self.tr("{name}: {n} queries from the coordinating centre.").format(
-                        name=result.name, n=result.raised
-                    )
+                text = self.tr("{name}: {n} queries from the coordinating centre.").format(
+                    name=result.name, n=result.raised
                 )
+                if result.pinned is not None:  # the first import: the site now trusts this key
+                    text += "\n" + self.tr(
+                        "This site now accepts return packages signed with the centre's key "
+                        "{fingerprint} only. Check with the centre that msct-crf central "
+                        "status shows the same fingerprint before answering."
+                    ).format(fingerprint=result.pinned)
+                self._status.setText(text)
             self._update_buttons()
             self.imported.emit(result.raised)
 

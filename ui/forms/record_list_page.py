@@ -24,8 +24,9 @@ from msct_crf.storage.store import Store
 from msct_crf.study.dictionary import form as get_form
 from msct_crf.study.units import UnitSystem
 from msct_crf.workflow import records
-from msct_crf.workflow.records import Record
+from msct_crf.workflow.records import EditConflict, Record
 from ui.common import prompts
+from ui.common.edit_conflicts import delete_conflict_text
 from ui.common.session import UserSession, show_refusal
 from ui.review.lifecycle_bar import status_name
 from ui.review.reason_dialog import ReasonDialog
@@ -219,6 +220,10 @@ class RecordListPage(QWidget):
                 actor=session.actor,
                 based_on=self.editor.record_version(),
             )
+        except EditConflict as conflict:
+            show_refusal(self, MsctError(delete_conflict_text(conflict)))
+            self.refresh()
+            return False
         except MsctError as exc:
             show_refusal(self, exc)
             return False

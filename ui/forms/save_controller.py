@@ -34,6 +34,7 @@ from msct_crf.workflow.records import (
     VitalSignsRow,
 )
 from ui.common import prompts
+from ui.common.edit_conflicts import save_conflict_text
 from ui.common.session import UserSession
 
 from .field_editor import FieldEditor
@@ -64,18 +65,7 @@ def outcome_text(result: SaveResult) -> str:
 
 def conflict_text(conflict: EditConflict) -> str:
     """Why a save over a changed record was refused, in the UI language."""
-    when = conflict.changed_at[:19].replace("T", " ")
-    if conflict.deleted:
-        return QCoreApplication.translate(
-            "FormPage",
-            "Not saved: this record was deleted by {user} at {when} (UTC) since you opened it. "
-            "What you typed is still on the form.",
-        ).format(user=conflict.changed_by, when=when)
-    return QCoreApplication.translate(
-        "FormPage",
-        "Not saved: this record was changed by {user} at {when} (UTC) since you opened it. "
-        "Reload to see their change; what you typed is still on the form.",
-    ).format(user=conflict.changed_by, when=when)
+    return save_conflict_text(conflict)
 
 
 #: Fields that only say which visit this is: a visit with nothing else is still empty.

@@ -13,6 +13,7 @@ Signals of :class:`QueriesPanel`:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -37,7 +38,9 @@ from msct_crf.storage.store import Store
 from msct_crf.study.dictionary import form as get_form
 from msct_crf.workflow import queries
 from msct_crf.workflow.queries import CLOSED, OPEN, QueryInfo
+from msct_crf.workflow.records import EditConflict
 from ui.common import session as sessions
+from ui.common.edit_conflicts import answer_conflict_text
 from ui.common.i18n import dictionary_language
 from ui.common.session import UserSession
 from ui.models.query_table import QUERY_ID_ROLE, QueryTableModel, form_label, query_summary
@@ -340,29 +343,34 @@ class QueriesPanel(QWidget):
         query = self.selected_query()
         if query is None:
             return False
+        base = queries.correction_base(self._store, query.id)  # the record as it is now
         return ask_answer(
             self,
             query,
             self._session.can(Permission.ENTER_DATA),
-            lambda text, correction: self._submit_answer(actor, query, text, correction),
+            lambda text, correction: self._submit_answer(actor, query, text, correction, base),
         )
 
     def _submit_answer(
-        self, actor: Any, query: QueryInfo, text: str, correction: str | None
+        self, actor: Any, query: QueryInfo, text: str, correction: str | None, base: int
     ) -> str | None:
-        """None once answered, else the refusal's message for the dialog to show."""
+        """None once answered, else the refusal's message for the dialog to show. A
+        correction is based on the record as it was when the answer began (`base`)."""
         from ui.common import prompts
 
         values = {query.field: correction} if correction is not None and query.field else None
+        answer = functools.partial(
+            queries.answer_query, self._store, actor, query.id, text, correction=values
+        )
         try:
-            result = queries.answer_query(self._store, actor, query.id, text, correction=values)
+            result = answer(based_on=base)
             if not result.answered and result.save is not None and result.save.needs_confirmation:
                 lines = [self._finding(f) for f in result.save.warnings]
                 if not prompts.confirm_warnings(self, lines):
                     return self.tr("The warnings were not confirmed; nothing was saved.")
-                result = queries.answer_query(
-                    self._store, actor, query.id, text, correction=values, confirm_warnings=True
-                )
+                result = answer(based_on=base, confirm_warnings=True)
+        except EditConflict as conflict:
+            return answer_conflict_text(conflict)
         except MsctError as exc:
             return str(exc)
         if not result.answered:

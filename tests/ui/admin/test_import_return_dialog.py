@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from exchange_factory import NURSE_PW, PI_PW, SteppingClock, build_site, fast_hashing, new_centre
+from exchange_factory import (
+    NURSE_PW,
+    PI_PW,
+    SteppingClock,
+    build_site,
+    centre_passphrase,
+    fast_hashing,
+    new_centre,
+)
 from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
@@ -31,7 +39,9 @@ def _return_package(tmp_path: Path) -> tuple[Path, Path]:
         returns.raise_centre_query(
             store, form="VIS", record_id=visit, field="ALT", text="ALT?", user="mon"
         )
-        path = returns.write_return(store, "GZH", tmp_path, user="mon")
+        path = returns.write_return(
+            store, "GZH", tmp_path, user="mon", passphrase=centre_passphrase
+        )
     assert path is not None
     return site, path
 
@@ -52,6 +62,9 @@ def test_imports_the_centres_queries_once(qtbot: QtBot, tmp_path: Path) -> None:
                     button.click()
                 assert background.wait_for_tasks()
                 assert got.args == [expected]
+                if expected:  # the first import names the centre key the site now trusts
+                    assert "centre's key SHA256:" in status.text()
+                    assert "central status" in status.text()
             assert "already imported" in status.text()
         finally:
             access.logout(store, actor)

@@ -1864,75 +1864,76 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="135"/>
+        <location filename="../../ui/shell/main_window.py" line="139"/>
         <source>Loading the study…</source>
+        <extracomment>Subjects read for the patient list&apos;s first screen before the whole study (issue 14).</extracomment>
         <translation>正在加载研究数据…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="233"/>
+        <location filename="../../ui/shell/main_window.py" line="249"/>
         <source>MSC-CRF — {database} — {user}</source>
         <translation>MSC-CRF — {database} — {user}</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="240"/>
+        <location filename="../../ui/shell/main_window.py" line="256"/>
         <source>User: {user}</source>
         <translation>用户：{user}</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="242"/>
+        <location filename="../../ui/shell/main_window.py" line="258"/>
         <source>Database: {path}</source>
         <translation>数据库：{path}</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="244"/>
+        <location filename="../../ui/shell/main_window.py" line="260"/>
         <source>Today&apos;s work</source>
         <translation>今日工作</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="210"/>
+        <location filename="../../ui/shell/main_window.py" line="226"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="211"/>
+        <location filename="../../ui/shell/main_window.py" line="227"/>
         <source>The translation file for {language} is missing.</source>
         <translation>缺少 {language} 的翻译文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="235"/>
+        <location filename="../../ui/shell/main_window.py" line="251"/>
         <source>read-only</source>
         <translation>只读</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="237"/>
+        <location filename="../../ui/shell/main_window.py" line="253"/>
         <source>DEMO</source>
         <translation>演示</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/shell/main_window.py" line="355"/>
+        <location filename="../../ui/shell/main_window.py" line="371"/>
         <source>%n subject(s) loaded</source>
         <translation>
             <numerusform>已加载 %n 名受试者</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="361"/>
+        <location filename="../../ui/shell/main_window.py" line="388"/>
         <source>Could not read the study: {error}</source>
         <translation>无法读取研究数据：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="395"/>
-        <location filename="../../ui/shell/main_window.py" line="414"/>
+        <location filename="../../ui/shell/main_window.py" line="422"/>
+        <location filename="../../ui/shell/main_window.py" line="441"/>
         <source>Cannot open the database</source>
         <translation>无法打开数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="486"/>
+        <location filename="../../ui/shell/main_window.py" line="517"/>
         <source>About MSC-CRF</source>
         <translation>关于 MSC-CRF</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="488"/>
+        <location filename="../../ui/shell/main_window.py" line="519"/>
         <source>&lt;b&gt;MSC-CRF&lt;/b&gt; {version}&lt;br&gt;{code}: {title}&lt;br&gt;&lt;br&gt;Electronic case report form for mesenchymal stem cell transplantation in cirrhosis caused by autoimmune liver disease. Data stay on this computer; every change is kept in an audit trail.</source>
         <translation>&lt;b&gt;MSC-CRF&lt;/b&gt; {version}&lt;br&gt;{code}：{title}&lt;br&gt;&lt;br&gt;间充质干细胞移植治疗自身免疫性肝病所致肝硬化的电子病例报告表。数据保存在本机；每一次修改都记录在稽查轨迹中。</translation>
     </message>
@@ -1973,63 +1974,63 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>PatientListModel</name>
     <message>
-        <location filename="../../ui/models/patient_list.py" line="116"/>
+        <location filename="../../ui/models/patient_list.py" line="125"/>
         <source>Subject ID</source>
-        <extracomment>Keys that sort blanks last and dates as dates, by column (sorting 10,000 rows calls the asked column&apos;s key 10,000 times, so each is one small function).</extracomment>
+        <extracomment>Keys that sort blanks last and dates as dates, by column (sorting 10,000 rows calls the asked column&apos;s key 10,000 times, so each is one small function). The (column, order) the rows are sorted by; None once rows changed since.</extracomment>
         <translation>受试者编号</translation>
     </message>
     <message>
-        <location filename="../../ui/models/patient_list.py" line="117"/>
+        <location filename="../../ui/models/patient_list.py" line="126"/>
         <source>Initials</source>
         <translation>姓名缩写</translation>
     </message>
     <message>
-        <location filename="../../ui/models/patient_list.py" line="118"/>
+        <location filename="../../ui/models/patient_list.py" line="127"/>
         <source>Sex</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../ui/models/patient_list.py" line="119"/>
+        <location filename="../../ui/models/patient_list.py" line="128"/>
         <source>Age</source>
         <translation>年龄</translation>
     </message>
     <message>
-        <location filename="../../ui/models/patient_list.py" line="121"/>
+        <location filename="../../ui/models/patient_list.py" line="130"/>
         <source>Diagnosis</source>
         <translation>诊断</translation>
     </message>
     <message>
-        <location filename="../../ui/models/patient_list.py" line="124"/>
+        <location filename="../../ui/models/patient_list.py" line="133"/>
         <source>MSC source</source>
         <translation>干细胞来源</translation>
     </message>
     <message>
-        <location filename="../../ui/models/patient_list.py" line="125"/>
+        <location filename="../../ui/models/patient_list.py" line="134"/>
         <source>Infusions</source>
         <translation>输注次数</translation>
     </message>
     <message>
-        <location filename="../../ui/models/patient_list.py" line="127"/>
+        <location filename="../../ui/models/patient_list.py" line="136"/>
         <source>Last visit</source>
         <translation>末次访视</translation>
     </message>
     <message>
-        <location filename="../../ui/models/patient_list.py" line="130"/>
+        <location filename="../../ui/models/patient_list.py" line="139"/>
         <source>Next due visit</source>
         <translation>下次访视</translation>
     </message>
     <message>
-        <location filename="../../ui/models/patient_list.py" line="131"/>
+        <location filename="../../ui/models/patient_list.py" line="140"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/models/patient_list.py" line="250"/>
+        <location filename="../../ui/models/patient_list.py" line="325"/>
         <source>{visit}, {date} ({state})</source>
         <translation>{visit}，{date}（{state}）</translation>
     </message>
     <message>
-        <location filename="../../ui/models/patient_list.py" line="259"/>
+        <location filename="../../ui/models/patient_list.py" line="334"/>
         <source>Target {target}; window closes {end}</source>
         <translation>目标日期 {target}；窗口期截止 {end}</translation>
     </message>
@@ -2037,41 +2038,42 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>PatientListView</name>
     <message>
-        <location filename="../../ui/views/patient_list_view.py" line="145"/>
+        <location filename="../../ui/views/patient_list_view.py" line="164"/>
         <source>Patients</source>
+        <extracomment>How long typing must pause before the list is filtered (a fast typist&apos;s keys come about 100-150 ms apart; a filter of 100,000 rows takes about as long, so it waits for a pause).</extracomment>
         <translation>患者</translation>
     </message>
     <message>
-        <location filename="../../ui/views/patient_list_view.py" line="147"/>
+        <location filename="../../ui/views/patient_list_view.py" line="166"/>
         <source>Search subject ID, initials or diagnosis (Ctrl+F)</source>
         <translation>搜索受试者编号、姓名缩写或诊断（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../ui/views/patient_list_view.py" line="149"/>
+        <location filename="../../ui/views/patient_list_view.py" line="168"/>
         <source>&amp;New subject</source>
         <translation>新建受试者(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/patient_list_view.py" line="150"/>
+        <location filename="../../ui/views/patient_list_view.py" line="169"/>
         <source>Enrol a new subject (Ctrl+N)</source>
         <translation>入组新受试者（Ctrl+N）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/views/patient_list_view.py" line="243"/>
+        <location filename="../../ui/views/patient_list_view.py" line="265"/>
         <source>%n subject(s)</source>
         <translation>
             <numerusform>%n 名受试者</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/views/patient_list_view.py" line="245"/>
+        <location filename="../../ui/views/patient_list_view.py" line="267"/>
         <source>Showing %1 of %n subject(s)</source>
         <translation>
             <numerusform>显示 %1 / %n 名受试者</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/views/patient_list_view.py" line="247"/>
+        <location filename="../../ui/views/patient_list_view.py" line="269"/>
         <source>%n with overdue visits</source>
         <translation>
             <numerusform>%n 名有逾期访视</numerusform>
@@ -2741,57 +2743,57 @@ Restore the newest good backup, {backup}? The damaged file is kept beside it, re
 <context>
     <name>SubjectWorkspace</name>
     <message>
-        <location filename="../../ui/views/subject_workspace.py" line="52"/>
+        <location filename="../../ui/views/subject_workspace.py" line="51"/>
         <source>&amp;Enrolment</source>
         <translation>入组(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/subject_workspace.py" line="53"/>
+        <location filename="../../ui/views/subject_workspace.py" line="52"/>
         <source>&amp;Infusions</source>
         <translation>输注(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/subject_workspace.py" line="54"/>
+        <location filename="../../ui/views/subject_workspace.py" line="53"/>
         <source>Visi&amp;ts</source>
         <translation>访视(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/subject_workspace.py" line="55"/>
+        <location filename="../../ui/views/subject_workspace.py" line="54"/>
         <source>A&amp;dverse events</source>
         <translation>不良事件(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/subject_workspace.py" line="59"/>
+        <location filename="../../ui/views/subject_workspace.py" line="58"/>
         <source>&amp;Concomitant medications</source>
         <translation>合并用药(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/subject_workspace.py" line="62"/>
+        <location filename="../../ui/views/subject_workspace.py" line="61"/>
         <source>&amp;Medical history</source>
         <translation>既往病史(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/subject_workspace.py" line="64"/>
+        <location filename="../../ui/views/subject_workspace.py" line="63"/>
         <source>Dis&amp;position</source>
         <translation>研究结局(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/subject_workspace.py" line="66"/>
+        <location filename="../../ui/views/subject_workspace.py" line="65"/>
         <source>Sched&amp;ule</source>
         <translation>访视计划(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/subject_workspace.py" line="69"/>
+        <location filename="../../ui/views/subject_workspace.py" line="68"/>
         <source>Tra&amp;jectory</source>
         <translation>病情轨迹(&amp;J)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/subject_workspace.py" line="210"/>
+        <location filename="../../ui/views/subject_workspace.py" line="209"/>
         <source>← Patient list</source>
         <translation>← 患者列表</translation>
     </message>
     <message>
-        <location filename="../../ui/views/subject_workspace.py" line="211"/>
+        <location filename="../../ui/views/subject_workspace.py" line="210"/>
         <source>Back to the patient list (Ctrl+L)</source>
         <translation>返回患者列表（Ctrl+L）</translation>
     </message>

@@ -377,14 +377,13 @@ def _site_for_subject_id(
     if v.get("SITEID") is not None or "SITEID" in reported:
         return []
     site = form.field("SITEID")
-    assert site.codelist is not None
     return [
         Finding(
             "SITEID",
             "error",
             "required",
             f"{site.label.en} (SITEID) is required to assign the subject ID, even for a "
-            f"draft; choose one of {', '.join(site.codelist.codes)}",
+            "draft; choose one of the study's registered sites",
             f"{site.label.zh}（SITEID）用于分配受试者编号，草稿也须填写",
         )
     ]

@@ -48,11 +48,13 @@ from msct_crf.storage.db.models import (
     Visit,
     VitalSign,
 )
+from msct_crf.storage.site_registry import registered_sites
 from msct_crf.storage.store import Store
 from msct_crf.storage.study_identity import site_code
 from msct_crf.study.derive import derive
 from msct_crf.study.dictionary import Field, FieldType, Form, MissingCode
 from msct_crf.study.dictionary import form as get_form
+from msct_crf.study.sites import form_with_sites, uses_sites
 from msct_crf.study.text import TEXT_MAX, as_typed, text_problem
 from msct_crf.study.units import UnitSystem
 from msct_crf.study.validation import (
@@ -846,7 +848,8 @@ def _merge(session: Session, s: _Save) -> SaveResult | None:
     """Parse what was typed and lay it over what is saved. Setting a missing-data code
     clears the saved value; typing a value clears an old missing-data code."""
     form, row = s.form, s.row
-    s.parsed, s.findings = _parse_all(form, s.request.values, s.units)
+    sites = registered_sites(session) if any(uses_sites(f) for f in form.fields) else None
+    s.parsed, s.findings = _parse_all(form_with_sites(form, sites), s.request.values, s.units)
     s.findings += _missing_findings(form, s.missing)
     s.old_values = {f.code: getattr(row, f.column) for f in form.fields} if row is not None else {}
     s.old_missing = dict(row.missing or {}) if row is not None else {}

@@ -9,7 +9,7 @@ and ``msct-crf init --site`` registers a site file's own site. Data entry, the s
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from msct_crf import clock
@@ -17,6 +17,7 @@ from msct_crf.errors import UserError
 from msct_crf.storage import audit, study_identity
 from msct_crf.storage.db.models import Site
 from msct_crf.study.dictionary import CodeList
+from msct_crf.study.dictionary.codelists import SITES
 from msct_crf.study.sites import site_list
 
 SITE_TABLE = "site"
@@ -26,7 +27,11 @@ __all__ = ["SITE_TABLE", "check_site_name", "register_site", "registered_sites",
 
 
 def registered_sites(session: Session) -> CodeList:
-    """The registered sites as the code list of the field SITEID (by code)."""
+    """The registered sites as the code list of the field SITEID (by code). A file older
+    than migration 0004 opened read-only (no migration runs) has no registry: the sites 0004
+    would seed it with."""
+    if not inspect(session.connection()).has_table(SITE_TABLE):
+        return site_list((item.code, item.label.en, item.label.zh) for item in SITES.items)
     rows = session.execute(select(Site.code, Site.name, Site.name_zh).order_by(Site.code))
     return site_list((str(code), str(name), name_zh) for code, name, name_zh in rows)
 

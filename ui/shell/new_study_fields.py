@@ -88,7 +88,7 @@ class NewStudyFields:
             QCoreApplication.translate("StartDialog", "e.g. Beijing Friendship Hospital")
         )
         self._name_zh_label.setText(
-            QCoreApplication.translate("StartDialog", "Site name in &Chinese:")
+            QCoreApplication.translate("StartDialog", "Site name in C&hinese:")
         )
         self._name_zh.setPlaceholderText(
             QCoreApplication.translate("StartDialog", "e.g. 北京友谊医院")

@@ -377,13 +377,14 @@ def _site_for_subject_id(
     if v.get("SITEID") is not None or "SITEID" in reported:
         return []
     site = form.field("SITEID")
+    assert site.codelist is not None
     return [
         Finding(
             "SITEID",
             "error",
             "required",
             f"{site.label.en} (SITEID) is required to assign the subject ID, even for a "
-            "draft; choose one of the study's registered sites",
+            f"draft; choose one of {', '.join(site.codelist.codes)}",
             f"{site.label.zh}（SITEID）用于分配受试者编号，草稿也须填写",
         )
     ]

@@ -52,7 +52,7 @@ from msct_crf.storage.site_registry import registered_sites
 from msct_crf.storage.store import Store
 from msct_crf.storage.study_identity import site_code
 from msct_crf.study.derive import derive
-from msct_crf.study.dictionary import Field, FieldType, Form, MissingCode
+from msct_crf.study.dictionary import CodeList, Field, FieldType, Form, MissingCode
 from msct_crf.study.dictionary import form as get_form
 from msct_crf.study.sites import form_with_sites, uses_sites
 from msct_crf.study.text import TEXT_MAX, as_typed, text_problem
@@ -686,6 +686,7 @@ class _Save:
     old_missing: dict[str, str] = field(default_factory=dict)
     merged: dict[str, Any] = field(default_factory=dict)
     merged_missing: dict[str, str] = field(default_factory=dict)
+    sites: CodeList | None = None  # the registered sites, for a form with a site field
     # derive, rules, changes
     context: SubjectContext = field(default_factory=SubjectContext)
     warnings: list[Finding] = field(default_factory=list)
@@ -848,8 +849,9 @@ def _merge(session: Session, s: _Save) -> SaveResult | None:
     """Parse what was typed and lay it over what is saved. Setting a missing-data code
     clears the saved value; typing a value clears an old missing-data code."""
     form, row = s.form, s.row
-    sites = registered_sites(session) if any(uses_sites(f) for f in form.fields) else None
-    s.parsed, s.findings = _parse_all(form_with_sites(form, sites), s.request.values, s.units)
+    if any(uses_sites(f) for f in form.fields):
+        s.sites = registered_sites(session)
+    s.parsed, s.findings = _parse_all(form_with_sites(form, s.sites), s.request.values, s.units)
     s.findings += _missing_findings(form, s.missing)
     s.old_values = {f.code: getattr(row, f.column) for f in form.fields} if row is not None else {}
     s.old_missing = dict(row.missing or {}) if row is not None else {}
@@ -915,6 +917,7 @@ def _rules(session: Session, s: _Save) -> SaveResult | None:
         complete=s.request.complete,
         units=s.units,
         reported={f.field for f in s.findings},
+        sites=s.sites,
     )
     errors = [f for f in s.findings if f.severity == "error"]
     s.warnings = [f for f in s.findings if f.severity == "warning"]

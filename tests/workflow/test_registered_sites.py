@@ -83,3 +83,13 @@ def test_the_entry_form_lists_the_registered_sites(store):
     assert form.field("SITEID").codelist is not None
     assert form.field("SITEID").codelist.codes == ("BJ01", "GZH", "NJG", "SHA")
     assert sites.entry_form(store, "VIS") is sites.entry_form(store, "VIS")
+
+
+def test_a_draft_without_a_site_names_the_registered_sites(store):
+    with store.session() as session:
+        site_registry.register_site(session, "BJ01", "Beijing", "北京", user="admin")
+    values = {k: v for k, v in enrolment("BJ01", "AB").items() if k != "SITEID"}
+    result = records.save_form(store, user="nurse", form="ENROL", values=values, complete=False)
+    assert not result.saved
+    (finding,) = [f for f in result.findings if f.field == "SITEID"]
+    assert "choose one of BJ01, GZH, NJG, SHA" in finding.message

@@ -309,8 +309,12 @@ def _unnamed(site: str) -> UserError:
 
 def _registry_names(registry: str, site: str) -> tuple[str, str | None]:
     """The name (and Chinese name) the coordinating centre registered `site` under."""
-    url = registry if "://" in registry else None
-    opened = Store.open(url, create=False) if url else Store.open_path(Path(registry), create=False)
+    if "://" in registry:  # a server: opened as the centre opens it
+        opened = Store.open(registry, create=False)
+    else:  # a file: read without writing to it
+        if not Path(registry).is_file():
+            raise UserError(f"--registry {registry}: no such file")
+        opened = Store.open_read_only(Path(registry))
     with opened as centre, centre.reading() as session:
         names = site_registry.site_names(session, site)
     if names is None:

@@ -134,11 +134,15 @@ def package(path: Path, out: Path, *, full: bool = False) -> Path:
     return report.path
 
 
-def build_site(folder: Path, site: str, subjects: int) -> tuple[Path, list[Path]]:
+def build_site(
+    folder: Path, site: str, subjects: int, *, name: str | None = None
+) -> tuple[Path, list[Path]]:
+    """A site file with `subjects` subjects and two packages; `name` registers a site the
+    new file's registry does not have yet (any code but GZH, NJG and SHA)."""
     path = folder / f"{site}.db"
     out = folder / f"{site}-out"
     out.mkdir(parents=True)
-    init_site(path, site, STUDY)
+    init_site(path, site, STUDY, name=name)
     with Store.open_path(path) as store:
         access.create_admin(store, "admin", "Ada Admin", ADMIN_PW)
         admin = access.login(store, "admin", ADMIN_PW)

@@ -40,7 +40,7 @@ from msct_crf.exchange import package_format as fmt
 from msct_crf.exchange.package_format import PackageRefused
 from msct_crf.exchange.rows import from_json
 from msct_crf.exchange.site_package import EXCHANGED_TABLES, GENESIS, table
-from msct_crf.storage import audit, signing, study_identity
+from msct_crf.storage import audit, signing, site_registry, study_identity
 from msct_crf.storage.db.models import (
     ExchangeRecord,
     ImportedPackage,
@@ -116,35 +116,8 @@ def add_site(
     store: Store, code: str, name: str, name_zh: str | None = None, *, user: str = SYSTEM_USER
 ) -> bool:
     """Register a site (or rename one), audited; False when nothing changed."""
-    code = study_identity.check_site_code(code)
-    name = (name or "").strip()
-    if not name or len(name) > 200:
-        raise UserError(f"--name {name[:40]!r}: the site's name, 1 to 200 characters")
-    name_zh = (name_zh or "").strip() or None
     with store.session() as session:
-        row = session.get(Site, code)
-        old = (row.name, row.name_zh) if row is not None else (None, None)
-        if old == (name, name_zh):
-            return False
-        if row is None:
-            stamp = audit.format_utc(clock.now())
-            session.add(Site(code=code, name=name, name_zh=name_zh, added_at=stamp, added_by=user))
-        else:
-            row.name, row.name_zh = name, name_zh
-        changes = [
-            audit.Change(f, o, n)
-            for f, o, n in (("name", old[0], name), ("name_zh", old[1], name_zh))
-            if o != n
-        ]
-        audit.append(
-            session,
-            user=user,
-            action="site",
-            table_name=SITE_TABLE,
-            record_id=code,
-            changes=changes,
-        )
-    return True
+        return site_registry.register_site(session, code, name, name_zh, user=user)
 
 
 # --------------------------------------------------------------------------- import

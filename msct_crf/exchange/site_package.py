@@ -30,7 +30,7 @@ from msct_crf.access.roles import Actor
 from msct_crf.errors import UserError
 from msct_crf.exchange import package_format as fmt
 from msct_crf.exchange.rows import to_json
-from msct_crf.storage import audit, study_identity
+from msct_crf.storage import audit, site_registry, study_identity
 from msct_crf.storage.db import migrate
 from msct_crf.storage.db.audit_table import AuditEntry
 from msct_crf.storage.db.models import (
@@ -44,6 +44,7 @@ from msct_crf.storage.db.models import (
 from msct_crf.storage.signing import b64
 from msct_crf.storage.store import Store
 from msct_crf.study.dictionary import form
+from msct_crf.study.dictionary.codelists import SITES
 
 GENESIS = audit.GENESIS_HASH
 SENT_TABLE = "sent_package"
@@ -264,23 +265,60 @@ def last_package_text(store: Store) -> tuple[int, str, str] | None:
         return (last.number, last.file_name, last.created_at) if last is not None else None
 
 
-def init_site(path: Path, site: str, study: str) -> str:
+def init_site(
+    path: Path,
+    site: str,
+    study: str,
+    *,
+    name: str | None = None,
+    name_zh: str | None = None,
+    registry: str | None = None,
+    user: str = study_identity.SYSTEM_USER,
+) -> str:
     """``msct-crf init``: a site file of study `study` belonging to site `site` (a new file,
-    or an existing one without a site yet); a one-line summary."""
-    from msct_crf.study.dictionary.codelists import SITES
-
+    or an existing one without a site yet), the site registered in the file's site registry
+    under `name` (and `name_zh`), or under the name the centre's database `registry` (a
+    URL or file) gives it, or the name it has already; a one-line summary."""
     site = study_identity.check_site_code(site)
     study = study_identity.check_study_id(study)
-    if site not in SITES.codes:
-        raise UserError(
-            f"--site {site}: not a site of the study's data dictionary "
-            f"({', '.join(SITES.codes)}); the enrolment form only accepts those"
-        )
+    known = _registry_names(registry, site) if registry else None
+    if name is None and known is not None:
+        name, name_zh = known
+    if name is None and not path.exists() and site not in SITES.codes:
+        raise _unnamed(site)  # before the file is made: a new file knows only the seeded sites
     with Store.open_path(path, study_id=study) as store, store.session() as session:
         current = study_identity.read_setting(session, study_identity.STUDY_ID_KEY)
         if current != study:
             raise UserError(f"--study {study}: {path} belongs to study {current}")
         if study_identity.is_centre(session):
             raise UserError(f"{path}: the coordinating centre's database, not a site file")
+        if name is not None:
+            site_registry.register_site(session, site, name, name_zh, user=user)
+        elif site_registry.site_names(session, site) is None:
+            raise _unnamed(site)
         study_identity.set_site_code(session, site)
     return f"ok: {path} is the study file of site {site}, study {study}"
+
+
+def _unnamed(site: str) -> UserError:
+    return UserError(
+        f"--site {site}: not a registered site of this study; give its name "
+        "(--site-name NAME [--site-name-zh NAME]) or the centre's database (--registry URL)"
+    )
+
+
+def _registry_names(registry: str, site: str) -> tuple[str, str | None]:
+    """The name (and Chinese name) the coordinating centre registered `site` under."""
+    if "://" in registry:  # a server: opened as the centre opens it
+        opened = Store.open(registry, create=False)
+    else:  # a file: read without writing to it
+        if not Path(registry).is_file():
+            raise UserError(f"--registry {registry}: no such file")
+        opened = Store.open_read_only(Path(registry))
+    with opened as centre, centre.reading() as session:
+        names = site_registry.site_names(session, site)
+    if names is None:
+        raise UserError(
+            f"--site {site}: not registered in {registry} (msct-crf central add-site there)"
+        )
+    return names

@@ -17,7 +17,7 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 from msct_crf.study import rules
-from msct_crf.study.dictionary import Field, MissingCode
+from msct_crf.study.dictionary import CodeList, Field, MissingCode
 from msct_crf.study.dictionary import form as get_form
 from msct_crf.study.parsing import (
     Finding,
@@ -29,6 +29,7 @@ from msct_crf.study.parsing import (
     parse_value,
 )
 from msct_crf.study.rules import SubjectContext
+from msct_crf.study.sites import form_with_sites
 from msct_crf.study.text import has_control_characters
 from msct_crf.study.units import UnitSystem
 
@@ -110,14 +111,17 @@ def validate(
     complete: bool = True,
     units: UnitSystem | Mapping[str, UnitSystem] = UnitSystem.SI,
     reported: Collection[str] = (),
+    sites: CodeList | None = None,
 ) -> list[Finding]:
     """Findings for one form's parsed SI `values` (derived fields included).
 
     `units` says in which unit system each value was typed (one for all, or per field code),
     so a range message can also give the range in the unit the person typed. `reported` are
     fields that already have a finding from parsing (their value is None here), so that a
-    check saying a value is needed stays quiet about a value that was typed but refused."""
-    form = get_form(form_code)
+    check saying a value is needed stays quiet about a value that was typed but refused.
+    `sites` are the study's registered sites (the caller loads them from the site registry),
+    which the site field takes; without them, the dictionary's own three."""
+    form = form_with_sites(get_form(form_code), sites)
     missing = missing or {}
     per_field = {} if isinstance(units, UnitSystem) else units
     default_units = units if isinstance(units, UnitSystem) else UnitSystem.SI

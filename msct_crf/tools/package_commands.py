@@ -21,14 +21,16 @@ def _cmd_init(args: argparse.Namespace) -> int:
     from msct_crf.storage.study_identity import file_has_accounts
 
     path = Path(args.db)
+    names = {"name": args.site_name, "name_zh": args.site_name_zh, "registry": args.registry}
     if not file_has_accounts(path):
-        print(init_site(path, args.site, args.study))
+        print(init_site(path, args.site, args.study, **names))
         return 0
     with (
         Store.open_path(path, create=False) as store,
-        cli_auth.logged_in(store, args, Permission.SETTINGS),
+        cli_auth.logged_in(store, args, Permission.SETTINGS) as actor,
     ):
-        print(init_site(path, args.site, args.study))
+        user = cli_auth.audit_name(args, actor)
+        print(init_site(path, args.site, args.study, **names, user=user))
     return 0
 
 
@@ -82,6 +84,13 @@ def register(subparsers: Any) -> None:
     init.add_argument("--db", required=True, help="the site's database file")
     init.add_argument("--site", required=True, help="the site code (2-6 capital letters/digits)")
     init.add_argument("--study", required=True, help="the study ID (protocol number)")
+    init.add_argument("--site-name", help="the site's name (registers the site in the file)")
+    init.add_argument("--site-name-zh", help="the site's name in Chinese")
+    init.add_argument(
+        "--registry",
+        metavar="URL",
+        help="the coordinating centre's database (URL or file): the site's name as registered",
+    )
     cli_auth.add_user_arguments(init, what="the audit trail (a study with accounts: its admin)")
     init.set_defaults(handler=_cmd_init)
 

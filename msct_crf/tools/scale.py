@@ -40,10 +40,11 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, insert
 from sqlalchemy.dialects import sqlite as sqlite_dialect
+from sqlalchemy.orm import Session
 
 from msct_crf import clock
 from msct_crf.errors import UserError
-from msct_crf.storage import audit
+from msct_crf.storage import audit, site_registry
 from msct_crf.storage.db.engine import is_server_url, masked_url, sqlite_url
 from msct_crf.storage.db.models import FORM_MODELS, SiteSequence, Subject
 from msct_crf.storage.store import Store
@@ -122,12 +123,14 @@ def _pick(rng: random.Random, weighted: Sequence[tuple[str, float]]) -> str:
 
 
 def check_scale_site(site: str) -> str:
-    """A site for a single-site scale file: one of the dictionary's, which enrolment accepts."""
-    site = check_site_code(site)
-    if site not in {code for code, _ in _SITES}:
-        allowed = ", ".join(code for code, _ in _SITES)
-        raise UserError(f"--site {site}: not a site of the data dictionary ({allowed})")
-    return site
+    """A site for a single-site scale file: any valid site code (2-6 capital letters or
+    digits); a site the file's registry lacks is registered under a synthetic name."""
+    return check_site_code(site)
+
+
+def _register_scale_site(session: Session, site: str) -> None:
+    if site_registry.site_names(session, site) is None:
+        site_registry.register_site(session, site, f"Site {site}", f"中心 {site}", user=SCALE_USER)
 
 
 def _check(rec: _Rec, facts: Mapping[str, Any], context: SubjectContext) -> _Rec:
@@ -751,6 +754,7 @@ def create_scale_study(
             with store.session() as session:
                 mark_study_kind(session, SCALE)
                 if site is not None:
+                    _register_scale_site(session, site)
                     set_site_code(session, site)
             with store.engine.begin() as conn:
                 writer = _Writer(conn, user)

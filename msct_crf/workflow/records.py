@@ -48,11 +48,13 @@ from msct_crf.storage.db.models import (
     Visit,
     VitalSign,
 )
+from msct_crf.storage.site_registry import registered_sites
 from msct_crf.storage.store import Store
 from msct_crf.storage.study_identity import site_code
 from msct_crf.study.derive import derive
-from msct_crf.study.dictionary import Field, FieldType, Form, MissingCode
+from msct_crf.study.dictionary import CodeList, Field, FieldType, Form, MissingCode
 from msct_crf.study.dictionary import form as get_form
+from msct_crf.study.sites import form_with_sites, uses_sites
 from msct_crf.study.text import TEXT_MAX, as_typed, text_problem
 from msct_crf.study.units import UnitSystem
 from msct_crf.study.validation import (
@@ -689,6 +691,7 @@ class _Save:
     old_missing: dict[str, str] = field(default_factory=dict)
     merged: dict[str, Any] = field(default_factory=dict)
     merged_missing: dict[str, str] = field(default_factory=dict)
+    sites: CodeList | None = None  # the registered sites, for a form with a site field
     # derive, rules, changes
     context: SubjectContext = field(default_factory=SubjectContext)
     warnings: list[Finding] = field(default_factory=list)
@@ -851,7 +854,9 @@ def _merge(session: Session, s: _Save) -> SaveResult | None:
     """Parse what was typed and lay it over what is saved. Setting a missing-data code
     clears the saved value; typing a value clears an old missing-data code."""
     form, row = s.form, s.row
-    s.parsed, s.findings = _parse_all(form, s.request.values, s.units)
+    if any(uses_sites(f) for f in form.fields):
+        s.sites = registered_sites(session)
+    s.parsed, s.findings = _parse_all(form_with_sites(form, s.sites), s.request.values, s.units)
     s.findings += _missing_findings(form, s.missing)
     s.old_values = {f.code: getattr(row, f.column) for f in form.fields} if row is not None else {}
     s.old_missing = dict(row.missing or {}) if row is not None else {}
@@ -917,6 +922,7 @@ def _rules(session: Session, s: _Save) -> SaveResult | None:
         complete=s.request.complete,
         units=s.units,
         reported={f.field for f in s.findings},
+        sites=s.sites,
     )
     errors = [f for f in s.findings if f.severity == "error"]
     s.warnings = [f for f in s.findings if f.severity == "warning"]

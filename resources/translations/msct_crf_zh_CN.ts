@@ -702,228 +702,228 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="311"/>
+        <location filename="../../ui/admin/export_dialog.py" line="312"/>
         <source>Export to Excel</source>
         <translation>导出到 Excel</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="313"/>
+        <location filename="../../ui/admin/export_dialog.py" line="314"/>
         <source>Forms (long sheets):</source>
         <translation>表单（长格式工作表）：</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="314"/>
+        <location filename="../../ui/admin/export_dialog.py" line="315"/>
         <source>Sites:</source>
         <translation>研究中心：</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="315"/>
+        <location filename="../../ui/admin/export_dialog.py" line="316"/>
         <source>Subjects:</source>
         <translation>受试者：</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="316"/>
+        <location filename="../../ui/admin/export_dialog.py" line="317"/>
         <source>Records dated:</source>
         <translation>记录日期：</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="317"/>
+        <location filename="../../ui/admin/export_dialog.py" line="318"/>
         <source>Labels:</source>
         <translation>标签语言：</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="318"/>
+        <location filename="../../ui/admin/export_dialog.py" line="319"/>
         <source>Units:</source>
         <translation>单位：</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="319"/>
+        <location filename="../../ui/admin/export_dialog.py" line="320"/>
         <source>Audit trail:</source>
         <translation>稽查轨迹：</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="320"/>
+        <location filename="../../ui/admin/export_dialog.py" line="321"/>
         <source>Identifying fields:</source>
         <translation>身份识别字段：</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="321"/>
+        <location filename="../../ui/admin/export_dialog.py" line="322"/>
         <source>Save as:</source>
         <translation>保存为：</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="323"/>
+        <location filename="../../ui/admin/export_dialog.py" line="324"/>
         <source>Interchange:</source>
         <translation>数据交换：</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="327"/>
+        <location filename="../../ui/admin/export_dialog.py" line="328"/>
         <source>All subjects, or IDs such as GZH-001, GZH-002</source>
         <translation>全部受试者，或输入编号，如 GZH-001, GZH-002</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="328"/>
+        <location filename="../../ui/admin/export_dialog.py" line="329"/>
         <source>&amp;from</source>
         <translation>从(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="329"/>
+        <location filename="../../ui/admin/export_dialog.py" line="330"/>
         <source>&amp;to</source>
         <translation>至(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="332"/>
+        <location filename="../../ui/admin/export_dialog.py" line="333"/>
         <source>Include the &amp;audit trail sheet (for monitors)</source>
         <translation>包含稽查轨迹工作表（供监查员使用）(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="333"/>
+        <location filename="../../ui/admin/export_dialog.py" line="334"/>
         <source>Include &amp;identifying fields (hospital number)</source>
         <translation>包含身份识别字段（住院号）(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="334"/>
+        <location filename="../../ui/admin/export_dialog.py" line="335"/>
         <source>&amp;Browse…</source>
         <translation>浏览(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="335"/>
+        <location filename="../../ui/admin/export_dialog.py" line="336"/>
         <source>Also write a &amp;REDCap import bundle to the folder</source>
         <translation>同时将 REDCap 导入包写入文件夹(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="336"/>
+        <location filename="../../ui/admin/export_dialog.py" line="337"/>
         <source>Choose fol&amp;der…</source>
         <translation>选择文件夹(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="337"/>
+        <location filename="../../ui/admin/export_dialog.py" line="338"/>
         <source>CDISC OD&amp;M 1.3.2 (XML)</source>
         <translation>CDISC ODM 1.3.2（XML）(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="338"/>
+        <location filename="../../ui/admin/export_dialog.py" line="339"/>
         <source>Bro&amp;wse…</source>
         <translation>浏览(&amp;W)…</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="339"/>
+        <location filename="../../ui/admin/export_dialog.py" line="340"/>
         <source>With every c&amp;hange (Transactional file)</source>
         <translation>包含每次修改（事务型文件）(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="340"/>
+        <location filename="../../ui/admin/export_dialog.py" line="341"/>
         <source>&amp;Export</source>
         <translation>导出(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="341"/>
+        <location filename="../../ui/admin/export_dialog.py" line="342"/>
         <source>&amp;Cancel export</source>
         <translation>取消导出(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="342"/>
+        <location filename="../../ui/admin/export_dialog.py" line="343"/>
         <source>&amp;Open folder</source>
         <translation>打开文件夹(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="343"/>
+        <location filename="../../ui/admin/export_dialog.py" line="344"/>
         <source>C&amp;lose</source>
         <translation>关闭(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="330"/>
+        <location filename="../../ui/admin/export_dialog.py" line="331"/>
         <source>SI (as stored)</source>
         <translation>国际单位（按存储）</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="331"/>
+        <location filename="../../ui/admin/export_dialog.py" line="332"/>
         <source>Conventional (mg/dL, g/dL)</source>
         <translation>常规单位（mg/dL、g/dL）</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="388"/>
+        <location filename="../../ui/admin/export_dialog.py" line="389"/>
         <source>Choose at least one form to export.</source>
         <translation>请至少选择一个要导出的表单。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="391"/>
+        <location filename="../../ui/admin/export_dialog.py" line="392"/>
         <source>Choose at least one site to export.</source>
         <translation>请至少选择一个要导出的研究中心。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="415"/>
+        <location filename="../../ui/admin/export_dialog.py" line="416"/>
         <source>Save the export as</source>
         <translation>导出文件另存为</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="415"/>
+        <location filename="../../ui/admin/export_dialog.py" line="416"/>
         <source>Excel (*.xlsx)</source>
         <translation>Excel 文件 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="447"/>
+        <location filename="../../ui/admin/export_dialog.py" line="448"/>
         <source>Save the ODM file as</source>
         <translation>ODM 文件另存为</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="449"/>
+        <location filename="../../ui/admin/export_dialog.py" line="450"/>
         <source>ODM XML (*.xml)</source>
         <translation>ODM XML（*.xml）</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="521"/>
+        <location filename="../../ui/admin/export_dialog.py" line="522"/>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="569"/>
+        <location filename="../../ui/admin/export_dialog.py" line="570"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="594"/>
+        <location filename="../../ui/admin/export_dialog.py" line="595"/>
         <source>Exported {subjects} subjects to {path}</source>
         <translation>已将 {subjects} 名受试者导出到 {path}</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="602"/>
+        <location filename="../../ui/admin/export_dialog.py" line="603"/>
         <source>The ODM file was not written: {error}</source>
         <translation>未写入 ODM 文件：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="604"/>
+        <location filename="../../ui/admin/export_dialog.py" line="605"/>
         <source>CDISC ODM file: {path}</source>
         <translation>CDISC ODM 文件：{path}</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="614"/>
+        <location filename="../../ui/admin/export_dialog.py" line="615"/>
         <source>Export cancelled; no file was written.</source>
         <translation>导出已取消，未写入任何文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="620"/>
+        <location filename="../../ui/admin/export_dialog.py" line="621"/>
         <source>The export failed: {error}</source>
         <translation>导出失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="665"/>
+        <location filename="../../ui/admin/export_dialog.py" line="666"/>
         <location filename="../../ui/shell/menus.py" line="193"/>
         <source>Export to Excel…</source>
         <translation>导出到 Excel…</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="322"/>
+        <location filename="../../ui/admin/export_dialog.py" line="323"/>
         <source>REDCap:</source>
         <translation>REDCap：</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="426"/>
+        <location filename="../../ui/admin/export_dialog.py" line="427"/>
         <source>Folder for the REDCap import bundle</source>
         <translation>REDCap 导入包的文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/export_dialog.py" line="599"/>
+        <location filename="../../ui/admin/export_dialog.py" line="600"/>
         <source>REDCap import bundle (upload steps in its README.txt): {folder}</source>
         <translation>REDCap 导入包（上传步骤见其中的 README.txt）：{folder}</translation>
     </message>
@@ -1033,7 +1033,7 @@ Everything entered after that time will no longer be in the study. The current f
         <translation>临床状态</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="165"/>
+        <location filename="../../ui/forms/form_page.py" line="166"/>
         <source>Conventional units (mg/dL, g/dL)</source>
         <extracomment>At most this much of the window is kept for the form beside the score panel.</extracomment>
         <translation>常规单位（mg/dL、g/dL）</translation>
@@ -1045,43 +1045,43 @@ Everything entered after that time will no longer be in the study. The current f
         <translation>生命体征</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="166"/>
+        <location filename="../../ui/forms/form_page.py" line="167"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="167"/>
-        <location filename="../../ui/forms/form_page.py" line="449"/>
+        <location filename="../../ui/forms/form_page.py" line="168"/>
+        <location filename="../../ui/forms/form_page.py" line="451"/>
         <source>Save this form (Ctrl+S)</source>
         <translation>保存此表单（Ctrl+S）</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="255"/>
+        <location filename="../../ui/forms/form_page.py" line="256"/>
         <source>Cannot read the database: {error}</source>
         <translation>无法读取数据库：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="290"/>
+        <location filename="../../ui/forms/form_page.py" line="291"/>
         <source>Read only: this file was opened read-only.</source>
         <translation>只读：此文件以只读方式打开。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="293"/>
+        <location filename="../../ui/forms/form_page.py" line="294"/>
         <source>Read only: {user} ({role}) may not enter or change study data.</source>
         <translation>只读：{user}（{role}）无权录入或修改研究数据。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="359"/>
+        <location filename="../../ui/forms/form_page.py" line="360"/>
         <source>This form cannot be edited here.</source>
         <translation>此表单不能在此编辑。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="362"/>
+        <location filename="../../ui/forms/form_page.py" line="363"/>
         <source>Choose a subject first.</source>
         <translation>请先选择受试者。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="367"/>
+        <location filename="../../ui/forms/form_page.py" line="368"/>
         <source>Not saved: correct the {n} error(s) marked in red.</source>
         <translation>未保存：请更正红色标出的 {n} 处错误。</translation>
     </message>
@@ -1128,53 +1128,53 @@ Everything entered after that time will no longer be in the study. The current f
         <translation>未保存：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="451"/>
+        <location filename="../../ui/forms/form_page.py" line="453"/>
         <source>Correct the errors marked in red first</source>
         <translation>请先更正红色标出的错误</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="475"/>
+        <location filename="../../ui/forms/form_page.py" line="477"/>
         <source>{n} error(s) to correct before saving.</source>
         <translation>保存前需更正 {n} 处错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="482"/>
+        <location filename="../../ui/forms/form_page.py" line="484"/>
         <source>{n} unusual value(s): you will be asked to confirm at save.</source>
         <translation>{n} 个异常值：保存时将要求确认。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="378"/>
-        <location filename="../../ui/forms/form_page.py" line="500"/>
+        <location filename="../../ui/forms/form_page.py" line="379"/>
+        <location filename="../../ui/forms/form_page.py" line="502"/>
         <source>Not saved.</source>
         <translation>未保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="478"/>
+        <location filename="../../ui/forms/form_page.py" line="480"/>
         <source>{n} unusual value(s), marked in amber.</source>
         <translation>{n} 个异常值，已用琥珀色标出。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="566"/>
+        <location filename="../../ui/forms/form_page.py" line="568"/>
         <source>Not saved: {user} ({role}) may not enter or change study data.</source>
         <translation>未保存：{user}（{role}）无权录入或修改研究数据。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="605"/>
+        <location filename="../../ui/forms/form_page.py" line="607"/>
         <source>New subject (the ID is assigned when saved)</source>
         <translation>新受试者（保存时分配编号）</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="607"/>
+        <location filename="../../ui/forms/form_page.py" line="609"/>
         <source>No subject chosen</source>
         <translation>未选择受试者</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="608"/>
+        <location filename="../../ui/forms/form_page.py" line="610"/>
         <source>New record for {subject}</source>
         <translation>{subject} 的新记录</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="609"/>
+        <location filename="../../ui/forms/form_page.py" line="611"/>
         <source>{subject} · {status} · last saved {when} by {user}</source>
         <translation>{subject} · {status} · 最后由 {user} 于 {when} 保存</translation>
     </message>
@@ -1864,78 +1864,91 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="139"/>
+        <location filename="../../ui/shell/main_window.py" line="140"/>
         <source>Loading the study…</source>
         <extracomment>Subjects read for the patient list&apos;s first screen before the whole study (issue 14).</extracomment>
         <translation>正在加载研究数据…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="249"/>
+        <location filename="../../ui/shell/main_window.py" line="250"/>
         <source>MSC-CRF — {database} — {user}</source>
         <translation>MSC-CRF — {database} — {user}</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="256"/>
+        <location filename="../../ui/shell/main_window.py" line="257"/>
         <source>User: {user}</source>
         <translation>用户：{user}</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="258"/>
+        <location filename="../../ui/shell/main_window.py" line="259"/>
         <source>Database: {path}</source>
         <translation>数据库：{path}</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="260"/>
+        <location filename="../../ui/shell/main_window.py" line="261"/>
         <source>Today&apos;s work</source>
         <translation>今日工作</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="226"/>
+        <location filename="../../ui/shell/main_window.py" line="227"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="227"/>
+        <location filename="../../ui/shell/main_window.py" line="228"/>
         <source>The translation file for {language} is missing.</source>
         <translation>缺少 {language} 的翻译文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="251"/>
+        <location filename="../../ui/shell/main_window.py" line="252"/>
         <source>read-only</source>
         <translation>只读</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="253"/>
+        <location filename="../../ui/shell/main_window.py" line="254"/>
         <source>DEMO</source>
         <translation>演示</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/shell/main_window.py" line="371"/>
+        <location filename="../../ui/shell/main_window.py" line="372"/>
         <source>%n subject(s) loaded</source>
         <translation>
             <numerusform>已加载 %n 名受试者</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="388"/>
+        <location filename="../../ui/shell/main_window.py" line="389"/>
         <source>Could not read the study: {error}</source>
         <translation>无法读取研究数据：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="422"/>
-        <location filename="../../ui/shell/main_window.py" line="441"/>
+        <location filename="../../ui/shell/main_window.py" line="427"/>
+        <location filename="../../ui/shell/main_window.py" line="448"/>
         <source>Cannot open the database</source>
         <translation>无法打开数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="517"/>
+        <location filename="../../ui/shell/main_window.py" line="525"/>
         <source>About MSC-CRF</source>
         <translation>关于 MSC-CRF</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="519"/>
+        <location filename="../../ui/shell/main_window.py" line="527"/>
         <source>&lt;b&gt;MSC-CRF&lt;/b&gt; {version}&lt;br&gt;{code}: {title}&lt;br&gt;&lt;br&gt;Electronic case report form for mesenchymal stem cell transplantation in cirrhosis caused by autoimmune liver disease. Data stay on this computer; every change is kept in an audit trail.</source>
         <translation>&lt;b&gt;MSC-CRF&lt;/b&gt; {version}&lt;br&gt;{code}：{title}&lt;br&gt;&lt;br&gt;间充质干细胞移植治疗自身免疫性肝病所致肝硬化的电子病例报告表。数据保存在本机；每一次修改都记录在稽查轨迹中。</translation>
+    </message>
+</context>
+<context>
+    <name>NewStudyDialog</name>
+    <message>
+        <location filename="../../ui/shell/new_study_dialog.py" line="18"/>
+        <source>New study database</source>
+        <translation>新建研究数据库</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell/new_study_dialog.py" line="22"/>
+        <source>The new study file&apos;s study ID (the protocol number) and its one site.</source>
+        <translation>新研究文件的研究编号（方案编号）及其所属的一个研究中心。</translation>
     </message>
 </context>
 <context>
@@ -2556,69 +2569,63 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>StartDialog</name>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="82"/>
+        <location filename="../../ui/shell/start_dialog.py" line="80"/>
         <source>Create a new study database</source>
         <extracomment>Environment variable that overrides where the demo study lives (tests, kiosks).</extracomment>
         <translation>新建研究数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="97"/>
+        <location filename="../../ui/shell/start_dialog.py" line="95"/>
         <source>Open a study database</source>
         <translation>打开研究数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="113"/>
+        <location filename="../../ui/shell/start_dialog.py" line="107"/>
         <source>{path} already exists. Choose “Open an existing database” to open it, or pick a new file name.</source>
-        <extracomment>A new study&apos;s identity: (study ID, site code).</extracomment>
         <translation>{path} 已存在。请选择“打开已有数据库”来打开它，或换一个新文件名。</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="133"/>
+        <location filename="../../ui/shell/start_dialog.py" line="127"/>
         <source>Damaged database</source>
         <translation>数据库已损坏</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="184"/>
+        <location filename="../../ui/shell/start_dialog.py" line="178"/>
         <source>Unexpected error while opening the database: {error}</source>
         <translation>打开数据库时发生意外错误：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="202"/>
+        <location filename="../../ui/shell/start_dialog.py" line="196"/>
         <source>Creating the demo study (26 subjects)…</source>
         <translation>正在创建演示研究（26 名受试者）…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="204"/>
+        <location filename="../../ui/shell/start_dialog.py" line="198"/>
         <source>Opening {name}…</source>
         <translation>正在打开 {name}…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="400"/>
+        <location filename="../../ui/shell/new_study_fields.py" line="71"/>
         <source>Study &amp;ID (new study):</source>
         <translation>研究编号(&amp;I)（新研究）：</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="401"/>
+        <location filename="../../ui/shell/new_study_fields.py" line="74"/>
         <source>the protocol number, e.g. MSCT-2026-01</source>
         <translation>方案编号，例如 MSCT-2026-01</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="402"/>
+        <location filename="../../ui/shell/new_study_fields.py" line="76"/>
         <source>&amp;Site (new study):</source>
         <translation>研究中心(&amp;S)（新研究）：</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="403"/>
-        <source>the site this file belongs to</source>
-        <translation>本文件所属的研究中心</translation>
-    </message>
-    <message>
-        <location filename="../../ui/shell/start_dialog.py" line="428"/>
+        <location filename="../../ui/shell/start_dialog.py" line="406"/>
         <source>Type your user name first: it is recorded with every change.</source>
         <translation>请先输入用户名：每一次修改都会记录用户名。</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="363"/>
+        <location filename="../../ui/shell/start_dialog.py" line="344"/>
         <source>{message}
 
 Restore the newest good backup, {backup}? The damaged file is kept beside it, renamed, so nothing is deleted.</source>
@@ -2627,74 +2634,109 @@ Restore the newest good backup, {backup}? The damaged file is kept beside it, re
 是否从最新的完好备份 {backup} 恢复？损坏的文件会改名后保留在原处，不会删除任何内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="147"/>
+        <location filename="../../ui/shell/start_dialog.py" line="141"/>
         <source>Log in to restore</source>
         <translation>登录以恢复</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="149"/>
+        <location filename="../../ui/shell/start_dialog.py" line="143"/>
         <source>The backup {backup} has user accounts: log in with one that may back up (administrator or PI) to restore it.</source>
         <translation>备份 {backup} 设有用户账户：请使用有备份权限的账户（管理员或主要研究者）登录后再恢复。</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="169"/>
+        <location filename="../../ui/shell/start_dialog.py" line="163"/>
         <source>&amp;User name:</source>
         <translation>用户名(&amp;U)：</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="170"/>
+        <location filename="../../ui/shell/start_dialog.py" line="164"/>
         <source>&amp;Password:</source>
         <translation>密码(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="391"/>
+        <location filename="../../ui/shell/start_dialog.py" line="372"/>
         <source>MSC-CRF — start</source>
         <translation>MSC-CRF — 开始</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="392"/>
+        <location filename="../../ui/shell/start_dialog.py" line="373"/>
         <source>MSC-CRF electronic case report form</source>
         <translation>MSC-CRF 电子病例报告表</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="394"/>
+        <location filename="../../ui/shell/start_dialog.py" line="375"/>
         <source>Your &amp;user name:</source>
         <translation>用户名(&amp;U)：</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="395"/>
+        <location filename="../../ui/shell/start_dialog.py" line="376"/>
         <source>e.g. nurse.wang</source>
         <translation>例如 nurse.wang</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="396"/>
+        <location filename="../../ui/shell/start_dialog.py" line="377"/>
         <source>&amp;Create a new study database…</source>
         <translation>新建研究数据库(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="397"/>
+        <location filename="../../ui/shell/start_dialog.py" line="378"/>
         <source>&amp;Open an existing database…</source>
         <translation>打开已有数据库(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="398"/>
+        <location filename="../../ui/shell/start_dialog.py" line="379"/>
         <source>Open the &amp;demo study (26 subjects)</source>
         <translation>打开演示研究（26 名受试者）(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="399"/>
+        <location filename="../../ui/shell/start_dialog.py" line="380"/>
         <source>&amp;Recent databases:</source>
         <translation>最近使用的数据库(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="440"/>
+        <location filename="../../ui/shell/new_study_fields.py" line="110"/>
         <source>The study ID must be the protocol number: letters and digits in groups joined by hyphens, at most 32 (e.g. MSCT-2026-01).</source>
         <translation>研究编号须为方案编号：字母和数字，各组以连字符相连，最多 32 个字符（例如 MSCT-2026-01）。</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/start_dialog.py" line="448"/>
+        <location filename="../../ui/shell/new_study_fields.py" line="118"/>
         <source>Choose the site this study file belongs to.</source>
         <translation>请选择本研究文件所属的研究中心。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell/new_study_fields.py" line="77"/>
+        <source>the site this file belongs to, e.g. GZH or BJ01</source>
+        <translation>本文件所属的研究中心，如 GZH 或 BJ01</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell/new_study_fields.py" line="85"/>
+        <source>Site &amp;name (a new site):</source>
+        <translation>中心名称(&amp;N)（新中心）：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell/new_study_fields.py" line="88"/>
+        <source>e.g. Beijing Friendship Hospital</source>
+        <translation>例如 Beijing Friendship Hospital</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell/new_study_fields.py" line="91"/>
+        <source>Site name in C&amp;hinese:</source>
+        <translation>中心中文名称(&amp;H)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell/new_study_fields.py" line="94"/>
+        <source>e.g. 北京友谊医院</source>
+        <translation>例如 北京友谊医院</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell/new_study_fields.py" line="125"/>
+        <source>The site code must be 2 to 6 capital letters or digits (e.g. BJ01).</source>
+        <translation>中心代码须为 2 至 6 个大写字母或数字（如 BJ01）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell/new_study_fields.py" line="132"/>
+        <source>Type the name of site {site}: a new site is registered with it.</source>
+        <translation>请输入中心 {site} 的名称：新中心将以此名称登记。</translation>
     </message>
 </context>
 <context>

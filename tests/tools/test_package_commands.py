@@ -43,7 +43,7 @@ def test_init_gives_a_new_file_its_study_and_site(tmp_path, capsys):
         ("TOOLONG7", STUDY, "must be 2 to 6 capital letters or digits"),
         ("GZH", "MSCT 2026", "must be the protocol number"),
         ("GZH", "MSCT--2026", "must be the protocol number"),
-        ("XYZ", STUDY, "not a site of the study's data dictionary"),
+        ("XYZ", STUDY, "not a registered site of this study; give its name"),
     ],
 )
 def test_init_refuses_bad_codes_in_one_line(tmp_path, capsys, site, study, message):

@@ -52,8 +52,8 @@ from msct_crf.reporting.redcap import BUNDLE_FILES
 from msct_crf.storage.outputs import is_sqlite_file
 from msct_crf.storage.store import Store
 from msct_crf.study.dictionary import FORMS
-from msct_crf.study.dictionary.codelists import SITES
 from msct_crf.study.units import UnitSystem
+from msct_crf.workflow import sites
 from ui.common import background, prompts
 from ui.common.i18n import dictionary_language
 
@@ -112,9 +112,10 @@ class ExportDialog(QDialog):
         self._forms = self._checklist(
             "formsList", [(FORMS[code].label.get(lang), code) for code in FORM_ORDER], 150
         )
+        self._site_list = sites.study_sites(self._store)  # the study's registered sites
         self._sites = self._checklist(
             "sitesList",
-            [(f"{site.code} — {site.label.get(lang)}", site.code) for site in SITES.items],
+            [(f"{s.code} — {s.label.get(lang)}", s.code) for s in self._site_list.items],
             80,
         )
         self._subjects = QLineEdit()
@@ -386,8 +387,8 @@ class ExportDialog(QDialog):
         forms = self._checked(self._forms)
         if not forms:
             raise UserError(self.tr("Choose at least one form to export."))
-        sites = self._checked(self._sites)
-        if not sites:
+        chosen = self._checked(self._sites)
+        if not chosen:
             raise UserError(self.tr("Choose at least one site to export."))
         text = self._subjects.text().replace(";", ",").replace(" ", ",")
         subjects = tuple(s.strip().upper() for s in text.split(",") if s.strip())
@@ -400,7 +401,7 @@ class ExportDialog(QDialog):
 
         return ExportOptions(
             forms=tuple(forms) if len(forms) < len(FORM_ORDER) else (),
-            sites=tuple(sites) if len(sites) < len(SITES.items) else (),
+            sites=tuple(chosen) if len(chosen) < len(self._site_list.items) else (),
             subjects=subjects,
             date_from=date_of(self._from_check, self._from),
             date_to=date_of(self._to_check, self._to),

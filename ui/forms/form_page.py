@@ -30,10 +30,10 @@ from msct_crf.errors import DatabaseError
 from msct_crf.storage.store import Store
 from msct_crf.study.derive import derive
 from msct_crf.study.dictionary import CHOLESTATIC_DIAGNOSES
-from msct_crf.study.dictionary import form as get_form
+from msct_crf.study.sites import uses_sites
 from msct_crf.study.units import UnitSystem
 from msct_crf.study.validation import Finding, SubjectContext, validate
-from msct_crf.workflow import records
+from msct_crf.workflow import records, sites
 from msct_crf.workflow.records import Record, SaveResult
 from ui.common import prompts
 from ui.common.session import UserSession, role_name
@@ -70,7 +70,8 @@ class FormPage(QWidget):
         super().__init__(parent)
         self._store = store
         self._session = UserSession.coerce(user)
-        self._form = get_form(form_code)
+        self._form = sites.entry_form(store, form_code)  # the site field: registered sites
+        self._sites = next((f.codelist for f in self._form.fields if uses_sites(f)), None)
         self._language = "en"
         self._units = UnitSystem.SI
         self._subjid: str | None = None
@@ -434,6 +435,7 @@ class FormPage(QWidget):
             complete=False,
             units=self._units,
             reported=parse_findings.keys(),
+            sites=self._sites,
         )
         self._findings = findings
         self._show_findings(findings, parse_findings)

@@ -39,12 +39,13 @@ from msct_crf.study.dictionary import STUDY_CODE, STUDY_TITLE
 from ui.common import background, i18n
 from ui.common import settings as opts
 from ui.common.session import UserSession
-from ui.shell import start_dialog
+from ui.shell import new_study_dialog, start_dialog
 from ui.shell.casebook_actions import CasebookActions
 from ui.shell.database_guard import NoLock
 from ui.shell.idle_lock import IdleLockGuard
 from ui.shell.instance_lock import InstanceLock
 from ui.shell.menus import MainMenus
+from ui.shell.new_study_fields import Identity
 from ui.shell.session_controller import SessionController
 from ui.shell.verify_database import DatabaseVerifier
 from ui.views.patient_list_view import PatientListView
@@ -402,9 +403,13 @@ class MainWindow(QMainWindow):
         self.refresh()  # today's work (and the list) as the save left them
 
     def _new_database(self) -> None:
+        """File › New study database…: the study ID and site first, then the file."""
+        identity = new_study_dialog.ask_new_study(self)
+        if identity is None:
+            return
         path = start_dialog.choose_new_database(self)
         if path is not None:
-            self._open_in_background(path, create=True)
+            self._open_in_background(path, create=True, identity=identity)
 
     def _open_database(self) -> None:
         path = start_dialog.choose_existing_database(self)
@@ -426,7 +431,9 @@ class MainWindow(QMainWindow):
     def _open_demo(self) -> None:
         self._open_in_background(start_dialog.demo_database_path(), create=True, demo=True)
 
-    def _open_in_background(self, path: Path, *, create: bool, demo: bool = False) -> None:
+    def _open_in_background(
+        self, path: Path, *, create: bool, demo: bool = False, identity: Identity | None = None
+    ) -> None:
         current = self.store.path
         if current is not None and path.resolve() == current.resolve():
             self.show_patient_list()
@@ -440,6 +447,7 @@ class MainWindow(QMainWindow):
             on_error=lambda message: QMessageBox.warning(
                 self, self.tr("Cannot open the database"), message
             ),
+            identity=identity,
         )
 
     def _log_out(self) -> None:

@@ -21,7 +21,6 @@ from pathlib import Path
 import platformdirs
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -37,17 +36,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from msct_crf.errors import DatabaseError, MsctError, UserError
+from msct_crf.errors import DatabaseError, MsctError
 from msct_crf.exchange.site_package import init_site
 from msct_crf.storage.db.engine import default_database_path
 from msct_crf.storage.store import Store
-from msct_crf.storage.study_identity import check_study_id
 from msct_crf.study.dictionary import STUDY_TITLE
-from msct_crf.study.dictionary.codelists import SITES
 from msct_crf.workflow import backup
 from ui.common import background
 from ui.common import settings as opts
 from ui.common.i18n import dictionary_language
+from ui.shell.new_study_fields import Identity, NewStudyFields
 
 #: Environment variable that overrides where the demo study lives (tests, kiosks).
 DEMO_ENV = "MSCT_CRF_DEMO_DB"
@@ -101,10 +99,6 @@ def choose_existing_database(parent: QWidget | None) -> Path | None:
     return Path(name) if name else None
 
 
-#: A new study's identity: (study ID, site code).
-Identity = tuple[str, str]
-
-
 def _open_store(path: Path, create: bool, demo: bool, identity: Identity | None = None) -> Store:
     """Runs on a worker thread: create the demo if asked and missing (or give a new file its
     study ID and site), then open."""
@@ -122,7 +116,7 @@ def _open_store(path: Path, create: bool, demo: bool, identity: Identity | None 
         path.parent.mkdir(parents=True, exist_ok=True)  # a fresh install has no data folder
         create_demo(path)
     if create and identity is not None:
-        init_site(path, identity[1], identity[0])
+        init_site(path, identity.site, identity.study, name=identity.name, name_zh=identity.name_zh)
     return Store.open_path(path, create=create)
 
 
@@ -258,20 +252,7 @@ class StartDialog(QDialog):
         form = QFormLayout()
         form.addRow(self._user_label, self._user)
         # a new study's identity: the protocol number and this file's one site
-        self._study_id = QLineEdit()
-        self._study_id.setObjectName("newStudyId")
-        self._study_id.setMaxLength(32)
-        self._study_id_label = QLabel()
-        self._study_id_label.setBuddy(self._study_id)
-        self._site = QComboBox()
-        self._site.setObjectName("newSiteCode")
-        for site in SITES.items:
-            self._site.addItem(f"{site.code} — {site.label.get(dictionary_language())}", site.code)
-        self._site.setCurrentIndex(-1)
-        self._site_label = QLabel()
-        self._site_label.setBuddy(self._site)
-        form.addRow(self._study_id_label, self._study_id)
-        form.addRow(self._site_label, self._site)
+        self._new_study = NewStudyFields(self, form)
 
         self._create = QPushButton()
         self._create.setObjectName("createDatabaseButton")
@@ -397,10 +378,7 @@ class StartDialog(QDialog):
         self._open.setText(self.tr("&Open an existing database…"))
         self._demo.setText(self.tr("Open the &demo study (26 subjects)"))
         self._recent_label.setText(self.tr("&Recent databases:"))
-        self._study_id_label.setText(self.tr("Study &ID (new study):"))
-        self._study_id.setPlaceholderText(self.tr("the protocol number, e.g. MSCT-2026-01"))
-        self._site_label.setText(self.tr("&Site (new study):"))
-        self._site.setPlaceholderText(self.tr("the site this file belongs to"))
+        self._new_study.retranslate()
 
     # ------------------------------------------------------------------ events
 
@@ -432,23 +410,10 @@ class StartDialog(QDialog):
     def _identity_or_ask(self) -> Identity | None:
         """The new study's ID and site, or None after saying what is missing (asked before
         the file dialog, like the user name)."""
-        try:
-            study = check_study_id(self._study_id.text())
-        except UserError:
-            self.show_error(
-                self.tr(
-                    "The study ID must be the protocol number: letters and digits in groups "
-                    "joined by hyphens, at most 32 (e.g. MSCT-2026-01)."
-                )
-            )
-            self._study_id.setFocus()
-            return None
-        site = self._site.currentData()
-        if not site:
-            self.show_error(self.tr("Choose the site this study file belongs to."))
-            self._site.setFocus()
-            return None
-        return study, str(site)
+        identity, problem = self._new_study.identity()
+        if identity is None:
+            self.show_error(problem)
+        return identity
 
     def _on_create(self) -> None:
         if not self._user_or_ask():

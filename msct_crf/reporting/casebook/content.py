@@ -18,9 +18,12 @@ from sqlalchemy.orm import Session
 
 from msct_crf.storage import audit
 from msct_crf.storage.db.models import FORM_MODELS, Subject
+from msct_crf.storage.site_registry import registered_sites
 from msct_crf.storage.store import Store
 from msct_crf.storage.study_identity import STUDY_ID_KEY, read_setting
+from msct_crf.study.dictionary import CodeList
 from msct_crf.study.dictionary import form as get_form
+from msct_crf.study.sites import site_list
 from msct_crf.workflow import lifecycle, queries
 from msct_crf.workflow.lifecycle import SignatureInfo
 from msct_crf.workflow.queries import QueryInfo
@@ -61,6 +64,8 @@ class SubjectBook:
     study_id: str
     head_hash: str
     entries: list[Entry] = field(default_factory=list)
+    #: The study's registered sites: the site's name beside its code.
+    sites: CodeList = field(default_factory=lambda: site_list(()))
 
 
 def _rows(session: Session, form_code: str, subject_pk: int, parent_id: int | None) -> list[Any]:
@@ -113,6 +118,7 @@ def read_subject_book(
             site=subject.siteid,
             study_id=read_setting(session, STUDY_ID_KEY) or "",
             head_hash=audit.head_hash(session),
+            sites=registered_sites(session),
         )
         for form_code in CASEBOOK_FORMS:
             for row in _rows(session, form_code, subject.id, None):

@@ -23,8 +23,9 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from msct_crf.study.dictionary import STUDY_CODE, STUDY_TITLE, Field
+from msct_crf.study.dictionary import STUDY_CODE, STUDY_TITLE, CodeList, Field
 from msct_crf.study.dictionary import form as get_form
+from msct_crf.study.sites import form_with_sites
 from msct_crf.study.units import UnitSystem
 from msct_crf.workflow.lifecycle import SignatureInfo
 from msct_crf.workflow.queries import QueryInfo
@@ -199,17 +200,19 @@ def record_title(entry: Entry, meta: PdfMeta) -> str:
     return f"{label} — {' · '.join(bits)}" if bits else label
 
 
-def _fields(entry: Entry, meta: PdfMeta) -> list[Field]:
-    form_def = get_form(entry.record.form)
+def _fields(entry: Entry, meta: PdfMeta, sites: CodeList | None = None) -> list[Field]:
+    form_def = form_with_sites(get_form(entry.record.form), sites)
     return [f for f in form_def.fields if meta.include_identifying or not f.identifying]
 
 
-def _field_rows(entry: Entry, meta: PdfMeta, styles: _Styles) -> list[list[Any]]:
+def _field_rows(
+    entry: Entry, meta: PdfMeta, styles: _Styles, sites: CodeList | None = None
+) -> list[list[Any]]:
     lang = meta.language
     head = [phrase(k, lang) for k in ("code", "field", "value", "unit")]
     rows: list[list[Any]] = [[_p(text, styles.label) for text in head]]
     record = entry.record
-    for f in _fields(entry, meta):
+    for f in _fields(entry, meta, sites):
         code = record.missing.get(f.code)
         value = (
             missing_text(code, lang)
@@ -267,7 +270,9 @@ def query_lines(query: QueryInfo, form_code: str, language: str) -> list[str]:
     return lines
 
 
-def _entry_story(entry: Entry, meta: PdfMeta, styles: _Styles) -> list[Any]:
+def _entry_story(
+    entry: Entry, meta: PdfMeta, styles: _Styles, sites: CodeList | None = None
+) -> list[Any]:
     lang = meta.language
     record = entry.record
     title = record_title(entry, meta)
@@ -276,7 +281,7 @@ def _entry_story(entry: Entry, meta: PdfMeta, styles: _Styles) -> list[Any]:
         f"{phrase('record', lang)} {record.id}"
     )
     story: list[Any] = [_p(title, styles.heading), _p(status, styles.label)]
-    story.append(_table(_field_rows(entry, meta, styles), _COLUMNS, header=True))
+    story.append(_table(_field_rows(entry, meta, styles, sites), _COLUMNS, header=True))
     story.append(_p(phrase("signatures", lang), styles.label))
     if entry.signatures:
         story += [_p(signature_line(s, lang), styles.body) for s in entry.signatures]
@@ -293,6 +298,12 @@ def _entry_story(entry: Entry, meta: PdfMeta, styles: _Styles) -> list[Any]:
     return story
 
 
+def _site_text(book: SubjectBook, language: str) -> str:
+    """'BJ01 — Beijing Friendship Hospital' (the code alone for a site not registered)."""
+    name = book.sites.label(book.site, language)
+    return book.site if name == book.site else f"{book.site} — {name}"
+
+
 def _cover(book: SubjectBook, meta: PdfMeta, styles: _Styles) -> list[Any]:
     lang = meta.language
     units = phrase("units_si" if meta.units is UnitSystem.SI else "units_conventional", lang)
@@ -300,7 +311,7 @@ def _cover(book: SubjectBook, meta: PdfMeta, styles: _Styles) -> list[Any]:
         (phrase("study", lang), f"{STUDY_TITLE.get(lang)} ({STUDY_CODE})"),
         (phrase("study_id", lang), book.study_id),
         (phrase("subject", lang), book.subject),
-        (phrase("site", lang), book.site),
+        (phrase("site", lang), _site_text(book, lang)),
         (phrase("exported", lang), meta.exported_text),
         (phrase("exported_by", lang), meta.user),
         (phrase("audit_head", lang), book.head_hash),
@@ -404,7 +415,7 @@ def write_pdf(
     story = _cover(book, meta, styles)
     last_of_entry: dict[int, int] = {}
     for number, entry in enumerate(book.entries, start=1):
-        story += _entry_story(entry, meta, styles)
+        story += _entry_story(entry, meta, styles, book.sites)
         last_of_entry[id(story[-1])] = number
     total = len(book.entries)
 

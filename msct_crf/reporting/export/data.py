@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -91,6 +91,7 @@ def load_study(
     """Read and filter everything the export writes. ``check`` is called between queries
     (it raises to cancel)."""
     raw = read_study(store, include_audit=options.include_audit, check=check)
+    options = replace(options, study_sites=raw.sites)  # checks the site filter
     enrolled = raw.forms["ENROL"]
     _check_subjects_known(enrolled, options)
     subjects = _kept_subjects(enrolled, options)

@@ -9,21 +9,25 @@ converted or reshaped here (that is :mod:`.data`, :mod:`.long_sheets`, :mod:`.wi
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from msct_crf.storage.audit import GENESIS_HASH
 from msct_crf.storage.db.audit_table import AUDIT_TABLE
+from msct_crf.storage.site_registry import SITE_TABLE
 from msct_crf.storage.store import Store
-from msct_crf.study.dictionary import FORMS, Form
+from msct_crf.study.dictionary import FORMS, CodeList, Form
+from msct_crf.study.dictionary.codelists import SITES
+from msct_crf.study.sites import site_list
 
 from .variables import DATE_KINDS
 
-__all__ = ["LOADED_FORMS", "RawStudy", "read_study", "snapshot"]
+__all__ = ["LOADED_FORMS", "RawStudy", "read_sites", "read_study", "snapshot"]
 
 #: The forms an export reads, in the order they are queried.
 LOADED_FORMS: tuple[str, ...] = ("ENROL", "EX", "VS", "VIS", "AE", "CM", "MH", "DS")
@@ -42,6 +46,8 @@ class RawStudy:
     forms: dict[str, pd.DataFrame]
     head_hash: str
     audit: pd.DataFrame | None = None
+    #: The study's registered sites (the site registry), read in the same snapshot.
+    sites: CodeList = field(default_factory=lambda: site_list(()))
 
 
 @contextmanager
@@ -79,13 +85,25 @@ def read_study(
     audit: pd.DataFrame | None = None
     with snapshot(store) as cursor:
         head = _head_hash(cursor)
+        sites = read_sites(cursor)
         for code in LOADED_FORMS:
             forms[code] = _form_frame(cursor, FORMS[code])
             check()
         if include_audit:
             audit = _read_frame(cursor, _AUDIT_QUERY)
             check()
-    return RawStudy(forms=forms, head_hash=head, audit=audit)
+    return RawStudy(forms=forms, head_hash=head, audit=audit, sites=sites)
+
+
+def read_sites(cursor: Any) -> CodeList:
+    """The site registry (code, name, Chinese name) as SITEID's code list (a file older
+    than migration 0004, read-only: the sites 0004 would seed it with)."""
+    try:
+        cursor.execute(f"SELECT code, name, name_zh FROM {SITE_TABLE} ORDER BY code")
+        rows = cursor.fetchall()
+    except sqlite3.OperationalError:  # no such table (a server is always migrated)
+        rows = [(item.code, item.label.en, item.label.zh) for item in SITES.items]
+    return site_list((str(code), str(name), name_zh) for code, name, name_zh in rows)
 
 
 #: Rows fetched (as Python tuples) at a time while a table is read into a frame.

@@ -64,7 +64,7 @@ class _Context:
     all_infusions: pd.DataFrame
 
     def var(self, f: Field) -> Var:
-        return field_var(f, self.options.units)
+        return field_var(f, self.options.units, sites=self.options.study_sites)
 
     def study_day_of(self, frame: pd.DataFrame, date_code: str) -> pd.Series:
         return study_day(frame[date_code], pd.to_datetime(frame["SUBJID"].map(self.day0_of)))
@@ -200,7 +200,7 @@ def _ordered_with_missing(
     for f in fields:
         if f.code in skip_set:
             continue
-        vars_.append(field_var(f, options.units))
+        vars_.append(field_var(f, options.units, sites=options.study_sites))
         data[f.code] = frame[f.code]
         if f.code in missing:
             mv = missing_var(f)

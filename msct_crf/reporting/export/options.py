@@ -8,11 +8,11 @@ was made.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from msct_crf.errors import UserError
-from msct_crf.study.dictionary import FORMS, VISITS
-from msct_crf.study.dictionary.codelists import SITES
+from msct_crf.study.dictionary import FORMS, VISITS, CodeList
 from msct_crf.study.units import UnitSystem
 
 #: Forms in the order their long sheets appear.
@@ -22,6 +22,7 @@ FORM_ORDER: tuple[str, ...] = ("ENROL", "EX", "VS", "VIS", "AE", "CM", "MH", "DS
 SUMMARY_VISITS: tuple[str, ...] = ("BASELINE", "M6", "M12", "M24")
 
 LANGUAGES: tuple[str, ...] = ("en", "zh")
+_SITE_CODE = re.compile(r"^[A-Z0-9]{2,6}$", re.ASCII)
 
 
 class ExportError(UserError):
@@ -62,6 +63,9 @@ class ExportOptions:
     include_identifying: bool = False
     include_audit: bool = False
     summary_visits: tuple[str, ...] = field(default=SUMMARY_VISITS)
+    #: The study's registered sites (the file's site registry), set when the export reads
+    #: the database; ``sites`` must be among them. None: not read yet.
+    study_sites: CodeList | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         for name in ("forms", "sites", "subjects", "summary_visits"):
@@ -81,11 +85,7 @@ class ExportOptions:
             raise ExportError(
                 f"forms: unknown form {', '.join(unknown)}; allowed: {', '.join(FORM_ORDER)}"
             )
-        bad_sites = [s for s in self.sites if s not in SITES.codes]
-        if bad_sites:
-            raise ExportError(
-                f"sites: unknown site {', '.join(bad_sites)}; allowed: {', '.join(SITES.codes)}"
-            )
+        self._check_sites()
         if self.language not in LANGUAGES:
             raise ExportError(f"language: must be en or zh, got {self.language!r}")
         if self.date_from and self.date_to and self.date_from > self.date_to:
@@ -97,6 +97,25 @@ class ExportOptions:
         bad_visits = [v for v in self.summary_visits if v not in known_visits]
         if bad_visits or not self.summary_visits or self.summary_visits[0] != "BASELINE":
             raise ExportError("summary visits must start with BASELINE and be scheduled visits")
+
+    def _check_sites(self) -> None:
+        """Site codes: 2-6 capital letters or digits, and registered sites once the
+        study's registry is known."""
+        malformed = [s for s in self.sites if not _SITE_CODE.match(str(s))]
+        if malformed:
+            raise ExportError(
+                f"sites: unknown site {', '.join(map(str, malformed))}; a site code is 2 to "
+                "6 capital letters or digits"
+            )
+        if self.study_sites is None:
+            return
+        known = self.study_sites.codes
+        bad_sites = [s for s in self.sites if s not in known]
+        if bad_sites:
+            raise ExportError(
+                f"sites: unknown site {', '.join(bad_sites)}; the study's registered sites: "
+                f"{', '.join(known)}"
+            )
 
     @property
     def selected_forms(self) -> tuple[str, ...]:

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from msct_crf.study.dictionary import FORMS, Field, Label
+from msct_crf.study.dictionary import FORMS, CodeList, Field, Label
 from msct_crf.study.dictionary.codelists import (
     AE_GRADE,
     AE_RELATION,
@@ -264,13 +264,13 @@ _NO_INFUSION = Label("No infusion recorded", "未记录输注")
 _ONGOING = Label("In follow-up (no disposition yet)", "随访中（尚无结局）")
 
 
-def _site_rows(s: pd.DataFrame) -> list[FlowRow]:
-    """Enrolled per site: the dictionary's sites, then any other a pooled centre holds (so
-    the coordinating centre's counts are the sum of the sites')."""
+def _site_rows(s: pd.DataFrame, sites: CodeList) -> list[FlowRow]:
+    """Enrolled per site: the study's registered sites, then any other a pooled centre
+    holds (so the coordinating centre's counts are the sum of the sites')."""
     group = Label("Site", "研究中心")
     present = [str(code) for code in s["SITEID"].dropna().unique()]
-    items = [(item.code, item.label) for item in SITES.items]
-    items += [(code, Label(code, code)) for code in sorted(present) if code not in SITES.codes]
+    items = [(item.code, item.label) for item in sites.items]
+    items += [(code, Label(code, code)) for code in sorted(present) if code not in sites.codes]
     return [
         FlowRow(group, label, s.loc[s["SITEID"] == code, "SUBJID"].tolist())
         for code, label in items
@@ -282,7 +282,7 @@ def flow(data: StudyData) -> list[FlowRow]:
     s = data.subjects
     ids = s["SUBJID"].tolist()
     rows = [FlowRow(Label("Enrolment", "入组"), Label("Enrolled", "入组"), ids)]
-    rows += _site_rows(s)
+    rows += _site_rows(s, data.options.study_sites or SITES)
     source_group = Label("MSC source (first infusion)", "干细胞来源（首次输注）")
     for item in MSC_SOURCE.items:
         rows.append(

@@ -18,6 +18,7 @@ from msct_crf.study.dictionary import (
     FieldType,
     Label,
 )
+from msct_crf.study.sites import with_sites
 from msct_crf.study.units import UnitSystem, converts, unit_of
 
 if TYPE_CHECKING:
@@ -105,8 +106,12 @@ def extra_var(name: str, en: str, zh: str, kind: FieldType, **kwargs: Any) -> Va
     return Var(name, Label(en, zh), kind, **kwargs)
 
 
-def field_var(f: Field, units: UnitSystem, name: str | None = None) -> Var:
-    """The column of a dictionary field, in `units`."""
+def field_var(
+    f: Field, units: UnitSystem, name: str | None = None, sites: CodeList | None = None
+) -> Var:
+    """The column of a dictionary field, in `units`; a site field lists `sites` (the
+    study's registered sites)."""
+    f = with_sites(f, sites)
     unit = unit_of(f, units) if f.is_numeric else None
     decimals = f.decimals
     if converts(f, units):

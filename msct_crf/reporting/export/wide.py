@@ -92,7 +92,7 @@ def _add_subject_columns(
     if options.include_identifying:
         base_codes.insert(1, "HOSPNUM")
     for code in base_codes:
-        vars_.append(field_var(enrol.field(code), options.units))
+        vars_.append(field_var(enrol.field(code), options.units, sites=options.study_sites))
         columns[code] = subjects[code].to_numpy()
     for var in FACT_VARS:
         vars_.append(var)
@@ -112,7 +112,7 @@ def _add_timepoint_columns(vars_: list[Var], columns: dict[str, Any], data: Stud
     vis_form = FORMS["VIS"]
     for code in WIDE_VARIABLES:
         f = vis_form.field(code)
-        base = field_var(f, options.units)
+        base = field_var(f, options.units, sites=options.study_sites)
         grid = _grid(f, len(data.subjects))
         grid[rows, cols] = visits[code].to_numpy(dtype=grid.dtype)
         for j, visit in enumerate(SCHEDULED_VISITS):

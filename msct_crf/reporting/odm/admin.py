@@ -13,7 +13,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from msct_crf.study.dictionary.codelists import SITES
 from msct_crf.workflow.lifecycle import MEANINGS
 
 from . import oids
@@ -92,7 +91,7 @@ def people(source: OdmSource) -> list[Person]:
 
 def site_codes(source: OdmSource) -> list[str]:
     """Every configured site and every site a subject of the file belongs to."""
-    return sorted(set(SITES.codes) | {site for _, site in source.subjects.values() if site})
+    return sorted(set(source.sites.codes) | {s for _, s in source.subjects.values() if s})
 
 
 def meanings(source: OdmSource) -> dict[str, str]:
@@ -122,7 +121,7 @@ def admin_element(
     for person in persons:
         _user(admin, person)
     for code in site_codes(source):
-        name = SITES.label(code) if code in SITES.codes else code
+        name = source.sites.label(code)  # the code itself for a site not registered
         location = sub(admin, "Location", OID=oids.location(code), Name=name, LocationType="Site")
         sub(
             location,

@@ -20,6 +20,7 @@ from msct_crf.study.dictionary import (
     Label,
     Range,
 )
+from msct_crf.study.sites import with_sites
 
 from . import oids
 from .values import DATA_TYPES, FLOAT_DIGITS, length
@@ -46,10 +47,14 @@ def units() -> list[str]:
     return sorted({f.unit for form in FORMS.values() for f in form.fields if f.unit})
 
 
-def codelists() -> list[CodeList]:
-    """Every code list of the dictionary, by name."""
+def codelists(sites: CodeList | None = None) -> list[CodeList]:
+    """Every code list of the dictionary, by name; the site list is `sites` (the study's
+    registered sites) when given."""
     found = {
-        f.codelist.name: f.codelist for form in FORMS.values() for f in form.fields if f.codelist
+        f.codelist.name: f.codelist
+        for form in FORMS.values()
+        for f in (with_sites(g, sites) for g in form.fields)
+        if f.codelist
     }
     return [found[name] for name in sorted(found)]
 
@@ -175,7 +180,7 @@ def _forms_and_groups(mdv: Element) -> None:
             )
 
 
-def study_element(parent: Element) -> Element:
+def study_element(parent: Element, sites: CodeList | None = None) -> Element:
     """The Study: global variables, the units, and the one MetaDataVersion."""
     study = sub(parent, "Study", OID=oids.STUDY_OID)
     variables = sub(study, "GlobalVariables")
@@ -197,8 +202,8 @@ def study_element(parent: Element) -> Element:
     _forms_and_groups(mdv)
     for form in FORMS.values():
         for f in form.fields:
-            _item_def(mdv, f)
-    for cl in codelists():
+            _item_def(mdv, with_sites(f, sites))
+    for cl in codelists(sites):
         _codelist(mdv, oids.codelist(cl.name), cl.name, [(i.code, i.label) for i in cl.items])
     missing = [(code.value, Label(*labels)) for code, labels in MISSING_LABELS.items()]
     _codelist(mdv, oids.MISSING_CODELIST, "Missing-data codes", missing)

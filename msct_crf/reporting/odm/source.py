@@ -14,12 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from msct_crf.reporting.export.load import snapshot
-from msct_crf.reporting.export.options import ExportError
+from msct_crf.reporting.export.load import read_sites, snapshot
+from msct_crf.reporting.export.options import ExportError, ExportOptions
 from msct_crf.storage.audit import GENESIS_HASH
 from msct_crf.storage.db.audit_table import AUDIT_TABLE
 from msct_crf.storage.store import Store
-from msct_crf.study.dictionary import FORMS
+from msct_crf.study.dictionary import FORMS, CodeList
+from msct_crf.study.sites import site_list
 
 #: The forms of the file, in the order their records are read.
 ODM_FORMS: tuple[str, ...] = ("ENROL", "MH", "EX", "VS", "VIS", "AE", "CM", "DS")
@@ -89,6 +90,8 @@ class OdmSource:
     first_day: str = ""
     identifying: bool = False
     notes: list[str] = field(default_factory=list)
+    #: The study's registered sites (the site registry): SITEID's CodeList, the Locations.
+    sites: CodeList = field(default_factory=lambda: site_list(()))
 
     @property
     def site_of_subject_id(self) -> dict[str, str]:
@@ -196,6 +199,8 @@ def read_source(
         head = _scalar(cursor, f"SELECT hash FROM {AUDIT_TABLE} ORDER BY id DESC LIMIT 1")
         first = _scalar(cursor, f"SELECT ts_utc FROM {AUDIT_TABLE} ORDER BY id LIMIT 1")
         study_id = _scalar(cursor, "SELECT value FROM study_setting WHERE key = 'study_id'")
+        registered = read_sites(cursor)
+        ExportOptions(sites=sites, study_sites=registered)  # the site filter: registered sites
         records = {code: _records(cursor, code) for code in ODM_FORMS}
         check()
         known = {str(r.values["SUBJID"]) for r in records["ENROL"]}
@@ -225,4 +230,5 @@ def read_source(
         study_id=study_id,
         first_day=first[:10],
         identifying=identifying,
+        sites=registered,
     )

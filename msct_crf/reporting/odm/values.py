@@ -40,7 +40,7 @@ DATA_TYPES: dict[FieldType, str] = {
 def length(f: Field) -> int | None:
     """The ItemDef's Length: characters of text, digits of a number; None for dates."""
     if f.codelist is not None:
-        return max(len(code) for code in f.codelist.codes)
+        return max((len(code) for code in f.codelist.codes), default=1)
     if f.type is FieldType.TEXT:
         return f.max_length
     if f.type is FieldType.INTEGER:

@@ -109,7 +109,7 @@ def write_document(
     number of ItemData written. ``check`` is called as subjects are written (it raises to
     cancel)."""
     holder = root("ODM")
-    study = study_element(holder)
+    study = study_element(holder, source.sites)
     admin = admin_element(
         holder, source, people(source), source.first_day or format_utc(moment)[:10]
     )

@@ -32,7 +32,8 @@ def _csv_text(rows: list[list[str]]) -> str:
 
 def dictionary_text(data: StudyData) -> str:
     options = data.options
-    return _csv_text([list(p.REDCAP_COLUMNS), *dictionary_rows(options.language, options.units)])
+    rows = dictionary_rows(options.language, options.units, options.study_sites)
+    return _csv_text([list(p.REDCAP_COLUMNS), *rows])
 
 
 def records_text(data: StudyData) -> str:

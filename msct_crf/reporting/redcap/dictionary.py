@@ -21,7 +21,10 @@ What each field becomes:
 
 from __future__ import annotations
 
-from msct_crf.study.dictionary import FORMS, Field, FieldType, Range
+from dataclasses import replace
+
+from msct_crf.study.dictionary import FORMS, CodeList, Field, FieldType, Range
+from msct_crf.study.sites import with_sites
 from msct_crf.study.units import UnitSystem, from_si, unit_of
 
 from .project import (
@@ -131,6 +134,12 @@ def dictionary_row(var: Variable, language: str, units: UnitSystem) -> list[str]
     ]
 
 
-def dictionary_rows(language: str, units: UnitSystem) -> list[list[str]]:
-    """Every variable of every instrument, the record ID first (header not included)."""
-    return [dictionary_row(var, language, units) for var in all_variables()]
+def dictionary_rows(
+    language: str, units: UnitSystem, sites: CodeList | None = None
+) -> list[list[str]]:
+    """Every variable of every instrument, the record ID first (header not included); the
+    site field's choices are `sites` (the study's registered sites) when given."""
+    return [
+        dictionary_row(replace(var, field=with_sites(var.field, sites)), language, units)
+        for var in all_variables()
+    ]

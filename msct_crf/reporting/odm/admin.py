@@ -73,10 +73,13 @@ def split_name(full_name: str, login: str) -> tuple[str, str]:
 
 
 def people(source: OdmSource) -> list[Person]:
-    """A Person for every account and every other name in the audit trail or signatures."""
+    """A Person for every account and every other name in the audit trail, the records'
+    last saves or the signatures (at a coordinating centre the sites' accounts stay at the
+    sites: their names come from the records and signatures the packages brought)."""
     accounts: dict[str, Account] = {a.username: a for a in source.accounts}
     names = {a.username for a in source.accounts}
     names |= {row.user for row in source.audit}
+    names |= {r.updated_by for rows in source.records.values() for r in rows}
     names |= {s.signer for s in source.signatures}
     out = []
     for login in sorted(n for n in names if n):

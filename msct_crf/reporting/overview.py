@@ -16,16 +16,16 @@ import contextlib
 import datetime as dt
 import enum
 import gc
+import operator
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from msct_crf.storage.db.models import Disposition, Infusion, Subject, Visit
-from msct_crf.storage.db.security_models import Query
+from msct_crf.storage.db.models import Infusion, Subject, Visit
 from msct_crf.storage.store import Store
 from msct_crf.study import schedule as sched
 from msct_crf.study.dictionary import VISITS
@@ -128,17 +128,23 @@ class Overview:
 
 @dataclass
 class _Facts:
-    """What the schedule needs about one subject, gathered from the bulk queries."""
+    """What the schedule needs about one subject, gathered from the bulk queries.
 
-    infusion_starts: list[dt.datetime]
+    Dates stay as the driver returned them (SQLite: ISO text, which sorts like the dates;
+    PostgreSQL: date objects) and are parsed only when a row or schedule needs them.
+    """
+
+    infusion_starts: list[Any]
     sources: list[str]
-    visits: list[tuple[str, dt.date]]
+    visits: list[tuple[str, Any]]
     disposition: str | None = None
-    end_date: dt.date | None = None
+    end_date: Any = None
     open_queries: int = 0
 
 
 def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, str):
+        value = _parse_date(value)
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -146,105 +152,130 @@ def _as_date(value: Any) -> dt.date | None:
     return None
 
 
+def _known_date(value: Any) -> dt.date:
+    """A date the query filtered to be present (a visit's date)."""
+    day = _as_date(value)
+    assert day is not None
+    return day
+
+
+def _parse_date(text: str) -> dt.date:
+    """SQLite's ``Date`` text (``2026-01-31``) or ``DateTime`` text (``... 10:15:00.000000``)
+    as SQLAlchemy wrote it; the date part is all the list needs."""
+    return dt.date.fromisoformat(text[:10])
+
+
+#: The overview's bulk reads as plain SQL, run on the driver's own cursor: no ORM and no
+#: SQLAlchemy row or type processing for 100,000 visits (issue 14; about 40 % of the
+#: list's load). The names are the tables of `msct_crf.storage.db.models`;
+#: `test_overview` checks the rows of records saved through the write path.
+_SUBJECTS_SQL = (
+    "SELECT id, subjid, siteid, initials, sex, age, dxcat, dxoth, status FROM subject{where}"
+    " ORDER BY subjid"
+)
+_INFUSIONS_SQL = (
+    "SELECT subject_id, exstdtc, exsrc FROM infusion{where} ORDER BY subject_id, exstdtc"
+)
+_VISITS_SQL = "SELECT subject_id, visit, visdtc FROM visit{where}"
+_DISPOSITIONS_SQL = "SELECT subject_id, dsdecod, dsstdtc FROM disposition{where}"
+_QUERIES_SQL = (
+    "SELECT subject_id, count(*) FROM data_query WHERE status = 'open'{also} GROUP BY subject_id"
+)
+
+
+def _fetch(cursor: Any, sql: str) -> list[Any]:
+    cursor.execute(sql)
+    return list(cursor.fetchall())
+
+
 def _gather(
     session: Session, subject_ids: Sequence[int] | None
 ) -> tuple[list[Any], dict[int, _Facts]]:
     """Subjects and their facts with five queries in all (not one per subject)."""
-    query: Any = select(
-        Subject.id,
-        Subject.subjid,
-        Subject.siteid,
-        Subject.initials,
-        Subject.sex,
-        Subject.age,
-        Subject.dxcat,
-        Subject.dxoth,
-        Subject.status,
-    ).order_by(Subject.subjid)
-    infusions: Any = select(Infusion.subject_id, Infusion.exstdtc, Infusion.exsrc).order_by(
-        Infusion.subject_id, Infusion.exstdtc
-    )
-    visits: Any = select(Visit.subject_id, Visit.visit, Visit.visdtc)
-    dispositions: Any = select(Disposition.subject_id, Disposition.dsdecod, Disposition.dsstdtc)
-    open_queries: Any = (
-        select(Query.subject_id, func.count())
-        .where(Query.status == "open")
-        .group_by(Query.subject_id)
-    )
-    if subject_ids is not None:
-        query = query.where(Subject.id.in_(subject_ids))
-        infusions = infusions.where(Infusion.subject_id.in_(subject_ids))
-        visits = visits.where(Visit.subject_id.in_(subject_ids))
-        dispositions = dispositions.where(Disposition.subject_id.in_(subject_ids))
-        open_queries = open_queries.where(Query.subject_id.in_(subject_ids))
-    conn = session.connection()  # Core rows: no ORM bookkeeping for 100,000 visits
-    subjects = list(conn.execute(query).all())
-    facts: dict[int, _Facts] = defaultdict(lambda: _Facts([], [], []))
-    for subject_id, start, source in conn.execute(infusions).all():
-        item = facts[subject_id]
-        if start is not None:
-            item.infusion_starts.append(start)
-        if source and source not in item.sources:
-            item.sources.append(source)
-    for subject_id, code, when in conn.execute(visits).all():
-        if code and when is not None:
-            facts[subject_id].visits.append((code, when))
-    for subject_id, code, when in conn.execute(dispositions).all():
-        item = facts[subject_id]
-        item.disposition = code
-        item.end_date = when
-    for subject_id, count in conn.execute(open_queries).all():
-        facts[subject_id].open_queries = int(count)
+    if subject_ids is None:
+        where = also = ""
+    else:  # integers from the database itself, written into the SQL as numbers
+        listed = ", ".join(str(int(i)) for i in subject_ids) or "NULL"
+        where, also = f" WHERE subject_id IN ({listed})", f" AND subject_id IN ({listed})"
+    driver = session.connection().connection.driver_connection
+    assert driver is not None
+    cursor = driver.cursor()
+    try:
+        subjects = _fetch(cursor, _SUBJECTS_SQL.format(where=where.replace("subject_id", "id")))
+        facts: dict[int, _Facts] = defaultdict(lambda: _Facts([], [], []))
+        for subject_id, start, source in _fetch(cursor, _INFUSIONS_SQL.format(where=where)):
+            item = facts[subject_id]
+            if start is not None:
+                item.infusion_starts.append(start)
+            if source and source not in item.sources:
+                item.sources.append(source)
+        for subject_id, code, when in _fetch(cursor, _VISITS_SQL.format(where=where)):
+            if code and when is not None:
+                facts[subject_id].visits.append((code, when))
+        for subject_id, code, when in _fetch(cursor, _DISPOSITIONS_SQL.format(where=where)):
+            item = facts[subject_id]
+            item.disposition = code
+            item.end_date = when
+        for subject_id, count in _fetch(cursor, _QUERIES_SQL.format(also=also)):
+            facts[subject_id].open_queries = int(count)
+    finally:
+        cursor.close()
     return subjects, facts
 
 
 def _schedule_of(facts: _Facts, today: dt.date) -> list[sched.ScheduledVisit]:
     starts = facts.infusion_starts
-    day0 = min(starts).date() if starts else None
-    known = [(code, when) for code, when in facts.visits if code in _SCHEDULED_CODES]
+    day0 = _as_date(min(starts)) if starts else None
+    known = [(code, _known_date(when)) for code, when in facts.visits if code in _SCHEDULED_CODES]
     return sched.subject_schedule(
         day0=day0,
         visits=known,
         end_status=facts.disposition,
-        end_date=facts.end_date,
+        end_date=_as_date(facts.end_date),
         today=today,
     )
 
 
 _SCHEDULED_CODES = frozenset(v.code for v in VISITS)
+_second = operator.itemgetter(1)
+_OVERDUE = sched.VisitState.OVERDUE
+_DUE = sched.VisitState.DUE
 
 
 def _row(subject: Any, facts: _Facts, plan: list[sched.ScheduledVisit]) -> SubjectRow:
-    nxt = sched.next_due(plan)
-    visit_dates = [when for _code, when in facts.visits]
-    disposition = facts.disposition
-    status = (
-        _STATUS_OF_DISPOSITION.get(disposition, SubjectStatus.OTHER)
-        if disposition
-        else SubjectStatus.ACTIVE
-    )
+    subject_id, subjid, site, initials, sex, age, dxcat, dxoth, enrolment = subject
+    starts, visits, disposition = facts.infusion_starts, facts.visits, facts.disposition
+    if plan:
+        nxt = sched.next_due(plan)
+        states = {sv.state for sv in plan}
+    else:
+        nxt, states = None, set()
     return SubjectRow(
-        subjid=subject.subjid,
-        site=subject.siteid,
-        initials=subject.initials,
-        sex=subject.sex,
-        age=subject.age,
-        diagnosis=subject.dxcat,
-        diagnosis_other=subject.dxoth,
+        subjid=subjid,
+        site=site,
+        initials=initials,
+        sex=sex,
+        age=age,
+        diagnosis=dxcat,
+        diagnosis_other=dxoth,
         msc_source=", ".join(facts.sources) or None,
-        infusions=len(facts.infusion_starts),
-        day0=min(facts.infusion_starts).date() if facts.infusion_starts else None,
-        last_visit=max(visit_dates) if visit_dates else None,
+        infusions=len(starts),
+        day0=_as_date(min(starts)) if starts else None,
+        last_visit=_as_date(max(map(_second, visits))) if visits else None,
         next_visit=nxt.code if nxt else None,
         next_visit_target=nxt.target if nxt else None,
         next_visit_window_end=nxt.window_end if nxt else None,
         next_visit_state=nxt.state if nxt else None,
-        status=status,
+        status=(
+            _STATUS_OF_DISPOSITION.get(disposition, SubjectStatus.OTHER)
+            if disposition
+            else SubjectStatus.ACTIVE
+        ),
         disposition=disposition,
         end_date=_as_date(facts.end_date),
-        overdue=any(sv.state is sched.VisitState.OVERDUE for sv in plan),
-        due=any(sv.state is sched.VisitState.DUE for sv in plan),
-        enrolment_status=subject.status,
+        overdue=_OVERDUE in states,
+        due=_DUE in states,
+        enrolment_status=enrolment,
         open_queries=facts.open_queries,
     )
 
@@ -266,11 +297,13 @@ def _build(session: Session, today: dt.date, subject_ids: Sequence[int] | None) 
     subjects, facts = _gather(session, subject_ids)
     rows: list[SubjectRow] = []
     plans: list[tuple[str, list[sched.ScheduledVisit]]] = []
+    empty = _Facts([], [], [])
     for subject in subjects:
-        item = facts.get(subject.id) or _Facts([], [], [])
+        item = facts.get(subject[0]) or empty
         plan = _schedule_of(item, today) if _may_have_work(item) else []
         rows.append(_row(subject, item, plan))
-        plans.append((subject.subjid, plan))
+        if plan:
+            plans.append((subject[1], plan))
     return Overview(today=today, rows=rows, work=sched.todays_work(plans))
 
 

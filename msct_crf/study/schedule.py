@@ -224,6 +224,8 @@ def subject_schedule(
     today = _as_date(today)
     ended = end_status is not None or end_date is not None
     cutoff = today if end_date is None else min(_as_date(end_date), today)
+    if day0 is not None:
+        day0 = _as_date(day0)
 
     schedule: list[ScheduledVisit] = []
     for visit in VISITS:
@@ -244,7 +246,15 @@ def subject_schedule(
         start, target, end = _window(visit, day0)
         days_off: int | None = None
         if visit_date is not None:
-            days_off = _days_off(visit, day0, visit_date)
+            # as _days_off, on the window just computed (the patient list runs this for
+            # every subject in follow-up: issue 14)
+            days_off = (
+                (visit_date - start).days
+                if visit_date < start
+                else (visit_date - end).days
+                if visit_date > end
+                else 0
+            )
             state = VisitState.DONE if days_off == 0 else VisitState.DONE_OUT_OF_WINDOW
         elif ended:
             state = VisitState.MISSED if end < cutoff else VisitState.NOT_EXPECTED

@@ -17,18 +17,20 @@ import datetime as dt
 import enum
 import gc
 import operator
+import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from msct_crf.storage.db.models import Infusion, Subject, Visit
-from msct_crf.storage.store import Store
 from msct_crf.study import schedule as sched
 from msct_crf.study.dictionary import VISITS
+
+if TYPE_CHECKING:  # SQLAlchemy is imported only by the functions that use it (issue 14)
+    from sqlalchemy.orm import Session
+
+    from msct_crf.storage.store import Store
 
 __all__ = [
     "TRAJECTORY_SERIES",
@@ -37,7 +39,9 @@ __all__ = [
     "SubjectStatus",
     "Trajectory",
     "TrajectoryPoint",
+    "load_first_screen",
     "load_overview",
+    "read_first_screen",
     "subject_row",
     "subject_schedule",
     "todays_work",
@@ -188,38 +192,42 @@ def _fetch(cursor: Any, sql: str) -> list[Any]:
     return list(cursor.fetchall())
 
 
-def _gather(
-    session: Session, subject_ids: Sequence[int] | None
-) -> tuple[list[Any], dict[int, _Facts]]:
+@contextlib.contextmanager
+def _driver_cursor(session: Session) -> Iterator[Any]:
+    """A DB-API cursor on the session's own connection (its transaction, its snapshot)."""
+    driver = session.connection().connection.driver_connection
+    assert driver is not None
+    cursor = driver.cursor()
+    try:
+        yield cursor
+    finally:
+        cursor.close()
+
+
+def _gather(cursor: Any, subject_ids: Sequence[int] | None) -> tuple[list[Any], dict[int, _Facts]]:
     """Subjects and their facts with five queries in all (not one per subject)."""
     if subject_ids is None:
         where = also = ""
     else:  # integers from the database itself, written into the SQL as numbers
         listed = ", ".join(str(int(i)) for i in subject_ids) or "NULL"
         where, also = f" WHERE subject_id IN ({listed})", f" AND subject_id IN ({listed})"
-    driver = session.connection().connection.driver_connection
-    assert driver is not None
-    cursor = driver.cursor()
-    try:
-        subjects = _fetch(cursor, _SUBJECTS_SQL.format(where=where.replace("subject_id", "id")))
-        facts: dict[int, _Facts] = defaultdict(lambda: _Facts([], [], []))
-        for subject_id, start, source in _fetch(cursor, _INFUSIONS_SQL.format(where=where)):
-            item = facts[subject_id]
-            if start is not None:
-                item.infusion_starts.append(start)
-            if source and source not in item.sources:
-                item.sources.append(source)
-        for subject_id, code, when in _fetch(cursor, _VISITS_SQL.format(where=where)):
-            if code and when is not None:
-                facts[subject_id].visits.append((code, when))
-        for subject_id, code, when in _fetch(cursor, _DISPOSITIONS_SQL.format(where=where)):
-            item = facts[subject_id]
-            item.disposition = code
-            item.end_date = when
-        for subject_id, count in _fetch(cursor, _QUERIES_SQL.format(also=also)):
-            facts[subject_id].open_queries = int(count)
-    finally:
-        cursor.close()
+    subjects = _fetch(cursor, _SUBJECTS_SQL.format(where=where.replace("subject_id", "id")))
+    facts: dict[int, _Facts] = defaultdict(lambda: _Facts([], [], []))
+    for subject_id, start, source in _fetch(cursor, _INFUSIONS_SQL.format(where=where)):
+        item = facts[subject_id]
+        if start is not None:
+            item.infusion_starts.append(start)
+        if source and source not in item.sources:
+            item.sources.append(source)
+    for subject_id, code, when in _fetch(cursor, _VISITS_SQL.format(where=where)):
+        if code and when is not None:
+            facts[subject_id].visits.append((code, when))
+    for subject_id, code, when in _fetch(cursor, _DISPOSITIONS_SQL.format(where=where)):
+        item = facts[subject_id]
+        item.disposition = code
+        item.end_date = when
+    for subject_id, count in _fetch(cursor, _QUERIES_SQL.format(also=also)):
+        facts[subject_id].open_queries = int(count)
     return subjects, facts
 
 
@@ -293,8 +301,8 @@ def _may_have_work(facts: _Facts) -> bool:
     return not ended and bool(facts.infusion_starts)
 
 
-def _build(session: Session, today: dt.date, subject_ids: Sequence[int] | None) -> Overview:
-    subjects, facts = _gather(session, subject_ids)
+def _build(cursor: Any, today: dt.date, subject_ids: Sequence[int] | None) -> Overview:
+    subjects, facts = _gather(cursor, subject_ids)
     rows: list[SubjectRow] = []
     plans: list[tuple[str, list[sched.ScheduledVisit]]] = []
     empty = _Facts([], [], [])
@@ -327,8 +335,17 @@ def _collector_paused() -> Iterator[None]:
 
 def load_overview(store: Store, today: dt.date) -> Overview:
     """Every subject's list row and today's due and overdue visits, in one read."""
-    with store.reading() as session, _collector_paused():
-        return _build(session, today, None)
+    with store.reading() as session, _driver_cursor(session) as cursor, _collector_paused():
+        return _build(cursor, today, None)
+
+
+def _first_screen(cursor: Any, today: dt.date, limit: int) -> tuple[Overview, bool]:
+    ids = [row[0] for row in _fetch(cursor, _FIRST_IDS_SQL.format(limit=int(limit) + 1))]
+    complete = len(ids) <= limit
+    return _build(cursor, today, None if complete else ids[:limit]), complete
+
+
+_FIRST_IDS_SQL = "SELECT id FROM subject ORDER BY subjid LIMIT {limit}"
 
 
 def load_first_screen(store: Store, today: dt.date, limit: int) -> tuple[Overview, bool]:
@@ -336,13 +353,37 @@ def load_first_screen(store: Store, today: dt.date, limit: int) -> tuple[Overvie
     in its default order), and whether that is every subject: then it is exactly
     :func:`load_overview`'s, today's work included. A large study's list paints its first
     screen from this while the rest loads (issue 14)."""
-    with store.reading() as session, _collector_paused():
-        ids = list(session.scalars(select(Subject.id).order_by(Subject.subjid).limit(limit + 1)))
-        complete = len(ids) <= limit
-        return _build(session, today, None if complete else ids[:limit]), complete
+    with store.reading() as session, _driver_cursor(session) as cursor, _collector_paused():
+        return _first_screen(cursor, today, limit)
+
+
+def read_first_screen(path: Path, today: dt.date, limit: int) -> tuple[Overview, bool] | None:
+    """:func:`load_first_screen` of a SQLite file, read with plain ``sqlite3`` through a
+    read-only connection: without SQLAlchemy, the Store, its checks or its migrations, so a
+    window can paint its list before those are imported (issue 14). None when the file
+    cannot be read that way (missing, not a database, a schema this version does not have
+    yet); the caller then opens the Store as usual, which explains the reason. Writes
+    nothing: opening the Store afterwards still decides whether the file may be used."""
+    try:
+        connection = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
+    except (sqlite3.Error, OSError, ValueError):
+        return None
+    try:
+        cursor = connection.cursor()
+        cursor.execute("BEGIN")  # every query of the screen reads the same snapshot
+        with _collector_paused():
+            return _first_screen(cursor, today, limit)
+    except (sqlite3.Error, ValueError):
+        return None
+    finally:
+        connection.close()
 
 
 def _subject_id(session: Session, subjid: str) -> int | None:
+    from sqlalchemy import select
+
+    from msct_crf.storage.db.models import Subject
+
     return session.scalar(select(Subject.id).where(Subject.subjid == subjid))
 
 
@@ -352,7 +393,8 @@ def subject_row(store: Store, subjid: str, today: dt.date) -> SubjectRow | None:
         sid = _subject_id(session, subjid)
         if sid is None:
             return None
-        rows = _build(session, today, [sid]).rows
+        with _driver_cursor(session) as cursor:
+            rows = _build(cursor, today, [sid]).rows
         return rows[0] if rows else None
 
 
@@ -362,7 +404,8 @@ def subject_schedule(store: Store, subjid: str, today: dt.date) -> list[sched.Sc
         sid = _subject_id(session, subjid)
         if sid is None:
             return []
-        _subjects, facts = _gather(session, [sid])
+        with _driver_cursor(session) as cursor:
+            _subjects, facts = _gather(cursor, [sid])
         return _schedule_of(facts.get(sid) or _Facts([], [], []), today)
 
 
@@ -397,6 +440,10 @@ class Trajectory:
 
 def trajectory(store: Store, subjid: str, codes: Iterable[str] = TRAJECTORY_SERIES) -> Trajectory:
     """The visits of one subject in date order with the values of ``codes``."""
+    from sqlalchemy import select
+
+    from msct_crf.storage.db.models import Infusion, Visit
+
     codes = tuple(codes)
     columns = [getattr(Visit, code.lower()) for code in codes]
     with store.reading() as session:

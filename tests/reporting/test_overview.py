@@ -170,10 +170,10 @@ def test_rows_without_possible_work_match_the_full_schedule(
 ) -> None:
     """The list skips the schedule of finished and not-yet-infused subjects; the rows must be
     the same as with the full schedule."""
-    from msct_crf.reporting.overview import _Facts, _gather, _row, _schedule_of
+    from msct_crf.reporting.overview import _driver_cursor, _Facts, _gather, _row, _schedule_of
 
-    with store.reading() as session:
-        subjects, facts = _gather(session, None)
+    with store.reading() as session, _driver_cursor(session) as cursor:
+        subjects, facts = _gather(cursor, None)
     quick = _rows(store)
     for subject in subjects:
         subject_id, subjid = subject[0], subject[1]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import enum
+import functools
 import gc
 import operator
 import sqlite3
@@ -140,15 +141,15 @@ class _Facts:
 
     infusion_starts: list[Any]
     sources: list[str]
-    visits: list[tuple[str, Any]]
+    visits: list[tuple[int, str, Any]]  # (subject id, visit code, date)
     disposition: str | None = None
     end_date: Any = None
     open_queries: int = 0
 
 
 def _as_date(value: Any) -> dt.date | None:
-    if isinstance(value, str):
-        value = _parse_date(value)
+    if type(value) is str:
+        return _parse_date(value[:10])
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -163,10 +164,11 @@ def _known_date(value: Any) -> dt.date:
     return day
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def _parse_date(text: str) -> dt.date:
-    """SQLite's ``Date`` text (``2026-01-31``) or ``DateTime`` text (``... 10:15:00.000000``)
-    as SQLAlchemy wrote it; the date part is all the list needs."""
-    return dt.date.fromisoformat(text[:10])
+    """The date part (``2026-01-31``) of SQLite's ``Date`` or ``DateTime`` text as SQLAlchemy
+    wrote it; remembered, since a study has far fewer distinct dates than visits."""
+    return dt.date.fromisoformat(text)
 
 
 #: The overview's bulk reads as plain SQL, run on the driver's own cursor: no ORM and no
@@ -180,7 +182,10 @@ _SUBJECTS_SQL = (
 _INFUSIONS_SQL = (
     "SELECT subject_id, exstdtc, exsrc FROM infusion{where} ORDER BY subject_id, exstdtc"
 )
-_VISITS_SQL = "SELECT subject_id, visit, visdtc FROM visit{where}"
+_VISITS_SQL = (
+    "SELECT subject_id, visit, visdtc FROM visit"
+    " WHERE visit IS NOT NULL AND visit <> '' AND visdtc IS NOT NULL{also}"
+)
 _DISPOSITIONS_SQL = "SELECT subject_id, dsdecod, dsstdtc FROM disposition{where}"
 _QUERIES_SQL = (
     "SELECT subject_id, count(*) FROM data_query WHERE status = 'open'{also} GROUP BY subject_id"
@@ -219,9 +224,8 @@ def _gather(cursor: Any, subject_ids: Sequence[int] | None) -> tuple[list[Any], 
             item.infusion_starts.append(start)
         if source and source not in item.sources:
             item.sources.append(source)
-    for subject_id, code, when in _fetch(cursor, _VISITS_SQL.format(where=where)):
-        if code and when is not None:
-            facts[subject_id].visits.append((code, when))
+    for visit in _fetch(cursor, _VISITS_SQL.format(also=also)):
+        facts[visit[0]].visits.append(visit)  # the row itself: (subject id, code, date)
     for subject_id, code, when in _fetch(cursor, _DISPOSITIONS_SQL.format(where=where)):
         item = facts[subject_id]
         item.disposition = code
@@ -234,7 +238,9 @@ def _gather(cursor: Any, subject_ids: Sequence[int] | None) -> tuple[list[Any], 
 def _schedule_of(facts: _Facts, today: dt.date) -> list[sched.ScheduledVisit]:
     starts = facts.infusion_starts
     day0 = _as_date(min(starts)) if starts else None
-    known = [(code, _known_date(when)) for code, when in facts.visits if code in _SCHEDULED_CODES]
+    known = [
+        (code, _known_date(when)) for _sid, code, when in facts.visits if code in _SCHEDULED_CODES
+    ]
     return sched.subject_schedule(
         day0=day0,
         visits=known,
@@ -245,7 +251,7 @@ def _schedule_of(facts: _Facts, today: dt.date) -> list[sched.ScheduledVisit]:
 
 
 _SCHEDULED_CODES = frozenset(v.code for v in VISITS)
-_second = operator.itemgetter(1)
+_date_of_visit = operator.itemgetter(2)
 _OVERDUE = sched.VisitState.OVERDUE
 _DUE = sched.VisitState.DUE
 
@@ -269,7 +275,7 @@ def _row(subject: Any, facts: _Facts, plan: list[sched.ScheduledVisit]) -> Subje
         msc_source=", ".join(facts.sources) or None,
         infusions=len(starts),
         day0=_as_date(min(starts)) if starts else None,
-        last_visit=_as_date(max(map(_second, visits))) if visits else None,
+        last_visit=_as_date(max(map(_date_of_visit, visits))) if visits else None,
         next_visit=nxt.code if nxt else None,
         next_visit_target=nxt.target if nxt else None,
         next_visit_window_end=nxt.window_end if nxt else None,

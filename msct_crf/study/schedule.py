@@ -127,11 +127,28 @@ def study_day(day0: date, d: date) -> int:
 
 def _window(visit: VisitDef, day0: date) -> tuple[date, date, date]:
     day0 = _as_date(day0)
-    return (
-        day0 + timedelta(days=visit.first_day),
-        day0 + timedelta(days=visit.target_day),
-        day0 + timedelta(days=visit.last_day),
+    first, target, last = _offsets(visit)
+    return day0 + first, day0 + target, day0 + last
+
+
+#: id(visit) -> (the visit, its window's offsets from day 0): the patient list computes the
+#: windows of every subject in follow-up (issue 14). The visit is kept with its offsets, so
+#: an id reused by another (temporary) VisitDef is never mistaken for it.
+_OFFSETS: dict[int, tuple[VisitDef, tuple[timedelta, timedelta, timedelta]]] = {}
+
+
+def _offsets(visit: VisitDef) -> tuple[timedelta, timedelta, timedelta]:
+    known = _OFFSETS.get(id(visit))
+    if known is not None and known[0] is visit:
+        return known[1]
+    offsets = (
+        timedelta(days=visit.first_day),
+        timedelta(days=visit.target_day),
+        timedelta(days=visit.last_day),
     )
+    if len(_OFFSETS) < 1024:  # the dictionary's visits; never grows without bound
+        _OFFSETS[id(visit)] = (visit, offsets)
+    return offsets
 
 
 def _scheduled_def(visit_code: str) -> VisitDef:

@@ -17,7 +17,6 @@ import datetime as dt
 import enum
 import functools
 import gc
-import operator
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -145,6 +144,7 @@ class _Facts:
     disposition: str | None = None
     end_date: Any = None
     open_queries: int = 0
+    last_visit: Any = None
 
 
 def _as_date(value: Any) -> dt.date | None:
@@ -186,10 +186,19 @@ _VISITS_SQL = (
     "SELECT subject_id, visit, visdtc FROM visit"
     " WHERE visit IS NOT NULL AND visit <> '' AND visdtc IS NOT NULL{also}"
 )
+_LAST_VISITS_SQL = (
+    "SELECT subject_id, max(visdtc) FROM visit"
+    " WHERE visit IS NOT NULL AND visit <> '' AND visdtc IS NOT NULL{also} GROUP BY subject_id"
+)
 _DISPOSITIONS_SQL = "SELECT subject_id, dsdecod, dsstdtc FROM disposition{where}"
 _QUERIES_SQL = (
     "SELECT subject_id, count(*) FROM data_query WHERE status = 'open'{also} GROUP BY subject_id"
 )
+
+
+def _listed(ids: Iterable[int]) -> str:
+    """Subject ids for ``IN (...)``: integers, written into the SQL as numbers."""
+    return ", ".join(str(int(i)) for i in ids) or "NULL"
 
 
 def _fetch(cursor: Any, sql: str) -> list[Any]:
@@ -209,12 +218,20 @@ def _driver_cursor(session: Session) -> Iterator[Any]:
         cursor.close()
 
 
-def _gather(cursor: Any, subject_ids: Sequence[int] | None) -> tuple[list[Any], dict[int, _Facts]]:
-    """Subjects and their facts with five queries in all (not one per subject)."""
+def _gather(
+    cursor: Any, subject_ids: Sequence[int] | None, *, every_visit: bool = False
+) -> tuple[list[Any], dict[int, _Facts]]:
+    """Subjects and their facts with six queries in all (not one per subject).
+
+    A list row needs each subject's last visit date (SQLite takes the maximum per subject)
+    and the visits themselves only of subjects whose schedule can still hold work
+    (`_may_have_work`: in follow-up, infused; about a quarter of a large study), so only
+    their visits are read unless ``every_visit`` (a subject's full schedule).
+    """
     if subject_ids is None:
         where = also = ""
     else:  # integers from the database itself, written into the SQL as numbers
-        listed = ", ".join(str(int(i)) for i in subject_ids) or "NULL"
+        listed = _listed(subject_ids)
         where, also = f" WHERE subject_id IN ({listed})", f" AND subject_id IN ({listed})"
     subjects = _fetch(cursor, _SUBJECTS_SQL.format(where=where.replace("subject_id", "id")))
     facts: dict[int, _Facts] = defaultdict(lambda: _Facts([], [], []))
@@ -224,14 +241,19 @@ def _gather(cursor: Any, subject_ids: Sequence[int] | None) -> tuple[list[Any], 
             item.infusion_starts.append(start)
         if source and source not in item.sources:
             item.sources.append(source)
-    for visit in _fetch(cursor, _VISITS_SQL.format(also=also)):
-        facts[visit[0]].visits.append(visit)  # the row itself: (subject id, code, date)
     for subject_id, code, when in _fetch(cursor, _DISPOSITIONS_SQL.format(where=where)):
         item = facts[subject_id]
         item.disposition = code
         item.end_date = when
     for subject_id, count in _fetch(cursor, _QUERIES_SQL.format(also=also)):
         facts[subject_id].open_queries = int(count)
+    for subject_id, last in _fetch(cursor, _LAST_VISITS_SQL.format(also=also)):
+        facts[subject_id].last_visit = last
+    if not every_visit:
+        followed = [sid for sid, item in facts.items() if _may_have_work(item)]
+        also = f" AND subject_id IN ({_listed(followed)})"
+    for visit in _fetch(cursor, _VISITS_SQL.format(also=also)):
+        facts[visit[0]].visits.append(visit)  # the row itself: (subject id, code, date)
     return subjects, facts
 
 
@@ -251,14 +273,13 @@ def _schedule_of(facts: _Facts, today: dt.date) -> list[sched.ScheduledVisit]:
 
 
 _SCHEDULED_CODES = frozenset(v.code for v in VISITS)
-_date_of_visit = operator.itemgetter(2)
 _OVERDUE = sched.VisitState.OVERDUE
 _DUE = sched.VisitState.DUE
 
 
 def _row(subject: Any, facts: _Facts, plan: list[sched.ScheduledVisit]) -> SubjectRow:
     subject_id, subjid, site, initials, sex, age, dxcat, dxoth, enrolment = subject
-    starts, visits, disposition = facts.infusion_starts, facts.visits, facts.disposition
+    starts, disposition = facts.infusion_starts, facts.disposition
     if plan:
         nxt = sched.next_due(plan)
         states = {sv.state for sv in plan}
@@ -275,7 +296,7 @@ def _row(subject: Any, facts: _Facts, plan: list[sched.ScheduledVisit]) -> Subje
         msc_source=", ".join(facts.sources) or None,
         infusions=len(starts),
         day0=_as_date(min(starts)) if starts else None,
-        last_visit=_as_date(max(map(_date_of_visit, visits))) if visits else None,
+        last_visit=_as_date(facts.last_visit),
         next_visit=nxt.code if nxt else None,
         next_visit_target=nxt.target if nxt else None,
         next_visit_window_end=nxt.window_end if nxt else None,
@@ -411,7 +432,7 @@ def subject_schedule(store: Store, subjid: str, today: dt.date) -> list[sched.Sc
         if sid is None:
             return []
         with _driver_cursor(session) as cursor:
-            _subjects, facts = _gather(cursor, [sid])
+            _subjects, facts = _gather(cursor, [sid], every_visit=True)
         return _schedule_of(facts.get(sid) or _Facts([], [], []), today)
 
 

@@ -15,20 +15,22 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import enum
+import functools
 import gc
+import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
-from msct_crf.storage.db.models import Disposition, Infusion, Subject, Visit
-from msct_crf.storage.db.security_models import Query
-from msct_crf.storage.store import Store
 from msct_crf.study import schedule as sched
 from msct_crf.study.dictionary import VISITS
+
+if TYPE_CHECKING:  # SQLAlchemy is imported only by the functions that use it (issue 14)
+    from sqlalchemy.orm import Session
+
+    from msct_crf.storage.store import Store
 
 __all__ = [
     "TRAJECTORY_SERIES",
@@ -37,7 +39,9 @@ __all__ = [
     "SubjectStatus",
     "Trajectory",
     "TrajectoryPoint",
+    "load_first_screen",
     "load_overview",
+    "read_first_screen",
     "subject_row",
     "subject_schedule",
     "todays_work",
@@ -128,17 +132,24 @@ class Overview:
 
 @dataclass
 class _Facts:
-    """What the schedule needs about one subject, gathered from the bulk queries."""
+    """What the schedule needs about one subject, gathered from the bulk queries.
 
-    infusion_starts: list[dt.datetime]
+    Dates stay as the driver returned them (SQLite: ISO text, which sorts like the dates;
+    PostgreSQL: date objects) and are parsed only when a row or schedule needs them.
+    """
+
+    infusion_starts: list[Any]
     sources: list[str]
-    visits: list[tuple[str, dt.date]]
+    visits: list[tuple[int, str, Any]]  # (subject id, visit code, date)
     disposition: str | None = None
-    end_date: dt.date | None = None
+    end_date: Any = None
     open_queries: int = 0
+    last_visit: Any = None
 
 
 def _as_date(value: Any) -> dt.date | None:
+    if type(value) is str:
+        return _parse_date(value[:10])
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -146,105 +157,160 @@ def _as_date(value: Any) -> dt.date | None:
     return None
 
 
+def _known_date(value: Any) -> dt.date:
+    """A date the query filtered to be present (a visit's date)."""
+    day = _as_date(value)
+    assert day is not None
+    return day
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _parse_date(text: str) -> dt.date:
+    """The date part (``2026-01-31``) of SQLite's ``Date`` or ``DateTime`` text as SQLAlchemy
+    wrote it; remembered, since a study has far fewer distinct dates than visits."""
+    return dt.date.fromisoformat(text)
+
+
+#: The overview's bulk reads as plain SQL, run on the driver's own cursor: no ORM and no
+#: SQLAlchemy row or type processing for 100,000 visits (issue 14; about 40 % of the
+#: list's load). The names are the tables of `msct_crf.storage.db.models`;
+#: `test_overview` checks the rows of records saved through the write path.
+_SUBJECTS_SQL = (
+    "SELECT id, subjid, siteid, initials, sex, age, dxcat, dxoth, status FROM subject{where}"
+    " ORDER BY subjid"
+)
+_INFUSIONS_SQL = (
+    "SELECT subject_id, exstdtc, exsrc FROM infusion{where} ORDER BY subject_id, exstdtc"
+)
+_VISITS_SQL = (
+    "SELECT subject_id, visit, visdtc FROM visit"
+    " WHERE visit IS NOT NULL AND visit <> '' AND visdtc IS NOT NULL{also}"
+)
+_LAST_VISITS_SQL = (
+    "SELECT subject_id, max(visdtc) FROM visit"
+    " WHERE visit IS NOT NULL AND visit <> '' AND visdtc IS NOT NULL{also} GROUP BY subject_id"
+)
+_DISPOSITIONS_SQL = "SELECT subject_id, dsdecod, dsstdtc FROM disposition{where}"
+_QUERIES_SQL = (
+    "SELECT subject_id, count(*) FROM data_query WHERE status = 'open'{also} GROUP BY subject_id"
+)
+
+
+def _listed(ids: Iterable[int]) -> str:
+    """Subject ids for ``IN (...)``: integers, written into the SQL as numbers."""
+    return ", ".join(str(int(i)) for i in ids) or "NULL"
+
+
+def _fetch(cursor: Any, sql: str) -> list[Any]:
+    cursor.execute(sql)
+    return list(cursor.fetchall())
+
+
+@contextlib.contextmanager
+def _driver_cursor(session: Session) -> Iterator[Any]:
+    """A DB-API cursor on the session's own connection (its transaction, its snapshot)."""
+    driver = session.connection().connection.driver_connection
+    assert driver is not None
+    cursor = driver.cursor()
+    try:
+        yield cursor
+    finally:
+        cursor.close()
+
+
 def _gather(
-    session: Session, subject_ids: Sequence[int] | None
+    cursor: Any, subject_ids: Sequence[int] | None, *, every_visit: bool = False
 ) -> tuple[list[Any], dict[int, _Facts]]:
-    """Subjects and their facts with five queries in all (not one per subject)."""
-    query: Any = select(
-        Subject.id,
-        Subject.subjid,
-        Subject.siteid,
-        Subject.initials,
-        Subject.sex,
-        Subject.age,
-        Subject.dxcat,
-        Subject.dxoth,
-        Subject.status,
-    ).order_by(Subject.subjid)
-    infusions: Any = select(Infusion.subject_id, Infusion.exstdtc, Infusion.exsrc).order_by(
-        Infusion.subject_id, Infusion.exstdtc
-    )
-    visits: Any = select(Visit.subject_id, Visit.visit, Visit.visdtc)
-    dispositions: Any = select(Disposition.subject_id, Disposition.dsdecod, Disposition.dsstdtc)
-    open_queries: Any = (
-        select(Query.subject_id, func.count())
-        .where(Query.status == "open")
-        .group_by(Query.subject_id)
-    )
-    if subject_ids is not None:
-        query = query.where(Subject.id.in_(subject_ids))
-        infusions = infusions.where(Infusion.subject_id.in_(subject_ids))
-        visits = visits.where(Visit.subject_id.in_(subject_ids))
-        dispositions = dispositions.where(Disposition.subject_id.in_(subject_ids))
-        open_queries = open_queries.where(Query.subject_id.in_(subject_ids))
-    conn = session.connection()  # Core rows: no ORM bookkeeping for 100,000 visits
-    subjects = list(conn.execute(query).all())
+    """Subjects and their facts with six queries in all (not one per subject).
+
+    A list row needs each subject's last visit date (SQLite takes the maximum per subject)
+    and the visits themselves only of subjects whose schedule can still hold work
+    (`_may_have_work`: in follow-up, infused; about a quarter of a large study), so only
+    their visits are read unless ``every_visit`` (a subject's full schedule).
+    """
+    if subject_ids is None:
+        where = also = ""
+    else:  # integers from the database itself, written into the SQL as numbers
+        listed = _listed(subject_ids)
+        where, also = f" WHERE subject_id IN ({listed})", f" AND subject_id IN ({listed})"
+    subjects = _fetch(cursor, _SUBJECTS_SQL.format(where=where.replace("subject_id", "id")))
     facts: dict[int, _Facts] = defaultdict(lambda: _Facts([], [], []))
-    for subject_id, start, source in conn.execute(infusions).all():
+    for subject_id, start, source in _fetch(cursor, _INFUSIONS_SQL.format(where=where)):
         item = facts[subject_id]
         if start is not None:
             item.infusion_starts.append(start)
         if source and source not in item.sources:
             item.sources.append(source)
-    for subject_id, code, when in conn.execute(visits).all():
-        if code and when is not None:
-            facts[subject_id].visits.append((code, when))
-    for subject_id, code, when in conn.execute(dispositions).all():
+    for subject_id, code, when in _fetch(cursor, _DISPOSITIONS_SQL.format(where=where)):
         item = facts[subject_id]
         item.disposition = code
         item.end_date = when
-    for subject_id, count in conn.execute(open_queries).all():
+    for subject_id, count in _fetch(cursor, _QUERIES_SQL.format(also=also)):
         facts[subject_id].open_queries = int(count)
+    for subject_id, last in _fetch(cursor, _LAST_VISITS_SQL.format(also=also)):
+        facts[subject_id].last_visit = last
+    if not every_visit:
+        followed = [sid for sid, item in facts.items() if _may_have_work(item)]
+        also = f" AND subject_id IN ({_listed(followed)})"
+    for visit in _fetch(cursor, _VISITS_SQL.format(also=also)):
+        facts[visit[0]].visits.append(visit)  # the row itself: (subject id, code, date)
     return subjects, facts
 
 
 def _schedule_of(facts: _Facts, today: dt.date) -> list[sched.ScheduledVisit]:
     starts = facts.infusion_starts
-    day0 = min(starts).date() if starts else None
-    known = [(code, when) for code, when in facts.visits if code in _SCHEDULED_CODES]
+    day0 = _as_date(min(starts)) if starts else None
+    known = [
+        (code, _known_date(when)) for _sid, code, when in facts.visits if code in _SCHEDULED_CODES
+    ]
     return sched.subject_schedule(
         day0=day0,
         visits=known,
         end_status=facts.disposition,
-        end_date=facts.end_date,
+        end_date=_as_date(facts.end_date),
         today=today,
     )
 
 
 _SCHEDULED_CODES = frozenset(v.code for v in VISITS)
+_OVERDUE = sched.VisitState.OVERDUE
+_DUE = sched.VisitState.DUE
 
 
 def _row(subject: Any, facts: _Facts, plan: list[sched.ScheduledVisit]) -> SubjectRow:
-    nxt = sched.next_due(plan)
-    visit_dates = [when for _code, when in facts.visits]
-    disposition = facts.disposition
-    status = (
-        _STATUS_OF_DISPOSITION.get(disposition, SubjectStatus.OTHER)
-        if disposition
-        else SubjectStatus.ACTIVE
-    )
+    subject_id, subjid, site, initials, sex, age, dxcat, dxoth, enrolment = subject
+    starts, disposition = facts.infusion_starts, facts.disposition
+    if plan:
+        nxt = sched.next_due(plan)
+        states = {sv.state for sv in plan}
+    else:
+        nxt, states = None, set()
     return SubjectRow(
-        subjid=subject.subjid,
-        site=subject.siteid,
-        initials=subject.initials,
-        sex=subject.sex,
-        age=subject.age,
-        diagnosis=subject.dxcat,
-        diagnosis_other=subject.dxoth,
+        subjid=subjid,
+        site=site,
+        initials=initials,
+        sex=sex,
+        age=age,
+        diagnosis=dxcat,
+        diagnosis_other=dxoth,
         msc_source=", ".join(facts.sources) or None,
-        infusions=len(facts.infusion_starts),
-        day0=min(facts.infusion_starts).date() if facts.infusion_starts else None,
-        last_visit=max(visit_dates) if visit_dates else None,
+        infusions=len(starts),
+        day0=_as_date(min(starts)) if starts else None,
+        last_visit=_as_date(facts.last_visit),
         next_visit=nxt.code if nxt else None,
         next_visit_target=nxt.target if nxt else None,
         next_visit_window_end=nxt.window_end if nxt else None,
         next_visit_state=nxt.state if nxt else None,
-        status=status,
+        status=(
+            _STATUS_OF_DISPOSITION.get(disposition, SubjectStatus.OTHER)
+            if disposition
+            else SubjectStatus.ACTIVE
+        ),
         disposition=disposition,
         end_date=_as_date(facts.end_date),
-        overdue=any(sv.state is sched.VisitState.OVERDUE for sv in plan),
-        due=any(sv.state is sched.VisitState.DUE for sv in plan),
-        enrolment_status=subject.status,
+        overdue=_OVERDUE in states,
+        due=_DUE in states,
+        enrolment_status=enrolment,
         open_queries=facts.open_queries,
     )
 
@@ -262,15 +328,17 @@ def _may_have_work(facts: _Facts) -> bool:
     return not ended and bool(facts.infusion_starts)
 
 
-def _build(session: Session, today: dt.date, subject_ids: Sequence[int] | None) -> Overview:
-    subjects, facts = _gather(session, subject_ids)
+def _build(cursor: Any, today: dt.date, subject_ids: Sequence[int] | None) -> Overview:
+    subjects, facts = _gather(cursor, subject_ids)
     rows: list[SubjectRow] = []
     plans: list[tuple[str, list[sched.ScheduledVisit]]] = []
+    empty = _Facts([], [], [])
     for subject in subjects:
-        item = facts.get(subject.id) or _Facts([], [], [])
+        item = facts.get(subject[0]) or empty
         plan = _schedule_of(item, today) if _may_have_work(item) else []
         rows.append(_row(subject, item, plan))
-        plans.append((subject.subjid, plan))
+        if plan:
+            plans.append((subject[1], plan))
     return Overview(today=today, rows=rows, work=sched.todays_work(plans))
 
 
@@ -294,8 +362,17 @@ def _collector_paused() -> Iterator[None]:
 
 def load_overview(store: Store, today: dt.date) -> Overview:
     """Every subject's list row and today's due and overdue visits, in one read."""
-    with store.reading() as session, _collector_paused():
-        return _build(session, today, None)
+    with store.reading() as session, _driver_cursor(session) as cursor, _collector_paused():
+        return _build(cursor, today, None)
+
+
+def _first_screen(cursor: Any, today: dt.date, limit: int) -> tuple[Overview, bool]:
+    ids = [row[0] for row in _fetch(cursor, _FIRST_IDS_SQL.format(limit=int(limit) + 1))]
+    complete = len(ids) <= limit
+    return _build(cursor, today, None if complete else ids[:limit]), complete
+
+
+_FIRST_IDS_SQL = "SELECT id FROM subject ORDER BY subjid LIMIT {limit}"
 
 
 def load_first_screen(store: Store, today: dt.date, limit: int) -> tuple[Overview, bool]:
@@ -303,13 +380,37 @@ def load_first_screen(store: Store, today: dt.date, limit: int) -> tuple[Overvie
     in its default order), and whether that is every subject: then it is exactly
     :func:`load_overview`'s, today's work included. A large study's list paints its first
     screen from this while the rest loads (issue 14)."""
-    with store.reading() as session, _collector_paused():
-        ids = list(session.scalars(select(Subject.id).order_by(Subject.subjid).limit(limit + 1)))
-        complete = len(ids) <= limit
-        return _build(session, today, None if complete else ids[:limit]), complete
+    with store.reading() as session, _driver_cursor(session) as cursor, _collector_paused():
+        return _first_screen(cursor, today, limit)
+
+
+def read_first_screen(path: Path, today: dt.date, limit: int) -> tuple[Overview, bool] | None:
+    """:func:`load_first_screen` of a SQLite file, read with plain ``sqlite3`` through a
+    read-only connection: without SQLAlchemy, the Store, its checks or its migrations, so a
+    window can paint its list before those are imported (issue 14). None when the file
+    cannot be read that way (missing, not a database, a schema this version does not have
+    yet); the caller then opens the Store as usual, which explains the reason. Writes
+    nothing: opening the Store afterwards still decides whether the file may be used."""
+    try:
+        connection = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
+    except (sqlite3.Error, OSError, ValueError):
+        return None
+    try:
+        cursor = connection.cursor()
+        cursor.execute("BEGIN")  # every query of the screen reads the same snapshot
+        with _collector_paused():
+            return _first_screen(cursor, today, limit)
+    except (sqlite3.Error, ValueError):
+        return None
+    finally:
+        connection.close()
 
 
 def _subject_id(session: Session, subjid: str) -> int | None:
+    from sqlalchemy import select
+
+    from msct_crf.storage.db.models import Subject
+
     return session.scalar(select(Subject.id).where(Subject.subjid == subjid))
 
 
@@ -319,7 +420,8 @@ def subject_row(store: Store, subjid: str, today: dt.date) -> SubjectRow | None:
         sid = _subject_id(session, subjid)
         if sid is None:
             return None
-        rows = _build(session, today, [sid]).rows
+        with _driver_cursor(session) as cursor:
+            rows = _build(cursor, today, [sid]).rows
         return rows[0] if rows else None
 
 
@@ -329,7 +431,8 @@ def subject_schedule(store: Store, subjid: str, today: dt.date) -> list[sched.Sc
         sid = _subject_id(session, subjid)
         if sid is None:
             return []
-        _subjects, facts = _gather(session, [sid])
+        with _driver_cursor(session) as cursor:
+            _subjects, facts = _gather(cursor, [sid], every_visit=True)
         return _schedule_of(facts.get(sid) or _Facts([], [], []), today)
 
 
@@ -364,6 +467,10 @@ class Trajectory:
 
 def trajectory(store: Store, subjid: str, codes: Iterable[str] = TRAJECTORY_SERIES) -> Trajectory:
     """The visits of one subject in date order with the values of ``codes``."""
+    from sqlalchemy import select
+
+    from msct_crf.storage.db.models import Infusion, Visit
+
     codes = tuple(codes)
     columns = [getattr(Visit, code.lower()) for code in codes]
     with store.reading() as session:

@@ -127,11 +127,28 @@ def study_day(day0: date, d: date) -> int:
 
 def _window(visit: VisitDef, day0: date) -> tuple[date, date, date]:
     day0 = _as_date(day0)
-    return (
-        day0 + timedelta(days=visit.first_day),
-        day0 + timedelta(days=visit.target_day),
-        day0 + timedelta(days=visit.last_day),
+    first, target, last = _offsets(visit)
+    return day0 + first, day0 + target, day0 + last
+
+
+#: id(visit) -> (the visit, its window's offsets from day 0): the patient list computes the
+#: windows of every subject in follow-up (issue 14). The visit is kept with its offsets, so
+#: an id reused by another (temporary) VisitDef is never mistaken for it.
+_OFFSETS: dict[int, tuple[VisitDef, tuple[timedelta, timedelta, timedelta]]] = {}
+
+
+def _offsets(visit: VisitDef) -> tuple[timedelta, timedelta, timedelta]:
+    known = _OFFSETS.get(id(visit))
+    if known is not None and known[0] is visit:
+        return known[1]
+    offsets = (
+        timedelta(days=visit.first_day),
+        timedelta(days=visit.target_day),
+        timedelta(days=visit.last_day),
     )
+    if len(_OFFSETS) < 1024:  # the dictionary's visits; never grows without bound
+        _OFFSETS[id(visit)] = (visit, offsets)
+    return offsets
 
 
 def _scheduled_def(visit_code: str) -> VisitDef:
@@ -224,6 +241,8 @@ def subject_schedule(
     today = _as_date(today)
     ended = end_status is not None or end_date is not None
     cutoff = today if end_date is None else min(_as_date(end_date), today)
+    if day0 is not None:
+        day0 = _as_date(day0)
 
     schedule: list[ScheduledVisit] = []
     for visit in VISITS:
@@ -244,7 +263,15 @@ def subject_schedule(
         start, target, end = _window(visit, day0)
         days_off: int | None = None
         if visit_date is not None:
-            days_off = _days_off(visit, day0, visit_date)
+            # as _days_off, on the window just computed (the patient list runs this for
+            # every subject in follow-up: issue 14)
+            days_off = (
+                (visit_date - start).days
+                if visit_date < start
+                else (visit_date - end).days
+                if visit_date > end
+                else 0
+            )
             state = VisitState.DONE if days_off == 0 else VisitState.DONE_OUT_OF_WINDOW
         elif ended:
             state = VisitState.MISSED if end < cutoff else VisitState.NOT_EXPECTED

@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy.orm import Session
 
 from msct_crf import clock
@@ -64,6 +63,8 @@ def ensure_centre_key(
     problem = strength_problem(secret, ("msct", "centre", "center"))
     if problem is not None:
         raise UserError(f"The centre key's passphrase: {problem}")
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     private = Ed25519PrivateKey.generate()
     public = signing_keys.public_text(private)
     stamp = audit.format_utc(clock.now())

@@ -63,7 +63,9 @@ def test_the_centre_holds_sixty_three_sites_and_their_subjects(many, capsys):
     url, _files, _packages = many
     assert main(["central", "status", "--url", url]) == 0
     out = capsys.readouterr().out
-    assert sum(1 for line in out.splitlines()[1:] if line.strip()) == 63  # 60 + GZH NJG SHA
+    lines = [line for line in out.splitlines()[1:] if line.strip()]
+    assert lines[-1].startswith("centre key: ")  # the key a site pins, printed last
+    assert len(lines[:-1]) == 63  # 60 + GZH NJG SHA
     with centre.open_centre(url) as store:
         statuses = {row.code: row.subjects for row in centre.status(store)}
         assert {code: statuses[code] for code in NEW_SITES} == {"BJ01": 2, "CD02": 3, "WUH": 4}

@@ -49,6 +49,7 @@ class Column(enum.IntEnum):
     LAST_VISIT = 7
     NEXT_VISIT = 8
     STATUS = 9
+    SITE = 10  # shown when the list holds more than one site (the coordinating centre)
 
 
 _SEX = ENROLMENT.field("SEX").codelist
@@ -86,6 +87,7 @@ _SORT_KEYS: dict[Column, Callable[[SubjectRow], Any]] = {
         lambda r: (0 if r.overdue else 1, r.next_visit_window_end or dt.date.max)
     ),
     Column.STATUS: _by(lambda r: r.status.value),
+    Column.SITE: _by(lambda r: r.site),
 }
 
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
@@ -129,6 +131,7 @@ class PatientListModel(RowTableModel[SubjectRow]):
             ),
             Column.NEXT_VISIT: (lambda: self.tr("Next due visit"), self._next_visit),
             Column.STATUS: (lambda: self.tr("Status"), lambda r: labels.status_label(r.status)),
+            Column.SITE: (lambda: self.tr("Site"), lambda r: r.site),
         }
         extra: dict[Column, dict[int, Callable[[SubjectRow], Any]]] = {
             Column.SUBJID: {
@@ -220,6 +223,13 @@ class PatientListModel(RowTableModel[SubjectRow]):
     def search_text(self, row: int) -> str:
         return self._search[row]
 
+    def sites(self) -> list[str]:
+        """The sites of the subjects shown, sorted."""
+        return sorted({r.site for r in self._rows if r.site})
+
+    def site_of(self, row: int) -> str:
+        return self._rows[row].site
+
     def search_texts(self) -> list[str]:
         return self._search
 
@@ -299,6 +309,7 @@ class PatientFilterProxy(QSortFilterProxyModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._needle = ""
+        self._site: str | None = None
         self._accept: list[bool] | None = None
 
     def setSourceModel(self, model: Any) -> None:  # noqa: N802 - Qt override
@@ -326,18 +337,32 @@ class PatientFilterProxy(QSortFilterProxyModel):
     def search(self) -> str:
         return self._needle
 
+    def set_site(self, site: str | None) -> None:
+        """Show only the subjects of `site` (None: every site)."""
+        if site == self._site:
+            return
+        self._site = site
+        self._accept = None
+        self.invalidate()
+
+    def site(self) -> str | None:
+        return self._site
+
     def _forget(self, *_args: object) -> None:
         self._accept = None  # the rows changed: recompute the matches on the next callback
 
     def _matches(self) -> list[bool]:
         model = self.sourceModel()
         assert isinstance(model, PatientListModel)
-        needle = self._needle
-        self._accept = [needle in text for text in model.search_texts()]
+        needle, site = self._needle, self._site
+        self._accept = [
+            needle in text and (site is None or model.site_of(i) == site)
+            for i, text in enumerate(model.search_texts())
+        ]
         return self._accept
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802
-        if not self._needle:
+        if not self._needle and self._site is None:
             return True
         accept = self._accept if self._accept is not None else self._matches()
         return source_row < len(accept) and accept[source_row]

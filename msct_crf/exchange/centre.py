@@ -35,8 +35,8 @@ from sqlalchemy.orm import Session
 
 from msct_crf import clock
 from msct_crf.errors import UserError
+from msct_crf.exchange import bulk, returns
 from msct_crf.exchange import package_format as fmt
-from msct_crf.exchange import returns
 from msct_crf.exchange.package_format import PackageRefused
 from msct_crf.exchange.rows import from_json
 from msct_crf.exchange.site_package import EXCHANGED_TABLES, GENESIS, table
@@ -247,8 +247,7 @@ class _Import:
             raise self.refuse("the payload does not hold what the manifest counts")
         new_rows = self._check_chain(rows, last)
         self._check_key(rows)
-        if new_rows:
-            self.conn.execute(insert(_SITE_AUDIT), [self._audit_values(r) for r in new_rows])
+        bulk.insert_rows(self.conn, _SITE_AUDIT, [self._audit_values(r) for r in new_rows])
         self._apply(records)
         self._book(number)
         return ImportResult(
@@ -472,11 +471,14 @@ class _Import:
                     **stamp,
                 }
             )
-        self.conn.execute(insert(_EXCHANGE), mapping)
+        bulk.insert_rows(self.conn, _EXCHANGE, mapping)
 
     def _insert(self, t: Table, rows: list[dict[str, Any]]) -> list[int]:
         """Insert rows in order; their new ids in the same order (one executemany where the
-        backend returns ids in parameter order: SQLite >= 3.35, PostgreSQL)."""
+        backend returns ids in parameter order: SQLite >= 3.35, PostgreSQL; on PostgreSQL
+        many rows go by COPY with their ids drawn first: :mod:`.bulk`)."""
+        if bulk.uses_copy(self.conn, len(rows)):
+            return bulk.insert_with_ids(self.conn, t, rows)
         if len(rows) > 1 and self.conn.dialect.insert_executemany_returning_sort_by_parameter_order:
             stmt = insert(t).returning(t.c.id, sort_by_parameter_order=True)
             return [int(i) for i in self.conn.execute(stmt, rows).scalars()]

@@ -65,6 +65,7 @@ def test_the_patient_list_shows_every_site_with_a_site_filter(
     window = MainWindow(centre_store, user)
     qtbot.addWidget(window)
     assert window.session.at_centre  # found by the session controller
+    assert "coordinating centre (read only)" in window.windowTitle()
     patients = window.patients
     qtbot.waitUntil(lambda: patients.model.rowCount() == 9, timeout=20_000)
     assert not patients.table.isColumnHidden(Column.SITE)

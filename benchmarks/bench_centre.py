@@ -1,6 +1,6 @@
 """Coordinating-centre benchmark: N sites x M subjects, packaged and pooled in PostgreSQL.
 
-    uv run python benchmarks/bench_centre.py [--sites 50] [--subjects 2000]
+    uv run python benchmarks/bench_centre.py [--sites 50] [--subjects 2000] [--insert]
 
 Each site file is made by ``msct-crf scale --site CODE --study ID`` (one study ID for all,
 :func:`msct_crf.tools.scale.create_scale_study`, untimed), given an administrator, and
@@ -163,8 +163,19 @@ def main() -> int:
     parser.add_argument("--sites", type=int, default=50)
     parser.add_argument("--subjects", type=int, default=2000, help="per site")
     parser.add_argument("--no-export", action="store_true", help="skip the export part")
+    parser.add_argument(
+        "--packages", help="a folder of packages made by an earlier run: import only those"
+    )
+    parser.add_argument(
+        "--insert", action="store_true", help="import with INSERTs only (no COPY), to compare"
+    )
     args = parser.parse_args()
-    codes = site_codes(args.sites)
+    if args.insert:
+        from msct_crf.exchange import bulk
+
+        bulk.COPY_MIN_ROWS = 10**12
+    reuse = sorted(Path(args.packages).glob("*.msctpkg")) if args.packages else []
+    codes = [p.name.split("-")[0] for p in reuse] if reuse else site_codes(args.sites)
     _allow_sites(codes)
 
     import pg_cluster
@@ -176,8 +187,8 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix="bench_centre_") as tmp:
             folder = Path(tmp)
             started = time.perf_counter()
-            packages, pack_seconds = [], 0.0
-            for code in codes:
+            packages, pack_seconds = list(reuse), 0.0
+            for code in codes if not reuse else ():
                 path, seconds = build_site(folder, code, args.subjects)
                 packages.append(path)
                 pack_seconds += seconds
@@ -187,12 +198,17 @@ def main() -> int:
             build = time.perf_counter() - started
             pack_rows = sum(_package_rows(p) for p in packages)
             size_mb = sum(p.stat().st_size for p in packages) / 1024 / 1024
-            print(f"{args.sites} sites x {args.subjects} subjects (built in {build:.0f} s)")
+            mode = "INSERT only" if args.insert else "COPY for bulk rows"
             print(
-                f"packaging: {pack_rows:,} rows in {pack_seconds:.1f} s = "
-                f"{pack_rows / pack_seconds:,.0f} rows/s ({size_mb:.0f} MB of packages)",
-                flush=True,
+                f"{len(codes)} sites x {args.subjects} subjects (built in {build:.0f} s); "
+                f"centre import: {mode}"
             )
+            if not reuse:
+                print(
+                    f"packaging: {pack_rows:,} rows in {pack_seconds:.1f} s = "
+                    f"{pack_rows / pack_seconds:,.0f} rows/s ({size_mb:.0f} MB of packages)",
+                    flush=True,
+                )
 
             admin = psycopg_admin(cluster.url())
             for name in ("centre", "floor"):
@@ -218,7 +234,7 @@ def main() -> int:
             verdict = "met" if ratio <= GOAL_IMPORT_RATIO else "NOT met"
             print(f"ratio import/COPY: {ratio:.2f}x (goal <= {GOAL_IMPORT_RATIO}x: {verdict})")
             if not args.no_export:
-                _export(url, folder, args.sites * args.subjects)
+                _export(url, folder, len(codes) * args.subjects)
     finally:
         cluster.stop()
     return 0

@@ -128,6 +128,11 @@ def test_a_query_raised_at_the_centre_is_a_centre_query(
     returns.write_return(centre_store, "NJG", out, user="mon.chen")
     panel.refresh()
     assert state_name(panel.queries()[0]) == "waiting for the site (return package 1)"
+    study_wide = QueriesPanel(centre_store, session)  # Review › Queries
+    qtbot.addWidget(study_wide)
+    assert [(q.subject, q.id) for q in study_wide.queries()] == [("NJG-002", shown.id)]
+    raise_study = study_wide.findChild(QPushButton, "raiseButton")
+    assert raise_study is not None and not raise_study.isVisible()  # raised on a record
     # the form marks the queried field with the centre's query
     page = FormPage(centre_store, session, "VIS")
     qtbot.addWidget(page)

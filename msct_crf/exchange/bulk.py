@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert, text
+from sqlalchemy import JSON, Connection, Table, insert, text
 from sqlalchemy import exc as sa_exc
 
 #: Below this many rows the plain INSERT is as quick and simpler to follow.
@@ -28,11 +28,10 @@ def uses_copy(conn: Connection, count: int) -> bool:
 
 
 def _adapt(value: Any) -> Any:
-    if isinstance(value, dict | list):
-        from psycopg.types.json import Json
+    """A JSON column's value as JSON text (None too: SQLAlchemy's JSON stores ``null``)."""
+    from psycopg.types.json import Json
 
-        return Json(value)
-    return value
+    return Json(value)
 
 
 def copy_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
@@ -41,6 +40,7 @@ def copy_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) ->
     if not rows:
         return
     columns = [c.name for c in table.c if c.name in rows[0]]
+    json_columns = {c.name for c in table.c if isinstance(c.type, JSON)}
     quoted = ", ".join(f'"{name}"' for name in columns)
     driver = conn.connection.driver_connection
     assert driver is not None
@@ -49,8 +49,17 @@ def copy_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) ->
 
     try:
         with driver.cursor() as cursor, cursor.copy(sql) as copy:
-            for row in rows:
-                copy.write_row([_adapt(row.get(name)) for name in columns])
+            if json_columns:
+                for row in rows:
+                    copy.write_row(
+                        [
+                            _adapt(row.get(name)) if name in json_columns else row.get(name)
+                            for name in columns
+                        ]
+                    )
+            else:
+                for row in rows:
+                    copy.write_row([row.get(name) for name in columns])
     except psycopg.Error as exc:  # as SQLAlchemy's own statements raise it (IntegrityError...)
         raise sa_exc.DBAPIError.instance(sql, None, exc, psycopg.Error) from exc
 

@@ -431,6 +431,9 @@ class _Import:
     def _upsert_table(self, name: str, rows: list[dict[str, Any]]) -> None:
         t = table(name)
         new: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
+        held = (
+            self._held_subjects([r["row"].get("subjid") for r in rows]) if name == "subject" else {}
+        )
         for record in rows:
             site_id = int(record["id"])
             values = self._values(name, site_id, record["row"])
@@ -438,9 +441,7 @@ class _Import:
             stamp = {"content": content, "content_sha256": fmt.sha256(content.encode("utf-8"))}
             local = self._local(name, site_id)
             if name == "subject":
-                clash = self.conn.execute(
-                    select(t.c.id).where(t.c.subjid == values["subjid"])
-                ).scalar()
+                clash = held.get(values["subjid"])
                 if clash is not None and clash != local:
                     raise self.refuse(f"subject {values['subjid']} is held by the centre already")
             if local is None:
@@ -472,6 +473,15 @@ class _Import:
                 }
             )
         bulk.insert_rows(self.conn, _EXCHANGE, mapping)
+
+    def _held_subjects(self, subjids: list[Any]) -> dict[str, int]:
+        """The pooled id of each of these subject IDs the centre holds (any site's)."""
+        t = table("subject")
+        held: dict[str, int] = {}
+        for start in range(0, len(subjids), 500):
+            stmt = select(t.c.subjid, t.c.id).where(t.c.subjid.in_(subjids[start : start + 500]))
+            held.update((str(subjid), int(i)) for subjid, i in self.conn.execute(stmt))
+        return held
 
     def _insert(self, t: Table, rows: list[dict[str, Any]]) -> list[int]:
         """Insert rows in order; their new ids in the same order (one executemany where the

@@ -6,6 +6,11 @@ nurse or PI answers; the raiser or a PI closes. The buttons follow the role; a r
 the core is shown in a message box. :func:`mark_queried_fields` puts a "?" badge beside each
 field of a `FormPage` that has an unresolved query, with the questions in its tooltip.
 
+On the coordinating centre's database (``UserSession.at_centre``) the list and Raise go to
+`msct_crf.exchange.centre_queries`: a query raised there is a centre query for the site's
+next return package, and its status column says where it is; answering and closing are the
+site's.
+
 Signals of :class:`QueriesPanel`:
     changed(): a query was raised, answered or closed (a correction may have changed data).
     openRecord(str, str, int): the user asked to see a query's record (subject, form, id).

@@ -1,4 +1,5 @@
-"""The patient list page: search box, New subject, the table and a count line.
+"""The patient list page: search box, New subject, the table and a count line; a Site
+column and filter when the list holds more than one site (the coordinating centre).
 
 Signals:
     openSubject(str): the user chose a subject (double-click, Enter, or Enter in the search

@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 GOAL_RATIO = 1.5
 GOAL_MB = 1024
@@ -33,12 +34,18 @@ def _maxrss_mb() -> float:
     return usage / 1024 if sys.platform != "darwin" else usage / 1024 / 1024
 
 
+def _open(db: str) -> Any:
+    """The study at `db`: a file, or a database URL (bench_centre.py's PostgreSQL centre)."""
+    from msct_crf.storage.store import Store
+
+    return Store.open(db, create=False) if "://" in db else Store.open_path(db, create=False)
+
+
 def child_export(db: str, out: str) -> dict[str, object]:
     import msct_crf.reporting.export.api as api  # import cost is not part of the export
     from msct_crf.reporting.export import ExportOptions
-    from msct_crf.storage.store import Store
 
-    with Store.open_path(db, create=False) as store:
+    with _open(db) as store:
         start = time.perf_counter()
         report = api.export_workbook(
             store, Path(out), ExportOptions(), user="bench", overwrite=True
@@ -57,7 +64,6 @@ def _capture_cells(
 
     import msct_crf.reporting.export.api as api
     from msct_crf.reporting.export import ExportOptions
-    from msct_crf.storage.store import Store
 
     captured: dict[str, tuple[list[int], list[int], list[object], list[str]]] = {}
     epoch = dt.datetime(1899, 12, 30)
@@ -99,7 +105,7 @@ def _capture_cells(
     xlsxwriter.Workbook.add_worksheet = lambda self, name=None: Sheet(str(name))  # type: ignore[assignment,method-assign,misc]
     xlsxwriter.Workbook.close = lambda self: None  # type: ignore[assignment,method-assign]
     try:
-        with Store.open_path(db, create=False) as store:
+        with _open(db) as store:
             api.export_workbook(store, Path(out), ExportOptions(), user="bench-capture")
     finally:
         xlsxwriter.Workbook.add_worksheet = real_add  # type: ignore[method-assign]

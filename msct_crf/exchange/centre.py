@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 
 from msct_crf import clock
 from msct_crf.errors import UserError
-from msct_crf.exchange import centre_key, returns
+from msct_crf.exchange import bulk, centre_key, returns
 from msct_crf.exchange import package_format as fmt
 from msct_crf.exchange.package_format import PackageRefused
 from msct_crf.exchange.rows import from_json
@@ -229,8 +229,7 @@ class _Import:
             raise self.refuse("the payload does not hold what the manifest counts")
         new_rows = self._check_chain(rows, last)
         self._check_key(rows)
-        if new_rows:
-            self.conn.execute(insert(_SITE_AUDIT), [self._audit_values(r) for r in new_rows])
+        bulk.insert_rows(self.conn, _SITE_AUDIT, [self._audit_values(r) for r in new_rows])
         self._apply(records)
         self._book(number)
         return ImportResult(
@@ -414,6 +413,9 @@ class _Import:
     def _upsert_table(self, name: str, rows: list[dict[str, Any]]) -> None:
         t = table(name)
         new: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
+        held = (
+            self._held_subjects([r["row"].get("subjid") for r in rows]) if name == "subject" else {}
+        )
         for record in rows:
             site_id = int(record["id"])
             values = self._values(name, site_id, record["row"])
@@ -421,9 +423,7 @@ class _Import:
             stamp = {"content": content, "content_sha256": fmt.sha256(content.encode("utf-8"))}
             local = self._local(name, site_id)
             if name == "subject":
-                clash = self.conn.execute(
-                    select(t.c.id).where(t.c.subjid == values["subjid"])
-                ).scalar()
+                clash = held.get(values["subjid"])
                 if clash is not None and clash != local:
                     raise self.refuse(f"subject {values['subjid']} is held by the centre already")
             if local is None:
@@ -454,11 +454,23 @@ class _Import:
                     **stamp,
                 }
             )
-        self.conn.execute(insert(_EXCHANGE), mapping)
+        bulk.insert_rows(self.conn, _EXCHANGE, mapping)
+
+    def _held_subjects(self, subjids: list[Any]) -> dict[str, int]:
+        """The pooled id of each of these subject IDs the centre holds (any site's)."""
+        t = table("subject")
+        held: dict[str, int] = {}
+        for start in range(0, len(subjids), 500):
+            stmt = select(t.c.subjid, t.c.id).where(t.c.subjid.in_(subjids[start : start + 500]))
+            held.update((str(subjid), int(i)) for subjid, i in self.conn.execute(stmt))
+        return held
 
     def _insert(self, t: Table, rows: list[dict[str, Any]]) -> list[int]:
         """Insert rows in order; their new ids in the same order (one executemany where the
-        backend returns ids in parameter order: SQLite >= 3.35, PostgreSQL)."""
+        backend returns ids in parameter order: SQLite >= 3.35, PostgreSQL; on PostgreSQL
+        many rows go by COPY with their ids drawn first: :mod:`.bulk`)."""
+        if bulk.uses_copy(self.conn, len(rows)):
+            return bulk.insert_with_ids(self.conn, t, rows)
         if len(rows) > 1 and self.conn.dialect.insert_executemany_returning_sort_by_parameter_order:
             stmt = insert(t).returning(t.c.id, sort_by_parameter_order=True)
             return [int(i) for i in self.conn.execute(stmt, rows).scalars()]

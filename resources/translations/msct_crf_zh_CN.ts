@@ -1051,7 +1051,7 @@ Everything entered after that time will no longer be in the study. The current f
     </message>
     <message>
         <location filename="../../ui/forms/form_page.py" line="168"/>
-        <location filename="../../ui/forms/form_page.py" line="451"/>
+        <location filename="../../ui/forms/form_page.py" line="453"/>
         <source>Save this form (Ctrl+S)</source>
         <translation>保存此表单（Ctrl+S）</translation>
     </message>
@@ -1066,22 +1066,22 @@ Everything entered after that time will no longer be in the study. The current f
         <translation>只读：此文件以只读方式打开。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="294"/>
+        <location filename="../../ui/forms/form_page.py" line="296"/>
         <source>Read only: {user} ({role}) may not enter or change study data.</source>
         <translation>只读：{user}（{role}）无权录入或修改研究数据。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="360"/>
+        <location filename="../../ui/forms/form_page.py" line="362"/>
         <source>This form cannot be edited here.</source>
         <translation>此表单不能在此编辑。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="363"/>
+        <location filename="../../ui/forms/form_page.py" line="365"/>
         <source>Choose a subject first.</source>
         <translation>请先选择受试者。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="368"/>
+        <location filename="../../ui/forms/form_page.py" line="370"/>
         <source>Not saved: correct the {n} error(s) marked in red.</source>
         <translation>未保存：请更正红色标出的 {n} 处错误。</translation>
     </message>
@@ -1128,53 +1128,53 @@ Everything entered after that time will no longer be in the study. The current f
         <translation>未保存：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="453"/>
+        <location filename="../../ui/forms/form_page.py" line="455"/>
         <source>Correct the errors marked in red first</source>
         <translation>请先更正红色标出的错误</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="477"/>
+        <location filename="../../ui/forms/form_page.py" line="479"/>
         <source>{n} error(s) to correct before saving.</source>
         <translation>保存前需更正 {n} 处错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="484"/>
+        <location filename="../../ui/forms/form_page.py" line="486"/>
         <source>{n} unusual value(s): you will be asked to confirm at save.</source>
         <translation>{n} 个异常值：保存时将要求确认。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="379"/>
-        <location filename="../../ui/forms/form_page.py" line="502"/>
+        <location filename="../../ui/forms/form_page.py" line="381"/>
+        <location filename="../../ui/forms/form_page.py" line="504"/>
         <source>Not saved.</source>
         <translation>未保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="480"/>
+        <location filename="../../ui/forms/form_page.py" line="482"/>
         <source>{n} unusual value(s), marked in amber.</source>
         <translation>{n} 个异常值，已用琥珀色标出。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="568"/>
+        <location filename="../../ui/forms/form_page.py" line="575"/>
         <source>Not saved: {user} ({role}) may not enter or change study data.</source>
         <translation>未保存：{user}（{role}）无权录入或修改研究数据。</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="607"/>
+        <location filename="../../ui/forms/form_page.py" line="614"/>
         <source>New subject (the ID is assigned when saved)</source>
         <translation>新受试者（保存时分配编号）</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="609"/>
+        <location filename="../../ui/forms/form_page.py" line="616"/>
         <source>No subject chosen</source>
         <translation>未选择受试者</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="610"/>
+        <location filename="../../ui/forms/form_page.py" line="617"/>
         <source>New record for {subject}</source>
         <translation>{subject} 的新记录</translation>
     </message>
     <message>
-        <location filename="../../ui/forms/form_page.py" line="611"/>
+        <location filename="../../ui/forms/form_page.py" line="618"/>
         <source>{subject} · {status} · last saved {when} by {user}</source>
         <translation>{subject} · {status} · 最后由 {user} 于 {when} 保存</translation>
     </message>
@@ -1187,6 +1187,11 @@ Everything entered after that time will no longer be in the study. The current f
         <location filename="../../ui/common/edit_conflicts.py" line="29"/>
         <source>Not saved: this record was changed by {user} at {when} (UTC) since you opened it. Reload to see their change; what you typed is still on the form.</source>
         <translation>未保存：自您打开后，此记录已于 {when}（UTC）被 {user} 修改。请重新加载以查看其修改；您输入的内容仍保留在表单上。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/forms/form_page.py" line="572"/>
+        <source>Read only: the coordinating centre&apos;s database holds the sites&apos; data; only the site changes it (raise a query).</source>
+        <translation>只读：协调中心数据库保存各中心的数据，只有该中心可以修改（请提出质疑）。</translation>
     </message>
 </context>
 <context>
@@ -1421,27 +1426,27 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>LifecycleBar</name>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="47"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="48"/>
         <source>draft</source>
         <translation>草稿</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="48"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="49"/>
         <source>complete</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="49"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="50"/>
         <source>verified</source>
         <translation>已核查</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="50"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="51"/>
         <source>signed</source>
         <translation>已签名</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="51"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="52"/>
         <source>locked</source>
         <translation>已锁定</translation>
     </message>
@@ -1461,129 +1466,134 @@ Everything entered after that time will no longer be in the study. The current f
         <translation>我是这些数据的负责研究者</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="72"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="73"/>
         <source>Signed by {name} ({user}) on {when} — {meaning}</source>
         <translation>由 {name}（{user}）于 {when} 签名 — {meaning}</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="82"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="83"/>
         <source>VOIDED {when} by {user}: {reason}</source>
         <translation>已作废 {when}，由 {user}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="92"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="93"/>
         <source>INVALID: the data no longer match what was signed</source>
         <translation>无效：数据与签名时的内容不一致</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="96"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="97"/>
         <source>INVALID: this signature was not made on this record as it reads (copied or altered)</source>
         <translation>无效：此签名不是对本记录当前所示内容所作（被复制或被篡改）</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="119"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="120"/>
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="120"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="121"/>
         <source>Unlocking {what} voids its signature; the form returns to complete and can be changed. Give the reason (it goes into the audit trail):</source>
         <translation>解锁{what}会使其签名作废；表单回到“已完成”状态并可修改。请填写原因（将记入稽查轨迹）：</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="233"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="248"/>
         <source>Verif&amp;y</source>
         <translation>核查(&amp;Y)</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="234"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="249"/>
         <source>Si&amp;gn…</source>
         <translation>签名(&amp;G)…</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="235"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="250"/>
         <source>Loc&amp;k</source>
         <translation>锁定(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="236"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="251"/>
         <source>Unl&amp;ock…</source>
         <translation>解锁(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="254"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="269"/>
         <source>Not saved yet</source>
         <translation>尚未保存</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="266"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="281"/>
         <source>Not signed. Log in with a user account to verify, sign or lock.</source>
         <translation>未签名。请使用用户账户登录以进行核查、签名或锁定。</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="269"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="284"/>
         <source>Not signed</source>
         <translation>未签名</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="280"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="295"/>
         <source>&amp;Queries ({n})…</source>
         <translation>质疑(&amp;Q)（{n}）…</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="280"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="295"/>
         <source>&amp;Queries…</source>
         <translation>质疑(&amp;Q)…</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="284"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="299"/>
         <source>Open, raise, answer and close queries on this form</source>
         <translation>查看、提出、回复和关闭此表单的质疑</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="292"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="312"/>
         <source>Save the form first</source>
         <translation>请先保存表单</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="294"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="314"/>
         <source>Save or discard your changes first</source>
         <translation>请先保存或放弃修改</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="296"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="316"/>
         <source>Log in with a user account for this step</source>
         <translation>此步骤需要使用用户账户登录</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="304"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="324"/>
         <source>Your role ({role}) may not do this</source>
         <translation>您的角色（{role}）无权执行此操作</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="308"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="328"/>
         <source>Only a complete form without open queries can be verified</source>
         <translation>只有已完成且没有未关闭质疑的表单才能核查</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="309"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="329"/>
         <source>Only a verified form without open queries can be signed</source>
         <translation>只有已核查且没有未关闭质疑的表单才能签名</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="310"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="330"/>
         <source>Only a signed form with a valid signature can be locked</source>
         <translation>只有带有效签名的已签名表单才能锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="311"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="331"/>
         <source>Only a signed or locked form can be unlocked</source>
         <translation>只有已签名或已锁定的表单才能解锁</translation>
     </message>
     <message>
-        <location filename="../../ui/review/lifecycle_bar.py" line="323"/>
+        <location filename="../../ui/review/lifecycle_bar.py" line="343"/>
         <source>{form} of {subject}</source>
         <translation>{subject} 的{form}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/lifecycle_bar.py" line="308"/>
+        <source>The coordinating centre&apos;s database: only the site verifies, signs and locks its data; raise a query instead</source>
+        <translation>协调中心数据库：只有该中心可以核查、签名和锁定其数据；请改为提出质疑</translation>
     </message>
 </context>
 <context>
@@ -1875,17 +1885,17 @@ Everything entered after that time will no longer be in the study. The current f
         <translation>MSC-CRF — {database} — {user}</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="257"/>
+        <location filename="../../ui/shell/main_window.py" line="259"/>
         <source>User: {user}</source>
         <translation>用户：{user}</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="259"/>
+        <location filename="../../ui/shell/main_window.py" line="261"/>
         <source>Database: {path}</source>
         <translation>数据库：{path}</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="261"/>
+        <location filename="../../ui/shell/main_window.py" line="263"/>
         <source>Today&apos;s work</source>
         <translation>今日工作</translation>
     </message>
@@ -1910,32 +1920,37 @@ Everything entered after that time will no longer be in the study. The current f
         <translation>演示</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/shell/main_window.py" line="372"/>
+        <location filename="../../ui/shell/main_window.py" line="374"/>
         <source>%n subject(s) loaded</source>
         <translation>
             <numerusform>已加载 %n 名受试者</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="389"/>
+        <location filename="../../ui/shell/main_window.py" line="391"/>
         <source>Could not read the study: {error}</source>
         <translation>无法读取研究数据：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="427"/>
-        <location filename="../../ui/shell/main_window.py" line="448"/>
+        <location filename="../../ui/shell/main_window.py" line="429"/>
+        <location filename="../../ui/shell/main_window.py" line="450"/>
         <source>Cannot open the database</source>
         <translation>无法打开数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="525"/>
+        <location filename="../../ui/shell/main_window.py" line="527"/>
         <source>About MSC-CRF</source>
         <translation>关于 MSC-CRF</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="527"/>
+        <location filename="../../ui/shell/main_window.py" line="529"/>
         <source>&lt;b&gt;MSC-CRF&lt;/b&gt; {version}&lt;br&gt;{code}: {title}&lt;br&gt;&lt;br&gt;Electronic case report form for mesenchymal stem cell transplantation in cirrhosis caused by autoimmune liver disease. Data stay on this computer; every change is kept in an audit trail.</source>
         <translation>&lt;b&gt;MSC-CRF&lt;/b&gt; {version}&lt;br&gt;{code}：{title}&lt;br&gt;&lt;br&gt;间充质干细胞移植治疗自身免疫性肝病所致肝硬化的电子病例报告表。数据保存在本机；每一次修改都记录在稽查轨迹中。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shell/main_window.py" line="256"/>
+        <source>coordinating centre (read only)</source>
+        <translation>协调中心（只读）</translation>
     </message>
 </context>
 <context>
@@ -1987,110 +2002,120 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>PatientListModel</name>
     <message>
-        <location filename="../../ui/models/patient_list.py" line="125"/>
+        <location filename="../../ui/models/patient_list.py" line="136"/>
         <source>Subject ID</source>
         <extracomment>Keys that sort blanks last and dates as dates, by column (sorting 10,000 rows calls the asked column&apos;s key 10,000 times, so each is one small function). The (column, order) the rows are sorted by; None once rows changed since.</extracomment>
         <translation>受试者编号</translation>
     </message>
     <message>
-        <location filename="../../ui/models/patient_list.py" line="126"/>
+        <location filename="../../ui/models/patient_list.py" line="137"/>
         <source>Initials</source>
         <translation>姓名缩写</translation>
     </message>
     <message>
-        <location filename="../../ui/models/patient_list.py" line="127"/>
+        <location filename="../../ui/models/patient_list.py" line="138"/>
         <source>Sex</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../ui/models/patient_list.py" line="128"/>
+        <location filename="../../ui/models/patient_list.py" line="139"/>
         <source>Age</source>
         <translation>年龄</translation>
     </message>
     <message>
-        <location filename="../../ui/models/patient_list.py" line="130"/>
+        <location filename="../../ui/models/patient_list.py" line="141"/>
         <source>Diagnosis</source>
         <translation>诊断</translation>
     </message>
     <message>
-        <location filename="../../ui/models/patient_list.py" line="133"/>
+        <location filename="../../ui/models/patient_list.py" line="144"/>
         <source>MSC source</source>
         <translation>干细胞来源</translation>
     </message>
     <message>
-        <location filename="../../ui/models/patient_list.py" line="134"/>
+        <location filename="../../ui/models/patient_list.py" line="145"/>
         <source>Infusions</source>
         <translation>输注次数</translation>
     </message>
     <message>
-        <location filename="../../ui/models/patient_list.py" line="136"/>
+        <location filename="../../ui/models/patient_list.py" line="147"/>
         <source>Last visit</source>
         <translation>末次访视</translation>
     </message>
     <message>
-        <location filename="../../ui/models/patient_list.py" line="139"/>
+        <location filename="../../ui/models/patient_list.py" line="150"/>
         <source>Next due visit</source>
         <translation>下次访视</translation>
     </message>
     <message>
-        <location filename="../../ui/models/patient_list.py" line="140"/>
+        <location filename="../../ui/models/patient_list.py" line="151"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/models/patient_list.py" line="325"/>
+        <location filename="../../ui/models/patient_list.py" line="358"/>
         <source>{visit}, {date} ({state})</source>
         <translation>{visit}，{date}（{state}）</translation>
     </message>
     <message>
-        <location filename="../../ui/models/patient_list.py" line="334"/>
+        <location filename="../../ui/models/patient_list.py" line="367"/>
         <source>Target {target}; window closes {end}</source>
         <translation>目标日期 {target}；窗口期截止 {end}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/patient_list.py" line="152"/>
+        <source>Site</source>
+        <translation>中心</translation>
     </message>
 </context>
 <context>
     <name>PatientListView</name>
     <message>
-        <location filename="../../ui/views/patient_list_view.py" line="164"/>
+        <location filename="../../ui/views/patient_list_view.py" line="178"/>
         <source>Patients</source>
         <extracomment>How long typing must pause before the list is filtered (a fast typist&apos;s keys come about 100-150 ms apart; a filter of 100,000 rows takes about as long, so it waits for a pause).</extracomment>
         <translation>患者</translation>
     </message>
     <message>
-        <location filename="../../ui/views/patient_list_view.py" line="166"/>
+        <location filename="../../ui/views/patient_list_view.py" line="180"/>
         <source>Search subject ID, initials or diagnosis (Ctrl+F)</source>
         <translation>搜索受试者编号、姓名缩写或诊断（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../ui/views/patient_list_view.py" line="168"/>
+        <location filename="../../ui/views/patient_list_view.py" line="183"/>
         <source>&amp;New subject</source>
         <translation>新建受试者(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/patient_list_view.py" line="169"/>
+        <location filename="../../ui/views/patient_list_view.py" line="184"/>
         <source>Enrol a new subject (Ctrl+N)</source>
         <translation>入组新受试者（Ctrl+N）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/views/patient_list_view.py" line="265"/>
+        <location filename="../../ui/views/patient_list_view.py" line="304"/>
         <source>%n subject(s)</source>
         <translation>
             <numerusform>%n 名受试者</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/views/patient_list_view.py" line="267"/>
+        <location filename="../../ui/views/patient_list_view.py" line="306"/>
         <source>Showing %1 of %n subject(s)</source>
         <translation>
             <numerusform>显示 %1 / %n 名受试者</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/views/patient_list_view.py" line="269"/>
+        <location filename="../../ui/views/patient_list_view.py" line="308"/>
         <source>%n with overdue visits</source>
         <translation>
             <numerusform>%n 名有逾期访视</numerusform>
         </translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/patient_list_view.py" line="238"/>
+        <source>All sites</source>
+        <translation>所有中心</translation>
     </message>
 </context>
 <context>
@@ -2104,146 +2129,171 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>QueriesPanel</name>
     <message>
-        <location filename="../../ui/models/query_table.py" line="29"/>
+        <location filename="../../ui/models/query_table.py" line="30"/>
         <source>open</source>
         <extracomment>Custom role: the query&apos;s id.</extracomment>
         <translation>未回复</translation>
     </message>
     <message>
-        <location filename="../../ui/models/query_table.py" line="30"/>
+        <location filename="../../ui/models/query_table.py" line="31"/>
         <source>answered</source>
         <translation>已回复</translation>
     </message>
     <message>
-        <location filename="../../ui/models/query_table.py" line="31"/>
+        <location filename="../../ui/models/query_table.py" line="32"/>
         <source>closed</source>
         <translation>已关闭</translation>
     </message>
     <message>
-        <location filename="../../ui/models/query_table.py" line="37"/>
+        <location filename="../../ui/models/query_table.py" line="61"/>
         <source>(whole form)</source>
         <translation>（整个表单）</translation>
     </message>
     <message>
-        <location filename="../../ui/models/query_table.py" line="54"/>
+        <location filename="../../ui/models/query_table.py" line="78"/>
         <source>#{id} {status} — {who}: {text}</source>
         <translation>#{id} {status} — {who}：{text}</translation>
     </message>
     <message>
-        <location filename="../../ui/models/query_table.py" line="60"/>
+        <location filename="../../ui/models/query_table.py" line="84"/>
         <source>Answer by {who}: {text}</source>
         <translation>{who} 的回复：{text}</translation>
     </message>
     <message>
-        <location filename="../../ui/review/queries_panel.py" line="124"/>
+        <location filename="../../ui/review/queries_panel.py" line="130"/>
         <source>Close query #{id}</source>
         <translation>关闭质疑 #{id}</translation>
     </message>
     <message>
-        <location filename="../../ui/review/queries_panel.py" line="125"/>
+        <location filename="../../ui/review/queries_panel.py" line="131"/>
         <source>Closing note (optional):</source>
         <translation>关闭说明（可选）：</translation>
     </message>
     <message>
-        <location filename="../../ui/review/queries_panel.py" line="254"/>
+        <location filename="../../ui/review/queries_panel.py" line="263"/>
         <source>Queries on {form} #{id} of {subject}</source>
         <translation>{subject} 的{form} #{id} 上的质疑</translation>
     </message>
     <message>
-        <location filename="../../ui/review/queries_panel.py" line="258"/>
+        <location filename="../../ui/review/queries_panel.py" line="267"/>
         <source>Queries of {subject}</source>
         <translation>{subject} 的质疑</translation>
     </message>
     <message>
-        <location filename="../../ui/review/queries_panel.py" line="260"/>
+        <location filename="../../ui/review/queries_panel.py" line="269"/>
         <source>Queries of the whole study</source>
         <translation>全研究的质疑</translation>
     </message>
     <message>
-        <location filename="../../ui/review/queries_panel.py" line="262"/>
+        <location filename="../../ui/review/queries_panel.py" line="271"/>
         <source>Unresolved only</source>
         <translation>仅未解决</translation>
     </message>
     <message>
-        <location filename="../../ui/review/queries_panel.py" line="263"/>
+        <location filename="../../ui/review/queries_panel.py" line="272"/>
         <source>Filter…</source>
         <translation>筛选…</translation>
     </message>
     <message>
-        <location filename="../../ui/review/queries_panel.py" line="265"/>
+        <location filename="../../ui/review/queries_panel.py" line="274"/>
         <source>&amp;Raise query…</source>
         <translation>提出质疑(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../ui/review/queries_panel.py" line="266"/>
+        <location filename="../../ui/review/queries_panel.py" line="275"/>
         <source>&amp;Answer…</source>
         <translation>回复(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../ui/review/queries_panel.py" line="267"/>
+        <location filename="../../ui/review/queries_panel.py" line="276"/>
         <source>&amp;Close query…</source>
         <translation>关闭质疑(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../ui/review/queries_panel.py" line="268"/>
+        <location filename="../../ui/review/queries_panel.py" line="277"/>
         <source>Re&amp;fresh</source>
         <translation>刷新(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/review/queries_panel.py" line="305"/>
+        <location filename="../../ui/review/queries_panel.py" line="315"/>
         <source>Log in with a user account to work on queries.</source>
         <translation>请使用用户账户登录以处理质疑。</translation>
     </message>
     <message>
-        <location filename="../../ui/review/queries_panel.py" line="370"/>
+        <location filename="../../ui/review/queries_panel.py" line="383"/>
         <source>The warnings were not confirmed; nothing was saved.</source>
         <translation>警告未确认；未保存任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/query_table.py" line="41"/>
+        <source>not sent yet (next return package)</source>
+        <translation>尚未发送（下一个回传包）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/query_table.py" line="42"/>
+        <source>waiting for the site (return package {n})</source>
+        <translation>等待中心处理（回传包 {n}）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/query_table.py" line="45"/>
+        <source>waiting for the site&apos;s answer</source>
+        <translation>等待中心回复</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/query_table.py" line="46"/>
+        <source>answered in package {n}</source>
+        <translation>已在数据包 {n} 中回复</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/query_table.py" line="47"/>
+        <source>closed in package {n}</source>
+        <translation>已在数据包 {n} 中关闭</translation>
     </message>
 </context>
 <context>
     <name>QueryTableModel</name>
     <message>
-        <location filename="../../ui/models/query_table.py" line="85"/>
+        <location filename="../../ui/models/query_table.py" line="109"/>
         <source>#</source>
         <translation>#</translation>
     </message>
     <message>
-        <location filename="../../ui/models/query_table.py" line="86"/>
+        <location filename="../../ui/models/query_table.py" line="110"/>
         <source>Subject</source>
         <translation>受试者</translation>
     </message>
     <message>
-        <location filename="../../ui/models/query_table.py" line="88"/>
+        <location filename="../../ui/models/query_table.py" line="112"/>
         <source>Form</source>
         <translation>表单</translation>
     </message>
     <message>
-        <location filename="../../ui/models/query_table.py" line="90"/>
+        <location filename="../../ui/models/query_table.py" line="114"/>
         <source>Field</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../../ui/models/query_table.py" line="92"/>
+        <location filename="../../ui/models/query_table.py" line="115"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/models/query_table.py" line="94"/>
+        <location filename="../../ui/models/query_table.py" line="116"/>
         <source>Question</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../../ui/models/query_table.py" line="96"/>
+        <location filename="../../ui/models/query_table.py" line="118"/>
         <source>Raised</source>
         <translation>提出</translation>
     </message>
     <message>
-        <location filename="../../ui/models/query_table.py" line="100"/>
+        <location filename="../../ui/models/query_table.py" line="122"/>
         <source>Answer</source>
         <translation>回复</translation>
     </message>
     <message>
-        <location filename="../../ui/models/query_table.py" line="103"/>
+        <location filename="../../ui/models/query_table.py" line="125"/>
         <source>Closed</source>
         <translation>已关闭</translation>
     </message>
@@ -2537,7 +2587,7 @@ Everything entered after that time will no longer be in the study. The current f
 <context>
     <name>SessionController</name>
     <message>
-        <location filename="../../ui/shell/session_controller.py" line="151"/>
+        <location filename="../../ui/shell/session_controller.py" line="161"/>
         <source>Your password was changed.</source>
         <translation>您的密码已修改。</translation>
     </message>
@@ -3092,28 +3142,28 @@ Restore the newest good backup, {backup}? The damaged file is kept beside it, re
 <context>
     <name>UserSession</name>
     <message>
-        <location filename="../../ui/common/session.py" line="34"/>
+        <location filename="../../ui/common/session.py" line="49"/>
         <source>administrator</source>
-        <extracomment>Permissions a single-user (legacy, no accounts) session has: data entry only. Lifecycle steps and queries need a real account (the core refuses them without an Actor).</extracomment>
+        <extracomment>Permissions a single-user (legacy, no accounts) session has: data entry only. Lifecycle steps and queries need a real account (the core refuses them without an Actor). What a session on the coordinating centre&apos;s pooled database may still be offered: the sites write their own data; a query raised there is a centre query (exchange.centre_queries).</extracomment>
         <translation>管理员</translation>
     </message>
     <message>
-        <location filename="../../ui/common/session.py" line="35"/>
+        <location filename="../../ui/common/session.py" line="50"/>
         <source>principal investigator</source>
         <translation>主要研究者</translation>
     </message>
     <message>
-        <location filename="../../ui/common/session.py" line="36"/>
+        <location filename="../../ui/common/session.py" line="51"/>
         <source>study nurse</source>
         <translation>研究护士</translation>
     </message>
     <message>
-        <location filename="../../ui/common/session.py" line="37"/>
+        <location filename="../../ui/common/session.py" line="52"/>
         <source>monitor</source>
         <translation>监查员</translation>
     </message>
     <message>
-        <location filename="../../ui/common/session.py" line="120"/>
+        <location filename="../../ui/common/session.py" line="147"/>
         <source>Not allowed</source>
         <translation>不允许</translation>
     </message>

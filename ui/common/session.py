@@ -27,6 +27,21 @@ SINGLE_USER_PERMISSIONS = frozenset(
     }
 )
 
+#: What a session on the coordinating centre's pooled database may still be offered: the
+#: sites write their own data; a query raised there is a centre query (exchange.centre_queries).
+CENTRE_PERMISSIONS = frozenset(
+    {
+        Permission.READ,
+        Permission.RAISE_QUERY,
+        Permission.VIEW_AUDIT,
+        Permission.EXPORT,
+        Permission.EXPORT_IDENTIFYING,
+        Permission.MANAGE_USERS,
+        Permission.SETTINGS,
+        Permission.BACKUP,
+    }
+)
+
 
 def role_name(role: str) -> str:
     """The translated name of a role (admin, pi, nurse, monitor)."""
@@ -50,6 +65,7 @@ class UserSession:
         self._user_name = user_name
         self._actor = actor
         self._read_only = read_only
+        self._at_centre = False
 
     @classmethod
     def coerce(cls, user: str | UserSession) -> UserSession:
@@ -78,10 +94,21 @@ class UserSession:
         that would write."""
         return self._read_only
 
+    @property
+    def at_centre(self) -> bool:
+        """Working on the coordinating centre's pooled database: every site's data, read
+        only; queries raised go to the sites as centre queries."""
+        return self._at_centre
+
+    def set_at_centre(self, at_centre: bool) -> None:
+        self._at_centre = at_centre
+
     def can(self, permission: Permission) -> bool:
         """Whether the UI should offer ``permission`` (the core checks again on every write)."""
         if self._read_only:
             return permission is Permission.READ
+        if self._at_centre and permission not in CENTRE_PERMISSIONS:
+            return False
         if self._actor is None:
             return permission in SINGLE_USER_PERMISSIONS
         return self._actor.can(permission)
@@ -120,4 +147,11 @@ def show_refusal(parent: QWidget | None, exc: BaseException, title: str | None =
     refusal_box(parent, title or QCoreApplication.translate("UserSession", "Not allowed"), exc)
 
 
-__all__ = ["ROLES", "SINGLE_USER_PERMISSIONS", "UserSession", "role_name", "show_refusal"]
+__all__ = [
+    "CENTRE_PERMISSIONS",
+    "ROLES",
+    "SINGLE_USER_PERMISSIONS",
+    "UserSession",
+    "role_name",
+    "show_refusal",
+]

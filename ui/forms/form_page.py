@@ -289,6 +289,8 @@ class FormPage(QWidget):
         self._set_dirty(False)
         if self._session.read_only:
             self._set_status(self.tr("Read only: this file was opened read-only."))
+        elif self._session.at_centre:
+            self._set_status(self._role_refusal())
         elif self._role_refusal():
             self._set_status(
                 self.tr("Read only: {user} ({role}) may not enter or change study data.").format(
@@ -565,6 +567,11 @@ class FormPage(QWidget):
         """Why the logged-in role may not enter data ("" when it may)."""
         if self._session.can(Permission.ENTER_DATA):
             return ""
+        if self._session.at_centre:
+            return self.tr(
+                "Read only: the coordinating centre's database holds the sites' data; only "
+                "the site changes it (raise a query)."
+            )
         return self.tr("Not saved: {user} ({role}) may not enter or change study data.").format(
             user=self._session.user_name, role=role_name(self._session.role or "")
         )

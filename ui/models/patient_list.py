@@ -52,6 +52,7 @@ class Column(enum.IntEnum):
     LAST_VISIT = 7
     NEXT_VISIT = 8
     STATUS = 9
+    SITE = 10  # shown when the list holds more than one site (the coordinating centre)
 
 
 _SEX = ENROLMENT.field("SEX").codelist
@@ -96,6 +97,7 @@ _SORT_KEYS: dict[Column, Callable[[SubjectRow], Any]] = {
         lambda r: (0 if r.overdue else 1, r.next_visit_window_end or dt.date.max)
     ),
     Column.STATUS: _by(lambda r: r.status.value),
+    Column.SITE: _by(lambda r: r.site),
 }
 
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
@@ -123,6 +125,7 @@ class PatientListModel(RowTableModel[SubjectRow]):
         self._texts: list[tuple[str, ...] | None] = []  # display texts of _all, when painted
         self._texts_generation = i18n.generation()  # the language the texts are in
         self._needle = ""
+        self._site: str | None = None
         self._shown: list[int] = []
         self._row_of: dict[str, int] = {}  # subject ID -> row in _rows
         self._overdue = 0
@@ -146,6 +149,7 @@ class PatientListModel(RowTableModel[SubjectRow]):
             ),
             Column.NEXT_VISIT: (lambda: self.tr("Next due visit"), self._next_visit),
             Column.STATUS: (lambda: self.tr("Status"), lambda r: labels.status_label(r.status)),
+            Column.SITE: (lambda: self.tr("Site"), lambda r: r.site),
         }
         extra: dict[Column, dict[int, Callable[[SubjectRow], Any]]] = {
             Column.SUBJID: {
@@ -209,7 +213,7 @@ class PatientListModel(RowTableModel[SubjectRow]):
             self._search.append(_search_text(row))
             self._texts.append(None)
             self._overdue += row.overdue
-            if self._needle in self._search[-1]:
+            if self._needle in self._search[-1] and self._site in (None, row.site):
                 end = len(self._rows)
                 self.beginInsertRows(QModelIndex(), end, end)
                 self._shown.append(len(self._all) - 1)
@@ -229,6 +233,16 @@ class PatientListModel(RowTableModel[SubjectRow]):
         self._needle = needle
         self._relayout(self._matching())
 
+    def set_site(self, site: str | None) -> None:
+        """Show only the subjects of ``site`` (None: every site), with the search."""
+        if site == self._site:
+            return
+        self._site = site
+        self._relayout(self._matching())
+
+    def site(self) -> str | None:
+        return self._site
+
     def retranslate(self) -> None:
         """Labels changed language: headers and every labelled cell repaint."""
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.columnCount() - 1)
@@ -245,10 +259,14 @@ class PatientListModel(RowTableModel[SubjectRow]):
     def _matching(self) -> list[int]:
         """Positions in ``_all`` of the subjects that match the search, in order: one
         Python pass over the precomputed keys (Qt calls no Python per row; issue 14)."""
-        needle = self._needle
-        if not needle:
-            return list(range(len(self._all)))
-        return [i for i, text in enumerate(self._search) if needle in text]
+        needle, site, every = self._needle, self._site, self._all
+        if not needle and site is None:
+            return list(range(len(every)))
+        return [
+            i
+            for i, text in enumerate(self._search)
+            if needle in text and (site is None or every[i].site == site)
+        ]
 
     def _project(self) -> None:
         every = self._all
@@ -292,6 +310,13 @@ class PatientListModel(RowTableModel[SubjectRow]):
 
     def search_text(self, row: int) -> str:
         return self._search[self._shown[row]]
+
+    def sites(self) -> list[str]:
+        """The sites of every subject, shown or not, sorted."""
+        return sorted({r.site for r in self._all if r.site})
+
+    def site_of(self, row: int) -> str:
+        return self._rows[row].site
 
     def search_texts(self) -> list[str]:
         """The search keys of every subject, shown or not."""
@@ -388,6 +413,13 @@ class PatientFilterProxy(QSortFilterProxyModel):
 
     def search(self) -> str:
         return self._needle
+
+    def set_site(self, site: str | None) -> None:
+        """Show only the subjects of `site` (None: every site); the source filters."""
+        self._source().set_site(site)
+
+    def site(self) -> str | None:
+        return self._source().site()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         # The source sorts itself on precomputed keys; the proxy keeps its order.

@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QColor
 
+from msct_crf.exchange.centre_queries import CentreQueryInfo, State
 from msct_crf.study.dictionary import form as get_form
 from msct_crf.workflow.queries import ANSWERED, CLOSED, OPEN, QueryInfo
 from ui.common.i18n import dictionary_language
@@ -30,6 +31,29 @@ def status_name(status: str) -> str:
         ANSWERED: QCoreApplication.translate("QueriesPanel", "answered"),
         CLOSED: QCoreApplication.translate("QueriesPanel", "closed"),
     }.get(status, status)
+
+
+def centre_state_name(query: CentreQueryInfo) -> str:
+    """Where a centre query is: not sent, waiting for the site, answered in its package N."""
+    translate = QCoreApplication.translate
+    n = query.package_number
+    texts = {
+        State.NOT_SENT: translate("QueriesPanel", "not sent yet (next return package)"),
+        State.SENT: translate("QueriesPanel", "waiting for the site (return package {n})").format(
+            n=query.return_number
+        ),
+        State.AT_SITE: translate("QueriesPanel", "waiting for the site's answer"),
+        State.ANSWERED: translate("QueriesPanel", "answered in package {n}").format(n=n),
+        State.CLOSED: translate("QueriesPanel", "closed in package {n}").format(n=n),
+    }
+    return texts[query.state]
+
+
+def state_name(query: QueryInfo) -> str:
+    """The status column: a site query's status, or where a centre query is."""
+    if isinstance(query, CentreQueryInfo):
+        return centre_state_name(query)
+    return status_name(query.status)
 
 
 def field_label(form: str, field: str | None) -> str:
@@ -52,7 +76,7 @@ def query_summary(query: QueryInfo) -> str:
     """Plain text of one query for tooltips: question, who, answer."""
     lines = [
         QCoreApplication.translate("QueriesPanel", "#{id} {status} — {who}: {text}").format(
-            id=query.id, status=status_name(query.status), who=query.raised_by, text=query.text
+            id=query.id, status=state_name(query), who=query.raised_by, text=query.text
         )
     ]
     if query.answer:
@@ -88,9 +112,7 @@ class QueryTableModel(RowTableModel[QueryInfo]):
                     lambda: self.tr("Form"), lambda q: f"{form_label(q.form)} #{q.record_id}"
                 ),
                 TableColumn(lambda: self.tr("Field"), lambda q: field_label(q.form, q.field)),
-                TableColumn(
-                    lambda: self.tr("Status"), lambda q: status_name(q.status), status_colour
-                ),
+                TableColumn(lambda: self.tr("Status"), state_name, status_colour),
                 TableColumn(lambda: self.tr("Question"), lambda q: q.text),
                 TableColumn(
                     lambda: self.tr("Raised"),

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from msct_crf.access import Permission
 from msct_crf.errors import MsctError
+from msct_crf.exchange import centre_queries
 from msct_crf.storage.store import Store
 from msct_crf.workflow import lifecycle
 from msct_crf.workflow.lifecycle import LOCK, SIGN, UNLOCK, VERIFY, SignatureInfo
@@ -207,7 +208,21 @@ class LifecycleBar(QWidget):
                     self._status, self._actions = state.status, state.actions
                     self._queries = state.queries
                     signature = state.signature
+            if self._session.at_centre:
+                self._queries = self._centre_queries(form, record_id)
         self._show(signature)
+
+    def _centre_queries(self, form: str, record_id: int) -> dict[str | None, list[QueryInfo]]:
+        """At the centre the form shows the centre's own queries on the record."""
+        grouped: dict[str | None, list[QueryInfo]] = {}
+        try:
+            found = centre_queries.list_queries(self._store, form=form, record_id=record_id)
+        except MsctError as exc:
+            self.signature_label.setText(str(exc))
+            return grouped
+        for query in found:
+            grouped.setdefault(query.field, []).append(query)
+        return grouped
 
     def status(self) -> str | None:
         return self._status
@@ -283,11 +298,16 @@ class LifecycleBar(QWidget):
         queries_button.setStyleSheet("font-weight: bold; color: #a15c00;" if count else "")
         queries_button.setToolTip(self.tr("Open, raise, answer and close queries on this form"))
         for key in (VERIFY, SIGN, LOCK, UNLOCK):
-            allowed = key in self._actions and not self._dirty
+            allowed = key in self._actions and not self._dirty and not self._session.at_centre
             self.buttons[key].setEnabled(allowed)
             self.buttons[key].setToolTip("" if allowed else self._why_not(key))
 
     def _why_not(self, key: str) -> str:
+        if self._session.at_centre:
+            return self.tr(
+                "The coordinating centre's database: only the site verifies, signs and locks "
+                "its data; raise a query instead"
+            )
         if self._record_id is None:
             return self.tr("Save the form first")
         if self._dirty:

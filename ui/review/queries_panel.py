@@ -6,6 +6,11 @@ nurse or PI answers; the raiser or a PI closes. The buttons follow the role; a r
 the core is shown in a message box. :func:`mark_queried_fields` puts a "?" badge beside each
 field of a `FormPage` that has an unresolved query, with the questions in its tooltip.
 
+On the coordinating centre's database (``UserSession.at_centre``) the list and Raise go to
+`msct_crf.exchange.centre_queries`: a query raised there is a centre query for the site's
+next return package, and its status column says where it is; answering and closing are the
+site's.
+
 Signals of :class:`QueriesPanel`:
     changed(): a query was raised, answered or closed (a correction may have changed data).
     openRecord(str, str, int): the user asked to see a query's record (subject, form, id).
@@ -34,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from msct_crf.access import Permission
 from msct_crf.errors import MsctError
+from msct_crf.exchange import centre_queries
 from msct_crf.storage.store import Store
 from msct_crf.study.dictionary import form as get_form
 from msct_crf.workflow import queries
@@ -216,13 +222,16 @@ class QueriesPanel(QWidget):
 
     def refresh(self) -> None:
         selected = self.selected_query()
+        source = centre_queries if self._session.at_centre else queries
         try:
-            rows = queries.list_queries(
-                self._store,
-                subject=self._subject,
-                form=self._form,
-                record_id=self._record_id,
-                open_only=self.open_only.isChecked(),
+            rows: list[QueryInfo] = list(
+                source.list_queries(
+                    self._store,
+                    subject=self._subject,
+                    form=self._form,
+                    record_id=self._record_id,
+                    open_only=self.open_only.isChecked(),
+                )
             )
         except MsctError as exc:
             sessions.show_refusal(self, exc)
@@ -292,6 +301,7 @@ class QueriesPanel(QWidget):
             query is not None
             and query.status != CLOSED
             and self._session.has_account
+            and not self._session.at_centre  # the site closes it; its package says so
             and ((own and can(Permission.RAISE_QUERY)) or can(Permission.CLOSE_ANY_QUERY))
         )
 
@@ -326,7 +336,10 @@ class QueriesPanel(QWidget):
         if answer is None:
             return False
         field, text = answer
-        created = queries.raise_query(
+        # at the centre a query goes to the site as a centre query (the centre writes no
+        # clinical data, so the site-query path is refused there)
+        raise_query = centre_queries.raise_query if self._session.at_centre else queries.raise_query
+        created = raise_query(
             self._store,
             actor,
             subject=self._subject or "",

@@ -252,8 +252,10 @@ class MainWindow(QMainWindow):
             title += " — " + self.tr("read-only")
         if self._demo_study(store):
             title += " — " + self.tr("DEMO")
+        if self.session.at_centre:
+            title += " — " + self.tr("coordinating centre (read only)")
         self.setWindowTitle(title)
-        self.patients.set_can_enrol(not self.session.read_only)
+        self.patients.set_can_enrol(not self.session.read_only and not self.session.at_centre)
         self._status_user.setText(self.tr("User: {user}").format(user=self.session.display_name()))
         self._status_db.setText(
             self.tr("Database: {path}").format(path=str(path) if path else store.url)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QWidget
 
 from msct_crf import access
 from msct_crf.errors import MsctError
+from msct_crf.exchange.centre_queries import is_centre_store
 from msct_crf.storage.store import Store
 from ui.admin.change_password_dialog import ChangePasswordDialog
 from ui.admin.idle_lock_dialog import IdleLockDialog
@@ -53,6 +54,7 @@ class SessionController(QObject):
         super().__init__(window)
         self._store = store
         self._session = session
+        self._mark_centre()
         self._window = window
         self._instance_lock = instance_lock
         self._idle_lock: IdleLockGuard | None = None
@@ -77,9 +79,17 @@ class SessionController(QObject):
 
     # ------------------------------------------------------------------ lifetime
 
+    def _mark_centre(self) -> None:
+        """Tell the session whether its database is the coordinating centre's (read only)."""
+        try:
+            self._session.set_at_centre(is_centre_store(self._store))
+        except MsctError:
+            self._session.set_at_centre(False)
+
     def start(self) -> None:
         """Begin the session: the idle lock for an account, the daily backup once the event
         loop runs."""
+        self._mark_centre()
         self._idle_lock = self._make_idle_lock()
         if self._instance_lock is not None:
             QTimer.singleShot(0, self._daily_backup)

@@ -1,4 +1,5 @@
-"""The patient list page: search box, New subject, the table and a count line.
+"""The patient list page: search box, New subject, the table and a count line; a Site
+column and filter when the list holds more than one site (the coordinating centre).
 
 Signals:
     openSubject(str): the user chose a subject (double-click, Enter, or Enter in the search
@@ -22,6 +23,7 @@ from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -69,6 +71,11 @@ class PatientListView(QWidget):
         self._search.textChanged.connect(self._search_timer.start)
         self._search.installEventFilter(self)
 
+        self._site = QComboBox()
+        self._site.setObjectName("siteFilter")
+        self._site.currentIndexChanged.connect(self._on_site)
+        self._site.hide()
+
         self._new = QPushButton()
         self._new.setObjectName("newSubjectButton")
         self._new.clicked.connect(self.newSubjectRequested)
@@ -101,6 +108,7 @@ class PatientListView(QWidget):
         top = QHBoxLayout()
         top.addWidget(self._title)
         top.addStretch(1)
+        top.addWidget(self._site)
         top.addWidget(self._search, 2)
         top.addWidget(self._new)
         layout = QVBoxLayout(self)
@@ -121,9 +129,15 @@ class PatientListView(QWidget):
     def set_rows(self, rows: Sequence[SubjectRow]) -> None:
         """Show the study's subjects (keeps the search, sort and selection)."""
         self.model.set_rows(rows)
+        self._show_sites()
         header = self.table.horizontalHeader()
         self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
         self._update_count()
+
+    def set_site(self, site: str | None) -> None:
+        """Show only `site`'s subjects (None: all); the Site filter follows."""
+        index = self._site.findData(site) if site is not None else 0
+        self._site.setCurrentIndex(max(index, 0))
 
     def set_can_enrol(self, allowed: bool) -> None:
         """Offer New subject only where data may be entered (not on a read-only file)."""
@@ -165,6 +179,7 @@ class PatientListView(QWidget):
         self._search.setPlaceholderText(
             self.tr("Search subject ID, initials or diagnosis (Ctrl+F)")
         )
+        self._show_sites()
         self._new.setText(self.tr("&New subject"))
         self._new.setToolTip(self.tr("Enrol a new subject (Ctrl+N)"))
         self.model.retranslate()
@@ -210,6 +225,29 @@ class PatientListView(QWidget):
         self.proxy.set_search(self._search.text())
         self._update_count()
 
+    def _show_sites(self) -> None:
+        """The Site column and filter, when the list holds more than one site (at the
+        coordinating centre); the filter keeps its site while it is still there."""
+        sites = self.model.sites()
+        many = len(sites) > 1
+        self.table.setColumnHidden(Column.SITE, not many)
+        self._site.setVisible(many)
+        current = self._site.currentData()
+        self._site.blockSignals(True)
+        self._site.clear()
+        self._site.addItem(self.tr("All sites"), None)
+        for code in sites:
+            self._site.addItem(code, code)
+        self._site.setCurrentIndex(max(self._site.findData(current), 0) if current else 0)
+        self._site.blockSignals(False)
+        self._on_site()
+        self._fit_widths()
+
+    def _on_site(self, *_args: object) -> None:
+        site = self._site.currentData()
+        self.proxy.set_site(str(site) if site else None)
+        self._update_count()
+
     def _on_activated(self, index: QModelIndex) -> None:
         if index.isValid():
             self.openSubject.emit(str(index.data(Roles.SUBJECT_ID)))
@@ -229,6 +267,7 @@ class PatientListView(QWidget):
             Column.LAST_VISIT: "2026-12-31",
             Column.NEXT_VISIT: "Month 12, 2026-12-31 (overdue)",
             Column.STATUS: "lost to follow-up",
+            Column.SITE: "GZH",
         }
         for column, sample in samples.items():
             title = str(self.model.headerData(column, Qt.Orientation.Horizontal) or "")
@@ -247,7 +286,7 @@ class PatientListView(QWidget):
         if not self._wanted_widths:
             return
         elastic = (Column.DIAGNOSIS, Column.NEXT_VISIT)
-        widths = dict(self._wanted_widths)
+        widths = {c: w for c, w in self._wanted_widths.items() if not self.table.isColumnHidden(c)}
         shortage = sum(widths.values()) - self.table.viewport().width()
         room = sum(widths[c] - self._least_widths[c] for c in elastic)
         if shortage > 0 and room > 0:

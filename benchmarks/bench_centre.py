@@ -19,9 +19,7 @@ Floors, measured in the same run:
   against the XlsxWriter constant_memory floor of ``bench_export.py`` (the same cells,
   no database read): time and peak RSS of each.
 
-Site codes are ``S01``, ``S02``...; until the site registry accepts codes beyond the data
-dictionary's three, this benchmark's own process adds them to the dictionary's site list
-(nothing in the package files or the centre depends on that list).
+Site codes are ``S01``, ``S02``...: each site file registers its own code (``scale --site``).
 """
 
 from __future__ import annotations
@@ -50,18 +48,6 @@ COPIED_MAP = "exchange_record"
 
 def site_codes(count: int) -> list[str]:
     return [f"S{i:02d}" if count < 100 else f"S{i:03d}" for i in range(1, count + 1)]
-
-
-def _allow_sites(codes: list[str]) -> None:
-    """Add the benchmark's site codes to the dictionary's site list, in this process only."""
-    from msct_crf.study.dictionary import codelists
-    from msct_crf.study.dictionary.model import CodeItem, Label
-    from msct_crf.tools import scale
-
-    have = set(codelists.SITES.codes)
-    extra = tuple(CodeItem(c, Label(f"Site {c}", f"中心 {c}")) for c in codes if c not in have)
-    object.__setattr__(codelists.SITES, "items", codelists.SITES.items + extra)
-    scale._SITES = (*scale._SITES, *((c, 0.0) for c in codes if c not in have))  # type: ignore[attr-defined]
 
 
 def build_site(folder: Path, code: str, subjects: int) -> tuple[Path, float]:
@@ -176,7 +162,6 @@ def main() -> int:
         bulk.COPY_MIN_ROWS = 10**12
     reuse = sorted(Path(args.packages).glob("*.msctpkg")) if args.packages else []
     codes = [p.name.split("-")[0] for p in reuse] if reuse else site_codes(args.sites)
-    _allow_sites(codes)
 
     import pg_cluster
 

@@ -5,7 +5,7 @@ query is, from "not sent" to "answered in the site's package N"."""
 from __future__ import annotations
 
 import pytest
-from exchange_factory import NURSE_PW, PI_PW, new_centre, package
+from exchange_factory import NURSE_PW, PI_PW, centre_passphrase, new_centre, package
 from sqlalchemy import func, select
 
 from msct_crf import access
@@ -62,7 +62,9 @@ def test_a_monitor_raises_a_centre_query_and_follows_it_to_the_answer(sites, cen
                 store, monitor, subject="NJG-002", form="VIS", record_id=visit, field="TBIL",
                 text="x",
             )  # fmt: skip
-        path = returns.write_return(store, "NJG", out, user="mon.chen")
+        path = returns.write_return(
+            store, "NJG", out, user="mon.chen", passphrase=centre_passphrase
+        )
         assert path is not None
         (sent,) = centre_queries.list_queries(store, form="VIS", record_id=visit)
         assert (sent.state, sent.return_number) == (State.SENT, 1)

@@ -10,7 +10,13 @@ from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
-from exchange_factory import SteppingClock, build_sites, fast_hashing, new_centre
+from exchange_factory import (
+    SteppingClock,
+    build_sites,
+    centre_passphrase,
+    fast_hashing,
+    new_centre,
+)
 from PySide6.QtWidgets import QComboBox, QLineEdit, QPushButton
 from pytestqt.qtbot import QtBot
 from shell_fixtures import isolated_settings  # noqa: F401  (autouse: settings at tmp_path)
@@ -125,7 +131,7 @@ def test_a_query_raised_at_the_centre_is_a_centre_query(
         assert button is not None and not button.isEnabled(), name
     out = tmp_path / "out"
     out.mkdir()
-    returns.write_return(centre_store, "NJG", out, user="mon.chen")
+    returns.write_return(centre_store, "NJG", out, user="mon.chen", passphrase=centre_passphrase)
     panel.refresh()
     assert state_name(panel.queries()[0]) == "waiting for the site (return package 1)"
     study_wide = QueriesPanel(centre_store, session)  # Review › Queries

@@ -9,7 +9,7 @@ converted or reshaped here (that is :mod:`.data`, :mod:`.long_sheets`, :mod:`.wi
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +23,15 @@ from msct_crf.study.dictionary import FORMS, Form
 
 from .variables import DATE_KINDS
 
-__all__ = ["LOADED_FORMS", "RawStudy", "read_study", "snapshot"]
+__all__ = [
+    "LOADED_FORMS",
+    "RawStudy",
+    "head_hash",
+    "read_audit",
+    "read_form",
+    "read_study",
+    "snapshot",
+]
 
 #: The forms an export reads, in the order they are queried.
 LOADED_FORMS: tuple[str, ...] = ("ENROL", "EX", "VS", "VIS", "AE", "CM", "MH", "DS")
@@ -78,12 +86,12 @@ def read_study(
     forms: dict[str, pd.DataFrame] = {}
     audit: pd.DataFrame | None = None
     with snapshot(store) as cursor:
-        head = _head_hash(cursor)
+        head = head_hash(cursor)
         for code in LOADED_FORMS:
-            forms[code] = _form_frame(cursor, FORMS[code])
+            forms[code] = read_form(cursor, code)
             check()
         if include_audit:
-            audit = _read_frame(cursor, _AUDIT_QUERY)
+            audit = read_audit(cursor)
             check()
     return RawStudy(forms=forms, head_hash=head, audit=audit)
 
@@ -117,7 +125,12 @@ def _read_frame(cursor: Any, sql: str, integer_columns: tuple[str, ...] = ()) ->
     return frame
 
 
-def _head_hash(cursor: Any) -> str:
+def read_audit(cursor: Any) -> pd.DataFrame:
+    """The audit trail's rows, as read (the cursor's snapshot)."""
+    return _read_frame(cursor, _AUDIT_QUERY)
+
+
+def head_hash(cursor: Any) -> str:
     """The audit chain's head as msct_crf.storage.audit.head_hash reads it, in this snapshot."""
     cursor.execute(f"SELECT hash FROM {AUDIT_TABLE} ORDER BY id DESC LIMIT 1")
     row = cursor.fetchone()
@@ -147,26 +160,36 @@ def _parse_missing(series: pd.Series) -> list[dict[str, str]]:
     return out
 
 
-def _form_frame(cursor: Any, form: Form) -> pd.DataFrame:
+def read_form(cursor: Any, code: str, only: Collection[str] | None = None) -> pd.DataFrame:
+    """Form `code`'s table in the cursor's snapshot: bookkeeping columns, then one typed
+    column per field code. With ``only`` (field codes), just those fields and the keys,
+    without status and missing-data codes: the compact copy the summaries read (issue 14)."""
+    return _form_frame(cursor, FORMS[code], only)
+
+
+def _form_frame(cursor: Any, form: Form, only: Collection[str] | None = None) -> pd.DataFrame:
     """One form's table: bookkeeping columns, then one typed column per field code."""
-    extra = ["id", "status", "missing"]
+    extra = ["id"] if only is not None else ["id", "status", "missing"]
     if form.code != "ENROL":
         extra.append("subject_id")
     if form.code in ("VS", "AE"):
         extra.append("infusion_id")
-    columns = extra + [f.column for f in form.fields]
+    fields = [f for f in form.fields if only is None or f.code in only]
+    columns = extra + [f.column for f in fields]
     keys = tuple(c for c in ("subject_id", "infusion_id") if c in extra)
     frame = _read_frame(cursor, f"SELECT {', '.join(columns)} FROM {form.table}", keys)
-    rename = {f.column: f.code for f in form.fields}
+    rename = {f.column: f.code for f in fields}
     frame = frame.rename(columns=rename)
     if form.code == "ENROL":
         frame["subject_id"] = frame["id"]
-    for f in form.fields:
+    for f in fields:
         if f.type in DATE_KINDS:
             frame[f.code] = _to_datetime(frame[f.code])
         elif f.is_numeric:
             frame[f.code] = pd.to_numeric(frame[f.code], errors="coerce").astype("float64")
         else:
             frame[f.code] = frame[f.code].astype(object).where(frame[f.code].notna(), None)
+    if only is not None:
+        return frame
     frame["missing"] = pd.Series(_parse_missing(frame["missing"]), index=frame.index, dtype=object)
     return frame

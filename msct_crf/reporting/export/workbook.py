@@ -83,6 +83,7 @@ class WorkbookWriter:
         self.check = check
         self.cells = 0
         self.sheet_rows: dict[str, int] = {}
+        self._reserved: dict[str, Worksheet] = {}
         self.book = xlsxwriter.Workbook(
             path,
             {
@@ -130,9 +131,17 @@ class WorkbookWriter:
     # ------------------------------------------------------------------ low level
 
     def _sheet(self, name: str) -> Worksheet:
-        ws = self.book.add_worksheet(name)
+        ws = self._reserved.pop(name, None) or self.book.add_worksheet(name)
         self.sheet_rows[name] = 0
         return ws
+
+    def reserve(self, name: str) -> None:
+        """Add the sheet `name` here, to be written later (its place in the workbook is
+        now): the Codebook, second, is filled once every data sheet has been written and
+        let go. Each worksheet of constant-memory mode streams its own rows, so a sheet
+        written after later ones is still written top to bottom, once."""
+        self._reserved[name] = self.book.add_worksheet(name)
+        self.sheet_rows[name] = 0
 
     def _finish(self, ws: Worksheet, name: str, rows: int, cols: int, freeze_cols: int = 0) -> None:
         if cols:

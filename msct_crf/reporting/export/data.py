@@ -203,17 +203,23 @@ def long_tables(data: StudyData) -> Iterator[Table]:
     options = data.options
     data.records.pop("VIS", None)
     for code in options.selected_forms:
-        if code in data.records:
-            records = data.records[code]
-        else:
-            records = _kept_form(code, read_form(stream.cursor, code), stream.subjid_of, options)
-            if code == "VS" and (options.date_from or options.date_to):
-                records = _with_kept_infusions(records, data.records["EX"])
-            stream.check()
-        table = long_table(code, records, stream.infusions, data.subjects, options)
-        del records
+        # no name here keeps the records: long_table lets them go once they are sorted
+        table = long_table(code, _records_of(data, code), stream.infusions, data.subjects, options)
+        stream.check()
         yield table
         del table
+
+
+def _records_of(data: StudyData, code: str) -> pd.DataFrame:
+    """Form `code`'s kept records: kept already, or read now through the stream."""
+    if code in data.records:
+        return data.records[code]
+    assert data.stream is not None
+    options = data.options
+    records = _kept_form(code, read_form(data.stream.cursor, code), data.stream.subjid_of, options)
+    if code == "VS" and (options.date_from or options.date_to):
+        records = _with_kept_infusions(records, data.records["EX"])
+    return records
 
 
 def audit_frame(data: StudyData) -> pd.DataFrame | None:
@@ -292,7 +298,7 @@ def _kept_form(
     code: str, frame: pd.DataFrame, subjid_of: dict[int, str], options: ExportOptions
 ) -> pd.DataFrame:
     """One form's records (not enrolment) of the kept subjects, with SUBJID, in the range."""
-    frame = frame[frame["subject_id"].isin(subjid_of)].copy()
+    frame = frame[frame["subject_id"].isin(subjid_of)]  # a new frame (copy on write)
     frame.insert(0, "SUBJID", frame["subject_id"].map(subjid_of))
     date_field = DATE_FILTER_FIELD.get(code)
     if date_field and (options.date_from or options.date_to):

@@ -153,6 +153,7 @@ def long_table(
         all_infusions=all_infusions,
     )
     frame, lead = _ARRANGEMENTS[code](in_units(records, form, options.units), ctx)
+    del records  # the sorted copy is all that is needed now (a streaming export's peak)
     fields = [f for f in form.fields if options.include_identifying or not f.identifying]
     built, vars_ = _ordered_with_missing(frame, [SUBJID_VAR, *lead], fields, options, {"SUBJID"})
     if code == "AE":  # study day of onset right after the onset

@@ -152,8 +152,8 @@ class _SharedText:
         changed = False
         for i, column in enumerate(columns):
             seen = self.seen[i]
-            if seen is None or not any(type(v) is str for v in column):
-                continue
+            if seen is None or type(next((v for v in column if v is not None), None)) is not str:
+                continue  # numbers, or free text past the limit (identity only, never values)
             columns[i] = tuple(seen.setdefault(v, v) if type(v) is str else v for v in column)
             changed = True
             if len(seen) > SHARED_TEXTS:

@@ -22,14 +22,16 @@ from typing import TYPE_CHECKING
 from msct_crf import clock
 from msct_crf.storage import audit, outputs
 from msct_crf.storage.store import Store
+from msct_crf.study.dictionary import FORMS
 
 if TYPE_CHECKING:
     from msct_crf.access import Actor
 
 from .csv import csv_names, write_csv_files
-from .data import StudyData, load_study
+from .data import StudyData, audit_frame, load_study, long_tables
 from .deviations import Deviation
 from .deviations import deviations as find_deviations
+from .load import snapshot
 from .options import (
     FORM_ORDER,
     SUMMARY_VISITS,
@@ -40,7 +42,6 @@ from .options import (
 from .page_setup import PrintHeading
 from .sheets import (
     Meta,
-    audit_table,
     mark_after_end,
     write_ae_summary,
     write_codebook,
@@ -50,9 +51,9 @@ from .sheets import (
     write_summary,
 )
 from .summary import CountRow, FlowRow, SummaryRow, ae_summary, efficacy_summary, flow
-from .variables import SHEET_NAMES, Table
-from .wide import wide_table
-from .workbook import AUDIT_SHEET, WorkbookWriter, count_cells
+from .variables import AUDIT_COLUMNS, SCHEDULED_VISITS, SHEET_NAMES, WIDE_VARIABLES, Table
+from .wide import BASELINE_FIELDS, FACT_VARS, wide_table
+from .workbook import AUDIT_SHEET, WorkbookWriter
 
 __all__ = [
     "FORM_ORDER",
@@ -248,17 +249,23 @@ def _audit_export(
         publish()
 
 
+#: Whether a workbook without CSV files or REDCap bundle is written streaming: each
+#: long sheet built from its form's records, written and let go before the next, in one
+#: read snapshot (issue 14: the peak memory). The CSV files and the bundle need every
+#: table at once, so an export with them reads everything first (as before). The tests
+#: turn this off to compare the two.
+STREAM_SHEETS = True
+
+
 @dataclass
 class _Contents:
-    """Everything the workbook shows, computed before the file is opened."""
+    """The summary sheets' rows, computed before the file is opened (the data sheets are
+    built one at a time while it is written)."""
 
     summary: list[SummaryRow]
     flow: list[FlowRow]
     ae: list[CountRow]
     deviations: list[Deviation]
-    wide: Table
-    long_tables: list[Table]
-    audit: Table | None
 
     @classmethod
     def compute(cls, data: StudyData) -> _Contents:
@@ -267,15 +274,29 @@ class _Contents:
             flow=flow(data),
             ae=ae_summary(data),
             deviations=find_deviations(data),
-            wide=wide_table(data),
-            long_tables=list(data.forms.values()),
-            audit=audit_table(data) if data.audit is not None else None,
         )
 
-    @property
-    def data_tables(self) -> list[Table]:
-        """The sheets of one row per record or subject, as the codebook describes them."""
-        return [self.wide, *self.long_tables, *([self.audit] if self.audit is not None else [])]
+
+def _planned_cells(data: StudyData) -> int:
+    """About how many data cells the workbook will hold (the progress bar's 100 %)."""
+    options = data.options
+    subjects = len(data.subjects)
+    wide = len(BASELINE_FIELDS) + len(FACT_VARS) + 2
+    wide += (len(WIDE_VARIABLES) + 1) * len(SCHEDULED_VISITS)
+    cells = subjects * wide
+    for code in options.selected_forms:
+        rows = data.stream.row_counts.get(code, 0) if data.stream else data.forms[code].rows
+        cells += rows * (len(FORMS[code].fields) + 4)
+    if options.include_audit:
+        audit_rows = data.stream.row_counts.get("AUDIT", 0) if data.stream else 0
+        audit_rows = len(data.audit) if data.audit is not None else audit_rows
+        cells += audit_rows * len(AUDIT_COLUMNS)
+    return max(1, cells)
+
+
+def _shape(table: Table) -> Table:
+    """The table without its rows: what the codebook describes."""
+    return Table(table.name, table.frame.iloc[:0], table.vars, table.form)
 
 
 def _exclusion_notes(summary: list[SummaryRow], notes: list[str], language: str) -> list[str]:
@@ -298,9 +319,13 @@ def _exclusion_notes(summary: list[SummaryRow], notes: list[str], language: str)
 def _write_workbook(
     path: Path, target: Path, data: StudyData, contents: _Contents, meta: Meta, steps: _Steps
 ) -> WorkbookWriter:
-    """Every sheet, in order, into `path`; progress runs from 12 to 97 % by cells written."""
+    """Every sheet, in order, into `path`; progress runs from 12 to 97 % by cells written.
+
+    The data sheets (Wide, the long sheets, the audit trail) are built, written and let go
+    one at a time; the Codebook sheet, second in the workbook, is filled last, from their
+    columns."""
     options = data.options
-    total_cells = max(1, count_cells(contents.data_tables))
+    total_cells = _planned_cells(data)
 
     def on_cells(cells: int) -> None:
         steps.report(12 + 85 * min(cells, total_cells) // total_cells, "Writing the workbook")
@@ -309,23 +334,58 @@ def _write_workbook(
     writer = WorkbookWriter(str(path), options, on_cells, heading)
     sheets = expected_sheets(options)
     write_readme(writer, data, meta, [(s, _describe_sheet(s, options.language)) for s in sheets])
-    write_codebook(writer, contents.data_tables, options)
+    writer.reserve("Codebook")
     write_summary(writer, contents.summary, options, sum(r.excluded for r in contents.summary))
-    writer.data_table(contents.wide)
-    mark_after_end(writer, contents.wide)
-    for table in contents.long_tables:
+    wide = wide_table(data)
+    writer.data_table(wide)
+    mark_after_end(writer, wide)
+    described = [_shape(wide)]
+    del wide
+    for table in long_tables(data):
         writer.data_table(table)
+        described.append(_shape(table))
+        del table
     write_flow(writer, contents.flow, len(data.subjects))
     write_ae_summary(writer, contents.ae, len(data.subjects))
     write_deviations(writer, contents.deviations)
-    if contents.audit is not None:
-        writer.data_table(contents.audit, freeze_cols=0)
+    audit_rows = audit_frame(data)
+    if audit_rows is not None:
+        audit = Table(AUDIT_SHEET, audit_rows, list(AUDIT_COLUMNS))
+        del audit_rows
+        writer.data_table(audit, freeze_cols=0)
+        described.append(_shape(audit))
+        del audit
+    write_codebook(writer, described, options)
     steps.report(97, "Saving the file")
     try:
         writer.close()
     except (OSError, xlsx_errors()) as exc:
         raise ExportError(f"out: cannot write {target}: {exc}") from exc
     return writer
+
+
+def _write_read_study(
+    store: Store,
+    part: Path,
+    target: Path,
+    data: StudyData,
+    moment: dt.datetime,
+    user: str,
+    steps: _Steps,
+) -> WorkbookWriter:
+    """The summaries computed, then the workbook written into `part`."""
+    steps.report(8, "Computing summaries")
+    contents = _Contents.compute(data)
+    steps.report(12, "Writing the workbook")
+    meta = Meta(
+        exported_utc=moment.astimezone(dt.UTC),
+        exported_local=moment.astimezone(),
+        user=user,
+        database=str(store.path) if store.path else store.url,
+        head_hash=data.head_hash,
+        exclusions=_exclusion_notes(contents.summary, data.notes, data.options.language),
+    )
+    return _write_workbook(part, target, data, contents, meta, steps)
 
 
 def _write_companions(
@@ -431,19 +491,7 @@ def export_workbook(
     started = time.perf_counter()
     steps = _Steps(progress, cancelled)
     moment = clock.now()
-    steps.report(0, "Reading the database")
-    data = load_study(store, options, today=moment.astimezone().date(), check=steps.check)
-    steps.report(8, "Computing summaries")
-    contents = _Contents.compute(data)
-    steps.report(12, "Writing the workbook")
-    meta = Meta(
-        exported_utc=moment.astimezone(dt.UTC),
-        exported_local=moment.astimezone(),
-        user=user,
-        database=str(store.path) if store.path else store.url,
-        head_hash=data.head_hash,
-        exclusions=_exclusion_notes(contents.summary, data.notes, options.language),
-    )
+    streaming = STREAM_SHEETS and csv_dir is None and redcap_dir is None
     fd, part_name = tempfile.mkstemp(
         prefix=f".{target.stem}.", suffix=".xlsx.part", dir=target.parent
     )
@@ -451,7 +499,13 @@ def export_workbook(
     part = Path(part_name)
     written: list[Path] = []
     try:
-        writer = _write_workbook(part, target, data, contents, meta, steps)
+        with snapshot(store) if streaming else contextlib.nullcontext() as cursor:
+            steps.report(0, "Reading the database")
+            data = load_study(
+                store, options, today=moment.astimezone().date(), check=steps.check, cursor=cursor
+            )
+            writer = _write_read_study(store, part, target, data, moment, user, steps)
+        data.stream = None  # the snapshot is closed
         steps.check()
         if redcap_dir is not None:
             steps.report(98, "Writing the REDCap import bundle")

@@ -15,21 +15,23 @@ chosen language, the CSV files keep the codes (which the REDCap dictionary expla
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import pandas as pd
 
 from msct_crf.storage.audit import GENESIS_HASH
+from msct_crf.storage.db.audit_table import AUDIT_TABLE
 from msct_crf.storage.store import Store
 from msct_crf.study.dictionary import FORMS
 
-from .load import read_study
+from .load import head_hash, read_audit, read_form, read_sites, read_study
 from .long_sheets import long_table
 from .options import ExportError, ExportOptions
-from .variables import Table
+from .variables import WIDE_VARIABLES, Table
 
-__all__ = ["DATE_FILTER_FIELD", "WITHHELD", "StudyData", "load_study"]
+__all__ = ["DATE_FILTER_FIELD", "WITHHELD", "StudyData", "load_study", "long_tables"]
 
 #: The date that places a record in the date range, by form.
 DATE_FILTER_FIELD: dict[str, str] = {
@@ -39,6 +41,11 @@ DATE_FILTER_FIELD: dict[str, str] = {
     "CM": "CMSTDTC",
     "DS": "DSSTDTC",
 }
+
+#: The visit fields the Summary, Wide and Deviations sheets read: all a streaming export
+#: keeps of the visits while the long sheets are written (the summary variables are
+#: among the Wide ones, tests/reporting/export/test_streaming.py).
+VISIT_SUMMARY_FIELDS: tuple[str, ...] = ("VISIT", *WIDE_VARIABLES)
 
 #: What the audit sheet shows instead of an identifying field's value.
 WITHHELD = "[identifying field withheld]"
@@ -75,10 +82,29 @@ class StudyData:
     head_hash: str = GENESIS_HASH
     audit: pd.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
+    #: Set when the study was read streaming (``load_study(..., cursor=...)``): ``forms``
+    #: and ``audit`` are then empty, ``records["VIS"]`` holds only the columns the
+    #: summaries read, and :func:`long_tables` reads each form's records in turn through
+    #: this snapshot's cursor.
+    stream: _Stream | None = None
 
     @property
     def visits_si(self) -> pd.DataFrame:
         return self.records["VIS"]
+
+
+@dataclass
+class _Stream:
+    """What building the long sheets one at a time needs: the open snapshot, every
+    infusion as read (vital signs are ordered by their infusion) and the kept subjects'
+    keys."""
+
+    cursor: Any
+    infusions: pd.DataFrame
+    subjid_of: dict[int, str]
+    check: Callable[[], None]
+    #: Rows of each form's table and of the audit trail, unfiltered (for progress).
+    row_counts: dict[str, int] = field(default_factory=dict)
 
 
 def load_study(
@@ -87,9 +113,19 @@ def load_study(
     *,
     today: dt.date,
     check: Callable[[], None] = lambda: None,
+    cursor: Any = None,
 ) -> StudyData:
     """Read and filter everything the export writes. ``check`` is called between queries
-    (it raises to cancel)."""
+    (it raises to cancel).
+
+    With ``cursor`` (an open :func:`.load.snapshot`, which must stay open until the
+    workbook is written) the study is read *streaming* (issue 14): only the subjects,
+    infusions, adverse events, dispositions and the visit columns the summaries need are
+    read now; :func:`long_tables` then builds each long sheet from its form's records,
+    read in the same snapshot, one at a time, and the audit sheet is read last
+    (:func:`audit_frame`). The cells are the same either way."""
+    if cursor is not None:
+        return _load_streaming(cursor, options, today, check)
     raw = read_study(store, include_audit=options.include_audit, check=check)
     options = replace(options, study_sites=raw.sites)  # checks the site filter
     enrolled = raw.forms["ENROL"]
@@ -119,6 +155,81 @@ def load_study(
         audit=audit,
         notes=_notes(options),
     )
+
+
+def _load_streaming(
+    cursor: Any, options: ExportOptions, today: dt.date, check: Callable[[], None]
+) -> StudyData:
+    head = head_hash(cursor)
+    options = replace(options, study_sites=read_sites(cursor))  # checks the site filter
+    raw: dict[str, pd.DataFrame] = {}
+    for code in ("ENROL", "EX", "DS", "AE"):
+        raw[code] = read_form(cursor, code)
+        check()
+    raw["VIS"] = read_form(cursor, "VIS", only=VISIT_SUMMARY_FIELDS)
+    check()
+    enrolled = raw["ENROL"]
+    _check_subjects_known(enrolled, options)
+    subjects = _kept_subjects(enrolled, options)
+    subjid_of = dict(zip(subjects["id"].tolist(), subjects["SUBJID"].tolist(), strict=True))
+    subjects = pd.concat([subjects, _subject_facts(subjects, raw)], axis=1)
+    records = _kept_records(raw, subjects, subjid_of, options)
+    counts = {code: _count(cursor, FORMS[code].table) for code in options.selected_forms}
+    if options.include_audit:
+        counts["AUDIT"] = _count(cursor, AUDIT_TABLE)
+    return StudyData(
+        options=options,
+        subjects=subjects,
+        forms={},
+        records=records,
+        today=today,
+        head_hash=head,
+        notes=_notes(options),
+        stream=_Stream(cursor, raw["EX"], subjid_of, check, counts),
+    )
+
+
+def _count(cursor: Any, table: str) -> int:
+    cursor.execute(f"SELECT COUNT(*) FROM {table}")
+    return int(cursor.fetchone()[0])
+
+
+def long_tables(data: StudyData) -> Iterator[Table]:
+    """The long sheet of each chosen form, in order. Read streaming, each is built from
+    its form's records (read then) when asked for, and nothing keeps it afterwards; the
+    visits' compact copy is let go first (the summaries are computed by then)."""
+    stream = data.stream
+    if stream is None:
+        yield from data.forms.values()
+        return
+    options = data.options
+    data.records.pop("VIS", None)
+    for code in options.selected_forms:
+        # no name here keeps the records: long_table lets them go once they are sorted
+        table = long_table(code, _records_of(data, code), stream.infusions, data.subjects, options)
+        stream.check()
+        yield table
+        del table
+
+
+def _records_of(data: StudyData, code: str) -> pd.DataFrame:
+    """Form `code`'s kept records: kept already, or read now through the stream."""
+    if code in data.records:
+        return data.records[code]
+    assert data.stream is not None
+    options = data.options
+    records = _kept_form(code, read_form(data.stream.cursor, code), data.stream.subjid_of, options)
+    if code == "VS" and (options.date_from or options.date_to):
+        records = _with_kept_infusions(records, data.records["EX"])
+    return records
+
+
+def audit_frame(data: StudyData) -> pd.DataFrame | None:
+    """The audit sheet's rows when asked for: kept already, or (streaming) read now."""
+    if data.stream is None or not data.options.include_audit:
+        return data.audit
+    subjids = set(data.stream.subjid_of.values())
+    return _kept_audit(read_audit(data.stream.cursor), subjids, data.options)
 
 
 # --------------------------------------------------------------------------- subjects
@@ -179,23 +290,30 @@ def _kept_records(
     """
     kept: dict[str, pd.DataFrame] = {}
     for code, frame in forms.items():
-        if code == "ENROL":
-            kept[code] = subjects
-            continue
-        frame = frame[frame["subject_id"].isin(subjid_of)].copy()
-        frame.insert(0, "SUBJID", frame["subject_id"].map(subjid_of))
-        date_field = DATE_FILTER_FIELD.get(code)
-        if date_field and (options.date_from or options.date_to):
-            dates = frame[date_field]
-            if code == "CM":
-                dates = _partial_start(dates)
-            frame = frame[_in_range(dates, options)]
-        kept[code] = frame
-    if options.date_from or options.date_to:
-        kept_infusions = set(kept["EX"]["id"].tolist())
-        vs = kept["VS"]
-        kept["VS"] = vs[vs["infusion_id"].isin(kept_infusions)]
+        kept[code] = subjects if code == "ENROL" else _kept_form(code, frame, subjid_of, options)
+    if "VS" in kept and (options.date_from or options.date_to):
+        kept["VS"] = _with_kept_infusions(kept["VS"], kept["EX"])
     return kept
+
+
+def _kept_form(
+    code: str, frame: pd.DataFrame, subjid_of: dict[int, str], options: ExportOptions
+) -> pd.DataFrame:
+    """One form's records (not enrolment) of the kept subjects, with SUBJID, in the range."""
+    frame = frame[frame["subject_id"].isin(subjid_of)]  # a new frame (copy on write)
+    frame.insert(0, "SUBJID", frame["subject_id"].map(subjid_of))
+    date_field = DATE_FILTER_FIELD.get(code)
+    if date_field and (options.date_from or options.date_to):
+        dates = frame[date_field]
+        if code == "CM":
+            dates = _partial_start(dates)
+        frame = frame[_in_range(dates, options)]
+    return frame
+
+
+def _with_kept_infusions(vs: pd.DataFrame, infusions: pd.DataFrame) -> pd.DataFrame:
+    """The vital signs whose infusion is kept."""
+    return vs[vs["infusion_id"].isin(set(infusions["id"].tolist()))]
 
 
 def _partial_start(series: pd.Series) -> pd.Series:

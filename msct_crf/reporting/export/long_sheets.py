@@ -153,6 +153,7 @@ def long_table(
         all_infusions=all_infusions,
     )
     frame, lead = _ARRANGEMENTS[code](in_units(records, form, options.units), ctx)
+    del records  # the sorted copy is all that is needed now (a streaming export's peak)
     fields = [f for f in form.fields if options.include_identifying or not f.identifying]
     built, vars_ = _ordered_with_missing(frame, [SUBJID_VAR, *lead], fields, options, {"SUBJID"})
     if code == "AE":  # study day of onset right after the onset
@@ -196,16 +197,17 @@ def _ordered_with_missing(
     skip_set = set(skip) | {v.name for v in lead}
     missing = _missing_columns(frame, fields)
     vars_: list[Var] = list(lead)
-    data: dict[str, Any] = {v.name: frame[v.name] for v in lead}
+    added: dict[str, Any] = {"STATUS": frame["status"]}
     for f in fields:
         if f.code in skip_set:
             continue
         vars_.append(field_var(f, options.units, sites=options.study_sites))
-        data[f.code] = frame[f.code]
         if f.code in missing:
             mv = missing_var(f)
             vars_.append(mv)
-            data[mv.name] = missing[f.code]
+            added[mv.name] = missing[f.code]
     vars_.append(STATUS_VAR)
-    data["STATUS"] = frame["status"]
-    return pd.DataFrame(data, index=frame.index).reset_index(drop=True), vars_
+    # the columns picked from the frame, not copied into a new one (copy on write): a
+    # streaming export holds one copy of the largest sheet's records, not two (issue 14)
+    frame = frame.assign(**added)
+    return frame[[v.name for v in vars_]].reset_index(drop=True), vars_

@@ -42,6 +42,9 @@ MIN_WIDTH, MAX_WIDTH = 6, 60
 PROGRESS_ROWS = 2_000
 #: Rows of a data sheet made ready (as Python values) at a time; at least WIDTH_SAMPLE_ROWS.
 BLOCK_ROWS = 10_000
+#: ... and at most about this many cells: the Wide sheet's 10,000 rows of some 280 columns
+#: were 2.8 million Python values at once (50 MB of a streaming export's peak, issue 14).
+BLOCK_CELLS = 250_000
 
 #: The fixed sheets, in order; the long form sheets go between Wide and Flow.
 FIXED_BEFORE = ("README", "Codebook", "Summary", "Wide")
@@ -83,6 +86,7 @@ class WorkbookWriter:
         self.check = check
         self.cells = 0
         self.sheet_rows: dict[str, int] = {}
+        self._reserved: dict[str, Worksheet] = {}
         self.book = xlsxwriter.Workbook(
             path,
             {
@@ -130,9 +134,17 @@ class WorkbookWriter:
     # ------------------------------------------------------------------ low level
 
     def _sheet(self, name: str) -> Worksheet:
-        ws = self.book.add_worksheet(name)
+        ws = self._reserved.pop(name, None) or self.book.add_worksheet(name)
         self.sheet_rows[name] = 0
         return ws
+
+    def reserve(self, name: str) -> None:
+        """Add the sheet `name` here, to be written later (its place in the workbook is
+        now): the Codebook, second, is filled once every data sheet has been written and
+        let go. Each worksheet of constant-memory mode streams its own rows, so a sheet
+        written after later ones is still written top to bottom, once."""
+        self._reserved[name] = self.book.add_worksheet(name)
+        self.sheet_rows[name] = 0
 
     def _finish(self, ws: Worksheet, name: str, rows: int, cols: int, freeze_cols: int = 0) -> None:
         if cols:
@@ -264,13 +276,14 @@ class WorkbookWriter:
     def data_table(self, table: Table, *, freeze_cols: int = 1) -> None:
         """A long sheet: one row per record, every column typed.
 
-        Streamed a block of :data:`BLOCK_ROWS` rows at a time: the cells of a whole
-        100,000-visit table as Python objects took hundreds of MB, a block a few MB (issue
-        14). Column widths come from the first :data:`WIDTH_SAMPLE_ROWS` rows, which the
-        first block holds."""
+        Streamed a block of :data:`BLOCK_ROWS` rows (at most about :data:`BLOCK_CELLS`
+        cells) at a time: the cells of a whole 100,000-visit table as Python objects took
+        hundreds of MB, a block a few MB (issue 14). Column widths come from the first
+        :data:`WIDTH_SAMPLE_ROWS` rows, which the first block holds."""
         headers = [var.header(self.language) for var in table.vars]
         n = table.rows
-        first = self._block(table, 0, min(n, BLOCK_ROWS))
+        size = min(BLOCK_ROWS, max(WIDTH_SAMPLE_ROWS, BLOCK_CELLS // max(1, len(headers))))
+        first = self._block(table, 0, min(n, size))
         widths = [c.width for c in first]
         header_width = [min(text_width(h), 30) for h in headers]
         per_sheet = EXCEL_MAX_ROWS - 1
@@ -283,8 +296,8 @@ class WorkbookWriter:
             for col, text in enumerate(headers):
                 ws.write_string(0, col, text, self.header)
             start, stop = part * per_sheet, min(n, (part + 1) * per_sheet)
-            for block in range(start, stop, BLOCK_ROWS):
-                end = min(stop, block + BLOCK_ROWS)
+            for block in range(start, stop, size):
+                end = min(stop, block + size)
                 columns = first if block == 0 else self._block(table, block, end)
                 self._rows(ws, columns, block - start + 1, end - block)
             self._finish(ws, name, stop - start, len(headers), freeze_cols)

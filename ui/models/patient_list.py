@@ -240,9 +240,6 @@ class PatientListModel(RowTableModel[SubjectRow]):
         self._site = site
         self._relayout(self._matching())
 
-    def site(self) -> str | None:
-        return self._site
-
     def retranslate(self) -> None:
         """Labels changed language: headers and every labelled cell repaint."""
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.columnCount() - 1)
@@ -314,9 +311,6 @@ class PatientListModel(RowTableModel[SubjectRow]):
     def sites(self) -> list[str]:
         """The sites of every subject, shown or not, sorted."""
         return sorted({r.site for r in self._all if r.site})
-
-    def site_of(self, row: int) -> str:
-        return self._rows[row].site
 
     def search_texts(self) -> list[str]:
         """The search keys of every subject, shown or not."""
@@ -417,9 +411,6 @@ class PatientFilterProxy(QSortFilterProxyModel):
     def set_site(self, site: str | None) -> None:
         """Show only the subjects of `site` (None: every site); the source filters."""
         self._source().set_site(site)
-
-    def site(self) -> str | None:
-        return self._source().site()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         # The source sorts itself on precomputed keys; the proxy keeps its order.

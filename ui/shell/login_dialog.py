@@ -32,7 +32,7 @@ from ui.common.session import UserSession
 ERROR_STYLE = "color: #c62828;"
 
 
-def _password_edit(parent: QWidget, name: str) -> QLineEdit:
+def password_edit(parent: QWidget, name: str) -> QLineEdit:
     edit = QLineEdit(parent)
     edit.setObjectName(name)
     edit.setEchoMode(QLineEdit.EchoMode.Password)
@@ -40,7 +40,7 @@ def _password_edit(parent: QWidget, name: str) -> QLineEdit:
     return edit
 
 
-def _line_edit(parent: QWidget, name: str, max_length: int) -> QLineEdit:
+def line_edit(parent: QWidget, name: str, max_length: int) -> QLineEdit:
     edit = QLineEdit(parent)
     edit.setObjectName(name)
     edit.setMaxLength(max_length)
@@ -84,9 +84,9 @@ class LoginDialog(QDialog):
     def _build_login_page(self, user_hint: str) -> QWidget:
         """User name and password, for a database with accounts."""
         page = QWidget(self)
-        self.user = _line_edit(page, "loginUser", access.USERNAME_MAX)
+        self.user = line_edit(page, "loginUser", access.USERNAME_MAX)
         self.user.setText(user_hint)
-        self.password = _password_edit(page, "loginPassword")
+        self.password = password_edit(page, "loginPassword")
         self.login_button = QPushButton(self.tr("&Log in"), page)
         self.login_button.setObjectName("loginButton")
         self.login_button.setDefault(True)
@@ -100,11 +100,11 @@ class LoginDialog(QDialog):
     def _build_admin_box(self, page: QWidget, user_hint: str) -> QGroupBox:
         """First run, way one: create the administrator account (then logged in as it)."""
         box = QGroupBox(self.tr("Create the administrator account"), page)
-        self.admin_user = _line_edit(box, "adminUser", access.USERNAME_MAX)
+        self.admin_user = line_edit(box, "adminUser", access.USERNAME_MAX)
         self.admin_user.setText(user_hint or "admin")
-        self.admin_name = _line_edit(box, "adminFullName", access.FULL_NAME_MAX)
-        self.admin_password = _password_edit(box, "adminPassword")
-        self.admin_repeat = _password_edit(box, "adminRepeat")
+        self.admin_name = line_edit(box, "adminFullName", access.FULL_NAME_MAX)
+        self.admin_password = password_edit(box, "adminPassword")
+        self.admin_repeat = password_edit(box, "adminRepeat")
         self.create_button = QPushButton(self.tr("&Create and log in"), box)
         self.create_button.setObjectName("createAdminButton")
         self.create_button.setAutoDefault(False)
@@ -130,7 +130,7 @@ class LoginDialog(QDialog):
     def _build_single_user_box(self, page: QWidget, user_hint: str) -> QGroupBox:
         """First run, way two: single-user mode under a typed name."""
         box = QGroupBox(self.tr("Continue without accounts (single-user mode)"), page)
-        self.single_user = _line_edit(box, "singleUserName", access.USERNAME_MAX)
+        self.single_user = line_edit(box, "singleUserName", access.USERNAME_MAX)
         self.single_user.setText(user_hint)
         self.single_button = QPushButton(self.tr("C&ontinue"), box)
         self.single_button.setObjectName("singleUserButton")

@@ -148,11 +148,12 @@ def ask_restore_login(parent: QWidget, backup_name: str, user: str) -> tuple[str
         dialog,
     )
     intro.setWordWrap(True)
-    name = QLineEdit(user, dialog)
-    name.setObjectName("restoreUserName")
-    password = QLineEdit(dialog)
-    password.setObjectName("restorePassword")
-    password.setEchoMode(QLineEdit.EchoMode.Password)
+    from msct_crf import access
+    from ui.shell.login_dialog import line_edit, password_edit
+
+    name = line_edit(dialog, "restoreUserName", access.USERNAME_MAX)
+    name.setText(user)
+    password = password_edit(dialog, "restorePassword")
     buttons = QDialogButtonBox(
         QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog
     )
